@@ -1,0 +1,33 @@
+"""Gateway settings: where the services live and the limits it enforces."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import BaseModel
+
+from shared.settings import BaseServiceSettings
+
+
+class ServiceUrls(BaseModel):
+    auth: str = "http://127.0.0.1:8001"
+    payments: str = "http://127.0.0.1:8002"
+    wallet: str = "http://127.0.0.1:8003"
+    webhooks: str = "http://127.0.0.1:8004"
+    analytics: str = "http://127.0.0.1:8005"
+    subscriptions: str = "http://127.0.0.1:8006"
+
+
+class GatewaySettings(BaseServiceSettings):
+    services: ServiceUrls = ServiceUrls()
+    cors_origins: list[str] = ["http://localhost:5173", "http://127.0.0.1:5173"]
+    max_body_bytes: int = 1_048_576
+    upstream_timeout_seconds: float = 15.0
+    upstream_connect_timeout_seconds: float = 2.0
+    upstream_max_connections: int = 256
+    health_timeout_seconds: float = 3.0
+
+
+@lru_cache
+def get_settings() -> GatewaySettings:
+    return GatewaySettings()

@@ -1,0 +1,40 @@
+"""Analytics consumers: thin, idempotent, and only parse and hand over."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pydantic import ValidationError
+
+from services.analytics.events import PaymentCreatedData
+from services.analytics.store import PaymentFacts
+from shared.app import Runtime
+from shared.events.consumer import EventConsumer, PermanentEventError
+from shared.events.envelope import PAYMENT_CREATED, EventEnvelope
+
+
+def build_consumers(runtime: Runtime) -> Sequence[EventConsumer]:
+    facts = PaymentFacts(runtime.db)
+
+    async def on_payment_created(event: EventEnvelope) -> None:
+        if event.merchant_id is None:
+            raise PermanentEventError(f"{event.id} has no merchantId")
+        try:
+            data = PaymentCreatedData.model_validate(event.data)
+        except ValidationError as error:
+            raise PermanentEventError(str(error)) from error
+        await facts.record_created(
+            payment_id=data.payment_id, merchant_id=event.merchant_id, amount=data.amount,
+            currency=data.currency, created_at=data.created_at, event_id=event.id,
+        )  # fmt: skip
+
+    return [
+        EventConsumer(
+            name="payment-facts",
+            topics=[PAYMENT_CREATED],
+            handler=on_payment_created,
+            db=runtime.db,
+            settings=runtime.settings.kafka,
+            group_id="expe-analytics",
+        )
+    ]

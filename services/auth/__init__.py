@@ -1,0 +1,1 @@
+"""Users, sessions, merchants, projects and API keys."""

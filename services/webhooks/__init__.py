@@ -1,0 +1,1 @@
+"""Merchant endpoints and signed event delivery."""

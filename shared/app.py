@@ -1,0 +1,153 @@
+"""The app factory every service uses: clients in the lifespan, health, metrics, errors, events."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import PyMongoError
+from redis.asyncio import Redis
+
+from shared.errors import install_error_handlers
+from shared.events.consumer import CONSUMER_INDEXES, EventConsumer
+from shared.events.outbox import OUTBOX_INDEXES, Outbox, OutboxRelay
+from shared.events.producer import EventProducer
+from shared.health import Check, health_router
+from shared.http import RequestContextMiddleware
+from shared.logs import configure_logging
+from shared.metrics import instrument
+from shared.mongo import CollectionIndexes, Document, Mongo
+from shared.redis_client import create_redis
+from shared.settings import BaseServiceSettings
+from shared.tracing import configure_tracing, shutdown_tracing
+
+logger = logging.getLogger("expe.app")
+
+_INDEX_BOOTSTRAP_SECONDS = 60
+
+
+@dataclass
+class Runtime:
+    """The clients a running service holds; built in the lifespan, kept on `app.state`."""
+
+    service: str
+    settings: BaseServiceSettings
+    mongo: Mongo
+    redis: Redis
+    producer: EventProducer
+    outbox: Outbox
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)
+
+    @property
+    def db(self) -> AsyncDatabase[Document]:
+        return self.mongo.db
+
+    def checks(self) -> Mapping[str, Check]:
+        return {"mongo": self.mongo.ping, "kafka": self.producer.probe, "redis": self.redis.ping}
+
+
+@dataclass(frozen=True)
+class ServiceDefinition:
+    """What makes one service: its routes, indexes and event consumers."""
+
+    name: str
+    title: str
+    routers: Sequence[APIRouter] = ()
+    indexes: Sequence[CollectionIndexes] = ()
+    consumers: Callable[[Runtime], Sequence[EventConsumer]] = lambda _: ()
+
+
+def get_runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+
+def get_db(runtime: RuntimeDep) -> AsyncDatabase[Document]:
+    return runtime.db
+
+
+Database = Annotated[AsyncDatabase[Document], Depends(get_db)]
+
+
+async def _bootstrap_indexes(mongo: Mongo, indexes: Sequence[CollectionIndexes]) -> None:
+    # The database may still be starting next to us; give it a minute before giving up.
+    async with asyncio.timeout(_INDEX_BOOTSTRAP_SECONDS):
+        while True:
+            try:
+                await mongo.ensure_indexes(indexes)
+                return
+            except PyMongoError as error:
+                logger.warning("database not ready, retrying", extra={"error": repr(error)})
+                await asyncio.sleep(1)
+
+
+def _lifespan(definition: ServiceDefinition, settings: BaseServiceSettings):  # type: ignore[no-untyped-def]
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        mongo = Mongo(settings.mongo, settings.database_name(definition.name))
+        await _bootstrap_indexes(
+            mongo, [OUTBOX_INDEXES, *CONSUMER_INDEXES, *definition.indexes]
+        )
+        producer = EventProducer(
+            settings.kafka, client_id=f"{settings.kafka.client_id_prefix}-{definition.name}"
+        )
+        producer.start()
+        outbox = Outbox(mongo.db, definition.name)
+        runtime = Runtime(definition.name, settings, mongo, create_redis(settings.redis),
+                          producer, outbox)  # fmt: skip
+        relay = OutboxRelay(mongo.db, producer, settings.outbox, outbox.written)
+        runtime.tasks.append(asyncio.create_task(relay.run(), name="outbox-relay"))
+        for consumer in definition.consumers(runtime):
+            runtime.tasks.append(asyncio.create_task(consumer.run(), name=consumer.name))
+        app.state.runtime = runtime
+        logger.info("service started")
+        try:
+            yield
+        finally:
+            for task in runtime.tasks:
+                task.cancel()
+            await asyncio.gather(*runtime.tasks, return_exceptions=True)
+            await relay.release()
+            await producer.stop()
+            await runtime.redis.aclose()
+            await mongo.close()
+            shutdown_tracing()
+
+    return lifespan
+
+
+def create_service_app(
+    definition: ServiceDefinition, settings: BaseServiceSettings
+) -> FastAPI:
+    configure_logging(definition.name, settings.log_level)
+    configure_tracing(definition.name, settings.otel)
+    app = FastAPI(
+        title=definition.title,
+        lifespan=_lifespan(definition, settings),
+        docs_url="/docs" if settings.env != "production" else None,
+    )
+    install_error_handlers(app)
+    app.include_router(health_router(definition.name, lambda request: get_runtime(request).checks()))
+    for router in definition.routers:
+        app.include_router(router)
+    instrument(app)
+    app.add_middleware(RequestContextMiddleware, service=definition.name)
+    return app
+
+
+def app_factory(definition: ServiceDefinition) -> Callable[..., FastAPI]:
+    """The `create_app` a service module exposes for `uvicorn --factory`."""
+
+    def create_app(settings: BaseServiceSettings | None = None) -> FastAPI:
+        return create_service_app(definition, settings or BaseServiceSettings())
+
+    return create_app

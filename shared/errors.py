@@ -1,0 +1,200 @@
+"""The error base class and the one handler that renders every error as the API's error body.
+
+Body: {"error": {"type", "code", "message", "param", "requestId"}} with the HTTP status.
+Services subclass `ExpeError` with names that state a fact (`PaymentNotFound`); they never raise
+HTTPException.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from shared.responses import JsonResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from shared.context import REQUEST_ID_HEADER, current_request_id
+
+logger = logging.getLogger("expe.errors")
+
+
+class ExpeError(Exception):
+    """Base of every error the API reports to its caller."""
+
+    status_code: ClassVar[int] = 400
+    type: ClassVar[str] = "invalid_request_error"
+    code: ClassVar[str] = "invalid_request"
+
+    def __init__(
+        self, message: str, *, param: str | None = None, headers: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.param = param
+        self.headers = headers or {}
+
+
+class InvalidRequest(ExpeError):
+    """The request is malformed or a parameter is invalid."""
+
+
+class Unauthenticated(ExpeError):
+    """No valid credentials came with the request."""
+
+    status_code = 401
+    type = "authentication_error"
+    code = "unauthenticated"
+
+
+class PermissionDenied(ExpeError):
+    """The caller is known but may not do this."""
+
+    status_code = 403
+    type = "permission_error"
+    code = "permission_denied"
+
+
+class ResourceNotFound(ExpeError):
+    """No resource with this id exists for the caller."""
+
+    status_code = 404
+    code = "resource_missing"
+
+
+class Conflict(ExpeError):
+    """The request conflicts with the current state of a resource."""
+
+    status_code = 409
+    code = "conflict"
+
+
+class PayloadTooLarge(ExpeError):
+    """The request body is larger than the configured limit."""
+
+    status_code = 413
+    code = "payload_too_large"
+
+
+class RateLimited(ExpeError):
+    """Too many requests; retry after the time in Retry-After."""
+
+    status_code = 429
+    type = "rate_limit_error"
+    code = "rate_limited"
+
+
+class ServiceUnavailable(ExpeError):
+    """A service or piece of infrastructure needed for the request cannot be reached."""
+
+    status_code = 503
+    type = "api_error"
+    code = "service_unavailable"
+
+
+class UpstreamTimeout(ExpeError):
+    """A service did not answer in time."""
+
+    status_code = 504
+    type = "api_error"
+    code = "upstream_timeout"
+
+
+# Starlette raises HTTPException for routing problems (unknown path, wrong method).
+_HTTP_STATUS_CODES = {404: "resource_missing", 405: "method_not_allowed"}
+
+
+def error_body(
+    *, type: str, code: str, message: str, param: str | None = None
+) -> dict[str, Any]:
+    return {
+        "error": {
+            "type": type,
+            "code": code,
+            "message": message,
+            "param": param,
+            "requestId": current_request_id(),
+        }
+    }
+
+
+def error_response(
+    status_code: int,
+    *,
+    type: str,
+    code: str,
+    message: str,
+    param: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> JsonResponse:
+    response = JsonResponse(
+        error_body(type=type, code=code, message=message, param=param),
+        status_code=status_code,
+        headers=headers,
+    )
+    request_id = current_request_id()
+    if request_id:
+        response.headers[REQUEST_ID_HEADER] = request_id
+    return response
+
+
+def _param_path(location: Sequence[Any]) -> str | None:
+    # ("body", "metadata", "orderId") -> "metadata.orderId"; the first element names the source.
+    parts = [str(part) for part in location[1:]] if len(location) > 1 else []
+    return ".".join(parts) or None
+
+
+def _validation_response(exc: RequestValidationError) -> JsonResponse:
+    first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid request", "type": ""}
+    location = tuple(first.get("loc", ()))
+    if first.get("type") == "json_invalid":
+        return error_response(
+            400, type="invalid_request_error", code="invalid_json",
+            message="The request body is not valid JSON.",
+        )  # fmt: skip
+    param = _param_path(location)
+    missing = first.get("type") == "missing"
+    message = str(first.get("msg", "invalid value"))
+    if param:
+        message = f"{param}: {message}"
+    return error_response(
+        400,
+        type="invalid_request_error",
+        code="parameter_missing" if missing else "parameter_invalid",
+        message=message,
+        param=param,
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Maps every exception a request can raise to the API's error body."""
+
+    @app.exception_handler(ExpeError)
+    async def _expe_error(_: Request, exc: ExpeError) -> JsonResponse:
+        return error_response(
+            exc.status_code, type=exc.type, code=exc.code, message=exc.message,
+            param=exc.param, headers=exc.headers,
+        )  # fmt: skip
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(_: Request, exc: RequestValidationError) -> JsonResponse:
+        return _validation_response(exc)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(_: Request, exc: StarletteHTTPException) -> JsonResponse:
+        code = _HTTP_STATUS_CODES.get(exc.status_code, "http_error")
+        message = "No such route." if exc.status_code == 404 else str(exc.detail)
+        return error_response(
+            exc.status_code, type="invalid_request_error", code=code, message=message,
+            headers=dict(exc.headers or {}),
+        )  # fmt: skip
+
+    @app.exception_handler(Exception)
+    async def _unexpected_error(_: Request, exc: Exception) -> JsonResponse:
+        logger.exception("unhandled error", exc_info=exc)
+        return error_response(
+            500, type="api_error", code="internal_error",
+            message="Something went wrong on our side. The request id identifies it to support.",
+        )  # fmt: skip

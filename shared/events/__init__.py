@@ -1,0 +1,1 @@
+"""Events: the envelope, the Kafka producer, the idempotent consumer and the transactional outbox."""

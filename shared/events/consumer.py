@@ -1,0 +1,163 @@
+"""The idempotent consumer: each event id takes effect once per consumer, however often Kafka
+delivers it.
+
+Before handling, the consumer looks for the event id in its own `processed_events` collection and
+skips what it has seen; after handling it records the id, then commits the Kafka offset. A crash
+between the handler's write and the record makes the event come back once more, so handlers write
+their effects keyed by the event id (an insert with the event id as `_id`, a conditional update)
+rather than blind increments.
+
+A handler that fails for a passing reason (database or broker unreachable) is retried with backoff
+without moving on; one that keeps failing for another reason is recorded in `failed_events` after
+a few attempts and skipped, so one bad event cannot stop the line forever.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, datetime
+
+from aiokafka import AIOKafkaConsumer, ConsumerRecord
+from aiokafka.errors import KafkaError
+from opentelemetry import trace
+from opentelemetry.trace import SpanKind
+from pydantic import ValidationError
+from pymongo import ASCENDING, IndexModel
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import ConnectionFailure, DuplicateKeyError
+
+from shared.events.envelope import EventEnvelope
+from shared.metrics import EVENTS_CONSUMED
+from shared.mongo import CollectionIndexes, Document
+from shared.settings import KafkaSettings
+from shared.tracing import context_from_kafka_headers
+
+logger = logging.getLogger("expe.consumer")
+
+PROCESSED = "processed_events"
+FAILED = "failed_events"
+CONSUMER_INDEXES = (
+    CollectionIndexes(PROCESSED, (IndexModel([("processedAt", ASCENDING)], name="processed_at"),)),
+    CollectionIndexes(FAILED, (IndexModel([("failedAt", ASCENDING)], name="failed_at"),)),
+)
+
+Handler = Callable[[EventEnvelope], Awaitable[None]]
+
+_TRANSIENT = (ConnectionFailure, KafkaError, ConnectionError, TimeoutError)
+_MAX_ATTEMPTS = 5
+_BACKOFF_SECONDS = (0.2, 0.5, 1, 2, 5)
+
+
+class PermanentEventError(Exception):
+    """The event can never be handled (it contradicts our data); record it and move on."""
+
+
+class EventConsumer:
+    """Consumes topics in a consumer group and hands each new event to the handler once."""
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        topics: Sequence[str],
+        handler: Handler,
+        db: AsyncDatabase[Document],
+        settings: KafkaSettings,
+        group_id: str,
+    ) -> None:
+        self.name = name
+        self._topics = list(topics)
+        self._handler = handler
+        self._processed = db[PROCESSED]
+        self._failed = db[FAILED]
+        self._settings = settings
+        self._group_id = group_id
+        self._tracer = trace.get_tracer("expe.consumer")
+
+    async def run(self) -> None:
+        """Consumes until cancelled, reconnecting whenever the broker goes away."""
+        attempt = 0
+        while True:
+            consumer = AIOKafkaConsumer(
+                *self._topics,
+                bootstrap_servers=self._settings.bootstrap_servers,
+                group_id=self._group_id,
+                client_id=f"{self._group_id}-{self.name}",
+                enable_auto_commit=False,
+                auto_offset_reset="earliest",
+                metadata_max_age_ms=30_000,
+            )
+            try:
+                await consumer.start()
+                attempt = 0
+                await self._consume(consumer)
+            except KafkaError as error:
+                logger.warning("consumer lost the broker", extra={"error": repr(error)})
+            finally:
+                with contextlib.suppress(Exception):
+                    await consumer.stop()
+            await asyncio.sleep(_BACKOFF_SECONDS[min(attempt, len(_BACKOFF_SECONDS) - 1)])
+            attempt += 1
+
+    async def _consume(self, consumer: AIOKafkaConsumer) -> None:
+        while True:
+            batches = await consumer.getmany(timeout_ms=1000, max_records=200)
+            for partition, records in batches.items():
+                for record in records:
+                    await self._handle_record(record)
+                await consumer.commit({partition: records[-1].offset + 1})
+
+    async def _handle_record(self, record: ConsumerRecord[bytes, bytes]) -> None:
+        try:
+            envelope = EventEnvelope.from_bytes(record.value or b"")
+        except ValidationError as error:
+            EVENTS_CONSUMED.labels(record.topic, "failed").inc()
+            logger.error("undecodable event skipped", extra={
+                "topic": record.topic, "offset": record.offset, "error": str(error)})  # fmt: skip
+            return
+        parent = context_from_kafka_headers(record.headers, envelope.traceparent)
+        with self._tracer.start_as_current_span(
+            f"consume {record.topic}", context=parent, kind=SpanKind.CONSUMER
+        ) as span:
+            span.set_attribute("messaging.message.id", envelope.id)
+            outcome = await self._handle_once(envelope)
+            EVENTS_CONSUMED.labels(record.topic, outcome).inc()
+
+    async def _handle_once(self, envelope: EventEnvelope) -> str:
+        marker_id = f"{self.name}:{envelope.id}"
+        for attempt in itertools.count(1):
+            try:
+                if await self._processed.find_one({"_id": marker_id}, {"_id": 1}):
+                    return "duplicate"
+                await self._handler(envelope)
+                with contextlib.suppress(DuplicateKeyError):
+                    await self._processed.insert_one({"_id": marker_id, "type": envelope.type,
+                                                      "processedAt": datetime.now(UTC)})  # fmt: skip
+                return "processed"
+            except _TRANSIENT as error:
+                logger.warning("event handling paused", extra={
+                    "eventId": envelope.id, "attempt": attempt, "error": repr(error)})  # fmt: skip
+            except PermanentEventError as error:
+                return await self._record_failure(envelope, error)
+            except Exception as error:
+                if attempt >= _MAX_ATTEMPTS:
+                    return await self._record_failure(envelope, error)
+                logger.warning("event handler failed, retrying", extra={
+                    "eventId": envelope.id, "attempt": attempt, "error": repr(error)})  # fmt: skip
+            await asyncio.sleep(_BACKOFF_SECONDS[min(attempt, len(_BACKOFF_SECONDS)) - 1])
+        raise AssertionError("unreachable")
+
+    async def _record_failure(self, envelope: EventEnvelope, error: Exception) -> str:
+        logger.error("event recorded as failed", extra={"eventId": envelope.id, "error": repr(error)})
+        await self._failed.replace_one(
+            {"_id": f"{self.name}:{envelope.id}"},
+            {"envelope": envelope.model_dump(mode="json", by_alias=True),
+             "error": repr(error), "failedAt": datetime.now(UTC)},
+            upsert=True,
+        )  # fmt: skip
+        return "failed"
+

@@ -1,0 +1,59 @@
+"""The event envelope every Kafka message carries, and the topics of the mesh."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+from shared.ids import new_id
+
+# One event type per topic; the topic is named after the type.
+PAYMENT_CREATED = "payment.created"
+PAYMENT_COMPLETED = "payment.completed"
+PAYMENT_FAILED = "payment.failed"
+PAYMENT_CANCELED = "payment.canceled"
+REFUND_ISSUED = "refund.issued"
+WALLET_CREDITED = "wallet.credited"
+WALLET_DEBITED = "wallet.debited"
+
+TOPICS = (
+    PAYMENT_CREATED,
+    PAYMENT_COMPLETED,
+    PAYMENT_FAILED,
+    PAYMENT_CANCELED,
+    REFUND_ISSUED,
+    WALLET_CREDITED,
+    WALLET_DEBITED,
+)
+
+
+class EventEnvelope(BaseModel):
+    """`{id, type, version, occurredAt, producer, merchantId, traceparent, data}` as JSON."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel, populate_by_name=True, frozen=True, extra="ignore"
+    )
+
+    id: str = Field(default_factory=lambda: new_id("evt"))
+    type: str
+    version: int = 1
+    occurred_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+    producer: str
+    merchant_id: str | None = None
+    traceparent: str | None = None
+    data: dict[str, Any]
+
+    @property
+    def topic(self) -> str:
+        return self.type
+
+    def to_bytes(self) -> bytes:
+        return orjson.dumps(self.model_dump(mode="json", by_alias=True))
+
+    @classmethod
+    def from_bytes(cls, raw: bytes) -> EventEnvelope:
+        return cls.model_validate_json(raw)

@@ -1,0 +1,179 @@
+"""The transactional outbox: events are stored with the state change, then relayed to Kafka.
+
+A service writes its event into its own `outbox` collection in the same single-document write as
+the state change, or directly after it with a recovery sweep. The relay publishes pending events
+in creation order and marks them sent, so an event survives a crash or restart of the service
+between the write and the publish. Delivery is at least once: a crash after the publish and
+before the mark resends, and consumers deduplicate by event id.
+
+Only one relay per service publishes at a time (a lease in the service's own database), which
+keeps per-key order and avoids every replica sending the same backlog.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from aiokafka.errors import KafkaError
+from pymongo import ASCENDING, IndexModel
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError, PyMongoError
+
+from shared.errors import ServiceUnavailable
+from shared.events.envelope import EventEnvelope
+from shared.events.producer import EventProducer
+from shared.ids import new_id
+from shared.metrics import OUTBOX_PENDING, OUTBOX_PUBLISHED
+from shared.mongo import CollectionIndexes, Document
+from shared.settings import OutboxSettings
+from shared.tracing import current_traceparent
+
+logger = logging.getLogger("expe.outbox")
+
+OUTBOX = "outbox"
+LEASES = "leases"
+_RELAY_LEASE = "outbox-relay"
+# Sent events are kept a day for inspection, then purged.
+_SENT_RETENTION = timedelta(hours=24)
+
+OUTBOX_INDEXES = CollectionIndexes(
+    OUTBOX,
+    (
+        IndexModel([("status", ASCENDING), ("createdAt", ASCENDING)], name="pending_in_order"),
+        IndexModel([("sentAt", ASCENDING)], name="sent_at"),
+    ),
+)
+
+
+def new_event(
+    event_type: str, data: dict[str, Any], *, producer: str, merchant_id: str | None = None
+) -> EventEnvelope:
+    return EventEnvelope(
+        type=event_type,
+        producer=producer,
+        merchant_id=merchant_id,
+        traceparent=current_traceparent(),
+        data=data,
+    )
+
+
+def outbox_document(envelope: EventEnvelope, key: str | None = None) -> Document:
+    """The outbox record of an event, for a service that writes it in its own operation."""
+    return {
+        "_id": envelope.id,
+        "topic": envelope.topic,
+        "key": key if key is not None else envelope.merchant_id,
+        "envelope": envelope.model_dump(mode="json", by_alias=True),
+        "status": "pending",
+        "createdAt": datetime.now(UTC),
+        "sentAt": None,
+    }
+
+
+class Outbox:
+    """Writes events into the service's outbox and nudges the relay."""
+
+    def __init__(self, db: AsyncDatabase[Document], service: str) -> None:
+        self._collection = db[OUTBOX]
+        self.service = service
+        self.written = asyncio.Event()
+
+    def event(
+        self, event_type: str, data: dict[str, Any], merchant_id: str | None = None
+    ) -> EventEnvelope:
+        return new_event(event_type, data, producer=self.service, merchant_id=merchant_id)
+
+    async def add(self, envelope: EventEnvelope, key: str | None = None) -> None:
+        """Stores the event; writing the same event twice is harmless."""
+        with contextlib.suppress(DuplicateKeyError):
+            await self._collection.insert_one(outbox_document(envelope, key))
+        self.written.set()
+
+
+class OutboxRelay:
+    """Publishes pending outbox events to Kafka, in order, while this process holds the lease."""
+
+    def __init__(
+        self,
+        db: AsyncDatabase[Document],
+        producer: EventProducer,
+        settings: OutboxSettings,
+        written: asyncio.Event,
+    ) -> None:
+        self._outbox = db[OUTBOX]
+        self._leases = db[LEASES]
+        self._producer = producer
+        self._settings = settings
+        self._written = written
+        self._owner = f"{socket.gethostname()}:{os.getpid()}:{new_id('req')[-8:]}"
+        self._last_purge = datetime.min.replace(tzinfo=UTC)
+
+    async def run(self) -> None:
+        while True:
+            try:
+                await self._producer.wait_ready()
+                published = await self.relay_once() if await self._hold_lease() else 0
+            except (PyMongoError, KafkaError, ServiceUnavailable) as error:
+                logger.warning("outbox relay paused", extra={"error": repr(error)})
+                published = 0
+            if published < self._settings.batch_size:
+                await self._wait_for_work()
+
+    async def _wait_for_work(self) -> None:
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(self._settings.poll_interval_seconds):
+                await self._written.wait()
+        self._written.clear()
+
+    async def _hold_lease(self) -> bool:
+        now = datetime.now(UTC)
+        try:
+            await self._leases.find_one_and_update(
+                {"_id": _RELAY_LEASE, "$or": [{"owner": self._owner}, {"expiresAt": {"$lt": now}}]},
+                {"$set": {"owner": self._owner,
+                          "expiresAt": now + timedelta(seconds=self._settings.lease_seconds)}},
+                upsert=True,
+            )  # fmt: skip
+        except DuplicateKeyError:
+            return False  # another replica holds a live lease
+        return True
+
+    async def relay_once(self) -> int:
+        """Publishes one batch of pending events; returns how many went out."""
+        pending = await self._outbox.find({"status": "pending"}).sort(
+            [("createdAt", ASCENDING), ("_id", ASCENDING)]
+        ).limit(self._settings.batch_size).to_list()
+        if not pending:
+            OUTBOX_PENDING.set(0)
+            await self._purge_sent()
+            return 0
+        if len(pending) == self._settings.batch_size:
+            OUTBOX_PENDING.set(await self._outbox.count_documents({"status": "pending"}))
+        else:
+            OUTBOX_PENDING.set(len(pending))
+        batch = [(EventEnvelope.model_validate(doc["envelope"]), doc.get("key")) for doc in pending]
+        await self._producer.publish_many(batch)
+        ids = [doc["_id"] for doc in pending]
+        await self._outbox.update_many(
+            {"_id": {"$in": ids}}, {"$set": {"status": "sent", "sentAt": datetime.now(UTC)}}
+        )
+        OUTBOX_PUBLISHED.inc(len(ids))
+        OUTBOX_PENDING.dec(len(ids))
+        return len(ids)
+
+    async def _purge_sent(self) -> None:
+        now = datetime.now(UTC)
+        if now - self._last_purge < timedelta(minutes=5):
+            return
+        self._last_purge = now
+        await self._outbox.delete_many({"status": "sent", "sentAt": {"$lt": now - _SENT_RETENTION}})
+
+    async def release(self) -> None:
+        with contextlib.suppress(PyMongoError):
+            await self._leases.delete_one({"_id": _RELAY_LEASE, "owner": self._owner})

@@ -1,0 +1,117 @@
+"""A Kafka producer that a process can start while the broker is down and that recovers by itself."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from aiokafka import AIOKafkaProducer
+from aiokafka.errors import KafkaError
+
+from shared.errors import ServiceUnavailable
+from shared.events.envelope import EventEnvelope
+from shared.settings import KafkaSettings
+from shared.tracing import kafka_headers
+
+logger = logging.getLogger("expe.kafka")
+
+_RETRY_SECONDS = (0.5, 1, 2, 5)
+
+
+class EventProducer:
+    """Publishes envelopes with acks from all in-sync replicas and broker-side deduplication."""
+
+    def __init__(self, settings: KafkaSettings, client_id: str) -> None:
+        self._settings = settings
+        self._client_id = client_id
+        self._producer: AIOKafkaProducer | None = None
+        self._ready = asyncio.Event()
+        self._starter: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        """Connects in the background, retrying, so a broker outage never blocks start-up."""
+        self._starter = asyncio.create_task(self._connect(), name="kafka-producer-connect")
+
+    async def _connect(self) -> None:
+        attempt = 0
+        while True:
+            producer = AIOKafkaProducer(
+                bootstrap_servers=self._settings.bootstrap_servers,
+                client_id=self._client_id,
+                acks="all",
+                enable_idempotence=True,
+                linger_ms=5,
+                request_timeout_ms=10_000,
+            )
+            try:
+                await producer.start()
+            except KafkaError as error:
+                await producer.stop()
+                delay = _RETRY_SECONDS[min(attempt, len(_RETRY_SECONDS) - 1)]
+                if attempt == 0:
+                    logger.warning("kafka not reachable, retrying", extra={"error": repr(error)})
+                attempt += 1
+                await asyncio.sleep(delay)
+                continue
+            self._producer = producer
+            self._ready.set()
+            logger.info("kafka producer connected")
+            return
+
+    @property
+    def ready(self) -> bool:
+        return self._ready.is_set()
+
+    async def wait_ready(self) -> None:
+        await self._ready.wait()
+
+    def _connected(self) -> AIOKafkaProducer:
+        if self._producer is None:
+            raise ServiceUnavailable("The event broker is not reachable yet.")
+        return self._producer
+
+    async def publish(self, envelope: EventEnvelope, key: str | None = None) -> None:
+        """Sends one envelope and waits for the broker's acknowledgement."""
+        await self.publish_many([(envelope, key)])
+
+    async def publish_many(self, batch: list[tuple[EventEnvelope, str | None]]) -> None:
+        """Sends a batch together and waits for every acknowledgement; raises if any failed."""
+        producer = self._connected()
+        headers = kafka_headers()
+        futures = [
+            await producer.send(
+                envelope.topic,
+                value=envelope.to_bytes(),
+                key=key.encode() if key else None,
+                headers=_envelope_headers(envelope, headers),
+            )
+            for envelope, key in batch
+        ]
+        await asyncio.gather(*futures)
+
+    async def probe(self) -> None:
+        """Raises unless the broker answers a metadata request within the probe timeout."""
+        producer = self._connected()
+        async with asyncio.timeout(self._settings.probe_timeout_seconds):
+            metadata = await producer.client.fetch_all_metadata()
+        if not metadata.brokers():
+            raise ServiceUnavailable("The event broker reported no live brokers.")
+
+    async def stop(self) -> None:
+        if self._starter is not None:
+            self._starter.cancel()
+        if self._producer is not None:
+            await self._producer.stop()
+
+
+def _envelope_headers(
+    envelope: EventEnvelope, current: list[tuple[str, bytes]]
+) -> list[tuple[str, bytes]]:
+    # The envelope's own traceparent wins: it is the trace that caused the event, while the
+    # current one may be the outbox relay's.
+    headers = [(k, v) for k, v in current if k != "traceparent"]
+    if envelope.traceparent:
+        headers.append(("traceparent", envelope.traceparent.encode()))
+    headers.append(("event-type", envelope.type.encode()))
+    headers.append(("event-id", envelope.id.encode()))
+    return headers

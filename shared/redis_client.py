@@ -1,0 +1,18 @@
+"""The process's Redis client (rate limits, caches, locks)."""
+
+from __future__ import annotations
+
+from redis.asyncio import Redis
+
+from shared.settings import RedisSettings
+
+
+def create_redis(settings: RedisSettings) -> Redis:
+    # Short timeouts: a Redis that does not answer in two seconds is treated as down, not waited on.
+    return Redis.from_url(
+        settings.url,
+        socket_timeout=2,
+        socket_connect_timeout=2,
+        health_check_interval=15,
+        decode_responses=True,
+    )

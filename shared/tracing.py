@@ -1,0 +1,65 @@
+"""OpenTelemetry: one tracer provider per process, W3C `traceparent` over HTTP and in Kafka headers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from opentelemetry import context as otel_context
+from opentelemetry import propagate, trace
+from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor
+
+from shared.settings import OtelSettings
+
+_provider: TracerProvider | None = None
+
+
+def configure_tracing(service: str, settings: OtelSettings) -> None:
+    """Installs the process's tracer provider; exports over OTLP/HTTP when an endpoint is set."""
+    global _provider
+    if _provider is not None:
+        return
+    provider = TracerProvider(resource=Resource.create({"service.name": f"expe-{service}"}))
+    if settings.endpoint:
+        exporter = OTLPSpanExporter(endpoint=f"{settings.endpoint.rstrip('/')}/v1/traces")
+        provider.add_span_processor(BatchSpanProcessor(exporter))
+    trace.set_tracer_provider(provider)
+    _provider = provider
+
+
+def shutdown_tracing() -> None:
+    if _provider is not None:
+        _provider.shutdown()
+
+
+def tracer(name: str) -> trace.Tracer:
+    return trace.get_tracer(name)
+
+
+def inject_headers(headers: dict[str, str]) -> dict[str, str]:
+    """Adds `traceparent` (and `tracestate`) of the current span to outgoing HTTP headers."""
+    propagate.inject(headers)
+    return headers
+
+
+def current_traceparent() -> str | None:
+    return inject_headers({}).get("traceparent")
+
+
+def extract_context(headers: Mapping[str, str]) -> otel_context.Context:
+    return propagate.extract(dict(headers))
+
+
+def kafka_headers() -> list[tuple[str, bytes]]:
+    return [(key, value.encode()) for key, value in inject_headers({}).items()]
+
+
+def context_from_kafka_headers(
+    headers: Sequence[tuple[str, bytes]] | None, fallback_traceparent: str | None = None
+) -> otel_context.Context:
+    carrier = {key: value.decode(errors="replace") for key, value in headers or ()}
+    if "traceparent" not in carrier and fallback_traceparent:
+        carrier["traceparent"] = fallback_traceparent
+    return propagate.extract(carrier)

@@ -1,0 +1,112 @@
+"""Every error a caller can meet comes back as the API's error body with the right status."""
+
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from pydantic import BaseModel, ConfigDict
+
+from shared.errors import Conflict, install_error_handlers
+from shared.http import RequestContextMiddleware
+from shared.money import PositiveMinorUnits
+
+
+class PaymentCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    amount: PositiveMinorUnits
+    currency: str
+
+
+class PaymentAlreadyCaptured(Conflict):
+    """The payment was captured before."""
+
+    code = "payment_already_captured"
+
+
+def build_app() -> FastAPI:
+    app = FastAPI()
+    install_error_handlers(app)
+
+    @app.post("/payments")
+    async def create(body: PaymentCreate) -> dict[str, int]:
+        return {"amount": body.amount}
+
+    @app.post("/payments/{payment_id}/capture")
+    async def capture(payment_id: str) -> None:
+        raise PaymentAlreadyCaptured(f"Payment {payment_id} was already captured.")
+
+    @app.get("/boom")
+    async def boom() -> None:
+        raise RuntimeError("database password=hunter2 leaked")
+
+    app.add_middleware(RequestContextMiddleware, service="test")
+    return app
+
+
+@pytest.fixture
+async def client() -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=build_app(), raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        yield client
+
+
+def assert_error_body(response: httpx.Response, status: int, code: str) -> dict:
+    assert response.status_code == status
+    error = response.json()["error"]
+    assert set(error) == {"type", "code", "message", "param", "requestId"}
+    assert error["code"] == code
+    assert error["requestId"] == response.headers["X-Request-ID"]
+    return error
+
+
+async def test_domain_error_renders_its_code_and_status(client: httpx.AsyncClient) -> None:
+    response = await client.post("/payments/pay_1/capture")
+    error = assert_error_body(response, 409, "payment_already_captured")
+    assert error["message"] == "Payment pay_1 was already captured."
+
+
+@pytest.mark.parametrize(
+    ("body", "code", "param"),
+    [
+        ({"amount": 10.5, "currency": "INR"}, "parameter_invalid", "amount"),
+        ({"amount": 0, "currency": "INR"}, "parameter_invalid", "amount"),
+        ({"amount": -5, "currency": "INR"}, "parameter_invalid", "amount"),
+        ({"amount": "100", "currency": "INR"}, "parameter_invalid", "amount"),
+        ({"currency": "INR"}, "parameter_missing", "amount"),
+        ({"amount": 100, "currency": "INR", "extra": 1}, "parameter_invalid", "extra"),
+    ],
+)
+async def test_invalid_parameters_name_the_parameter(
+    client: httpx.AsyncClient, body: dict, code: str, param: str
+) -> None:
+    error = assert_error_body(await client.post("/payments", json=body), 400, code)
+    assert error["param"] == param
+    assert error["type"] == "invalid_request_error"
+
+
+async def test_malformed_json_is_a_400(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        "/payments", content=b'{"amount": 1,', headers={"Content-Type": "application/json"}
+    )
+    assert_error_body(response, 400, "invalid_json")
+
+
+async def test_unknown_route_is_a_404_error_body(client: httpx.AsyncClient) -> None:
+    assert_error_body(await client.get("/nope"), 404, "resource_missing")
+
+
+async def test_unexpected_error_is_a_500_without_internals(client: httpx.AsyncClient) -> None:
+    response = await client.get("/boom", headers={"X-Request-ID": "req-from-caller-42"})
+    error = assert_error_body(response, 500, "internal_error")
+    assert error["requestId"] == "req-from-caller-42"
+    assert "hunter2" not in response.text and "RuntimeError" not in response.text
+
+
+async def test_a_caller_request_id_is_kept_and_an_unsafe_one_replaced(
+    client: httpx.AsyncClient,
+) -> None:
+    kept = await client.post("/payments/pay_1/capture", headers={"X-Request-ID": "abc-123"})
+    assert kept.headers["X-Request-ID"] == "abc-123"
+    replaced = await client.post("/payments/pay_1/capture", headers={"X-Request-ID": "a b\x01"})
+    assert replaced.headers["X-Request-ID"].startswith("req_")

@@ -1,0 +1,1 @@
+"""Helpers the suite and the bench share: the local stack and waiting for conditions."""

@@ -1,0 +1,88 @@
+"""Reads a stack profile (deploy/local/profiles/*.env) and derives every address from it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+PROFILES = REPO / "deploy" / "local" / "profiles"
+
+# Each process listens on the profile's base port plus its offset.
+PROCESSES = {
+    "gateway": ("gateway.app", 0),
+    "auth": ("services.auth.app", 1),
+    "payments": ("services.payments.app", 2),
+    "wallet": ("services.wallet.app", 3),
+    "webhooks": ("services.webhooks.app", 4),
+    "analytics": ("services.analytics.app", 5),
+    "subscriptions": ("services.subscriptions.app", 6),
+}
+SERVICES = tuple(name for name in PROCESSES if name != "gateway")
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for line in path.read_text().splitlines():
+        line = line.strip()
+        if line and not line.startswith("#") and "=" in line:
+            key, value = line.split("=", 1)
+            values[key.strip()] = value.strip()
+    return values
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    values: dict[str, str]
+
+    @classmethod
+    def load(cls, name: str) -> Profile:
+        return cls(name, read_env_file(PROFILES / f"{name}.env"))
+
+    def port(self, key: str) -> int:
+        return int(self.values[key])
+
+    @property
+    def data_dir(self) -> Path:
+        return REPO / self.values["EXPE_DATA_DIR"]
+
+    @property
+    def mongo_url(self) -> str:
+        return f"mongodb://127.0.0.1:{self.port('EXPE_FERRETDB_PORT')}"
+
+    @property
+    def kafka_bootstrap(self) -> str:
+        return f"127.0.0.1:{self.port('EXPE_KAFKA_PORT')}"
+
+    @property
+    def redis_url(self) -> str:
+        return f"redis://127.0.0.1:{self.port('EXPE_REDIS_PORT')}/0"
+
+    @property
+    def mailpit_url(self) -> str:
+        return f"http://127.0.0.1:{self.port('EXPE_MAILPIT_HTTP_PORT')}"
+
+    @property
+    def db_prefix(self) -> str:
+        return self.values["EXPE_MONGO__DB_PREFIX"]
+
+    def process_port(self, name: str) -> int:
+        return self.port("EXPE_SERVICE_PORT_BASE") + PROCESSES[name][1]
+
+    def process_url(self, name: str) -> str:
+        return f"http://127.0.0.1:{self.process_port(name)}"
+
+    def infra_env(self) -> dict[str, str]:
+        """The EXPE_* settings every process of this profile runs with."""
+        env = {
+            "EXPE_ENV": "test" if self.name == "test" else "local",
+            "EXPE_MONGO__URL": self.mongo_url,
+            "EXPE_MONGO__DB_PREFIX": self.db_prefix,
+            "EXPE_KAFKA__BOOTSTRAP_SERVERS": self.kafka_bootstrap,
+            "EXPE_REDIS__URL": self.redis_url,
+            "EXPE_SMTP__HOST": "127.0.0.1",
+            "EXPE_SMTP__PORT": self.values["EXPE_MAILPIT_SMTP_PORT"],
+        }
+        env.update({f"EXPE_SERVICES__{s.upper()}": self.process_url(s) for s in SERVICES})
+        return env
