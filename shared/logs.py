@@ -35,7 +35,9 @@ _SECRET_VALUES = [
 _CARD_NUMBER = re.compile(r"\b\d(?:[ -]?\d){12,18}\b")
 
 # Attributes every LogRecord has; anything else was passed through `extra=` and is logged.
-_RECORD_ATTRS = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName"}
+_RECORD_ATTRS = frozenset(vars(logging.makeLogRecord({}))) | {
+    "message", "asctime", "taskName", "color_message"
+}
 
 
 def _luhn_valid(digits: str) -> bool:
@@ -109,8 +111,10 @@ def configure_logging(service: str, level: str = "INFO") -> None:
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
     # uvicorn's own handlers would print plain text beside ours; route them through the root.
-    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+    for name in ("uvicorn", "uvicorn.error"):
         uvicorn_logger = logging.getLogger(name)
         uvicorn_logger.handlers.clear()
         uvicorn_logger.propagate = True
+    # The request middleware writes the access log, with request id and duration.
+    logging.getLogger("uvicorn.access").disabled = True
     logging.getLogger("aiokafka").setLevel(logging.WARNING)

@@ -38,9 +38,17 @@ class Mongo:
         self.db: AsyncDatabase[Document] = self.client[database_name]
 
     async def ensure_indexes(self, specs: Sequence[CollectionIndexes]) -> None:
+        """Creates the indexes that are missing, one command each.
+
+        FerretDB 1.24 drops the connection when one createIndexes command names several indexes
+        that already exist, so existing ones are skipped and the rest sent singly.
+        """
         for spec in specs:
-            if spec.indexes:
-                await self.db[spec.collection].create_indexes(list(spec.indexes))
+            collection = self.db[spec.collection]
+            existing = {index["name"] async for index in await collection.list_indexes()}
+            for index in spec.indexes:
+                if index.document["name"] not in existing:
+                    await collection.create_indexes([index])
 
     async def ping(self) -> None:
         await self.client.admin.command("ping")

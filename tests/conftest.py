@@ -8,8 +8,8 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 from pymongo import AsyncMongoClient
 
-from tests.support.profile import Profile
-from tests.support.stack import Stack
+from devstack.profile import Profile
+from devstack.stack import Stack
 
 
 @pytest.fixture(scope="session")

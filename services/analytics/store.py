@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 from typing import Any
 
@@ -46,13 +47,21 @@ class PaymentFacts:
         window = {op: t for op, t in (("$gte", since), ("$lt", until)) if t is not None}
         if window:
             match["createdAt"] = window
-        pipeline = [
-            {"$match": match},
-            {"$group": {"_id": "$currency", "count": {"$sum": 1}, "amount": {"$sum": "$amount"}}},
-            {"$sort": {"_id": 1}},
-        ]
-        cursor = await self._facts.aggregate(pipeline)
+        # FerretDB 1.24 computes only the first accumulator of a $group (the others come back
+        # as 0), so each total is its own single-accumulator pipeline.
+        counts, amounts = await asyncio.gather(
+            self._group_by_currency(match, {"$sum": 1}),
+            self._group_by_currency(match, {"$sum": "$amount"}),
+        )
         return [
-            {"currency": row["_id"], "count": row["count"], "amount": row["amount"]}
-            async for row in cursor
+            {"currency": currency, "count": counts[currency], "amount": amounts.get(currency, 0)}
+            for currency in sorted(counts)
         ]
+
+    async def _group_by_currency(
+        self, match: dict[str, Any], accumulator: dict[str, Any]
+    ) -> dict[str, int]:
+        cursor = await self._facts.aggregate(
+            [{"$match": match}, {"$group": {"_id": "$currency", "value": accumulator}}]
+        )
+        return {row["_id"]: row["value"] async for row in cursor}

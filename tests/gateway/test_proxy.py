@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 
 from gateway.app import create_app
 from gateway.settings import GatewaySettings, ServiceUrls
-from tests.support.servers import free_port, serve_in_thread
+from tests.servers import free_port, serve_in_thread
 
 TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
 

@@ -18,10 +18,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 
 	"github.com/compose-spec/compose-go/v2/cli"
+	"github.com/prometheus/common/model"
 	"github.com/prometheus/prometheus/model/rulefmt"
 	"github.com/prometheus/prometheus/promql/parser"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -155,9 +157,10 @@ func checkRules(files []string) error {
 	var failures []error
 	count := 0
 	for _, file := range files {
-		groups, errs := rulefmt.ParseFile(file, false, parser.NewParser(parser.Options{}))
+		// Legacy name validation: metric and label names stay in the classic [a-zA-Z_:][a-zA-Z0-9_:]* set.
+		groups, errs := rulefmt.ParseFile(file, false, model.LegacyValidation, parser.NewParser(parser.Options{}), slog.New(slog.DiscardHandler))
 		for _, e := range errs {
-			failures = append(failures, fmt.Errorf("%s: %w", file, e))
+			failures = append(failures, e) // rulefmt names the file already
 		}
 		if groups != nil {
 			for _, g := range groups.Groups {

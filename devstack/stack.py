@@ -6,13 +6,15 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 import httpx
 
-from tests.support.profile import PROCESSES, REPO, Profile
-from tests.support.waiting import wait_until
+from devstack.profile import PROCESSES, REPO, Profile
+from devstack.waiting import wait_until
 
 
 @dataclass
@@ -20,6 +22,8 @@ class ServiceProcess:
     name: str
     profile: Profile
     extra_env: dict[str, str] = field(default_factory=dict)
+    # Also print each log line, prefixed with the process name, as `make run` does.
+    console: bool = False
     process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -43,10 +47,26 @@ class ServiceProcess:
             "--host", "127.0.0.1", "--port", str(self.profile.process_port(self.name)),
             "--loop", "uvloop", "--http", "httptools", "--no-access-log",
         ]  # fmt: skip
+        if self.console:
+            self.process = subprocess.Popen(
+                command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+            )
+            assert self.process.stdout is not None
+            threading.Thread(target=self._tee, args=(self.process.stdout,), daemon=True).start()
+            return
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
                 command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT
             )
+
+    def _tee(self, stream: IO[bytes]) -> None:
+        prefix = f"{self.name:>13} | ".encode()
+        with self.log_path.open("ab") as log:
+            for line in stream:
+                log.write(line)
+                log.flush()
+                sys.stdout.buffer.write(prefix + line)
+                sys.stdout.buffer.flush()
 
     def wait_alive(self, timeout: float = 60) -> None:
         def alive() -> bool:
@@ -87,10 +107,13 @@ class ServiceProcess:
 class Stack:
     """Every process of a profile."""
 
-    def __init__(self, profile: Profile, extra_env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, profile: Profile, extra_env: dict[str, str] | None = None, console: bool = False
+    ) -> None:
         self.profile = profile
         self.processes = {
-            name: ServiceProcess(name, profile, dict(extra_env or {})) for name in PROCESSES
+            name: ServiceProcess(name, profile, dict(extra_env or {}), console)
+            for name in PROCESSES
         }
 
     def __getitem__(self, name: str) -> ServiceProcess:

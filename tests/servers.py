@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import uvicorn
 from starlette.types import ASGIApp
 
-from tests.support.waiting import wait_until
+from devstack.waiting import wait_until
 
 
 def free_port() -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 PROFILES = REPO / "deploy" / "local" / "profiles"
 
 # Each process listens on the profile's base port plus its offset.

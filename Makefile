@@ -1,0 +1,42 @@
+# Expe: `make run` brings the platform up, `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+STAMP := $(VENV)/.installed
+
+.PHONY: setup run test lint format bench stop clean
+
+setup: $(STAMP)  ## Install everything missing: infrastructure binaries and Python packages.
+	@deploy/local/install.sh
+
+$(STAMP): pyproject.toml
+	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	@$(VENV)/bin/pip install --quiet --upgrade pip
+	@$(VENV)/bin/pip install --quiet -e '.[dev]'
+	@touch $@
+
+run: setup  ## Start infrastructure, every service and the gateway; Ctrl-C stops everything.
+	@deploy/local/run.sh
+
+test: setup  ## Run the whole suite on its own infrastructure (works while `make run` is up).
+	@deploy/local/test.sh $(PYTEST_ARGS)
+
+lint: $(STAMP)  ## ruff, mypy strict, and the import contracts between services.
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: setup  ## Load the running mesh at fixed rates and print rate, p50/p95/p99, errors.
+	@deploy/local/bench.sh
+
+stop:  ## Stop whatever `make run` left running.
+	@-pkill -f 'devstack up run' 2>/dev/null; true
+	@deploy/local/with-profile.sh run deploy/local/infra.sh stop
+
+clean: stop
+	rm -rf .data

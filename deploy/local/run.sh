@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# `make run`: starts the infrastructure and every process of the mesh; Ctrl-C stops it all.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+stop_all() {
+  deploy/local/with-profile.sh run deploy/local/infra.sh stop || true
+}
+trap stop_all EXIT
+trap 'exit 130' INT TERM
+deploy/local/with-profile.sh run deploy/local/infra.sh start
+.venv/bin/python -m devstack up run

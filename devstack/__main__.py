@@ -1,0 +1,52 @@
+"""`python -m devstack up run`: starts the mesh of a profile and keeps it up until Ctrl-C.
+
+`python -m devstack env test` prints the profile's settings as shell exports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+
+from devstack.profile import PROCESSES, Profile
+from devstack.stack import Stack
+
+
+def up(profile: Profile) -> int:
+    stack = Stack(profile, console=True)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        stack.start()
+        print("\nExpe is up:", flush=True)
+        for name in PROCESSES:
+            print(f"  {name:<14} {profile.process_url(name)}", flush=True)
+        print(f"  {'API docs':<14} {profile.process_url('gateway')}/docs", flush=True)
+        print(f"  {'mail (Mailpit)':<14} {profile.mailpit_url}", flush=True)
+        print(f"  logs in {profile.data_dir / 'logs'}; Ctrl-C stops everything.\n", flush=True)
+        stop.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        print("\nstopping the services...", flush=True)
+        stack.stop()
+    return 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="devstack")
+    parser.add_argument("command", choices=["up", "env"])
+    parser.add_argument("profile", choices=["run", "test", "bench"])
+    args = parser.parse_args()
+    profile = Profile.load(args.profile)
+    if args.command == "env":
+        for key, value in {**profile.values, **profile.infra_env()}.items():
+            print(f"export {key}={value}")
+        return 0
+    return up(profile)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1131 @@
+"""The deployment descriptions of Expe hold what a user relies on.
+
+Covers the Dockerfile, docker-compose.yml, deploy/k8s, the Helm chart in deploy/helm/expe and
+observability/ (Prometheus, alert rules, Grafana). Everything is read from the files; the
+constants below are the contract the code follows (docs in /work/shared/DESIGN.md and the
+deployment brief), not values copied from the files under test.
+
+Two tools are used, both installed by the project's own scripts and cached in
+${EXPE_HOME:-$HOME/.cache/expe}/bin:
+- helm (deploy/local/install-helm.sh) for `helm lint` and `helm template`;
+- expe-deploycheck (tests/deploy/deploycheck/build.sh, Go): strict Kubernetes decoding, the
+  compose-go loader that `docker compose config` uses, Prometheus' rule-file and PromQL parsers.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import functools
+import glob
+import json
+import os
+import re
+import shlex
+import subprocess
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+K8S_DIR = ROOT / "deploy" / "k8s"
+CHART_DIR = ROOT / "deploy" / "helm" / "expe"
+OBS_DIR = ROOT / "observability"
+EXPE_HOME = Path(os.environ.get("EXPE_HOME") or Path.home() / ".cache" / "expe")
+
+# ---------------------------------------------------------------------------------- contract
+
+PROCESSES: dict[str, tuple[str, int]] = {
+    "gateway": ("gateway.app", 8000),
+    "auth": ("services.auth.app", 8001),
+    "payments": ("services.payments.app", 8002),
+    "wallet": ("services.wallet.app", 8003),
+    "webhooks": ("services.webhooks.app", 8004),
+    "analytics": ("services.analytics.app", 8005),
+    "subscriptions": ("services.subscriptions.app", 8006),
+}
+SERVICES = [name for name in PROCESSES if name != "gateway"]
+INFRA = ["mongo", "kafka", "redis", "jaeger", "prometheus", "grafana", "mailpit"]
+
+COMMON_ENV = {
+    "EXPE_ENV",
+    "EXPE_LOG_LEVEL",
+    "EXPE_MONGO__URL",
+    "EXPE_MONGO__DB_PREFIX",
+    "EXPE_KAFKA__BOOTSTRAP_SERVERS",
+    "EXPE_REDIS__URL",
+    "EXPE_OTEL__ENDPOINT",
+    "EXPE_INTERNAL_SECRET",
+}
+ROLE_ENV = {
+    "gateway": {f"EXPE_SERVICES__{s.upper()}" for s in SERVICES}
+    | {"EXPE_CORS_ORIGINS", "EXPE_MAX_BODY_BYTES", "EXPE_UPSTREAM_TIMEOUT_SECONDS"},
+    "auth": {"EXPE_SMTP__HOST", "EXPE_SMTP__PORT"},
+    # payments asks wallet synchronously to hold and capture funds (DESIGN.md), so it needs
+    # wallet's address; the setting is the same one the gateway uses.
+    "payments": {"EXPE_SERVICES__WALLET"},
+}
+EXPE_ENVS = {"local", "test", "production"}
+TOPICS = [
+    "payment.created",
+    "payment.completed",
+    "payment.failed",
+    "payment.canceled",
+    "refund.issued",
+    "wallet.credited",
+    "wallet.debited",
+]
+
+# metric name -> labels it carries (besides the job/instance labels Prometheus adds)
+_HTTP = {"handler", "method", "status"}
+METRICS: dict[str, set[str]] = {
+    "http_requests_total": _HTTP,
+    "http_request_duration_seconds_bucket": {"handler", "method", "le"},
+    "http_request_duration_seconds_count": {"handler", "method"},
+    "http_request_duration_seconds_sum": {"handler", "method"},
+    "http_request_duration_highr_seconds_bucket": {"le"},
+    "http_request_duration_highr_seconds_count": set(),
+    "http_request_duration_highr_seconds_sum": set(),
+    "expe_outbox_pending": set(),
+    "expe_outbox_published_total": set(),
+    "expe_events_consumed_total": {"topic", "outcome"},
+    "expe_upstream_request_duration_seconds_bucket": {"upstream", "status", "le"},
+    "expe_upstream_request_duration_seconds_count": {"upstream", "status"},
+    "expe_upstream_request_duration_seconds_sum": {"upstream", "status"},
+    "expe_upstream_errors_total": {"upstream", "reason"},
+    "up": set(),  # Prometheus' own per-target series
+}
+TARGET_LABELS = {"job", "instance"}
+LABEL_VALUES = {
+    "outcome": {"processed", "duplicate", "failed"},
+    "reason": {"timeout", "unavailable"},
+    "job": set(PROCESSES),
+}
+SEVERITIES = {"critical", "warning", "info"}
+
+
+def uvicorn_command(name: str) -> list[str]:
+    module, port = PROCESSES[name]
+    return [
+        "uvicorn",
+        f"{module}:create_app",
+        "--factory",
+        "--host",
+        "0.0.0.0",
+        "--port",
+        str(port),
+        "--loop",
+        "uvloop",
+        "--http",
+        "httptools",
+        "--no-access-log",
+    ]
+
+
+def expected_env(name: str) -> set[str]:
+    return COMMON_ENV | ROLE_ENV.get(name, set())
+
+
+# ---------------------------------------------------------------------------------- helpers
+
+
+class UniqueKeyLoader(yaml.SafeLoader):
+    """SafeLoader that refuses a mapping with the same key twice (YAML says last one wins)."""
+
+    def compose_mapping_node(self, anchor: str | None) -> yaml.MappingNode:
+        node = super().compose_mapping_node(anchor)
+        seen: set[Any] = set()
+        for key, _ in node.value:
+            if key.tag == "tag:yaml.org,2002:merge" or not isinstance(key, yaml.ScalarNode):
+                continue
+            if key.value in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key.value!r}", key.start_mark
+                )
+            seen.add(key.value)
+        return node
+
+
+def load_yaml(path: Path) -> Any:
+    with path.open() as f:
+        return yaml.load(f, Loader=UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+
+
+def load_yaml_docs(text: str) -> list[Any]:
+    return [doc for doc in yaml.load_all(text, Loader=UniqueKeyLoader) if doc is not None]  # noqa: S506
+
+
+def run(cmd: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, check=False, **kwargs)
+
+
+def run_ok(cmd: list[str], **kwargs: Any) -> str:
+    proc = run(cmd, **kwargs)
+    assert proc.returncode == 0, f"{shlex.join(cmd)} failed:\n{proc.stdout}\n{proc.stderr}"
+    return proc.stdout
+
+
+def parse_duration(text: str) -> float:
+    """Prometheus / compose duration ("1m30s", "10s") in seconds."""
+    units = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, "y": 31536000}
+    parts = re.findall(r"(\d+(?:\.\d+)?)(ms|s|m|h|d|w|y)", str(text))
+    assert parts and "".join(n + u for n, u in parts) == str(text), f"bad duration {text!r}"
+    return sum(float(n) * units[u] for n, u in parts)
+
+
+def host_port(url: str) -> tuple[str, int | None]:
+    parts = urlsplit(url)
+    return parts.hostname or "", parts.port
+
+
+# ------------------------------------------------------------------------------- tool fixtures
+
+
+@pytest.fixture(scope="session")
+def deploycheck() -> str:
+    out = run_ok(["bash", str(ROOT / "tests/deploy/deploycheck/build.sh")])
+    return out.strip().splitlines()[-1]
+
+
+@pytest.fixture(scope="session")
+def helm() -> str:
+    run_ok(["bash", str(ROOT / "deploy/local/install-helm.sh")])
+    path = EXPE_HOME / "bin" / "helm"
+    assert path.is_file(), f"install-helm.sh did not produce {path}"
+    return str(path)
+
+
+@pytest.fixture(scope="session")
+def promql(deploycheck: str):
+    """Parse PromQL with Prometheus' own parser; returns selectors and grouping per expression."""
+
+    @functools.cache
+    def inspect(expr: str) -> dict[str, Any]:
+        return inspect_many((expr,))[0]
+
+    def inspect_many(exprs: tuple[str, ...]) -> list[dict[str, Any]]:
+        out = run_ok([deploycheck, "promql"], input=json.dumps(list(exprs)))
+        return json.loads(out)
+
+    return inspect
+
+
+# ------------------------------------------------------------------------------- Dockerfile
+
+
+def dockerfile_instructions() -> list[tuple[str, str]]:
+    text = (ROOT / "Dockerfile").read_text()
+    logical: list[str] = []
+    buf = ""
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not buf and (not stripped or stripped.startswith("#")):
+            continue
+        if stripped.startswith("#"):
+            continue
+        if stripped.endswith("\\"):
+            buf += stripped[:-1] + " "
+            continue
+        logical.append(buf + stripped)
+        buf = ""
+    return [(ins.split(None, 1)[0].upper(), ins.split(None, 1)[1] if " " in ins else "") for ins in logical]
+
+
+def final_stage() -> tuple[str, list[tuple[str, str]]]:
+    """Base image (global ARGs resolved) and instructions of the last stage."""
+    instructions = dockerfile_instructions()
+    starts = [i for i, (op, _) in enumerate(instructions) if op == "FROM"]
+    args = dict(
+        (rest.split("=", 1)[0].strip(), rest.split("=", 1)[1].strip())
+        for op, rest in instructions[: starts[0]]
+        if op == "ARG" and "=" in rest
+    )
+    base = instructions[starts[-1]][1].split()[0]
+    base = re.sub(r"\$\{?(\w+)\}?", lambda m: args.get(m.group(1), m.group(0)), base)
+    return base, instructions[starts[-1] + 1 :]
+
+
+def test_dockerfile_runtime_image_is_python_312_slim_as_a_non_root_user():
+    base, stage = final_stage()
+    assert base == "python:3.12-slim"
+    users = [rest.strip() for op, rest in stage if op == "USER"]
+    assert users, "the runtime stage never leaves root"
+    uid = users[-1].split(":")[0]
+    assert uid.isdigit() and int(uid) != 0, "USER must be a numeric non-zero uid (runAsNonRoot checks it)"
+
+
+def test_dockerfile_installs_the_project_without_dev_extras():
+    installs = [rest for op, rest in dockerfile_instructions() if op == "RUN" and "pip install" in rest]
+    assert any(re.search(r"pip install (--\S+ )*\.(\s|$)", cmd) for cmd in installs), installs
+    assert not any("[dev]" in cmd or "-e " in cmd for cmd in installs), "dev extras or editable install in the image"
+
+
+def test_dockerfile_copies_every_package_pyproject_builds():
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    copied: set[str] = set()
+    for op, rest in dockerfile_instructions():
+        if op == "COPY" and "--from" not in rest:
+            srcs = [s for s in rest.split() if not s.startswith("--")][:-1]
+            copied |= {s.rstrip("/").removeprefix("./") for s in srcs}
+    includes = pyproject["tool"]["setuptools"]["packages"]["find"]["include"]
+    packages = {pattern.split(".")[0].rstrip("*") for pattern in includes}
+    assert packages == {"shared", "gateway", "services"}
+    assert packages <= copied, f"not copied into the image: {packages - copied}"
+    assert "pyproject.toml" in copied
+    readme = pyproject["project"].get("readme")
+    if isinstance(readme, str):
+        assert readme in copied, f"pyproject's readme {readme} is needed by pip install ."
+
+
+def test_dockerfile_healthcheck_and_default_command_serve_the_gateway():
+    _, stage = final_stage()
+    health = [rest for op, rest in stage if op == "HEALTHCHECK"]
+    assert health and "/healthz" in health[-1]
+    cmd = json.loads([rest for op, rest in stage if op == "CMD"][-1])
+    assert cmd == uvicorn_command("gateway")
+
+
+def dockerignore_excludes(path: str, patterns: list[str]) -> bool:
+    """Docker's rule: the last pattern matching the path or one of its parents decides."""
+
+    def to_regex(pattern: str) -> re.Pattern[str]:
+        out = ""
+        i = 0
+        while i < len(pattern):
+            if pattern.startswith("**/", i):
+                out += "(?:.*/)?"
+                i += 3
+            elif pattern.startswith("**", i):
+                out += ".*"
+                i += 2
+            elif pattern[i] == "*":
+                out += "[^/]*"
+                i += 1
+            elif pattern[i] == "?":
+                out += "[^/]"
+                i += 1
+            else:
+                out += re.escape(pattern[i])
+                i += 1
+        return re.compile(out + r"\Z")
+
+    parts = path.split("/")
+    candidates = ["/".join(parts[: i + 1]) for i in range(len(parts))]
+    excluded = False
+    for raw in patterns:
+        negate = raw.startswith("!")
+        pattern = os.path.normpath(raw[1:] if negate else raw).strip("/")
+        rx = to_regex(pattern)
+        if any(rx.match(c) for c in candidates):
+            excluded = not negate
+    return excluded
+
+
+def test_dockerignore_sends_the_sources_and_nothing_local():
+    lines = (ROOT / ".dockerignore").read_text().splitlines()
+    patterns = [ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
+    for needed in ["pyproject.toml", "README.md", "shared/money.py", "gateway/app.py", "services/payments/app.py"]:
+        assert not dockerignore_excludes(needed, patterns), f"{needed} would be left out of the build"
+    for local in [
+        ".venv/bin/python",
+        ".git/HEAD",
+        ".env",
+        "tests/e2e/test_checkout.py",
+        "shared/__pycache__/money.cpython-312.pyc",
+        "services/payments/__pycache__/app.cpython-312.pyc",
+        "node_modules/x/index.js",
+    ]:
+        assert dockerignore_excludes(local, patterns), f"{local} would be sent to the build"
+
+
+# ------------------------------------------------------------------------------- compose
+
+
+@pytest.fixture(scope="session")
+def compose_raw() -> dict[str, Any]:
+    return load_yaml(ROOT / "docker-compose.yml")
+
+
+@pytest.fixture(scope="session")
+def compose(deploycheck: str) -> dict[str, Any]:
+    """The project as the compose loader sees it: schema-checked, anchors merged, interpolated."""
+    return json.loads(run_ok([deploycheck, "compose", str(ROOT / "docker-compose.yml")]))
+
+
+def healthcheck_test(svc: dict[str, Any]) -> str:
+    hc = svc.get("healthcheck") or {}
+    assert hc and not hc.get("disable"), "no healthcheck"
+    test = hc.get("test")
+    assert test and test[0] in {"CMD", "CMD-SHELL"}, f"healthcheck test {test!r}"
+    return " ".join(test[1:])
+
+
+def test_compose_has_every_process_and_infrastructure_service(compose):
+    assert set(PROCESSES) | set(INFRA) <= set(compose["services"])
+
+
+@pytest.mark.parametrize("name", list(PROCESSES))
+def test_compose_process_runs_its_module_from_the_locally_built_image(compose, name):
+    svc = compose["services"][name]
+    assert svc["command"] == uvicorn_command(name)
+    assert Path(svc["build"]["context"]).resolve() == ROOT
+    assert Path(svc["build"].get("dockerfile", "Dockerfile")).name == "Dockerfile"
+    images = {compose["services"][p].get("image") for p in PROCESSES}
+    assert len(images) == 1, f"the processes must share one image, got {images}"
+
+
+@pytest.mark.parametrize("name", list(PROCESSES))
+def test_compose_process_healthcheck_probes_its_own_healthz(compose, name):
+    test = healthcheck_test(compose["services"][name])
+    assert f":{PROCESSES[name][1]}/healthz" in test
+
+
+@pytest.mark.parametrize("name", INFRA)
+def test_compose_infrastructure_has_a_healthcheck(compose, name):
+    assert healthcheck_test(compose["services"][name])
+
+
+@pytest.mark.parametrize("name", list(PROCESSES))
+def test_compose_process_environment_is_the_contract(compose, name):
+    env = compose["services"][name]["environment"]
+    expe = {k for k in env if k.startswith("EXPE_")}
+    assert expe == expected_env(name), (
+        f"missing {expected_env(name) - expe}, unexpected {expe - expected_env(name)}"
+    )
+    assert env["EXPE_ENV"] in EXPE_ENVS
+    assert env["EXPE_INTERNAL_SECRET"], "empty internal secret"
+    assert re.fullmatch(r"[a-z][a-z0-9_]*", env["EXPE_MONGO__DB_PREFIX"])
+
+
+@pytest.mark.parametrize("name", list(PROCESSES))
+def test_compose_process_environment_points_at_the_compose_infrastructure(compose, name):
+    services = compose["services"]
+    env = services[name]["environment"]
+
+    mongo = urlsplit(env["EXPE_MONGO__URL"])
+    assert mongo.scheme == "mongodb" and mongo.hostname in services
+    replset = dict(p.split("=", 1) for p in mongo.query.split("&") if p).get("replicaSet")
+    mongod = services[mongo.hostname]["command"]
+    assert replset and mongod[mongod.index("--replSet") + 1] == replset, "replicaSet differs from mongod --replSet"
+
+    kafka_env = services["kafka"]["environment"]
+    advertised = {
+        listener.split("://", 1)[0]: listener.split("://", 1)[1]
+        for listener in kafka_env["KAFKA_ADVERTISED_LISTENERS"].split(",")
+    }
+    inter_broker = kafka_env.get("KAFKA_INTER_BROKER_LISTENER_NAME", "PLAINTEXT")
+    assert env["EXPE_KAFKA__BOOTSTRAP_SERVERS"] == advertised[inter_broker]
+
+    redis = urlsplit(env["EXPE_REDIS__URL"])
+    assert redis.scheme == "redis" and redis.hostname in services
+
+    otel_host, otel_port = host_port(env["EXPE_OTEL__ENDPOINT"])
+    assert otel_host == "jaeger" and otel_port == 4318, "OTLP/HTTP is jaeger:4318"
+    assert services["jaeger"]["environment"].get("COLLECTOR_OTLP_ENABLED") == "true"
+
+
+def test_compose_gateway_settings_reach_each_service(compose):
+    env = compose["services"]["gateway"]["environment"]
+    for name in SERVICES:
+        host, port = host_port(env[f"EXPE_SERVICES__{name.upper()}"])
+        assert (host, port) == (name, PROCESSES[name][1])
+    origins = json.loads(env["EXPE_CORS_ORIGINS"])
+    assert isinstance(origins, list) and all(isinstance(o, str) for o in origins)
+    assert int(env["EXPE_MAX_BODY_BYTES"]) > 0
+    assert float(env["EXPE_UPSTREAM_TIMEOUT_SECONDS"]) > 0
+
+
+def test_compose_payments_reaches_wallet_and_auth_reaches_mailpit(compose):
+    services = compose["services"]
+    assert host_port(services["payments"]["environment"]["EXPE_SERVICES__WALLET"]) == ("wallet", 8003)
+    auth = services["auth"]["environment"]
+    assert auth["EXPE_SMTP__HOST"] == "mailpit"
+    smtp_ports = {int(p["target"]) for p in services["mailpit"].get("ports", [])} | {
+        int(p) for p in services["mailpit"].get("expose", [])
+    }
+    assert int(auth["EXPE_SMTP__PORT"]) == 1025 and 1025 in smtp_ports
+
+
+@pytest.mark.parametrize("name", list(PROCESSES))
+def test_compose_process_waits_for_healthy_infrastructure(compose, name):
+    deps = compose["services"][name].get("depends_on", {})
+    for infra in ("mongo", "kafka", "redis"):
+        assert deps.get(infra, {}).get("condition") == "service_healthy", f"{name} must wait for {infra}"
+    assert deps.get("kafka-init", {}).get("condition") == "service_completed_successfully"
+
+
+def test_compose_gateway_waits_for_every_healthy_service(compose):
+    deps = compose["services"]["gateway"]["depends_on"]
+    for name in SERVICES:
+        assert deps.get(name, {}).get("condition") == "service_healthy"
+
+
+def test_compose_healthy_conditions_only_name_services_with_healthchecks(compose):
+    services = compose["services"]
+    for name, svc in services.items():
+        for dep, spec in (svc.get("depends_on") or {}).items():
+            if spec.get("condition") == "service_healthy":
+                assert services[dep].get("healthcheck"), f"{name} waits for {dep} to be healthy, which has no healthcheck"
+
+
+def test_compose_publishes_only_the_gateway_among_the_processes(compose):
+    services = compose["services"]
+    gateway_ports = {(int(p["published"]), int(p["target"])) for p in services["gateway"].get("ports", [])}
+    assert (8000, 8000) in gateway_ports
+    for name in SERVICES:
+        assert not services[name].get("ports"), f"{name} is internal and must not be published"
+
+
+def test_compose_creates_every_topic(compose):
+    init = compose["services"]["kafka-init"]
+    script = " ".join((init.get("entrypoint") or []) + (init.get("command") or []))
+    assert "kafka-topics.sh" in script and "--create" in script
+    for topic in TOPICS:
+        assert re.search(rf"(?<![\w.]){re.escape(topic)}(?![\w.])", script), f"topic {topic} is not created"
+
+
+def mounts(svc: dict[str, Any]) -> dict[str, Path]:
+    """container path -> host path of the service's bind mounts."""
+    return {v["target"]: Path(v["source"]) for v in svc.get("volumes", []) if v.get("type") == "bind"}
+
+
+def host_path(svc: dict[str, Any], container_path: str) -> Path:
+    for target, source in sorted(mounts(svc).items(), key=lambda kv: -len(kv[0])):
+        if container_path == target or container_path.startswith(target.rstrip("/") + "/"):
+            return source / os.path.relpath(container_path, target)
+    raise AssertionError(f"{container_path} is not mounted from the repository")
+
+
+def test_compose_prometheus_loads_the_repository_config_and_rules(compose):
+    prom = compose["services"]["prometheus"]
+    flag = next(a for a in prom["command"] if a.startswith("--config.file="))
+    config_path = host_path(prom, flag.split("=", 1)[1])
+    assert config_path.resolve() == (OBS_DIR / "prometheus" / "prometheus.yml").resolve()
+    config = load_yaml(config_path)
+    rule_files = [
+        Path(f)
+        for pattern in config["rule_files"]
+        for f in glob.glob(str(host_path(prom, pattern)))
+    ]
+    assert (OBS_DIR / "prometheus/rules/expe.rules.yml").resolve() in {f.resolve() for f in rule_files}
+
+
+def test_compose_grafana_provisions_the_repository_dashboards(compose):
+    grafana = compose["services"]["grafana"]
+    provisioning = host_path(grafana, "/etc/grafana/provisioning")
+    assert provisioning.resolve() == (OBS_DIR / "grafana/provisioning").resolve()
+    providers = load_yaml(provisioning / "dashboards" / "expe.yml")["providers"]
+    paths = {host_path(grafana, p["options"]["path"]).resolve() for p in providers}
+    assert (OBS_DIR / "grafana/dashboards").resolve() in paths
+    datasources = load_yaml(provisioning / "datasources" / "prometheus.yml")["datasources"]
+    prom = next(d for d in datasources if d["type"] == "prometheus")
+    host, port = host_port(prom["url"])
+    assert host in compose["services"] and port == 9090
+
+
+def test_compose_file_has_no_duplicate_keys(compose_raw):
+    # loading with UniqueKeyLoader is the check; the processes are there in the raw file too
+    assert set(PROCESSES) <= set(compose_raw["services"])
+
+
+# ------------------------------------------------------------------------------- Kubernetes
+
+
+def kustomization() -> dict[str, Any]:
+    return load_yaml(K8S_DIR / "kustomization.yaml")
+
+
+@pytest.fixture(scope="session")
+def k8s_objects(deploycheck: str) -> list[dict[str, Any]]:
+    files = [K8S_DIR / r for r in kustomization()["resources"]]
+    run_ok([deploycheck, "k8s", *map(str, files)])  # strict decoding of every object
+    objects = [obj for f in files for obj in load_yaml_docs(f.read_text())]
+    namespace = kustomization().get("namespace")
+    for obj in objects:
+        if namespace and obj["kind"] != "Namespace":
+            obj["metadata"].setdefault("namespace", namespace)
+    return objects
+
+
+@pytest.fixture(scope="session")
+def helm_objects(helm: str, deploycheck: str, tmp_path_factory) -> list[dict[str, Any]]:
+    rendered = run_ok([helm, "template", "expe", str(CHART_DIR), "--namespace", "expe"])
+    out = tmp_path_factory.mktemp("helm") / "rendered.yaml"
+    out.write_text(rendered)
+    run_ok([deploycheck, "k8s", str(out)])
+    return load_yaml_docs(rendered)
+
+
+@pytest.fixture(params=["k8s", "helm"])
+def objects(request) -> list[dict[str, Any]]:
+    return request.getfixturevalue(f"{request.param}_objects")
+
+
+def by_kind(objects: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
+    return [o for o in objects if o["kind"] == kind]
+
+
+def component(objects: list[dict[str, Any]], kind: str, name: str) -> dict[str, Any]:
+    found = [
+        o for o in by_kind(objects, kind)
+        if o["metadata"].get("labels", {}).get("app.kubernetes.io/component") == name
+    ]
+    assert len(found) == 1, f"expected one {kind} for {name}, found {len(found)}"
+    return found[0]
+
+
+def named(objects: list[dict[str, Any]], kind: str, name: str) -> dict[str, Any]:
+    found = [o for o in by_kind(objects, kind) if o["metadata"]["name"] == name]
+    assert found, f"no {kind} named {name}"
+    return found[0]
+
+
+def selects(selector: dict[str, str], labels: dict[str, str]) -> bool:
+    return bool(selector) and all(labels.get(k) == v for k, v in selector.items())
+
+
+def container_of(deployment: dict[str, Any]) -> dict[str, Any]:
+    containers = deployment["spec"]["template"]["spec"]["containers"]
+    assert len(containers) == 1
+    return containers[0]
+
+
+def container_env(objects: list[dict[str, Any]], deployment: dict[str, Any]) -> dict[str, str | None]:
+    """Every variable the container gets: envFrom ConfigMaps/Secrets that exist, then env."""
+    c = container_of(deployment)
+    env: dict[str, str | None] = {}
+    for source in c.get("envFrom", []):
+        if "configMapRef" in source:
+            env.update(named(objects, "ConfigMap", source["configMapRef"]["name"])["data"])
+        if "secretRef" in source:
+            name = source["secretRef"]["name"]
+            secrets = [s for s in by_kind(objects, "Secret") if s["metadata"]["name"] == name]
+            # a Secret made out of band (existingSecret) carries EXPE_INTERNAL_SECRET by contract
+            data = {**secrets[0].get("data", {}), **secrets[0].get("stringData", {})} if secrets else {
+                "EXPE_INTERNAL_SECRET": None
+            }
+            env.update(dict.fromkeys(data, None))
+    for var in c.get("env", []):
+        env[var["name"]] = var.get("value")
+    return env
+
+
+def test_kustomization_lists_exactly_the_manifest_files():
+    listed = kustomization()["resources"]
+    assert len(listed) == len(set(listed)), "a file is listed twice"
+    present = {p.name for p in K8S_DIR.glob("*.y*ml")} - {"kustomization.yaml"}
+    assert set(listed) == present, f"not listed: {present - set(listed)}, missing: {set(listed) - present}"
+
+
+def test_k8s_namespace_is_created_and_used(k8s_objects):
+    namespaces = {o["metadata"]["name"] for o in by_kind(k8s_objects, "Namespace")}
+    assert kustomization()["namespace"] in namespaces
+
+
+def test_k8s_images_are_retagged_by_kustomize(k8s_objects):
+    names = {i["name"] for i in kustomization().get("images", [])}
+    for dep in by_kind(k8s_objects, "Deployment"):
+        image = container_of(dep)["image"]
+        assert image.rsplit(":", 1)[0] in names, f"kustomize `images` does not cover {image}"
+
+
+@pytest.mark.parametrize("name", list(PROCESSES))
+def test_deployment_runs_the_process_with_probes(objects, name):
+    dep = component(objects, "Deployment", name)
+    c = container_of(dep)
+    assert c["command"] == uvicorn_command(name)
+    ports = {p.get("name"): p["containerPort"] for p in c["ports"]}
+    assert PROCESSES[name][1] in ports.values()
+
+    def probe_port(probe: dict[str, Any]) -> int:
+        port = probe["httpGet"]["port"]
+        return ports[port] if isinstance(port, str) else port
+
+    assert c["livenessProbe"]["httpGet"]["path"] == "/healthz"
+    assert c["readinessProbe"]["httpGet"]["path"] == "/readyz"
+    for kind in ("livenessProbe", "readinessProbe", "startupProbe"):
+        if kind in c:
+            assert probe_port(c[kind]) == PROCESSES[name][1], f"{kind} probes another port"
+    if "startupProbe" in c:
+        assert c["startupProbe"]["httpGet"]["path"] == "/healthz", "a startup probe on /readyz would kill pods while infra is down"
+
+
+@pytest.mark.parametrize("name", list(PROCESSES))
+def test_deployment_sets_resources_and_runs_non_root_on_a_read_only_root(objects, name):
+    dep = component(objects, "Deployment", name)
+    pod = dep["spec"]["template"]["spec"]
+    c = container_of(dep)
+    for part in ("requests", "limits"):
+        assert {"cpu", "memory"} <= set(c["resources"].get(part, {})), f"resources.{part}"
+    pod_sc, sc = pod.get("securityContext", {}), c.get("securityContext", {})
+    assert sc.get("runAsNonRoot", pod_sc.get("runAsNonRoot")) is True
+    assert sc.get("runAsUser", pod_sc.get("runAsUser", 1)) != 0
+    assert sc.get("readOnlyRootFilesystem") is True
+    assert sc.get("allowPrivilegeEscalation") is False
+    assert "ALL" in sc.get("capabilities", {}).get("drop", [])
+    # Python's tempfile needs a writable /tmp when the root filesystem is read-only.
+    volumes = {v["name"]: v for v in pod.get("volumes", [])}
+    tmp = [m for m in c.get("volumeMounts", []) if m["mountPath"] == "/tmp"]
+    assert tmp and "emptyDir" in volumes[tmp[0]["name"]]
+
+
+@pytest.mark.parametrize("name", list(PROCESSES))
+def test_deployment_environment_is_the_contract(objects, name):
+    dep = component(objects, "Deployment", name)
+    env = container_env(objects, dep)
+    expe = {k for k in env if k.startswith("EXPE_")}
+    assert expe == expected_env(name), f"missing {expected_env(name) - expe}, unexpected {expe - expected_env(name)}"
+    plain = {v["name"] for v in container_of(dep).get("env", []) if "value" in v}
+    configmap_keys = {
+        k for cm in by_kind(objects, "ConfigMap") for k in cm.get("data", {})
+    }
+    assert "EXPE_INTERNAL_SECRET" not in plain | configmap_keys, "the internal secret must come from a Secret"
+    assert env["EXPE_ENV"] == "production"
+    assert urlsplit(env["EXPE_MONGO__URL"]).scheme in {"mongodb", "mongodb+srv"}
+    assert "replicaSet=" in env["EXPE_MONGO__URL"]
+    assert urlsplit(env["EXPE_REDIS__URL"]).scheme in {"redis", "rediss"}
+    assert all(re.fullmatch(r"[\w.-]+:\d+", s) for s in env["EXPE_KAFKA__BOOTSTRAP_SERVERS"].split(","))
+
+
+@pytest.mark.parametrize("name", list(PROCESSES))
+def test_every_process_has_a_service_that_selects_its_pods(objects, name):
+    dep = component(objects, "Deployment", name)
+    svc = component(objects, "Service", name)
+    pod_labels = dep["spec"]["template"]["metadata"]["labels"]
+    assert selects(svc["spec"]["selector"], pod_labels)
+    assert selects(dep["spec"]["selector"]["matchLabels"], pod_labels)
+    ports = {p.get("name"): p["containerPort"] for p in container_of(dep)["ports"]}
+    (port,) = svc["spec"]["ports"]
+    assert port["port"] == PROCESSES[name][1]
+    target = port.get("targetPort", port["port"])
+    assert (ports.get(target) if isinstance(target, str) else target) == PROCESSES[name][1]
+    others = [
+        d["metadata"]["name"] for d in by_kind(objects, "Deployment")
+        if d is not dep and selects(svc["spec"]["selector"], d["spec"]["template"]["metadata"]["labels"])
+    ]
+    assert not others, f"Service {name} also selects {others}"
+
+
+def test_internal_urls_resolve_to_services_and_ports(objects):
+    services = {s["metadata"]["name"]: {p["port"] for p in s["spec"]["ports"]} for s in by_kind(objects, "Service")}
+    checked = 0
+    for dep in by_kind(objects, "Deployment"):
+        for key, value in container_env(objects, dep).items():
+            if key.startswith("EXPE_SERVICES__"):
+                host, port = host_port(value or "")
+                target = key.removeprefix("EXPE_SERVICES__").lower()
+                assert host in services and port in services[host], f"{key}={value} leads nowhere"
+                assert component(objects, "Service", target)["metadata"]["name"] == host
+                checked += 1
+    assert checked == len(SERVICES) + 1  # the gateway's six, payments' wallet
+
+
+def test_one_image_for_every_process(objects):
+    images = {container_of(d)["image"] for d in by_kind(objects, "Deployment")}
+    assert len(images) == 1, images
+
+
+def test_ingress_routes_to_the_gateway_service(objects):
+    (ingress,) = by_kind(objects, "Ingress")
+    gateway = component(objects, "Service", "gateway")
+    backends = [
+        path["backend"]["service"]
+        for rule in ingress["spec"]["rules"]
+        for path in rule["http"]["paths"]
+    ]
+    assert backends
+    for backend in backends:
+        assert backend["name"] == gateway["metadata"]["name"]
+        port = backend["port"]
+        assert port.get("number") in {p["port"] for p in gateway["spec"]["ports"]} or port.get("name") in {
+            p.get("name") for p in gateway["spec"]["ports"]
+        }
+    tls_hosts = {h for t in ingress["spec"].get("tls", []) for h in t["hosts"]}
+    assert {r["host"] for r in ingress["spec"]["rules"]} <= tls_hosts, "the public API is served over TLS"
+
+
+def test_gateway_and_payments_autoscale(objects):
+    hpas = by_kind(objects, "HorizontalPodAutoscaler")
+    targets = {}
+    for hpa in hpas:
+        ref = hpa["spec"]["scaleTargetRef"]
+        dep = named(objects, "Deployment", ref["name"])
+        assert ref["kind"] == "Deployment"
+        targets[dep["metadata"]["labels"]["app.kubernetes.io/component"]] = (hpa, dep)
+    assert {"gateway", "payments"} <= set(targets)
+    for hpa, dep in targets.values():
+        spec = hpa["spec"]
+        assert 2 <= spec["minReplicas"] <= spec["maxReplicas"]
+        for metric in spec["metrics"]:
+            resource = metric["resource"]["name"]
+            # utilization targets are relative to requests: without one the HPA cannot compute
+            assert resource in container_of(dep)["resources"]["requests"], f"HPA on {resource} without a request"
+
+
+@pytest.mark.parametrize("name", list(PROCESSES))
+def test_every_process_has_a_disruption_budget_that_allows_drains(objects, name):
+    dep = component(objects, "Deployment", name)
+    pod_labels = dep["spec"]["template"]["metadata"]["labels"]
+    pdbs = [p for p in by_kind(objects, "PodDisruptionBudget") if selects(p["spec"]["selector"]["matchLabels"], pod_labels)]
+    assert len(pdbs) == 1
+    spec = pdbs[0]["spec"]
+    replicas = dep["spec"].get("replicas")
+    if replicas is None:  # managed by an HPA
+        replicas = next(
+            h["spec"]["minReplicas"] for h in by_kind(objects, "HorizontalPodAutoscaler")
+            if h["spec"]["scaleTargetRef"]["name"] == dep["metadata"]["name"]
+        )
+    assert replicas >= 2, "one replica cannot survive a drain"
+    if "maxUnavailable" in spec:
+        assert spec["maxUnavailable"] not in (0, "0%")
+    else:
+        assert int(spec["minAvailable"]) < replicas
+
+
+# ------------------------------------------------------------------------------- Helm
+
+
+def test_helm_chart_metadata():
+    chart = load_yaml(CHART_DIR / "Chart.yaml")
+    assert chart["apiVersion"] == "v2"
+    assert chart["name"] == "expe" == CHART_DIR.name
+    assert re.fullmatch(r"\d+\.\d+\.\d+(-[\w.]+)?", chart["version"])
+    assert chart.get("type", "application") == "application"
+    assert (CHART_DIR / "templates" / "_helpers.tpl").is_file()
+
+
+def test_helm_values_have_one_entry_per_process():
+    values = load_yaml(CHART_DIR / "values.yaml")
+    assert set(values["services"]) == set(PROCESSES)
+    for name, svc in values["services"].items():
+        assert (svc["module"], svc["port"]) == PROCESSES[name]
+        assert svc["replicas"] >= 1
+        assert {"requests", "limits"} <= set(svc["resources"])
+    assert values["image"]["repository"]
+    assert {"mongoUrl", "kafkaBootstrapServers", "redisUrl", "otelEndpoint"} <= set(values["infra"])
+    assert "enabled" in values["ingress"]
+
+
+def test_helm_lint_is_clean(helm):
+    out = run_ok([helm, "lint", "--strict", str(CHART_DIR)])
+    assert "0 chart(s) failed" in out
+
+
+def test_helm_renders_the_same_objects_as_the_plain_manifests(k8s_objects, helm_objects):
+    def shape(objects):
+        return sorted(
+            (o["kind"], o["metadata"].get("labels", {}).get("app.kubernetes.io/component", ""))
+            for o in objects
+            if o["kind"] != "Namespace"  # helm installs into a namespace, it doesn't own it
+        )
+
+    assert shape(helm_objects) == shape(k8s_objects)
+
+
+def helm_template(helm: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return run([helm, "template", "expe", str(CHART_DIR), "--namespace", "expe", *args])
+
+
+def test_helm_values_schema_refuses_a_bad_port(helm):
+    proc = helm_template(helm, "--set", "services.payments.port=http")
+    assert proc.returncode != 0 and "port" in proc.stderr
+
+
+def test_helm_without_autoscaling_sets_replicas(helm):
+    proc = helm_template(helm, "--set", "services.gateway.autoscaling.enabled=false", "--set", "services.gateway.replicas=3")
+    assert proc.returncode == 0, proc.stderr
+    objects = load_yaml_docs(proc.stdout)
+    assert component(objects, "Deployment", "gateway")["spec"]["replicas"] == 3
+    hpa_targets = {h["spec"]["scaleTargetRef"]["name"] for h in by_kind(objects, "HorizontalPodAutoscaler")}
+    assert hpa_targets == {component(objects, "Deployment", "payments")["metadata"]["name"]}
+
+
+def test_helm_uses_an_existing_secret_and_can_drop_the_ingress(helm):
+    proc = helm_template(helm, "--set", "internalSecret.existingSecret=expe-prod-internal", "--set", "ingress.enabled=false")
+    assert proc.returncode == 0, proc.stderr
+    objects = load_yaml_docs(proc.stdout)
+    assert not by_kind(objects, "Secret") and not by_kind(objects, "Ingress")
+    for dep in by_kind(objects, "Deployment"):
+        refs = {s["secretRef"]["name"] for s in container_of(dep)["envFrom"] if "secretRef" in s}
+        assert refs == {"expe-prod-internal"}
+
+
+def test_helm_image_tag_and_infra_urls_come_from_values(helm):
+    proc = helm_template(
+        helm,
+        "--set", "image.repository=registry.example.com/expe",
+        "--set", "image.tag=1.2.3",
+        "--set", "infra.redisUrl=redis://cache:6379/2",
+    )
+    assert proc.returncode == 0, proc.stderr
+    objects = load_yaml_docs(proc.stdout)
+    for dep in by_kind(objects, "Deployment"):
+        assert container_of(dep)["image"] == "registry.example.com/expe:1.2.3"
+        assert container_env(objects, dep)["EXPE_REDIS__URL"] == "redis://cache:6379/2"
+
+
+def test_helm_generated_secret_is_not_a_placeholder(helm_objects):
+    import base64
+
+    (secret,) = by_kind(helm_objects, "Secret")
+    value = base64.b64decode(secret["data"]["EXPE_INTERNAL_SECRET"]).decode()
+    assert len(value) >= 32 and "change" not in value.lower()
+
+
+# ------------------------------------------------------------------------------- Prometheus
+
+
+def prometheus_config() -> dict[str, Any]:
+    return load_yaml(OBS_DIR / "prometheus" / "prometheus.yml")
+
+
+def test_prometheus_scrapes_every_process_under_its_job_name(compose):
+    jobs = {j["job_name"]: j for j in prometheus_config()["scrape_configs"]}
+    assert set(PROCESSES) <= set(jobs)
+    for name, (_, port) in PROCESSES.items():
+        job = jobs[name]
+        assert job.get("metrics_path", "/metrics") == "/metrics"
+        targets = [t for sc in job["static_configs"] for t in sc["targets"]]
+        assert targets, f"job {name} scrapes nothing"
+        for target in targets:
+            host, _, tport = target.partition(":")
+            assert host == name and int(tport) == port, f"job {name} scrapes {target}"
+            assert host in compose["services"]
+
+
+def rule_files() -> list[Path]:
+    return sorted((OBS_DIR / "prometheus" / "rules").glob("*.yml"))
+
+
+def all_rules() -> Iterator[dict[str, Any]]:
+    for f in rule_files():
+        for group in load_yaml(f)["groups"]:
+            yield from group["rules"]
+
+
+def test_rule_files_parse_as_prometheus_parses_them(deploycheck):
+    assert rule_files()
+    out = json.loads(run_ok([deploycheck, "rules", *map(str, rule_files())]))
+    assert out["rules"] == len(list(all_rules()))
+
+
+def test_every_alert_has_for_severity_and_summary():
+    alerts = [r for r in all_rules() if "alert" in r]
+    assert alerts
+    for rule in alerts:
+        assert rule["expr"].strip(), rule["alert"]
+        assert parse_duration(rule["for"]) > 0, f"{rule['alert']} fires on a single evaluation"
+        assert rule.get("labels", {}).get("severity") in SEVERITIES, rule["alert"]
+        assert rule.get("annotations", {}).get("summary", "").strip(), rule["alert"]
+    names = [r["alert"] for r in alerts]
+    assert len(names) == len(set(names)), "alert names repeat"
+
+
+def recording_rules() -> dict[str, str]:
+    return {r["record"]: r["expr"] for r in all_rules() if "record" in r}
+
+
+def expand(expr: str, promql, depth: int = 0) -> list[dict[str, Any]]:
+    """Selectors of an expression with recording rules replaced by what they record."""
+    assert depth < 5, "recording rules refer to each other in a loop"
+    info = promql(expr)
+    assert "error" not in info, f"{expr}: {info.get('error')}"
+    records = recording_rules()
+    out = []
+    for sel in info["selectors"]:
+        if sel["metric"] in records:
+            out.extend(expand(records[sel["metric"]], promql, depth + 1))
+        else:
+            out.append(sel)
+    return out
+
+
+def alert_selectors(promql) -> dict[str, tuple[str, list[dict[str, Any]]]]:
+    return {r["alert"]: (r["expr"], expand(r["expr"], promql)) for r in all_rules() if "alert" in r}
+
+
+def uses(selectors, metric, **matchers: str) -> bool:
+    return any(
+        s["metric"] == metric
+        and all(any(m["name"] == k and re.fullmatch(m["value"], v) for m in s["matchers"]) for k, v in matchers.items())
+        for s in selectors
+    )
+
+
+@pytest.mark.parametrize(
+    ("what", "check"),
+    [
+        ("5xx ratio per job", lambda e, s: uses(s, "http_requests_total", status="503") and uses(s, "http_requests_total")),
+        ("p95 latency", lambda e, s: any(m.startswith("http_request_duration") for m in {x["metric"] for x in s})),
+        ("process down", lambda e, s: any(x["metric"] == "up" for x in s) and "== 0" in e),
+        ("outbox backlog", lambda e, s: any(x["metric"] == "expe_outbox_pending" for x in s)),
+        ("consumer failures", lambda e, s: uses(s, "expe_events_consumed_total", outcome="failed")),
+        ("upstream errors", lambda e, s: any(x["metric"] == "expe_upstream_errors_total" for x in s)),
+    ],
+)
+def test_an_alert_watches(promql, what, check):
+    matching = [name for name, (expr, sels) in alert_selectors(promql).items() if check(expr, sels)]
+    assert matching, f"no alert on {what}"
+
+
+def test_latency_alert_uses_the_95th_percentile(promql):
+    records = recording_rules()
+    for expr, sels in alert_selectors(promql).values():
+        if any(s["metric"].startswith("http_request_duration") for s in sels):
+            text = expr + " " + " ".join(records.get(s["metric"], "") for s in promql(expr)["selectors"])
+            assert re.search(r"histogram_quantile\(\s*0\.95", text)
+            return
+    pytest.fail("no latency alert")
+
+
+def check_query(expr: str, promql, extra_metrics: dict[str, set[str]]) -> None:
+    info = promql(expr)
+    assert "error" not in info, f"{expr}: {info.get('error')}"
+    known = {**METRICS, **extra_metrics}
+    labels_in_expr: set[str] = set(TARGET_LABELS)
+    for sel in info["selectors"]:
+        assert sel["metric"] in known, f"{sel['metric']} is not a metric Expe exposes ({expr})"
+        allowed = known[sel["metric"]] | TARGET_LABELS
+        labels_in_expr |= allowed
+        for m in sel["matchers"]:
+            assert m["name"] in allowed, f"{sel['metric']} has no label {m['name']} ({expr})"
+            if m["type"] == "=" and m["name"] in LABEL_VALUES:
+                assert m["value"] in LABEL_VALUES[m["name"]], f"{m['name']}={m['value']!r} never occurs ({expr})"
+            if m["type"] == "=~" and m["name"] in LABEL_VALUES and "$" not in m["value"]:
+                alts = set(m["value"].split("|"))
+                if all(re.fullmatch(r"[\w.-]+", a) for a in alts):
+                    assert alts <= LABEL_VALUES[m["name"]], f"{m['name']}=~{m['value']!r} ({expr})"
+    for grouping in info["grouping"]:
+        assert set(grouping) <= labels_in_expr, f"grouping by {grouping} a label the series lack ({expr})"
+
+
+def test_rule_queries_use_contract_metrics_and_labels(promql):
+    records = recording_rules()
+    record_labels = {}
+    for name, expr in records.items():
+        grouping = promql(expr)["grouping"]
+        record_labels[name] = set(grouping[0]) if grouping else set()
+    assert records
+    for rule in all_rules():
+        check_query(rule["expr"], promql, record_labels)
+
+
+# ------------------------------------------------------------------------------- Grafana
+
+
+def dashboards() -> dict[Path, dict[str, Any]]:
+    files = sorted((OBS_DIR / "grafana" / "dashboards").glob("*.json"))
+    assert any(f.name == "expe-overview.json" for f in files)
+    return {f: json.loads(f.read_text()) for f in files}
+
+
+def panels_of(dashboard: dict[str, Any]) -> list[dict[str, Any]]:
+    out = []
+    for panel in dashboard.get("panels", []):
+        out.append(panel)
+        out.extend(panel.get("panels", []))  # collapsed rows keep their panels inside
+    return out
+
+
+def substitute_variables(expr: str) -> str:
+    expr = re.sub(r"\$__(rate_interval|interval|range)\b", "5m", expr)
+    return re.sub(r"\$\{?(\w+)(?::\w+)?\}?", ".*", expr)
+
+
+def grafana_datasources() -> list[dict[str, Any]]:
+    files = (OBS_DIR / "grafana" / "provisioning" / "datasources").glob("*.y*ml")
+    return [d for f in files for d in load_yaml(f).get("datasources", [])]
+
+
+def test_dashboards_are_unique_and_use_provisioned_datasources():
+    uids = {d["uid"] for d in grafana_datasources()}
+    seen = set()
+    for path, dash in dashboards().items():
+        assert dash["uid"] not in seen, f"{path.name}: uid {dash['uid']} repeats"
+        seen.add(dash["uid"])
+        variables = {v["name"] for v in dash.get("templating", {}).get("list", [])}
+        for panel in panels_of(dash):
+            for ref in [panel.get("datasource")] + [t.get("datasource") for t in panel.get("targets", [])]:
+                if isinstance(ref, dict) and ref.get("uid") and not ref["uid"].startswith("$"):
+                    assert ref["uid"] in uids, f"{path.name}: panel {panel['title']!r} uses datasource {ref['uid']}"
+            for target in panel.get("targets", []):
+                for var in re.findall(r"\$\{?(\w+)", target.get("expr", "")):
+                    assert var.startswith("__") or var in variables, f"{path.name}: ${var} is not defined"
+
+
+def test_dashboard_panels_have_ids_and_do_not_overlap():
+    for path, dash in dashboards().items():
+        panels = [p for p in panels_of(dash)]
+        ids = [p["id"] for p in panels]
+        assert len(ids) == len(set(ids)), f"{path.name}: panel ids repeat"
+        boxes = [(p["title"], p["gridPos"]) for p in dash["panels"]]
+        for i, (ta, a) in enumerate(boxes):
+            assert 0 <= a["x"] and a["x"] + a["w"] <= 24, f"{path.name}: {ta!r} is wider than the grid"
+            for tb, b in boxes[i + 1 :]:
+                overlap = a["x"] < b["x"] + b["w"] and b["x"] < a["x"] + a["w"] and a["y"] < b["y"] + b["h"] and b["y"] < a["y"] + a["h"]
+                assert not overlap, f"{path.name}: panels {ta!r} and {tb!r} overlap"
+
+
+def dashboard_queries() -> list[tuple[str, str]]:
+    return [
+        (panel["title"], target["expr"])
+        for dash in dashboards().values()
+        for panel in panels_of(dash)
+        if panel.get("type") != "row"
+        for target in panel.get("targets", [])
+    ]
+
+
+def test_every_dashboard_panel_queries_something():
+    for dash in dashboards().values():
+        for panel in panels_of(dash):
+            if panel.get("type") != "row":
+                assert [t for t in panel.get("targets", []) if t.get("expr", "").strip()], panel["title"]
+
+
+def test_dashboard_queries_use_contract_metrics_and_labels(promql):
+    queries = dashboard_queries()
+    assert queries
+    for _, expr in queries:
+        check_query(substitute_variables(expr), promql, {})
+
+
+@pytest.mark.parametrize(
+    ("what", "metric", "group_by", "extra"),
+    [
+        ("request rate by job", "http_requests_total", {"job"}, None),
+        ("errors by job", "http_requests_total", {"job"}, "5.."),
+        ("p50 by job", "http_request_duration", {"job", "le"}, "0.5"),
+        ("p95 by job", "http_request_duration", {"job", "le"}, "0.95"),
+        ("p99 by job", "http_request_duration", {"job", "le"}, "0.99"),
+        ("upstream latency", "expe_upstream_request_duration_seconds_bucket", {"upstream", "le"}, None),
+        ("outbox backlog", "expe_outbox_pending", set(), None),
+        ("events consumed by outcome", "expe_events_consumed_total", {"outcome"}, None),
+    ],
+)
+def test_overview_dashboard_shows(promql, what, metric, group_by, extra):
+    for title, expr in dashboard_queries():
+        info = promql(substitute_variables(expr))
+        if not any(s["metric"].startswith(metric) for s in info["selectors"]):
+            continue
+        if group_by and not any(group_by <= set(g) for g in info["grouping"]):
+            continue
+        if extra and extra not in expr:
+            continue
+        if extra and extra.startswith("0.") and not re.search(rf"histogram_quantile\(\s*{re.escape(extra)}0*\s*,", expr):
+            continue
+        return
+    pytest.fail(f"no panel shows {what}")
+
+
+def test_grafana_dashboard_provider_points_at_the_mounted_folder(compose):
+    # same path the compose file mounts observability/grafana/dashboards on
+    providers = load_yaml(OBS_DIR / "grafana/provisioning/dashboards/expe.yml")["providers"]
+    grafana = compose["services"]["grafana"]
+    for provider in providers:
+        folder = host_path(grafana, provider["options"]["path"])
+        assert any(fnmatch.fnmatch(f.name, "*.json") for f in folder.iterdir()), f"{folder} has no dashboards"

@@ -1,1 +1,0 @@
-"""Helpers the suite and the bench share: the local stack and waiting for conditions."""
