@@ -37,11 +37,21 @@ class Scenario:
 
 
 SCENARIOS = (
-    Scenario("analytics summary (gateway -> analytics -> MongoDB)", "GET",
-             f"/api/v1/analytics/payments/summary?merchantId={BENCH_MERCHANT}", 200, 20),
-    Scenario("analytics summary (gateway -> analytics -> MongoDB)", "GET",
-             f"/api/v1/analytics/payments/summary?merchantId={BENCH_MERCHANT}", 400, 20),
-)  # fmt: skip
+    Scenario(
+        "analytics summary (gateway -> analytics -> MongoDB)",
+        "GET",
+        f"/api/v1/analytics/payments/summary?merchantId={BENCH_MERCHANT}",
+        200,
+        20,
+    ),
+    Scenario(
+        "analytics summary (gateway -> analytics -> MongoDB)",
+        "GET",
+        f"/api/v1/analytics/payments/summary?merchantId={BENCH_MERCHANT}",
+        400,
+        20,
+    ),
+)
 
 
 def seed(profile: Profile) -> None:
@@ -58,12 +68,19 @@ def seed(profile: Profile) -> None:
         client: AsyncMongoClient[dict] = AsyncMongoClient(profile.mongo_url)
         outbox = Outbox(client[f"{profile.db_prefix}_payments"], "payments")
         for index in range(SEED_PAYMENTS):
-            await outbox.add(new_event(
-                PAYMENT_CREATED, producer="payments", merchant_id=BENCH_MERCHANT,
-                data={"paymentId": new_id("pay"), "amount": 100 + index,
-                      "currency": "INR" if index % 2 else "USD",
-                      "createdAt": datetime.now(UTC).isoformat()},
-            ))  # fmt: skip
+            await outbox.add(
+                new_event(
+                    PAYMENT_CREATED,
+                    producer="payments",
+                    merchant_id=BENCH_MERCHANT,
+                    data={
+                        "paymentId": new_id("pay"),
+                        "amount": 100 + index,
+                        "currency": "INR" if index % 2 else "USD",
+                        "createdAt": datetime.now(UTC).isoformat(),
+                    },
+                )
+            )
         await client.close()
 
     asyncio.run(write())
@@ -75,15 +92,24 @@ def attack(vegeta: str, target: str, scenario: Scenario) -> dict:
         targets.write_text(f"{scenario.method} {target}{scenario.path}\n")
         results = Path(folder) / "results.bin"
         subprocess.run(
-            [vegeta, "attack", f"-targets={targets}", f"-rate={scenario.rate}/s",
-             f"-duration={scenario.seconds}s", "-timeout=10s", "-max-workers=512",
-             f"-output={results}"],
+            [
+                vegeta,
+                "attack",
+                f"-targets={targets}",
+                f"-rate={scenario.rate}/s",
+                f"-duration={scenario.seconds}s",
+                "-timeout=10s",
+                "-max-workers=512",
+                f"-output={results}",
+            ],
             check=True,
-        )  # fmt: skip
+        )
         report = subprocess.run(
             [vegeta, "report", "-type=json", str(results)],
-            check=True, capture_output=True, text=True,
-        )  # fmt: skip
+            check=True,
+            capture_output=True,
+            text=True,
+        )
     return dict(json.loads(report.stdout))
 
 
@@ -121,11 +147,15 @@ def main() -> int:
         seed(profile)
         wait_until(
             lambda: httpx.get(f"{target}{SCENARIOS[0].path}").json()["paymentsCreated"],
-            timeout=60, what="seeded payments to reach analytics",
-        )  # fmt: skip
+            timeout=60,
+            what="seeded payments to reach analytics",
+        )
     try:
-        print(f"machine: {platform.machine()}, {_cpu_count()} cores, Python "
-              f"{platform.python_version()}; target {target}\n", flush=True)  # fmt: skip
+        print(
+            f"machine: {platform.machine()}, {_cpu_count()} cores, Python "
+            f"{platform.python_version()}; target {target}\n",
+            flush=True,
+        )
         for scenario in SCENARIOS:
             print_report(scenario, attack(vegeta, target, scenario))
     finally:

@@ -43,10 +43,21 @@ class ServiceProcess:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         env = {**os.environ, **self.profile.infra_env(), **self.extra_env}
         command = [
-            sys.executable, "-m", "uvicorn", f"{module}:create_app", "--factory",
-            "--host", "127.0.0.1", "--port", str(self.profile.process_port(self.name)),
-            "--loop", "uvloop", "--http", "httptools", "--no-access-log",
-        ]  # fmt: skip
+            sys.executable,
+            "-m",
+            "uvicorn",
+            f"{module}:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.profile.process_port(self.name)),
+            "--loop",
+            "uvloop",
+            "--http",
+            "httptools",
+            "--no-access-log",
+        ]
         if self.console:
             self.process = subprocess.Popen(
                 command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
@@ -79,8 +90,10 @@ class ServiceProcess:
     def wait_ready(self, timeout: float = 60) -> None:
         wait_until(
             lambda: httpx.get(f"{self.url}/readyz", timeout=3).status_code == 200,
-            timeout=timeout, interval=0.3, what=f"{self.name} to be ready",
-        )  # fmt: skip
+            timeout=timeout,
+            interval=0.3,
+            what=f"{self.name} to be ready",
+        )
 
     def stop(self) -> None:
         """Graceful stop: SIGTERM lets the lifespan close clients and release leases."""
@@ -101,7 +114,9 @@ class ServiceProcess:
             self.process.wait()
 
     def log_lines(self) -> list[str]:
-        return self.log_path.read_text(errors="replace").splitlines() if self.log_path.exists() else []
+        return (
+            self.log_path.read_text(errors="replace").splitlines() if self.log_path.exists() else []
+        )
 
 
 class Stack:

@@ -29,13 +29,18 @@ def wait_until(
             if value:
                 return value
         time.sleep(interval)
-    raise ConditionTimeout(f"timed out after {timeout}s waiting for {what or probe}: {last_error!r}")
+    raise ConditionTimeout(
+        f"timed out after {timeout}s waiting for {what or probe}: {last_error!r}"
+    )
 
 
 async def eventually(
-    probe: Callable[[], Awaitable[T]], *, timeout: float = 30.0, interval: float = 0.1,
+    probe: Callable[[], Awaitable[T]],
+    *,
+    timeout: float = 30.0,
+    interval: float = 0.1,
     what: str = "",
-) -> T:  # fmt: skip
+) -> T:
     """The async form of `wait_until`."""
     deadline = time.monotonic() + timeout
     last_error: Exception | None = None
@@ -48,4 +53,6 @@ async def eventually(
             if value:
                 return value
         await asyncio.sleep(interval)
-    raise ConditionTimeout(f"timed out after {timeout}s waiting for {what or probe}: {last_error!r}")
+    raise ConditionTimeout(
+        f"timed out after {timeout}s waiting for {what or probe}: {last_error!r}"
+    )

@@ -36,8 +36,9 @@ def _service_clients(settings: GatewaySettings) -> dict[str, httpx.AsyncClient]:
         settings.upstream_timeout_seconds, connect=settings.upstream_connect_timeout_seconds
     )
     return {
-        name: httpx.AsyncClient(base_url=getattr(settings.services, name), limits=limits,
-                                timeout=timeout)  # fmt: skip
+        name: httpx.AsyncClient(
+            base_url=getattr(settings.services, name), limits=limits, timeout=timeout
+        )
         for name in SERVICES
     }
 
@@ -70,9 +71,10 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     async def healthz(request: Request) -> JsonResponse:
         """Alive, with the readiness of every service and piece of infrastructure."""
         report = await mesh_health(
-            request.app.state.clients, request.app.state.redis.ping,
+            request.app.state.clients,
+            request.app.state.redis.ping,
             settings.health_timeout_seconds,
-        )  # fmt: skip
+        )
         return JsonResponse(report)
 
     @app.get("/readyz", include_in_schema=False)
@@ -98,12 +100,23 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         allow_origins=settings.cors_origins,
         allow_credentials=True,
         allow_methods=_METHODS,
-        allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "X-Request-ID",
-                       "traceparent", "tracestate"],
-        expose_headers=["X-Request-ID", "RateLimit-Limit", "RateLimit-Remaining",
-                        "RateLimit-Reset", "Retry-After"],
+        allow_headers=[
+            "Authorization",
+            "Content-Type",
+            "Idempotency-Key",
+            "X-Request-ID",
+            "traceparent",
+            "tracestate",
+        ],
+        expose_headers=[
+            "X-Request-ID",
+            "RateLimit-Limit",
+            "RateLimit-Remaining",
+            "RateLimit-Reset",
+            "Retry-After",
+        ],
         max_age=600,
-    )  # fmt: skip
+    )
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestContextMiddleware, service="gateway")
     return app

@@ -60,6 +60,8 @@ async def mesh_health(
     return {
         "status": "ok" if healthy else "degraded",
         "gateway": {"ok": True},
-        "services": {name: {k: v for k, v in r.items() if k != "checks"} for name, r in services.items()},
+        "services": {
+            name: {k: v for k, v in r.items() if k != "checks"} for name, r in services.items()
+        },
         "infrastructure": infrastructure,
     }

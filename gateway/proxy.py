@@ -17,10 +17,18 @@ from shared.tracing import inject_headers
 # Headers that describe one hop, not the message (RFC 9110 §7.6.1), plus ones we recompute.
 _HOP_BY_HOP = frozenset(
     {
-        "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te",
-        "trailer", "transfer-encoding", "upgrade", "host", "content-length",
+        "connection",
+        "keep-alive",
+        "proxy-authenticate",
+        "proxy-authorization",
+        "te",
+        "trailer",
+        "transfer-encoding",
+        "upgrade",
+        "host",
+        "content-length",
     }
-)  # fmt: skip
+)
 # Identity headers only the gateway may set; a caller sending them is ignored.
 _INTERNAL_PREFIX = "x-expe-"
 _TRACE_HEADERS = frozenset({"traceparent", "tracestate"})
@@ -74,8 +82,8 @@ async def forward(
 ) -> Response:
     upstream_request = client.build_request(
         request.method,
-        request.url.path,
-        params=request.query_params.multi_items(),
+        # The query string goes through untouched, exactly as the caller encoded it.
+        f"{request.url.path}?{request.url.query}" if request.url.query else request.url.path,
         headers=upstream_headers(request),
         content=body,
     )

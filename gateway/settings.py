@@ -20,7 +20,7 @@ class ServiceUrls(BaseModel):
 
 class GatewaySettings(BaseServiceSettings):
     services: ServiceUrls = ServiceUrls()
-    cors_origins: list[str] = ["http://localhost:5173", "http://127.0.0.1:5173"]
+    cors_origins: tuple[str, ...] = ("http://localhost:5173", "http://127.0.0.1:5173")
     max_body_bytes: int = 1_048_576
     upstream_timeout_seconds: float = 15.0
     upstream_connect_timeout_seconds: float = 2.0

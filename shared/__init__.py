@@ -1,1 +1,1 @@
-"""The library every Expe process uses: settings, ids, money, errors, logging, data and event plumbing."""
+"""The library every Expe process uses: settings, ids, money, errors, logs, data and events."""

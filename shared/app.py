@@ -94,16 +94,15 @@ def _lifespan(definition: ServiceDefinition, settings: BaseServiceSettings):  # 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         mongo = Mongo(settings.mongo, settings.database_name(definition.name))
-        await _bootstrap_indexes(
-            mongo, [OUTBOX_INDEXES, *CONSUMER_INDEXES, *definition.indexes]
-        )
+        await _bootstrap_indexes(mongo, [OUTBOX_INDEXES, *CONSUMER_INDEXES, *definition.indexes])
         producer = EventProducer(
             settings.kafka, client_id=f"{settings.kafka.client_id_prefix}-{definition.name}"
         )
         producer.start()
         outbox = Outbox(mongo.db, definition.name)
-        runtime = Runtime(definition.name, settings, mongo, create_redis(settings.redis),
-                          producer, outbox)  # fmt: skip
+        runtime = Runtime(
+            definition.name, settings, mongo, create_redis(settings.redis), producer, outbox
+        )
         relay = OutboxRelay(mongo.db, producer, settings.outbox, outbox.written)
         runtime.tasks.append(asyncio.create_task(relay.run(), name="outbox-relay"))
         for consumer in definition.consumers(runtime):
@@ -125,9 +124,7 @@ def _lifespan(definition: ServiceDefinition, settings: BaseServiceSettings):  # 
     return lifespan
 
 
-def create_service_app(
-    definition: ServiceDefinition, settings: BaseServiceSettings
-) -> FastAPI:
+def create_service_app(definition: ServiceDefinition, settings: BaseServiceSettings) -> FastAPI:
     configure_logging(definition.name, settings.log_level)
     configure_tracing(definition.name, settings.otel)
     app = FastAPI(
@@ -136,7 +133,9 @@ def create_service_app(
         docs_url="/docs" if settings.env != "production" else None,
     )
     install_error_handlers(app)
-    app.include_router(health_router(definition.name, lambda request: get_runtime(request).checks()))
+    app.include_router(
+        health_router(definition.name, lambda request: get_runtime(request).checks())
+    )
     for router in definition.routers:
         app.include_router(router)
     instrument(app)

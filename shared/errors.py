@@ -13,10 +13,10 @@ from typing import Any, ClassVar
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from shared.responses import JsonResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shared.context import REQUEST_ID_HEADER, current_request_id
+from shared.responses import JsonResponse
 
 logger = logging.getLogger("expe.errors")
 
@@ -106,9 +106,7 @@ class UpstreamTimeout(ExpeError):
 _HTTP_STATUS_CODES = {404: "resource_missing", 405: "method_not_allowed"}
 
 
-def error_body(
-    *, type: str, code: str, message: str, param: str | None = None
-) -> dict[str, Any]:
+def error_body(*, type: str, code: str, message: str, param: str | None = None) -> dict[str, Any]:
     return {
         "error": {
             "type": type,
@@ -151,9 +149,11 @@ def _validation_response(exc: RequestValidationError) -> JsonResponse:
     location = tuple(first.get("loc", ()))
     if first.get("type") == "json_invalid":
         return error_response(
-            400, type="invalid_request_error", code="invalid_json",
+            400,
+            type="invalid_request_error",
+            code="invalid_json",
             message="The request body is not valid JSON.",
-        )  # fmt: skip
+        )
     param = _param_path(location)
     missing = first.get("type") == "missing"
     message = str(first.get("msg", "invalid value"))
@@ -174,9 +174,13 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ExpeError)
     async def _expe_error(_: Request, exc: ExpeError) -> JsonResponse:
         return error_response(
-            exc.status_code, type=exc.type, code=exc.code, message=exc.message,
-            param=exc.param, headers=exc.headers,
-        )  # fmt: skip
+            exc.status_code,
+            type=exc.type,
+            code=exc.code,
+            message=exc.message,
+            param=exc.param,
+            headers=exc.headers,
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_: Request, exc: RequestValidationError) -> JsonResponse:
@@ -187,14 +191,19 @@ def install_error_handlers(app: FastAPI) -> None:
         code = _HTTP_STATUS_CODES.get(exc.status_code, "http_error")
         message = "No such route." if exc.status_code == 404 else str(exc.detail)
         return error_response(
-            exc.status_code, type="invalid_request_error", code=code, message=message,
+            exc.status_code,
+            type="invalid_request_error",
+            code=code,
+            message=message,
             headers=dict(exc.headers or {}),
-        )  # fmt: skip
+        )
 
     @app.exception_handler(Exception)
     async def _unexpected_error(_: Request, exc: Exception) -> JsonResponse:
         logger.exception("unhandled error", exc_info=exc)
         return error_response(
-            500, type="api_error", code="internal_error",
+            500,
+            type="api_error",
+            code="internal_error",
             message="Something went wrong on our side. The request id identifies it to support.",
-        )  # fmt: skip
+        )

@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from fastapi import APIRouter, Request
+
 from shared.responses import JsonResponse
 
 Check = Callable[[], Awaitable[Any]]

@@ -7,10 +7,24 @@ import string
 
 PREFIXES = frozenset(
     {
-        "usr", "mer", "prj", "key", "pay", "re", "wal", "txn", "evt",
-        "we", "wa", "sub", "plan", "dp", "plink", "req",
+        "usr",
+        "mer",
+        "prj",
+        "key",
+        "pay",
+        "re",
+        "wal",
+        "txn",
+        "evt",
+        "we",
+        "wa",
+        "sub",
+        "plan",
+        "dp",
+        "plink",
+        "req",
     }
-)  # fmt: skip
+)
 
 _ALPHABET = string.ascii_letters + string.digits
 # 22 base62 characters carry about 131 bits: collisions are not a practical concern.

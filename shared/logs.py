@@ -36,7 +36,10 @@ _CARD_NUMBER = re.compile(r"\b\d(?:[ -]?\d){12,18}\b")
 
 # Attributes every LogRecord has; anything else was passed through `extra=` and is logged.
 _RECORD_ATTRS = frozenset(vars(logging.makeLogRecord({}))) | {
-    "message", "asctime", "taskName", "color_message"
+    "message",
+    "asctime",
+    "taskName",
+    "color_message",
 }
 
 

@@ -23,7 +23,7 @@ UPSTREAM_ERRORS = Counter(
 
 
 def instrument(app: FastAPI) -> None:
-    """Adds request metrics and GET /metrics. Health probes are left out: they would drown the rest."""
+    """Adds request metrics and GET /metrics; health probes are left out so they do not drown it."""
     Instrumentator(
         excluded_handlers=["/metrics", "/healthz", "/readyz"],
         should_group_status_codes=False,

@@ -55,4 +55,3 @@ class Mongo:
 
     async def close(self) -> None:
         await self.client.close()
-

@@ -33,7 +33,7 @@ class RedisSettings(BaseModel):
 
 
 class OtelSettings(BaseModel):
-    # OTLP/HTTP base URL (Jaeger, an OpenTelemetry collector). Unset: spans are made but not exported.
+    # OTLP/HTTP base URL (Jaeger, an OpenTelemetry collector). Unset: spans are not exported.
     endpoint: str | None = None
 
 

@@ -1,4 +1,4 @@
-"""OpenTelemetry: one tracer provider per process, W3C `traceparent` over HTTP and in Kafka headers."""
+"""OpenTelemetry: one tracer provider per process; W3C `traceparent` over HTTP and Kafka."""
 
 from __future__ import annotations
 

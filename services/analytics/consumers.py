@@ -24,9 +24,13 @@ def build_consumers(runtime: Runtime) -> Sequence[EventConsumer]:
         except ValidationError as error:
             raise PermanentEventError(str(error)) from error
         await facts.record_created(
-            payment_id=data.payment_id, merchant_id=event.merchant_id, amount=data.amount,
-            currency=data.currency, created_at=data.created_at, event_id=event.id,
-        )  # fmt: skip
+            payment_id=data.payment_id,
+            merchant_id=event.merchant_id,
+            amount=data.amount,
+            currency=data.currency,
+            created_at=data.created_at,
+            event_id=event.id,
+        )
 
     return [
         EventConsumer(

@@ -27,15 +27,27 @@ class PaymentFacts:
         self._facts = db[PAYMENT_FACTS]
 
     async def record_created(
-        self, *, payment_id: str, merchant_id: str, amount: int, currency: str,
-        created_at: datetime, event_id: str,
-    ) -> bool:  # fmt: skip
+        self,
+        *,
+        payment_id: str,
+        merchant_id: str,
+        amount: int,
+        currency: str,
+        created_at: datetime,
+        event_id: str,
+    ) -> bool:
         """Stores the fact once; the payment id as `_id` makes a replayed event a no-op."""
         try:
             await self._facts.insert_one(
-                {"_id": payment_id, "merchantId": merchant_id, "amount": amount,
-                 "currency": currency, "createdAt": created_at, "eventId": event_id}
-            )  # fmt: skip
+                {
+                    "_id": payment_id,
+                    "merchantId": merchant_id,
+                    "amount": amount,
+                    "currency": currency,
+                    "createdAt": created_at,
+                    "eventId": event_id,
+                }
+            )
         except DuplicateKeyError:
             return False
         return True

@@ -2,4 +2,6 @@
 
 from shared.app import ServiceDefinition, app_factory
 
-create_app = app_factory(ServiceDefinition(name="subscriptions", title="Expe subscriptions service"))
+create_app = app_factory(
+    ServiceDefinition(name="subscriptions", title="Expe subscriptions service")
+)

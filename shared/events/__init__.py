@@ -1,1 +1,1 @@
-"""Events: the envelope, the Kafka producer, the idempotent consumer and the transactional outbox."""
+"""Events: the envelope, the producer, the idempotent consumer and the transactional outbox."""

@@ -116,8 +116,10 @@ class EventConsumer:
             envelope = EventEnvelope.from_bytes(record.value or b"")
         except ValidationError as error:
             EVENTS_CONSUMED.labels(record.topic, "failed").inc()
-            logger.error("undecodable event skipped", extra={
-                "topic": record.topic, "offset": record.offset, "error": str(error)})  # fmt: skip
+            logger.error(
+                "undecodable event skipped",
+                extra={"topic": record.topic, "offset": record.offset, "error": str(error)},
+            )
             return
         parent = context_from_kafka_headers(record.headers, envelope.traceparent)
         with self._tracer.start_as_current_span(
@@ -135,29 +137,38 @@ class EventConsumer:
                     return "duplicate"
                 await self._handler(envelope)
                 with contextlib.suppress(DuplicateKeyError):
-                    await self._processed.insert_one({"_id": marker_id, "type": envelope.type,
-                                                      "processedAt": datetime.now(UTC)})  # fmt: skip
+                    await self._processed.insert_one(
+                        {"_id": marker_id, "type": envelope.type, "processedAt": datetime.now(UTC)}
+                    )
                 return "processed"
             except _TRANSIENT as error:
-                logger.warning("event handling paused", extra={
-                    "eventId": envelope.id, "attempt": attempt, "error": repr(error)})  # fmt: skip
+                logger.warning(
+                    "event handling paused",
+                    extra={"eventId": envelope.id, "attempt": attempt, "error": repr(error)},
+                )
             except PermanentEventError as error:
                 return await self._record_failure(envelope, error)
             except Exception as error:
                 if attempt >= _MAX_ATTEMPTS:
                     return await self._record_failure(envelope, error)
-                logger.warning("event handler failed, retrying", extra={
-                    "eventId": envelope.id, "attempt": attempt, "error": repr(error)})  # fmt: skip
+                logger.warning(
+                    "event handler failed, retrying",
+                    extra={"eventId": envelope.id, "attempt": attempt, "error": repr(error)},
+                )
             await asyncio.sleep(_BACKOFF_SECONDS[min(attempt, len(_BACKOFF_SECONDS)) - 1])
         raise AssertionError("unreachable")
 
     async def _record_failure(self, envelope: EventEnvelope, error: Exception) -> str:
-        logger.error("event recorded as failed", extra={"eventId": envelope.id, "error": repr(error)})
+        logger.error(
+            "event recorded as failed", extra={"eventId": envelope.id, "error": repr(error)}
+        )
         await self._failed.replace_one(
             {"_id": f"{self.name}:{envelope.id}"},
-            {"envelope": envelope.model_dump(mode="json", by_alias=True),
-             "error": repr(error), "failedAt": datetime.now(UTC)},
+            {
+                "envelope": envelope.model_dump(mode="json", by_alias=True),
+                "error": repr(error),
+                "failedAt": datetime.now(UTC),
+            },
             upsert=True,
-        )  # fmt: skip
+        )
         return "failed"
-

@@ -136,19 +136,26 @@ class OutboxRelay:
         try:
             await self._leases.find_one_and_update(
                 {"_id": _RELAY_LEASE, "$or": [{"owner": self._owner}, {"expiresAt": {"$lt": now}}]},
-                {"$set": {"owner": self._owner,
-                          "expiresAt": now + timedelta(seconds=self._settings.lease_seconds)}},
+                {
+                    "$set": {
+                        "owner": self._owner,
+                        "expiresAt": now + timedelta(seconds=self._settings.lease_seconds),
+                    }
+                },
                 upsert=True,
-            )  # fmt: skip
+            )
         except DuplicateKeyError:
             return False  # another replica holds a live lease
         return True
 
     async def relay_once(self) -> int:
         """Publishes one batch of pending events; returns how many went out."""
-        pending = await self._outbox.find({"status": "pending"}).sort(
-            [("createdAt", ASCENDING), ("_id", ASCENDING)]
-        ).limit(self._settings.batch_size).to_list()
+        pending = (
+            await self._outbox.find({"status": "pending"})
+            .sort([("createdAt", ASCENDING), ("_id", ASCENDING)])
+            .limit(self._settings.batch_size)
+            .to_list()
+        )
         if not pending:
             OUTBOX_PENDING.set(0)
             await self._purge_sent()

@@ -1,4 +1,4 @@
-"""A Kafka producer that a process can start while the broker is down and that recovers by itself."""
+"""A Kafka producer that starts while the broker is down and recovers by itself."""
 
 from __future__ import annotations
 

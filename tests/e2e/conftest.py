@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -26,8 +26,8 @@ def gateway(stack: Stack) -> Iterator[httpx.Client]:
 @pytest.fixture
 async def payments_db(
     mongo_client: AsyncMongoClient[dict], profile: Profile, stack: Stack
-) -> AsyncIterator[AsyncDatabase[dict]]:
-    yield mongo_client[f"{profile.db_prefix}_payments"]
+) -> AsyncDatabase[dict]:
+    return mongo_client[f"{profile.db_prefix}_payments"]
 
 
 class Infrastructure:
@@ -39,8 +39,11 @@ class Infrastructure:
     def run(self, action: str, component: str) -> None:
         subprocess.run(
             [str(REPO / "deploy" / "local" / "infra.sh"), action, component],
-            env=self.env, cwd=REPO, check=True, timeout=180,
-        )  # fmt: skip
+            env=self.env,
+            cwd=REPO,
+            check=True,
+            timeout=180,
+        )
 
 
 @pytest.fixture(scope="session")

@@ -10,12 +10,12 @@ import pytest
 from aiokafka import AIOKafkaProducer
 from pymongo.asynchronous.database import AsyncDatabase
 
-from shared.events.envelope import PAYMENT_CREATED, EventEnvelope
-from shared.events.outbox import OUTBOX, Outbox, new_event
-from shared.ids import new_id
 from devstack.profile import Profile
 from devstack.stack import Stack
 from devstack.waiting import eventually
+from shared.events.envelope import PAYMENT_CREATED, EventEnvelope
+from shared.events.outbox import OUTBOX, Outbox, new_event
+from shared.ids import new_id
 
 pytestmark = pytest.mark.e2e
 
@@ -25,9 +25,13 @@ def payment_created(merchant_id: str, amount: int, currency: str = "INR") -> Eve
         PAYMENT_CREATED,
         producer="payments",
         merchant_id=merchant_id,
-        data={"paymentId": new_id("pay"), "amount": amount, "currency": currency,
-              "createdAt": datetime.now(UTC).isoformat()},
-    )  # fmt: skip
+        data={
+            "paymentId": new_id("pay"),
+            "amount": amount,
+            "currency": currency,
+            "createdAt": datetime.now(UTC).isoformat(),
+        },
+    )
 
 
 async def summary(gateway: httpx.Client, merchant_id: str) -> list[dict]:
@@ -38,7 +42,9 @@ async def summary(gateway: httpx.Client, merchant_id: str) -> list[dict]:
 
 def consumed(stack: Stack, outcome: str) -> float:
     metrics = httpx.get(f"{stack['analytics'].url}/metrics", timeout=5).text
-    pattern = rf'^expe_events_consumed_total{{outcome="{outcome}",topic="{PAYMENT_CREATED}"}} (\S+)$'
+    pattern = (
+        rf'^expe_events_consumed_total{{outcome="{outcome}",topic="{PAYMENT_CREATED}"}} (\S+)$'
+    )
     match = re.search(pattern, metrics, re.MULTILINE)
     return float(match.group(1)) if match else 0.0
 
@@ -106,6 +112,7 @@ async def test_event_survives_restart_of_the_producer_before_relay(
     assert stored is not None and stored["status"] == "pending"
 
     payments.start()
-    rows = await eventually(lambda: summary(gateway, merchant), timeout=60,
-                            what="the event after restart")  # fmt: skip
+    rows = await eventually(
+        lambda: summary(gateway, merchant), timeout=60, what="the event after restart"
+    )
     assert rows == [{"currency": "INR", "count": 1, "amount": 999}]

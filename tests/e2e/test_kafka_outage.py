@@ -6,19 +6,21 @@ import httpx
 import pytest
 from pymongo.asynchronous.database import AsyncDatabase
 
+from devstack.profile import SERVICES
+from devstack.stack import Stack
+from devstack.waiting import eventually, wait_until
 from shared.events.outbox import Outbox
 from shared.ids import new_id
 from tests.e2e.conftest import Infrastructure
 from tests.e2e.test_event_path import payment_created, summary
-from devstack.profile import SERVICES
-from devstack.stack import Stack
-from devstack.waiting import eventually, wait_until
 
 pytestmark = pytest.mark.e2e
 
 
 def readiness(stack: Stack) -> dict[str, int]:
-    return {name: httpx.get(f"{stack[name].url}/readyz", timeout=5).status_code for name in SERVICES}
+    return {
+        name: httpx.get(f"{stack[name].url}/readyz", timeout=5).status_code for name in SERVICES
+    }
 
 
 async def test_kafka_outage_and_recovery(
@@ -30,8 +32,11 @@ async def test_kafka_outage_and_recovery(
     pids_before = {name: stack[name].process.pid for name in SERVICES}  # type: ignore[union-attr]
     infrastructure.run("stop", "kafka")
     try:
-        wait_until(lambda: set(readiness(stack).values()) == {503}, timeout=60,
-                   what="every service to report unready")  # fmt: skip
+        wait_until(
+            lambda: set(readiness(stack).values()) == {503},
+            timeout=60,
+            what="every service to report unready",
+        )
         body = httpx.get(f"{stack['payments'].url}/readyz", timeout=5).json()
         assert body["checks"]["kafka"]["ok"] is False
         assert body["checks"]["mongo"]["ok"] is True
@@ -46,11 +51,15 @@ async def test_kafka_outage_and_recovery(
     finally:
         infrastructure.run("start", "kafka")
 
-    wait_until(lambda: set(readiness(stack).values()) == {200}, timeout=120,
-               what="every service to recover")  # fmt: skip
+    wait_until(
+        lambda: set(readiness(stack).values()) == {200},
+        timeout=120,
+        what="every service to recover",
+    )
     assert gateway.get("/healthz").json()["status"] == "ok"
-    rows = await eventually(lambda: summary(gateway, merchant), timeout=90,
-                            what="the event held during the outage")  # fmt: skip
+    rows = await eventually(
+        lambda: summary(gateway, merchant), timeout=90, what="the event held during the outage"
+    )
     assert rows == [{"currency": "INR", "count": 1, "amount": 4_200}]
     # Recovered in place: no process was restarted.
     assert {name: stack[name].process.pid for name in SERVICES} == pids_before  # type: ignore[union-attr]

@@ -146,15 +146,19 @@ def test_security_headers_on_api_responses(gateway: httpx.Client) -> None:
 
 
 def test_cors_allows_only_configured_origins(gateway: httpx.Client) -> None:
-    preflight = {"Access-Control-Request-Method": "POST",
-                 "Access-Control-Request-Headers": "Authorization, Idempotency-Key"}  # fmt: skip
-    allowed = gateway.request("OPTIONS", 
-        "/api/v1/analytics/echo", headers={"Origin": "https://dashboard.example", **preflight}
+    preflight = {
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "Authorization, Idempotency-Key",
+    }
+    allowed = gateway.request(
+        "OPTIONS",
+        "/api/v1/analytics/echo",
+        headers={"Origin": "https://dashboard.example", **preflight},
     )
     assert allowed.status_code == 200
     assert allowed.headers["Access-Control-Allow-Origin"] == "https://dashboard.example"
-    refused = gateway.request("OPTIONS", 
-        "/api/v1/analytics/echo", headers={"Origin": "https://evil.example", **preflight}
+    refused = gateway.request(
+        "OPTIONS", "/api/v1/analytics/echo", headers={"Origin": "https://evil.example", **preflight}
     )
     assert "Access-Control-Allow-Origin" not in refused.headers
     simple = gateway.get("/api/v1/analytics/echo", headers={"Origin": "https://dashboard.example"})

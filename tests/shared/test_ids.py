@@ -15,6 +15,8 @@ def test_unknown_prefix_is_a_programming_error() -> None:
         new_id("payment")
 
 
-@pytest.mark.parametrize("value", ["pay_", "pay", "pay_abc", "pay_" + "a" * 21 + "!", "re_" + "a" * 22])
+@pytest.mark.parametrize(
+    "value", ["pay_", "pay", "pay_abc", "pay_" + "a" * 21 + "!", "re_" + "a" * 22]
+)
 def test_has_prefix_rejects_malformed_ids(value: str) -> None:
     assert not has_prefix(value, "pay")

@@ -42,9 +42,7 @@ def test_money_accepts_integer_minor_units_and_normalizes_currency() -> None:
     assert (money.amount, money.currency, str(money)) == (10050, "INR", "100.50 INR")
 
 
-@pytest.mark.parametrize(
-    "amount", [10.5, 10.0, "100", True, -1, MAX_MINOR_UNITS + 1], ids=repr
-)
+@pytest.mark.parametrize("amount", [10.5, 10.0, "100", True, -1, MAX_MINOR_UNITS + 1], ids=repr)
 def test_money_refuses_floats_strings_booleans_negative_and_huge(amount: object) -> None:
     with pytest.raises(ValidationError):
         Money(amount=amount, currency="INR")  # type: ignore[arg-type]
