@@ -24,7 +24,8 @@ from devstack.stack import Stack
 from devstack.waiting import wait_until
 
 BENCH_MERCHANT = "mer_bench"
-SEED_PAYMENTS = 500
+# Few facts: FerretDB (SQLite) scans a collection per query, so the summary cost grows with it.
+SEED_PAYMENTS = 20
 
 
 @dataclass(frozen=True)
@@ -36,21 +37,10 @@ class Scenario:
     seconds: int
 
 
+SUMMARY = f"/api/v1/analytics/payments/summary?merchantId={BENCH_MERCHANT}"
 SCENARIOS = (
-    Scenario(
-        "analytics summary (gateway -> analytics -> MongoDB)",
-        "GET",
-        f"/api/v1/analytics/payments/summary?merchantId={BENCH_MERCHANT}",
-        200,
-        20,
-    ),
-    Scenario(
-        "analytics summary (gateway -> analytics -> MongoDB)",
-        "GET",
-        f"/api/v1/analytics/payments/summary?merchantId={BENCH_MERCHANT}",
-        400,
-        20,
-    ),
+    Scenario("gateway -> analytics -> MongoDB (payment summary)", "GET", SUMMARY, 100, 20),
+    Scenario("gateway -> analytics -> MongoDB (payment summary)", "GET", SUMMARY, 200, 20),
 )
 
 

@@ -10,5 +10,7 @@ if [[ -n "${BENCH_TARGET:-}" ]]; then
   exec .venv/bin/python -m devstack.bench --target "$BENCH_TARGET" "$@"
 fi
 trap 'deploy/local/with-profile.sh bench deploy/local/infra.sh stop || true' EXIT
+# A fresh data folder: figures do not depend on what an earlier run left behind.
+rm -rf .data/bench
 deploy/local/with-profile.sh bench deploy/local/infra.sh start
 .venv/bin/python -m devstack.bench --profile bench "$@"

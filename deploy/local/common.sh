@@ -1,0 +1,24 @@
+# shellcheck shell=bash
+# Shared paths and pinned versions for deploy/local/install.sh and deploy/local/infra.sh.
+# Sourced, never executed.
+
+EXPE_REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+EXPE_HOME="${EXPE_HOME:-$HOME/.cache/expe}"   # download/build cache, shared by every checkout
+EXPE_BIN="$EXPE_HOME/bin"
+
+# Kafka comes from Maven Central as plain jars; the pom is the single source of its version.
+KAFKA_POM="$EXPE_REPO/deploy/local/kafka/pom.xml"
+KAFKA_VERSION="$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$KAFKA_POM")"
+KAFKA_HOME="$EXPE_HOME/kafka/$KAFKA_VERSION"
+KAFKA_LIBS="$KAFKA_HOME/libs"
+
+# Go-built tools: name -> "module/package@version". The binary lands in $EXPE_BIN/<name>
+# next to a stamp file $EXPE_BIN/.<name>.version holding the pinned version.
+declare -A GO_TOOLS=(
+  [ferretdb]="github.com/FerretDB/FerretDB/cmd/ferretdb@v1.24.2"
+  [mailpit]="github.com/axllent/mailpit@v1.33.1"
+  [vegeta]="github.com/tsenart/vegeta/v12@v12.13.0"
+)
+GO_TOOL_ORDER=(ferretdb mailpit vegeta)
+
+go_tool_version() { echo "${GO_TOOLS[$1]##*@}"; }

@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+# Installs the local (Docker-free) infrastructure into the cache folder ${EXPE_HOME:-~/.cache/expe}:
+#   kafka     - broker jars resolved by Maven from deploy/local/kafka/pom.xml
+#   ferretdb  - built from the Go module source (see build_ferretdb for why not `go install`)
+#   mailpit, vegeta - `go install` into $EXPE_HOME/bin
+#   redis     - the Debian package, only when redis-server is not on PATH (its system service is
+#               then disabled: infra.sh runs its own redis-server per instance)
+# Idempotent: each component is skipped when its version stamp matches. Safe to run concurrently
+# (a lock serialises runs).
+set -Eeuo pipefail
+
+# shellcheck source=deploy/local/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+# Any unexpected failure names the command that failed.
+trap 'rc=$?; echo "install.sh: FAILED (exit $rc): $BASH_COMMAND" >&2; exit $rc' ERR
+
+# run CMD...: run a command; on failure print it fully expanded and abort.
+run() {
+  local rc=0
+  "$@" || rc=$?
+  if ((rc != 0)); then
+    trap - ERR
+    echo "install.sh: FAILED (exit $rc): $*" >&2
+    exit "$rc"
+  fi
+}
+
+# run_logged LOG CMD...: like run, but the command's output goes to LOG, shown only on failure.
+run_logged() {
+  local log=$1 rc=0
+  shift
+  "$@" >"$log" 2>&1 || rc=$?
+  if ((rc != 0)); then
+    trap - ERR
+    tail -n 40 "$log" >&2
+    echo "install.sh: FAILED (exit $rc): $* (full output: $log)" >&2
+    exit "$rc"
+  fi
+}
+
+need() {  # need TOOL HINT: abort early with a hint instead of failing half-way
+  command -v "$1" >/dev/null 2>&1 || { echo "install.sh: '$1' not found on PATH ($2)" >&2; exit 1; }
+}
+
+install_kafka() {
+  local label="kafka $KAFKA_VERSION" stamp="$KAFKA_HOME/.installed" pom_hash
+  # The stamp holds the pom's hash, so any pom edit (e.g. a logging binding) re-copies the jars.
+  pom_hash="$(sha256sum "$KAFKA_POM" | cut -d' ' -f1)"
+  if [[ -d "$KAFKA_LIBS" && -f "$stamp" && "$(cat "$stamp")" == "$pom_hash" ]]; then
+    echo "$label: cached"
+    return
+  fi
+  echo "$label: installing jars into $KAFKA_LIBS ..."
+  need java "install openjdk-17-jre-headless"
+  need mvn "install maven"
+  # Copy into a scratch folder first so an interrupted copy never looks complete.
+  local tmp="$KAFKA_HOME/libs.tmp"
+  rm -rf "$tmp"
+  mkdir -p "$KAFKA_HOME"
+  run_logged "$KAFKA_HOME/mvn.log" mvn -B -Dstyle.color=never -f "$KAFKA_POM" \
+    dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$tmp"
+  rm -rf "$KAFKA_LIBS"
+  mv "$tmp" "$KAFKA_LIBS"
+  echo "$pom_hash" >"$stamp"
+}
+
+# go_tool_cached NAME: true when the binary exists and its stamp holds the pinned version.
+go_tool_cached() {
+  local bin="$EXPE_BIN/$1" stamp="$EXPE_BIN/.$1.version"
+  [[ -x "$bin" && -f "$stamp" && "$(cat "$stamp")" == "$(go_tool_version "$1")" ]]
+}
+
+# FerretDB's version package panics at startup unless build/version/version.txt exists, and that
+# file is generated (gitignored), so it is absent from the module zip: a plain
+# `go install .../ferretdb@v1.24.2` yields a binary that panics. Build from a copy of the module
+# source with the file added instead.
+build_ferretdb() {
+  local out=$1 spec="${GO_TOOLS[ferretdb]}"
+  local version="${spec##*@}" module="github.com/FerretDB/FerretDB"
+  local moddir src
+  moddir="$(cd / && run go mod download -json "$module@$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
+  [[ -d "$moddir" ]] || { echo "install.sh: go mod download $module@$version gave no source dir" >&2; exit 1; }
+  src="$(mktemp -d)"
+  cp -R "$moddir/." "$src/"
+  chmod -R u+w "$src"                          # the module cache is read-only
+  echo "$version" >"$src/build/version/version.txt"
+  (cd "$src" && run go build -trimpath -buildvcs=false -ldflags='-s -w' -o "$out" ./cmd/ferretdb)
+  rm -rf "$src"
+  # Smoke test: the binary must start far enough to report its version.
+  # (Output captured first: `| grep -q` would SIGPIPE the binary and trip pipefail.)
+  local reported
+  reported="$("$out" --version 2>&1 || true)"
+  [[ "$reported" == *"version: $version"* ]] \
+    || { echo "install.sh: built ferretdb does not report $version:" >&2; echo "$reported" >&2; exit 1; }
+}
+
+install_go_tool() {
+  local name=$1 spec="${GO_TOOLS[$1]}" version
+  version="$(go_tool_version "$name")"
+  if go_tool_cached "$name"; then
+    echo "$name $version: cached"
+    return
+  fi
+  echo "$name $version: installing into $EXPE_BIN ..."
+  need go "install Go >= 1.23 from https://go.dev/dl/"
+  mkdir -p "$EXPE_BIN"
+  # Build into a scratch folder, then rename: never leaves a half-written binary, and works
+  # while an older binary is running.
+  local tmp
+  rm -rf "$EXPE_BIN"/.build.*                  # leftovers of an interrupted run (we hold the lock)
+  tmp="$(mktemp -d "$EXPE_BIN/.build.XXXXXX")"
+  if [[ "$name" == ferretdb ]]; then
+    build_ferretdb "$tmp/$name"
+  else
+    GOBIN="$tmp" run go install "$spec"
+  fi
+  mv -f "$tmp/$name" "$EXPE_BIN/$name"
+  rm -rf "$tmp"
+  echo "$version" >"$EXPE_BIN/.$name.version"
+}
+
+install_redis() {
+  if command -v redis-server >/dev/null 2>&1; then
+    echo "redis $(redis-server --version | sed -n 's/.* v=\([^ ]*\).*/\1/p'): system ($(command -v redis-server))"
+    return
+  fi
+  echo "redis: installing redis-server (apt) ..."
+  local sudo=()
+  ((EUID == 0)) || sudo=(sudo)
+  run "${sudo[@]}" apt-get update -q
+  run "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q redis-server
+  # On a systemd host the package also starts a system redis on 127.0.0.1:6379, which would take
+  # the dev instance's port. We only need the binary.
+  if [[ -d /run/systemd/system ]]; then
+    echo "redis: disabling the redis-server system service (infra.sh runs its own)"
+    run "${sudo[@]}" systemctl disable --now redis-server
+  fi
+}
+
+main() {
+  mkdir -p "$EXPE_HOME"
+  # Serialise concurrent runs (e.g. `make run` and `make test` started together).
+  exec 9>"$EXPE_HOME/.install.lock"
+  flock 9
+  install_kafka
+  local tool
+  for tool in "${GO_TOOL_ORDER[@]}"; do
+    install_go_tool "$tool"
+  done
+  install_redis
+}
+
+# `; exit` on the same line: bash never reads past it, so editing this file while it runs is safe.
+main "$@"; exit
