@@ -39,8 +39,9 @@ class Scenario:
 
 SUMMARY = f"/api/v1/analytics/payments/summary?merchantId={BENCH_MERCHANT}"
 SCENARIOS = (
-    Scenario("gateway -> analytics -> MongoDB (payment summary)", "GET", SUMMARY, 100, 20),
-    Scenario("gateway -> analytics -> MongoDB (payment summary)", "GET", SUMMARY, 200, 20),
+    Scenario("gateway -> analytics -> MongoDB (payment summary)", "GET", SUMMARY, 25, 15),
+    Scenario("gateway -> analytics -> MongoDB (payment summary)", "GET", SUMMARY, 50, 15),
+    Scenario("gateway -> analytics -> MongoDB (payment summary)", "GET", SUMMARY, 100, 15),
 )
 
 
