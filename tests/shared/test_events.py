@@ -1,0 +1,171 @@
+"""The outbox relay and the idempotent consumer against the real Kafka and FerretDB."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+import pytest
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
+
+from devstack.profile import Profile
+from devstack.waiting import eventually
+from shared.events.consumer import FAILED, PROCESSED, EventConsumer, PermanentEventError
+from shared.events.envelope import EventEnvelope
+from shared.events.outbox import OUTBOX, Outbox, OutboxRelay, new_event
+from shared.events.producer import EventProducer
+from shared.settings import KafkaSettings, OutboxSettings
+
+pytestmark = pytest.mark.infra
+
+
+@pytest.fixture
+async def db(
+    mongo_client: AsyncMongoClient[dict], profile: Profile
+) -> AsyncIterator[AsyncDatabase[dict]]:
+    name = f"{profile.db_prefix}_events_{secrets.token_hex(4)}"
+    yield mongo_client[name]
+    await mongo_client.drop_database(name)
+
+
+@pytest.fixture
+def kafka(profile: Profile) -> KafkaSettings:
+    return KafkaSettings(bootstrap_servers=profile.kafka_bootstrap)
+
+
+@pytest.fixture
+def topic() -> str:
+    return f"test.{secrets.token_hex(6)}"
+
+
+@asynccontextmanager
+async def running(*jobs: Awaitable[None]) -> AsyncIterator[None]:
+    tasks = [asyncio.ensure_future(job) for job in jobs]
+    try:
+        yield
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
+async def publish_raw(kafka: KafkaSettings, topic: str, *values: bytes) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=kafka.bootstrap_servers)
+    await producer.start()
+    try:
+        for value in values:
+            await producer.send_and_wait(topic, value, key=b"same-partition")
+    finally:
+        await producer.stop()
+
+
+def event(topic: str, number: int) -> EventEnvelope:
+    return new_event(topic, {"n": number}, producer="tests", merchant_id="mer_test")
+
+
+def consumer(
+    db: AsyncDatabase[dict],
+    kafka: KafkaSettings,
+    topic: str,
+    handler: Callable[[EventEnvelope], Awaitable[None]],
+) -> EventConsumer:
+    return EventConsumer(
+        name="test",
+        topics=[topic],
+        handler=handler,
+        db=db,
+        settings=kafka,
+        group_id=f"group-{topic}",
+    )
+
+
+async def read_topic(kafka: KafkaSettings, topic: str, expected: int) -> list[EventEnvelope]:
+    """Every message on the topic, raw: duplicates would show here."""
+    reader = AIOKafkaConsumer(
+        topic, bootstrap_servers=kafka.bootstrap_servers, auto_offset_reset="earliest"
+    )
+    await reader.start()
+    messages: list[EventEnvelope] = []
+    try:
+        async with asyncio.timeout(60):
+            while len(messages) < expected:
+                batch = await reader.getmany(timeout_ms=500)
+                messages += [EventEnvelope.from_bytes(m.value) for b in batch.values() for m in b]
+        # Anything published twice would have arrived by now, right behind the rest.
+        extra = await reader.getmany(timeout_ms=1000)
+        messages += [EventEnvelope.from_bytes(m.value) for b in extra.values() for m in b]
+    finally:
+        await reader.stop()
+    return messages
+
+
+async def test_relay_publishes_pending_events_in_order_once(
+    db: AsyncDatabase[dict], kafka: KafkaSettings, topic: str
+) -> None:
+    producer = EventProducer(kafka, client_id="relay-test")
+    producer.start()
+    outbox = Outbox(db, "tests")
+    events = [event(topic, n) for n in range(30)]
+    for envelope in events:
+        await outbox.add(envelope)
+    await outbox.add(events[0])  # writing the same event twice is harmless
+
+    relays = [
+        OutboxRelay(db, producer, OutboxSettings(poll_interval_seconds=0.05), outbox.written)
+        for _ in range(2)
+    ]
+    async with running(*(relay.run() for relay in relays)):
+        published = await read_topic(kafka, topic, expected=30)
+        assert await db[OUTBOX].count_documents({"status": "pending"}) == 0
+    await producer.stop()
+    # Two relays ran; the lease let one publish, so each event is on the topic once, in order.
+    assert [e.id for e in published] == [e.id for e in events]
+
+
+async def test_redelivered_events_take_effect_once(
+    db: AsyncDatabase[dict], kafka: KafkaSettings, topic: str
+) -> None:
+    first, second = event(topic, 1), event(topic, 2)
+    await publish_raw(kafka, topic, *(e.to_bytes() for e in (first, first, second, first)))
+    handled: list[str] = []
+
+    async def handle(envelope: EventEnvelope) -> None:
+        handled.append(envelope.id)
+
+    async with running(consumer(db, kafka, topic, handle).run()):
+        await eventually(
+            lambda: db[PROCESSED].count_documents({}), timeout=60, what="events processed"
+        )
+        await eventually(lambda: asyncio.sleep(0, second.id in handled), timeout=60, what="2nd")
+    assert handled == [first.id, second.id]
+
+
+async def test_bad_events_are_parked_and_the_line_moves_on(
+    db: AsyncDatabase[dict], kafka: KafkaSettings, topic: str
+) -> None:
+    refused, broken, fine = event(topic, 1), event(topic, 2), event(topic, 3)
+    attempts: dict[str, int] = {}
+
+    async def handle(envelope: EventEnvelope) -> None:
+        attempts[envelope.id] = attempts.get(envelope.id, 0) + 1
+        if envelope.id == refused.id:
+            raise PermanentEventError("refers to a payment we never saw")
+        if envelope.id == broken.id:
+            raise ValueError("a bug in the handler")
+
+    await publish_raw(
+        kafka, topic, b"not json", refused.to_bytes(), broken.to_bytes(), fine.to_bytes()
+    )
+    async with running(consumer(db, kafka, topic, handle).run()):
+        await eventually(lambda: asyncio.sleep(0, fine.id in attempts), timeout=60, what="last")
+    parked = {doc["envelope"]["id"]: doc["error"] async for doc in db[FAILED].find()}
+    assert set(parked) == {refused.id, broken.id}
+    assert "never saw" in parked[refused.id]
+    # A permanent error is not retried; an unexpected one is, a few times, before parking.
+    assert attempts[refused.id] == 1
+    assert attempts[broken.id] == 5
+    assert attempts[fine.id] == 1
