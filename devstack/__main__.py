@@ -23,7 +23,6 @@ def up(profile: Profile) -> int:
         print("\nExpe is up:", flush=True)
         for name in PROCESSES:
             print(f"  {name:<14} {profile.process_url(name)}", flush=True)
-        print(f"  {'API docs':<14} {profile.process_url('gateway')}/docs", flush=True)
         print(f"  {'mail (Mailpit)':<14} {profile.mailpit_url}", flush=True)
         print(f"  logs in {profile.data_dir / 'logs'}; Ctrl-C stops everything.\n", flush=True)
         stop.wait()

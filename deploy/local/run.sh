@@ -3,6 +3,8 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 stop_all() {
+  # A second Ctrl-C, or the terminal closing, must not cut the clean-up short.
+  trap '' INT TERM HUP PIPE
   deploy/local/with-profile.sh run deploy/local/infra.sh stop || true
 }
 trap stop_all EXIT
