@@ -6,8 +6,10 @@ STAMP := $(VENV)/.installed
 
 .PHONY: setup run test lint format bench stop clean
 
-setup: $(STAMP)  ## Install everything missing: infrastructure binaries and Python packages.
+setup: $(STAMP)  ## Install everything missing: infrastructure binaries, tools, Python packages.
 	@deploy/local/install.sh
+	@deploy/local/install-helm.sh
+	@tests/deploy/deploycheck/build.sh >/dev/null
 
 $(STAMP): pyproject.toml
 	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)

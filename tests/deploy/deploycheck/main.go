@@ -3,6 +3,8 @@
 //
 //	expe-deploycheck k8s FILE...     strict Kubernetes decoding (unknown or duplicate fields,
 //	                                 wrong types, unknown kinds fail), one line per object
+//	expe-deploycheck kustomize DIR   builds the kustomization as `kubectl apply -k` does and
+//	                                 prints the objects as YAML
 //	expe-deploycheck compose FILE    the docker compose loader (compose-go): compose-spec schema,
 //	                                 anchors, interpolation, references; prints the project
 //	expe-deploycheck rules FILE...   Prometheus rule files, as `promtool check rules` parses them
@@ -30,6 +32,8 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/serializer"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"k8s.io/client-go/kubernetes/scheme"
+	"sigs.k8s.io/kustomize/api/krusty"
+	"sigs.k8s.io/kustomize/kyaml/filesys"
 )
 
 func main() {
@@ -40,6 +44,8 @@ func main() {
 	switch os.Args[1] {
 	case "k8s":
 		err = checkK8s(os.Args[2:])
+	case "kustomize":
+		err = buildKustomization(os.Args[2:])
 	case "compose":
 		err = checkCompose(os.Args[2:])
 	case "rules":
@@ -123,6 +129,22 @@ func isBlank(doc []byte) bool {
 		}
 	}
 	return true
+}
+
+func buildKustomization(dirs []string) error {
+	if len(dirs) != 1 {
+		return errors.New("kustomize: exactly one directory")
+	}
+	resources, err := krusty.MakeKustomizer(krusty.MakeDefaultOptions()).Run(filesys.MakeFsOnDisk(), dirs[0])
+	if err != nil {
+		return err
+	}
+	out, err := resources.AsYaml()
+	if err != nil {
+		return err
+	}
+	_, err = os.Stdout.Write(out)
+	return err
 }
 
 func checkCompose(files []string) error {
