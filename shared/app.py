@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Annotated
 
@@ -20,6 +20,7 @@ from shared.events.outbox import OUTBOX_INDEXES, Outbox, OutboxRelay
 from shared.events.producer import EventProducer
 from shared.health import Check, health_router
 from shared.http import RequestContextMiddleware
+from shared.identity import caller_from_request
 from shared.logs import configure_logging
 from shared.metrics import instrument
 from shared.mongo import CollectionIndexes, Document, Mongo
@@ -61,6 +62,9 @@ class ServiceDefinition:
     routers: Sequence[APIRouter] = ()
     indexes: Sequence[CollectionIndexes] = ()
     consumers: Callable[[Runtime], Sequence[EventConsumer]] = lambda _: ()
+    settings_class: type[BaseServiceSettings] = BaseServiceSettings
+    # Builds the service's own long-lived objects once the clients exist (kept on app.state).
+    startup: Callable[[FastAPI, Runtime], Awaitable[None]] | None = None
 
 
 def get_runtime(request: Request) -> Runtime:
@@ -108,6 +112,8 @@ def _lifespan(definition: ServiceDefinition, settings: BaseServiceSettings):  # 
         for consumer in definition.consumers(runtime):
             runtime.tasks.append(asyncio.create_task(consumer.run(), name=consumer.name))
         app.state.runtime = runtime
+        if definition.startup is not None:
+            await definition.startup(app, runtime)
         logger.info("service started")
         try:
             yield
@@ -137,7 +143,8 @@ def create_service_app(definition: ServiceDefinition, settings: BaseServiceSetti
         health_router(definition.name, lambda request: get_runtime(request).checks())
     )
     for router in definition.routers:
-        app.include_router(router)
+        # Every API route trusts only callers the gateway signed for.
+        app.include_router(router, dependencies=[Depends(caller_from_request)])
     instrument(app)
     app.add_middleware(RequestContextMiddleware, service=definition.name)
     return app
@@ -147,6 +154,6 @@ def app_factory(definition: ServiceDefinition) -> Callable[..., FastAPI]:
     """The `create_app` a service module exposes for `uvicorn --factory`."""
 
     def create_app(settings: BaseServiceSettings | None = None) -> FastAPI:
-        return create_service_app(definition, settings or BaseServiceSettings())
+        return create_service_app(definition, settings or definition.settings_class())
 
     return create_app

@@ -1,0 +1,43 @@
+"""Audit events: append-only, one document each."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pymongo import DESCENDING, IndexModel
+from pymongo.asynchronous.database import AsyncDatabase
+
+from shared.mongo import CollectionIndexes, Document
+
+AUDIT_EVENTS = "audit_events"
+
+INDEXES = (
+    CollectionIndexes(
+        AUDIT_EVENTS,
+        (
+            IndexModel([("merchantId", DESCENDING), ("at", DESCENDING)], name="by_merchant"),
+            IndexModel([("userId", DESCENDING), ("at", DESCENDING)], name="by_user"),
+        ),
+    ),
+)
+
+
+class AuditStore:
+    def __init__(self, db: AsyncDatabase[Document]) -> None:
+        self._events = db[AUDIT_EVENTS]
+
+    async def append(self, event: Document) -> None:
+        await self._events.insert_one(event)
+
+    async def page(
+        self, query: dict[str, Any], *, skip: int, limit: int
+    ) -> tuple[list[Document], int]:
+        total = await self._events.count_documents(query)
+        cursor = self._events.find(query).sort([("at", DESCENDING)]).skip(skip).limit(limit)
+        return await cursor.to_list(), total
+
+    @staticmethod
+    def window(since: datetime | None, until: datetime | None) -> dict[str, Any]:
+        bounds = {op: t for op, t in (("$gte", since), ("$lt", until)) if t is not None}
+        return {"at": bounds} if bounds else {}

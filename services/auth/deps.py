@@ -1,0 +1,35 @@
+"""Dependencies the auth routes share."""
+
+from __future__ import annotations
+
+from typing import Annotated, cast
+
+from fastapi import Depends, Request
+from redis.asyncio import Redis
+
+from services.auth.settings import AuthSettings
+from shared.app import RuntimeDep
+from shared.identity import CallerDep
+
+
+def get_settings(runtime: RuntimeDep) -> AuthSettings:
+    return cast(AuthSettings, runtime.settings)
+
+
+def get_redis(runtime: RuntimeDep) -> Redis:
+    return runtime.redis
+
+
+def client_ip(caller: CallerDep) -> str | None:
+    """The caller's address as the gateway saw it (signed, unlike X-Forwarded-For)."""
+    return caller.ip
+
+
+def user_agent(request: Request) -> str | None:
+    return request.headers.get("user-agent")
+
+
+Settings = Annotated[AuthSettings, Depends(get_settings)]
+RedisDep = Annotated[Redis, Depends(get_redis)]
+ClientIp = Annotated[str | None, Depends(client_ip)]
+UserAgent = Annotated[str | None, Depends(user_agent)]

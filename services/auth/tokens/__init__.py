@@ -1,0 +1,1 @@
+"""Access tokens: the signing keys, issuing JWTs, and the published JWKS."""
