@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from shared.errors import Conflict, ExpeError, PermissionDenied, RateLimited, Unauthenticated
+from shared.errors import (
+    Conflict,
+    ExpeError,
+    PermissionDenied,
+    RateLimited,
+    ResourceNotFound,
+    Unauthenticated,
+)
 
 
 class EmailAlreadyRegistered(Conflict):
@@ -39,3 +46,67 @@ class RoleRequired(PermissionDenied):
     """The caller's role in the merchant does not allow this."""
 
     code = "role_required"
+
+
+class MerchantNotFound(ResourceNotFound):
+    """No merchant with this id exists among the caller's merchants."""
+
+
+class ProjectNotFound(ResourceNotFound):
+    """No project with this id exists among the caller's merchants."""
+
+
+class MemberNotFound(ResourceNotFound):
+    """The user is not a member of this merchant."""
+
+
+class ApiKeyNotFound(ResourceNotFound):
+    """No API key with this id exists among the caller's merchants."""
+
+
+class ApiKeyInvalid(ResourceNotFound):
+    """The API key is unknown, revoked or past its rotation grace period."""
+
+    code = "api_key_invalid"
+
+
+class PlatformAdminRequired(PermissionDenied):
+    """Only a platform operator with a verified email may do this."""
+
+    code = "platform_admin_required"
+
+
+class MerchantNotVerified(PermissionDenied):
+    """Live-mode keys need a merchant the platform has verified."""
+
+    code = "merchant_not_verified"
+
+
+class EmailNotVerified(PermissionDenied):
+    """The caller's email address is not verified yet."""
+
+    code = "email_not_verified"
+
+
+class InvitationEmailMismatch(PermissionDenied):
+    """The invitation was sent to another email address than the caller's."""
+
+    code = "invitation_email_mismatch"
+
+
+class AlreadyMember(Conflict):
+    """The user is already a member of this merchant."""
+
+    code = "already_member"
+
+
+class LastOwnerRequired(Conflict):
+    """A merchant keeps at least one owner: its last owner cannot leave or be demoted."""
+
+    code = "last_owner"
+
+
+class ApiKeyNotActive(Conflict):
+    """The API key was revoked or already rotated, so it cannot be rotated again."""
+
+    code = "api_key_not_active"

@@ -58,6 +58,8 @@ class AuthSettings(BaseServiceSettings):
     verification_resend_seconds: int = 60
     # Longest grace period a rotated API key may keep working.
     max_key_rotation_grace_seconds: int = 7 * 24 * 3600
+    # How long an invitation to join a merchant can be accepted.
+    invitation_ttl_seconds: int = 7 * 24 * 3600
 
     @model_validator(mode="after")
     def _production_needs_a_signing_key(self) -> AuthSettings:
