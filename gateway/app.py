@@ -10,14 +10,20 @@ from fastapi import FastAPI, Request
 from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import Response
 
+from gateway.credentials import Authenticator
+from gateway.guard import Guard
 from gateway.health import mesh_health
+from gateway.internal import InternalClient
+from gateway.jwks import JwksCache
 from gateway.proxy import forward, read_body
+from gateway.ratelimit import RateLimiter
 from gateway.routing import SERVICES, service_for
 from gateway.security import SecurityHeadersMiddleware
 from gateway.settings import GatewaySettings, get_settings
 from shared.errors import ResourceNotFound, install_error_handlers
 from shared.health import run_check
 from shared.http import RequestContextMiddleware
+from shared.identity import signed_headers
 from shared.logs import configure_logging
 from shared.metrics import instrument
 from shared.redis_client import create_redis
@@ -48,10 +54,21 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     configure_logging("gateway", settings.log_level)
     configure_tracing("gateway", settings.otel)
 
+    secret = settings.internal_secret.get_secret_value()
+
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.clients = _service_clients(settings)
         app.state.redis = create_redis(settings.redis)
+        auth = InternalClient(app.state.clients["auth"], "auth", secret)
+        authenticator = Authenticator(settings, auth, app.state.redis, JwksCache(auth))
+        limiter = (
+            RateLimiter(app.state.redis, settings.rate_limits)
+            if settings.rate_limits.enabled
+            else None
+        )
+        app.state.limiter = limiter
+        app.state.guard = Guard(authenticator, limiter)
         try:
             yield
         finally:
@@ -86,13 +103,54 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             status_code=200 if redis["ok"] else 503,
         )
 
-    @app.api_route("/api/v1/{path:path}", methods=_METHODS, include_in_schema=False)
+    @app.get("/api/v1/rate-limits", tags=["gateway"])
+    async def rate_limits(request: Request) -> JsonResponse:
+        """The caller's rate limits and what is left of them now (asking costs nothing)."""
+        admission = await request.app.state.guard.admit(request, charge=False)
+        limiter: RateLimiter | None = request.app.state.limiter
+        if limiter is None:
+            return JsonResponse({"data": [], "enabled": False})
+        authenticated = admission.authenticated
+        states = await limiter.check(
+            limiter.buckets(authenticated.caller, authenticated.plan), peek=True
+        )
+        return JsonResponse(
+            {
+                "enabled": True,
+                "data": [
+                    {
+                        "name": state.bucket.name,
+                        "limit": state.bucket.limit.limit,
+                        "windowSeconds": state.bucket.limit.window_seconds,
+                        "remaining": state.remaining,
+                        "resetSeconds": state.reset_seconds,
+                    }
+                    for state in states
+                ],
+            },
+        )
+
     async def proxy(request: Request) -> Response:
         service = service_for(request.url.path)
         if service is None:
             raise ResourceNotFound(f"No API route matches {request.method} {request.url.path}.")
+        admission = await request.app.state.guard.admit(request)
         body = await read_body(request, settings.max_body_bytes)
-        return await forward(request.app.state.clients[service], service, request, body)
+        identity = signed_headers(
+            admission.authenticated.caller,
+            secret=secret,
+            method=request.method,
+            path=request.url.path,
+        )
+        response = await forward(
+            request.app.state.clients[service], service, request, body, identity
+        )
+        if admission.rate_limit is not None:
+            response.headers.update(admission.rate_limit.headers())
+        return response
+
+    for prefix in ("/api/v1/{path:path}", "/.well-known/{path:path}"):
+        app.add_api_route(prefix, proxy, methods=_METHODS, include_in_schema=False)
 
     instrument(app)
     app.add_middleware(

@@ -78,13 +78,17 @@ def downstream_headers(upstream: httpx.Response) -> dict[str, str]:
 
 
 async def forward(
-    client: httpx.AsyncClient, service: str, request: Request, body: bytes
+    client: httpx.AsyncClient,
+    service: str,
+    request: Request,
+    body: bytes,
+    identity_headers: dict[str, str],
 ) -> Response:
     upstream_request = client.build_request(
         request.method,
         # The query string goes through untouched, exactly as the caller encoded it.
         f"{request.url.path}?{request.url.query}" if request.url.query else request.url.path,
-        headers=upstream_headers(request),
+        headers=upstream_headers(request) | identity_headers,
         content=body,
     )
     started = time.perf_counter()

@@ -18,6 +18,7 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^/api/v1/webhooks(/|$)", "webhooks"),
         (r"^/api/v1/analytics(/|$)", "analytics"),
         (r"^/api/v1/(subscriptions|plans)(/|$)", "subscriptions"),
+        (r"^/\.well-known/jwks\.json$", "auth"),
     )
 )
 

@@ -6,6 +6,7 @@ from functools import lru_cache
 
 from pydantic import BaseModel
 
+from gateway.ratelimit import RateLimitSettings
 from shared.settings import BaseServiceSettings
 
 
@@ -26,6 +27,12 @@ class GatewaySettings(BaseServiceSettings):
     upstream_connect_timeout_seconds: float = 2.0
     upstream_max_connections: int = 256
     health_timeout_seconds: float = 3.0
+    # Must match the auth service's token settings.
+    jwt_issuer: str = "expe-auth"
+    jwt_audience: str = "expe-api"
+    # How long an API key or membership answer is reused: the most a revocation can lag.
+    credential_cache_seconds: int = 5
+    rate_limits: RateLimitSettings = RateLimitSettings()
 
 
 @lru_cache

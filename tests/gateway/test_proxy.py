@@ -3,22 +3,38 @@
 from __future__ import annotations
 
 import asyncio
+import secrets
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from devstack.profile import Profile
+from devstack.waiting import wait_until
 from gateway.app import create_app
+from gateway.ratelimit import Limit, RateLimitSettings
 from gateway.settings import GatewaySettings, ServiceUrls
+from shared.identity import Caller, verify_headers
+from shared.settings import LOCAL_INTERNAL_SECRET
 from tests.servers import free_port, serve_in_thread
+from tests.tokens import mint, new_signing_key, unsigned
+
+# The upstream below stands in for every service the gateway routes to, auth included (it
+# publishes the test key). The real auth service is exercised end to end in tests/e2e.
+SIGNING_KEY = new_signing_key()
 
 TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
 
 
 def upstream_app() -> FastAPI:
     app = FastAPI()
+
+    @app.get("/.well-known/jwks.json")
+    async def jwks() -> dict:
+        return {"keys": [SIGNING_KEY.public_jwk]}
 
     @app.api_route("/api/v1/analytics/echo", methods=["GET", "POST"])
     async def echo(request: Request) -> dict:
@@ -47,14 +63,21 @@ def upstream_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def gateway(upstream_url: str) -> Iterator[httpx.Client]:
+def gateway(upstream_url: str, profile: Profile) -> Iterator[httpx.Client]:
     settings = GatewaySettings(
-        services=ServiceUrls(analytics=upstream_url, wallet=f"http://127.0.0.1:{free_port()}"),
+        services=ServiceUrls(
+            auth=upstream_url, analytics=upstream_url, wallet=f"http://127.0.0.1:{free_port()}"
+        ),
+        redis={"url": profile.redis_url},
         max_body_bytes=1024,
         upstream_timeout_seconds=0.5,
         cors_origins=["https://dashboard.example"],
     )
-    with serve_in_thread(create_app(settings)) as url, httpx.Client(base_url=url) as client:
+    token = mint(SIGNING_KEY)
+    with (
+        serve_in_thread(create_app(settings)) as url,
+        httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}) as client,
+    ):
         yield client
 
 
@@ -88,11 +111,27 @@ def test_trace_context_continues_into_the_service(gateway: httpx.Client) -> None
     assert forwarded.split("-")[2] != "00f067aa0ba902b7"
 
 
-def test_internal_identity_headers_from_callers_are_dropped(gateway: httpx.Client) -> None:
+def test_the_service_receives_the_caller_signed_by_the_gateway(gateway: httpx.Client) -> None:
+    seen = gateway.get("/api/v1/analytics/echo").json()["headers"]
+    caller = verify_headers(
+        seen["x-expe-identity"],
+        seen["x-expe-signature"],
+        secret=LOCAL_INTERNAL_SECRET,
+        method="GET",
+        path="/api/v1/analytics/echo",
+    )
+    assert (caller.kind, caller.user_id, caller.session_id) == ("user", "usr_test", "ses_test")
+    assert caller.ip == "127.0.0.1"
+
+
+def test_identity_headers_sent_by_callers_are_replaced(gateway: httpx.Client) -> None:
+    forged = Caller(kind="gateway").encode()
     seen = gateway.get(
-        "/api/v1/analytics/echo", headers={"X-Expe-Merchant-Id": "mer_victim"}
-    ).json()
-    assert "x-expe-merchant-id" not in seen["headers"]
+        "/api/v1/analytics/echo",
+        headers={"X-Expe-Identity": forged, "X-Expe-Merchant-Id": "mer_victim"},
+    ).json()["headers"]
+    assert "x-expe-merchant-id" not in seen
+    assert seen["x-expe-identity"] != forged
 
 
 def test_upstream_errors_pass_through_unchanged(gateway: httpx.Client) -> None:
@@ -163,3 +202,87 @@ def test_cors_allows_only_configured_origins(gateway: httpx.Client) -> None:
     assert "Access-Control-Allow-Origin" not in refused.headers
     simple = gateway.get("/api/v1/analytics/echo", headers={"Origin": "https://dashboard.example"})
     assert "X-Request-ID" in simple.headers["Access-Control-Expose-Headers"]
+
+
+def test_responses_carry_rate_limit_headers(gateway: httpx.Client) -> None:
+    headers = gateway.get("/api/v1/analytics/echo").headers
+    assert int(headers["RateLimit-Limit"]) > 0
+    assert 0 <= int(headers["RateLimit-Remaining"]) < int(headers["RateLimit-Limit"])
+    assert int(headers["RateLimit-Reset"]) >= 0
+
+
+OTHER_KEY = new_signing_key()
+
+
+@pytest.mark.parametrize(
+    ("token", "reason"),
+    [
+        (lambda: mint(OTHER_KEY, kid=SIGNING_KEY.kid), "forged: signed by another key"),
+        (lambda: mint(OTHER_KEY), "signed by a key the auth service never published"),
+        (lambda: mint(SIGNING_KEY, exp=datetime.now(UTC) - timedelta(seconds=5)), "expired"),
+        (lambda: unsigned(), "alg=none"),
+        (lambda: mint(SIGNING_KEY, aud="someone-else"), "wrong audience"),
+        (lambda: mint(SIGNING_KEY, iss="evil"), "wrong issuer"),
+        (lambda: "not.a.jwt", "malformed"),
+        (lambda: mint(SIGNING_KEY)[:-4] + "AAAA", "tampered signature"),
+    ],
+    ids=lambda value: value if isinstance(value, str) else "",
+)
+def test_bad_access_tokens_get_401_with_the_error_body(
+    gateway: httpx.Client, token, reason: str
+) -> None:
+    response = gateway.get("/api/v1/analytics/echo", headers={"Authorization": f"Bearer {token()}"})
+    assert response.status_code == 401, reason
+    error = response.json()["error"]
+    assert error["code"] == "invalid_access_token"
+    assert error["requestId"] == response.headers["X-Request-ID"]
+
+
+def test_missing_credentials_get_401_and_public_routes_do_not_need_them(
+    gateway: httpx.Client,
+) -> None:
+    with httpx.Client(base_url=str(gateway.base_url)) as anonymous:
+        response = anonymous.get("/api/v1/analytics/echo")
+        assert response.status_code == 401
+        assert response.json()["error"]["code"] == "unauthenticated"
+        assert response.headers["WWW-Authenticate"] == "Bearer"
+        assert anonymous.get("/.well-known/jwks.json").status_code == 200
+
+
+def test_malformed_api_keys_are_refused_without_asking_auth(gateway: httpx.Client) -> None:
+    response = gateway.get(
+        "/api/v1/analytics/echo", headers={"Authorization": "Bearer sk_test_short"}
+    )
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "api_key_invalid"
+
+
+def test_rate_limit_refuses_with_retry_after_then_recovers(
+    upstream_url: str, profile: Profile
+) -> None:
+    settings = GatewaySettings(
+        services=ServiceUrls(auth=upstream_url, analytics=upstream_url),
+        redis={"url": profile.redis_url},
+        rate_limits=RateLimitSettings(per_user=Limit(limit=3, window_seconds=2)),
+    )
+    token = mint(SIGNING_KEY, sub=f"usr_rl{secrets.token_hex(4)}")
+    with (
+        serve_in_thread(create_app(settings)) as url,
+        httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}) as client,
+    ):
+        allowed = [client.get("/api/v1/analytics/echo") for _ in range(3)]
+        assert [r.status_code for r in allowed] == [200, 200, 200]
+        assert [r.headers["RateLimit-Remaining"] for r in allowed] == ["2", "1", "0"]
+        refused = client.get("/api/v1/analytics/echo")
+        assert refused.status_code == 429
+        assert refused.json()["error"]["code"] == "rate_limited"
+        assert int(refused.headers["Retry-After"]) >= 1
+        assert refused.headers["RateLimit-Remaining"] == "0"
+        usage = client.get("/api/v1/rate-limits").json()["data"]
+        assert {row["name"] for row in usage} == {"ip", "user"}
+        wait_until(
+            lambda: client.get("/api/v1/analytics/echo").status_code == 200,
+            timeout=5,
+            interval=0.2,
+            what="the bucket to refill",
+        )

@@ -1,0 +1,208 @@
+"""Turns a request's credentials into a `Caller`: an access token (JWT), an API key, or nobody.
+
+Access tokens are verified here with the auth service's published keys. API keys are resolved by
+the auth service and the answer cached in Redis for a few seconds, which bounds how long a revoked
+key keeps working. Session revocations (logout, password change) are read from Redis.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import jwt
+import orjson
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+from starlette.requests import Request
+
+from gateway.internal import InternalClient
+from gateway.jwks import JwksCache
+from gateway.settings import GatewaySettings
+from shared.errors import PermissionDenied, ServiceUnavailable, Unauthenticated
+from shared.identity import Caller
+
+_API_KEY = re.compile(r"^(sk|pk)_(test|live)_[A-Za-z0-9]{16,64}$")
+_MERCHANT_IN_PATH = re.compile(r"^/api/v1/merchants/(mer_[A-Za-z0-9]+)")
+MERCHANT_HEADER = "Expe-Merchant"
+MODE_HEADER = "Expe-Mode"
+
+
+def revoked_session_key(session_id: str) -> str:
+    """Where the auth service marks a revoked session, until its last access token expires."""
+    return f"expe:revoked-session:{session_id}"
+
+
+class InvalidAccessToken(Unauthenticated):
+    """The access token is malformed, forged, expired or signed by an unknown key."""
+
+    code = "invalid_access_token"
+
+
+class InvalidApiKey(Unauthenticated):
+    """The API key is unknown, revoked or past its rotation grace period."""
+
+    code = "api_key_invalid"
+
+
+class IpNotAllowed(PermissionDenied):
+    """The API key may only be used from its allow-listed addresses."""
+
+    code = "ip_not_allowed"
+
+
+@dataclass(frozen=True)
+class Authenticated:
+    caller: Caller
+    # The merchant's plan, which sets an API key's rate limit.
+    plan: str | None = None
+
+
+class Authenticator:
+    def __init__(
+        self, settings: GatewaySettings, auth: InternalClient, redis: Redis, jwks: JwksCache
+    ) -> None:
+        self._settings = settings
+        self._auth = auth
+        self._redis = redis
+        self._jwks = jwks
+
+    async def authenticate(self, request: Request) -> Authenticated:
+        ip = request.client.host if request.client else None
+        scheme, _, credential = request.headers.get("authorization", "").partition(" ")
+        if not credential:
+            return Authenticated(Caller(kind="anonymous", ip=ip))
+        if scheme.lower() != "bearer":
+            raise Unauthenticated("Use `Authorization: Bearer <access token or API key>`.")
+        credential = credential.strip()
+        if credential.startswith(("sk_", "pk_")):
+            return await self._api_key_caller(credential, ip)
+        return Authenticated(await self._user_caller(request, credential, ip))
+
+    async def _user_caller(self, request: Request, token: str, ip: str | None) -> Caller:
+        claims = await self._verified_claims(token)
+        session_id = str(claims.get("sid", ""))
+        if await self._cached(revoked_session_key(session_id)):
+            raise InvalidAccessToken("This session was signed out; log in again.")
+        mode = request.headers.get(MODE_HEADER, "test")
+        if mode not in ("test", "live"):
+            raise Unauthenticated(f"{MODE_HEADER} must be `test` or `live`.")
+        caller = Caller(
+            kind="user",
+            ip=ip,
+            user_id=claims["sub"],
+            email=claims.get("email"),
+            email_verified=bool(claims.get("ev")),
+            platform_admin=bool(claims.get("adm")),
+            session_id=session_id,
+            mode=mode,
+        )
+        merchant_id = self._merchant_context(request)
+        if merchant_id is None:
+            return caller
+        membership = await self._membership(merchant_id, claims["sub"])
+        if membership is None:
+            # Not a member: no merchant context; the owning service answers as it sees fit.
+            return caller
+        return caller.model_copy(update={"merchant_id": merchant_id, "role": membership["role"]})
+
+    async def _verified_claims(self, token: str) -> dict[str, Any]:
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError:
+            raise InvalidAccessToken("The access token is malformed.") from None
+        key = await self._jwks.key(str(header.get("kid", "")))
+        if key is None:
+            raise InvalidAccessToken("The access token was signed by an unknown key.")
+        try:
+            claims: dict[str, Any] = jwt.decode(
+                token,
+                key,
+                algorithms=["EdDSA"],
+                audience=self._settings.jwt_audience,
+                issuer=self._settings.jwt_issuer,
+                options={"require": ["exp", "iat", "sub", "sid"]},
+            )
+        except jwt.ExpiredSignatureError:
+            raise InvalidAccessToken("The access token has expired; refresh it.") from None
+        except jwt.PyJWTError:
+            raise InvalidAccessToken("The access token is not valid.") from None
+        return claims
+
+    @staticmethod
+    def _merchant_context(request: Request) -> str | None:
+        header = request.headers.get(MERCHANT_HEADER)
+        if header:
+            return header
+        match = _MERCHANT_IN_PATH.match(request.url.path)
+        return match.group(1) if match else None
+
+    async def _membership(self, merchant_id: str, user_id: str) -> dict[str, Any] | None:
+        return await self._resolve_cached(
+            f"expe:gw:member:{merchant_id}:{user_id}",
+            "GET",
+            f"/internal/v1/memberships/{merchant_id}/{user_id}",
+            None,
+        )
+
+    async def _api_key_caller(self, key: str, ip: str | None) -> Authenticated:
+        if not _API_KEY.match(key):
+            raise InvalidApiKey("The API key is not valid.")
+        digest = hashlib.sha256(key.encode()).hexdigest()
+        resolved = await self._resolve_cached(
+            f"expe:gw:apikey:{digest}", "POST", "/internal/v1/api-keys/resolve", {"key": key}
+        )
+        if resolved is None:
+            raise InvalidApiKey("The API key is not valid.")
+        allowlist = resolved.get("ipAllowlist") or []
+        if allowlist and not _ip_allowed(ip, allowlist):
+            raise IpNotAllowed(f"This API key may not be used from {ip}.")
+        caller = Caller(
+            kind="api_key",
+            ip=ip,
+            merchant_id=resolved["merchantId"],
+            project_id=resolved["projectId"],
+            key_id=resolved["keyId"],
+            key_type=resolved["type"],
+            mode=resolved["mode"],
+        )
+        return Authenticated(caller, plan=resolved.get("plan"))
+
+    async def _resolve_cached(
+        self, cache_key: str, method: str, path: str, body: dict[str, Any] | None
+    ) -> dict[str, Any] | None:
+        """Asks the auth service, remembering the answer (also "no such thing") briefly."""
+        cached = await self._cached(cache_key)
+        if cached is not None:
+            value: dict[str, Any] | None = orjson.loads(cached)
+            return value
+        response = await self._auth.request(method, path, json=body)
+        if response.status_code == 404:
+            answer = None
+        elif response.status_code == 200:
+            answer = response.json()
+        else:
+            raise ServiceUnavailable("Credentials could not be checked; try again shortly.")
+        ttl = self._settings.credential_cache_seconds
+        try:
+            await self._redis.set(cache_key, orjson.dumps(answer), ex=ttl)
+        except RedisError:
+            pass  # a cold cache only costs another lookup
+        return answer
+
+    async def _cached(self, key: str) -> str | None:
+        try:
+            value = await self._redis.get(key)
+        except RedisError:
+            raise ServiceUnavailable("The credential cache is unavailable.") from None
+        return None if value is None else str(value)
+
+
+def _ip_allowed(ip: str | None, allowlist: list[str]) -> bool:
+    if ip is None:
+        return False
+    address = ipaddress.ip_address(ip)
+    return any(address in ipaddress.ip_network(cidr, strict=False) for cidr in allowlist)

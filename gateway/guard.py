@@ -1,0 +1,63 @@
+"""Before forwarding: who is calling, may they, and are they within their limits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from starlette.requests import Request
+
+from gateway.access import audience_of, authorize
+from gateway.credentials import Authenticated, Authenticator
+from gateway.ratelimit import BucketState, RateLimiter
+from shared.errors import ExpeError, RateLimited, Unauthenticated
+from shared.identity import Caller
+
+
+@dataclass(frozen=True)
+class Admission:
+    authenticated: Authenticated
+    rate_limit: BucketState | None
+
+
+class Guard:
+    def __init__(self, authenticator: Authenticator, limiter: RateLimiter | None) -> None:
+        self._authenticator = authenticator
+        self._limiter = limiter
+
+    async def admit(self, request: Request, *, charge: bool = True) -> Admission:
+        """Authenticates, authorizes and (when `charge`) rate-limits; raises the error the
+        caller should see."""
+        try:
+            authenticated = await self._authenticator.authenticate(request)
+            authorize(authenticated.caller, audience_of(request.method, request.url.path))
+        except Unauthenticated as error:
+            # Failed credentials still count against the address, so guessing keys is slow too.
+            await self._charge_ip_only(request, error)
+            raise
+        state = await self._charge(authenticated) if charge else None
+        return Admission(authenticated, state)
+
+    async def _charge(self, authenticated: Authenticated) -> BucketState | None:
+        if self._limiter is None:
+            return None
+        states = await self._limiter.check(
+            self._limiter.buckets(authenticated.caller, authenticated.plan)
+        )
+        reported = self._limiter.reported(states)
+        if not reported.allowed:
+            raise RateLimited(
+                f"Too many requests: the {reported.bucket.name} limit is "
+                f"{reported.bucket.limit.limit} per {reported.bucket.limit.window_seconds:g}s. "
+                f"Retry after {reported.headers()['Retry-After']}s.",
+                headers=reported.headers(),
+            )
+        return reported
+
+    async def _charge_ip_only(self, request: Request, error: ExpeError) -> None:
+        if self._limiter is None:
+            return
+        caller = Caller(kind="anonymous", ip=request.client.host if request.client else None)
+        (state,) = await self._limiter.check(self._limiter.buckets(caller))
+        if not state.allowed:
+            raise RateLimited("Too many requests from this address.", headers=state.headers())
+        error.headers.update(state.headers())
