@@ -26,6 +26,7 @@ def build_consumers(runtime: Runtime) -> Sequence[EventConsumer]:
         await facts.record_created(
             payment_id=data.payment_id,
             merchant_id=event.merchant_id,
+            mode=data.mode,
             amount=data.amount,
             currency=data.currency,
             created_at=data.created_at,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
@@ -17,3 +18,5 @@ class PaymentCreatedData(BaseModel):
     amount: MinorUnits
     currency: str
     created_at: datetime
+    # Test-mode and live-mode data never mix.
+    mode: Literal["test", "live"] = "test"

@@ -18,4 +18,5 @@ class CurrencyTotal(_Schema):
 
 class PaymentSummary(_Schema):
     merchant_id: str
+    mode: str
     payments_created: list[CurrencyTotal]

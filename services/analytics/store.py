@@ -31,6 +31,7 @@ class PaymentFacts:
         *,
         payment_id: str,
         merchant_id: str,
+        mode: str,
         amount: int,
         currency: str,
         created_at: datetime,
@@ -42,6 +43,7 @@ class PaymentFacts:
                 {
                     "_id": payment_id,
                     "merchantId": merchant_id,
+                    "mode": mode,
                     "amount": amount,
                     "currency": currency,
                     "createdAt": created_at,
@@ -53,9 +55,9 @@ class PaymentFacts:
         return True
 
     async def created_totals(
-        self, merchant_id: str, since: datetime | None, until: datetime | None
+        self, merchant_id: str, mode: str, since: datetime | None, until: datetime | None
     ) -> list[dict[str, Any]]:
-        match: dict[str, Any] = {"merchantId": merchant_id}
+        match: dict[str, Any] = {"merchantId": merchant_id, "mode": mode}
         window = {op: t for op, t in (("$gte", since), ("$lt", until)) if t is not None}
         if window:
             match["createdAt"] = window

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import httpx
 import pytest
@@ -13,6 +14,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from devstack.profile import REPO, Profile
 from devstack.stack import Stack
+from tests.e2e.accounts import Merchant, Session, create_key, create_merchant, sign_up
 
 pytestmark = pytest.mark.e2e
 
@@ -21,6 +23,34 @@ pytestmark = pytest.mark.e2e
 def gateway(stack: Stack) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=stack["gateway"].url, timeout=15) as client:
         yield client
+
+
+@pytest.fixture(scope="session")
+def mailpit_url(profile: Profile) -> str:
+    return profile.mailpit_url
+
+
+@pytest.fixture(scope="session")
+def owner(gateway: httpx.Client, mailpit_url: str) -> Session:
+    """A developer with a verified email, logged in."""
+    return sign_up(gateway, mailpit_url)
+
+
+@dataclass(frozen=True)
+class Account:
+    merchant: Merchant
+    secret_key: str
+
+    @property
+    def merchant_id(self) -> str:
+        return self.merchant.merchant_id
+
+
+@pytest.fixture
+def account(gateway: httpx.Client, owner: Session) -> Account:
+    """A new merchant of `owner`'s, with a project and a test-mode secret key."""
+    merchant = create_merchant(gateway, owner)
+    return Account(merchant, str(create_key(gateway, merchant)["secret"]))
 
 
 @pytest.fixture

@@ -16,6 +16,8 @@ from devstack.waiting import eventually
 from shared.events.envelope import PAYMENT_CREATED, EventEnvelope
 from shared.events.outbox import OUTBOX, Outbox, new_event
 from shared.ids import new_id
+from tests.e2e.accounts import bearer
+from tests.e2e.conftest import Account
 
 pytestmark = pytest.mark.e2e
 
@@ -34,9 +36,10 @@ def payment_created(merchant_id: str, amount: int, currency: str = "INR") -> Eve
     )
 
 
-async def summary(gateway: httpx.Client, merchant_id: str) -> list[dict]:
-    response = gateway.get("/api/v1/analytics/payments/summary", params={"merchantId": merchant_id})
-    assert response.status_code == 200
+async def summary(gateway: httpx.Client, secret_key: str) -> list[dict]:
+    """The merchant's payment summary, as its server sees it with its secret key."""
+    response = gateway.get("/api/v1/analytics/payments/summary", headers=bearer(secret_key))
+    assert response.status_code == 200, response.text
     return list(response.json()["paymentsCreated"])
 
 
@@ -50,14 +53,13 @@ def consumed(stack: Stack, outcome: str) -> float:
 
 
 async def test_outbox_event_reaches_analytics_once(
-    gateway: httpx.Client, payments_db: AsyncDatabase[dict]
+    gateway: httpx.Client, payments_db: AsyncDatabase[dict], account: Account
 ) -> None:
-    merchant = new_id("mer")
-    event = payment_created(merchant, 12_345)
+    event = payment_created(account.merchant_id, 12_345)
     await Outbox(payments_db, "payments").add(event)
 
     async def counted() -> list[dict]:
-        return await summary(gateway, merchant)
+        return await summary(gateway, account.secret_key)
 
     assert await eventually(counted, what="analytics to count the payment") == [
         {"currency": "INR", "count": 1, "amount": 12_345}
@@ -67,12 +69,16 @@ async def test_outbox_event_reaches_analytics_once(
 
 
 async def test_redelivered_event_takes_effect_once(
-    gateway: httpx.Client, payments_db: AsyncDatabase[dict], profile: Profile, stack: Stack
+    gateway: httpx.Client,
+    payments_db: AsyncDatabase[dict],
+    profile: Profile,
+    stack: Stack,
+    account: Account,
 ) -> None:
-    merchant = new_id("mer")
+    merchant = account.merchant_id
     event = payment_created(merchant, 500)
     await Outbox(payments_db, "payments").add(event)
-    await eventually(lambda: summary(gateway, merchant), what="first delivery")
+    await eventually(lambda: summary(gateway, account.secret_key), what="first delivery")
     duplicates_before = consumed(stack, "duplicate")
 
     # Kafka redelivers: the same envelope arrives twice more, then a new event on the same
@@ -87,7 +93,7 @@ async def test_redelivered_event_takes_effect_once(
         await producer.stop()
 
     async def sentinel_counted() -> list[dict]:
-        rows = await summary(gateway, merchant)
+        rows = await summary(gateway, account.secret_key)
         return rows if any(row["currency"] == "USD" for row in rows) else []
 
     rows = await eventually(sentinel_counted, what="the sentinel event")
@@ -100,19 +106,22 @@ async def test_redelivered_event_takes_effect_once(
 
 @pytest.mark.parametrize("crash", [False, True], ids=["graceful-restart", "kill-9"])
 async def test_event_survives_restart_of_the_producer_before_relay(
-    gateway: httpx.Client, payments_db: AsyncDatabase[dict], stack: Stack, crash: bool
+    gateway: httpx.Client,
+    payments_db: AsyncDatabase[dict],
+    stack: Stack,
+    account: Account,
+    crash: bool,
 ) -> None:
     payments = stack["payments"]
     payments.kill() if crash else payments.stop()
-    merchant = new_id("mer")
     # Written while the producing service is down: nothing can have relayed it yet.
-    event = payment_created(merchant, 999)
+    event = payment_created(account.merchant_id, 999)
     await Outbox(payments_db, "payments").add(event)
     stored = await payments_db[OUTBOX].find_one({"_id": event.id})
     assert stored is not None and stored["status"] == "pending"
 
     payments.start()
     rows = await eventually(
-        lambda: summary(gateway, merchant), timeout=60, what="the event after restart"
+        lambda: summary(gateway, account.secret_key), timeout=60, what="the event after restart"
     )
     assert rows == [{"currency": "INR", "count": 1, "amount": 999}]

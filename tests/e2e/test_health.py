@@ -11,6 +11,8 @@ import pytest
 from devstack.profile import SERVICES
 from devstack.stack import Stack
 from devstack.waiting import wait_until
+from tests.e2e.accounts import bearer
+from tests.e2e.conftest import Account
 
 pytestmark = pytest.mark.e2e
 
@@ -37,13 +39,18 @@ def test_each_service_is_ready_and_exposes_metrics(stack: Stack, name: str) -> N
     assert "expe_events_consumed_total" in metrics
 
 
-def test_request_id_and_trace_reach_the_service_logs(gateway: httpx.Client, stack: Stack) -> None:
+def test_request_id_and_trace_reach_the_service_logs(
+    gateway: httpx.Client, stack: Stack, account: Account
+) -> None:
     request_id = f"req-e2e-{secrets.token_hex(6)}"
     trace_id = secrets.token_hex(16)
     response = gateway.get(
         "/api/v1/analytics/payments/summary",
-        params={"merchantId": "mer_logs"},
-        headers={"X-Request-ID": request_id, "traceparent": f"00-{trace_id}-{'1' * 16}-01"},
+        headers={
+            "X-Request-ID": request_id,
+            "traceparent": f"00-{trace_id}-{'1' * 16}-01",
+            **bearer(account.secret_key),
+        },
     )
     assert response.status_code == 200
     assert response.headers["X-Request-ID"] == request_id
@@ -60,10 +67,25 @@ def test_request_id_and_trace_reach_the_service_logs(gateway: httpx.Client, stac
     assert entry["status"] == 200
 
 
-def test_bad_query_through_the_gateway_gets_an_error_body(gateway: httpx.Client) -> None:
-    response = gateway.get("/api/v1/analytics/payments/summary", params={"from": "yesterday"})
+def test_bad_query_through_the_gateway_gets_an_error_body(
+    gateway: httpx.Client, account: Account
+) -> None:
+    response = gateway.get(
+        "/api/v1/analytics/payments/summary",
+        params={"from": "yesterday"},
+        headers=bearer(account.secret_key),
+    )
     assert response.status_code == 400
     error = response.json()["error"]
-    assert error["code"] == "parameter_missing"
-    assert error["param"] == "merchantId"
+    assert error["code"] == "parameter_invalid"
+    assert error["param"] == "from"
     assert error["requestId"] == response.headers["X-Request-ID"]
+
+
+def test_services_refuse_calls_that_bypass_the_gateway(stack: Stack, account: Account) -> None:
+    direct = httpx.get(
+        f"{stack['analytics'].url}/api/v1/analytics/payments/summary",
+        headers={"X-Expe-Identity": "eyJraW5kIjoiZ2F0ZXdheSJ9", "X-Expe-Signature": "t=1,v1=0"},
+    )
+    assert direct.status_code == 401
+    assert direct.json()["error"]["code"] == "invalid_internal_signature"

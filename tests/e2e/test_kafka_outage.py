@@ -10,8 +10,7 @@ from devstack.profile import SERVICES
 from devstack.stack import Stack
 from devstack.waiting import eventually, wait_until
 from shared.events.outbox import Outbox
-from shared.ids import new_id
-from tests.e2e.conftest import Infrastructure
+from tests.e2e.conftest import Account, Infrastructure
 from tests.e2e.test_event_path import payment_created, summary
 
 pytestmark = pytest.mark.e2e
@@ -28,6 +27,7 @@ async def test_kafka_outage_and_recovery(
     stack: Stack,
     infrastructure: Infrastructure,
     payments_db: AsyncDatabase[dict],
+    account: Account,
 ) -> None:
     pids_before = {name: stack[name].process.pid for name in SERVICES}  # type: ignore[union-attr]
     infrastructure.run("stop", "kafka")
@@ -46,8 +46,8 @@ async def test_kafka_outage_and_recovery(
         assert health["infrastructure"]["mongo"]["ok"] is True
 
         # Work accepted during the outage waits in the outbox.
-        merchant = new_id("mer")
-        await Outbox(payments_db, "payments").add(payment_created(merchant, 4_200))
+        event = payment_created(account.merchant_id, 4_200)
+        await Outbox(payments_db, "payments").add(event)
     finally:
         infrastructure.run("start", "kafka")
 
@@ -58,7 +58,9 @@ async def test_kafka_outage_and_recovery(
     )
     assert gateway.get("/healthz").json()["status"] == "ok"
     rows = await eventually(
-        lambda: summary(gateway, merchant), timeout=90, what="the event held during the outage"
+        lambda: summary(gateway, account.secret_key),
+        timeout=90,
+        what="the event held during the outage",
     )
     assert rows == [{"currency": "INR", "count": 1, "amount": 4_200}]
     # Recovered in place: no process was restarted.
