@@ -1,0 +1,1 @@
+"""Merchants, their members and roles, invitations and projects."""

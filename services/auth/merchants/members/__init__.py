@@ -1,0 +1,1 @@
+"""A merchant's members, their roles, and invitations to join."""

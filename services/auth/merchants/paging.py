@@ -1,0 +1,55 @@
+"""Page-numbered lists: `?page=1&limit=50` in, `{data, page, limit, total, hasMore}` out."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Annotated, Generic, TypeVar
+
+from fastapi import Depends, Query
+from pydantic import BaseModel, ConfigDict
+from pydantic.alias_generators import to_camel
+
+MAX_LIMIT = 100
+
+ItemT = TypeVar("ItemT")
+
+
+@dataclass(frozen=True)
+class Paging:
+    page: int
+    limit: int
+
+    @property
+    def skip(self) -> int:
+        return (self.page - 1) * self.limit
+
+
+def paging(
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
+) -> Paging:
+    return Paging(page, limit)
+
+
+PagingDep = Annotated[Paging, Depends(paging)]
+
+
+class Page(BaseModel, Generic[ItemT]):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+
+    data: list[ItemT]
+    page: int
+    limit: int
+    total: int
+    has_more: bool
+
+    @classmethod
+    def of(cls, items: Sequence[ItemT], paging: Paging, total: int) -> Page[ItemT]:
+        return cls(
+            data=list(items),
+            page=paging.page,
+            limit=paging.limit,
+            total=total,
+            has_more=paging.skip + len(items) < total,
+        )

@@ -1,0 +1,1 @@
+"""Projects: a merchant's integrations, each with its own API keys."""

@@ -1,0 +1,18 @@
+"""Project API models."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from services.auth.merchants.schemas import Input, Name, Schema
+
+
+class ProjectCreate(Input):
+    name: Name
+
+
+class Project(Schema):
+    id: str
+    merchant_id: str
+    name: str
+    created_at: datetime

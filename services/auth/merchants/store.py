@@ -1,0 +1,121 @@
+"""Merchants and memberships in MongoDB.
+
+Every lookup on a hot path goes by `_id` (FerretDB scans the collection for any other filter):
+a membership's `_id` is `<merchantId>:<userId>`. The merchant document lists its owners in
+`owners`, which guards "a merchant keeps an owner" in one conditional update. That list is kept a
+subset of the memberships whose role is owner (added after a member becomes owner, removed before
+one stops being owner), so a crash between the two writes can only make the guard stricter.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from datetime import datetime
+
+from pymongo import ASCENDING, IndexModel, ReturnDocument
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from shared.identity import MemberRole
+from shared.mongo import CollectionIndexes, Document
+
+MERCHANTS = "merchants"
+MEMBERSHIPS = "memberships"
+
+INDEXES = (
+    CollectionIndexes(
+        MEMBERSHIPS,
+        (
+            IndexModel([("userId", ASCENDING), ("joinedAt", ASCENDING)], name="by_user"),
+            IndexModel([("merchantId", ASCENDING), ("joinedAt", ASCENDING)], name="by_merchant"),
+        ),
+    ),
+)
+
+
+def membership_id(merchant_id: str, user_id: str) -> str:
+    # Merchant ids never hold a colon, so the first colon splits the two unambiguously.
+    return f"{merchant_id}:{user_id}"
+
+
+class MerchantStore:
+    def __init__(self, db: AsyncDatabase[Document]) -> None:
+        self._merchants = db[MERCHANTS]
+        self._memberships = db[MEMBERSHIPS]
+
+    async def insert_merchant(self, merchant: Document) -> None:
+        await self._merchants.insert_one(merchant)
+
+    async def merchant(self, merchant_id: str) -> Document | None:
+        return await self._merchants.find_one({"_id": merchant_id})
+
+    async def merchants(self, merchant_ids: Sequence[str]) -> dict[str, Document]:
+        # One `_id` lookup each: a `$in` filter would scan the collection.
+        found = await asyncio.gather(*(self.merchant(one) for one in merchant_ids))
+        return {doc["_id"]: doc for doc in found if doc is not None}
+
+    async def mark_verified(self, merchant_id: str, at: datetime) -> Document | None:
+        """Marks the merchant verified; returns it as it was before, None if it does not exist."""
+        return await self._merchants.find_one_and_update(
+            {"_id": merchant_id},
+            {"$set": {"status": "verified"}, "$min": {"verifiedAt": at}},
+            return_document=ReturnDocument.BEFORE,
+        )
+
+    async def list_owner(self, merchant_id: str, user_id: str) -> None:
+        await self._merchants.update_one({"_id": merchant_id}, {"$addToSet": {"owners": user_id}})
+
+    async def unlist_owner_unless_last(self, merchant_id: str, user_id: str) -> bool:
+        """Takes the user off the owners unless no other owner would remain."""
+        result = await self._merchants.update_one(
+            {"_id": merchant_id, "owners": user_id, "owners.1": {"$exists": True}},
+            {"$pull": {"owners": user_id}},
+        )
+        return result.modified_count == 1
+
+    async def insert_membership(self, membership: Document) -> bool:
+        """False when the user is a member already."""
+        try:
+            await self._memberships.insert_one(membership)
+        except DuplicateKeyError:
+            return False
+        return True
+
+    async def membership(self, merchant_id: str, user_id: str) -> Document | None:
+        if ":" in merchant_id:
+            return None
+        return await self._memberships.find_one({"_id": membership_id(merchant_id, user_id)})
+
+    async def set_role(self, merchant_id: str, user_id: str, role: MemberRole) -> Document | None:
+        return await self._memberships.find_one_and_update(
+            {"_id": membership_id(merchant_id, user_id)},
+            {"$set": {"role": role}},
+            return_document=ReturnDocument.AFTER,
+        )
+
+    async def delete_membership(self, merchant_id: str, user_id: str) -> None:
+        await self._memberships.delete_one({"_id": membership_id(merchant_id, user_id)})
+
+    async def member_by_email(self, merchant_id: str, email: str) -> Document | None:
+        return await self._memberships.find_one({"merchantId": merchant_id, "email": email})
+
+    async def memberships_of_user(
+        self, user_id: str, *, skip: int, limit: int
+    ) -> tuple[list[Document], int]:
+        return await self._page({"userId": user_id}, skip=skip, limit=limit)
+
+    async def members(
+        self, merchant_id: str, *, skip: int, limit: int
+    ) -> tuple[list[Document], int]:
+        return await self._page({"merchantId": merchant_id}, skip=skip, limit=limit)
+
+    async def _page(self, query: Document, *, skip: int, limit: int) -> tuple[list[Document], int]:
+        total = await self._memberships.count_documents(query)
+        cursor = (
+            self._memberships.find(query)
+            .sort([("joinedAt", ASCENDING), ("_id", ASCENDING)])
+            .skip(skip)
+            .limit(limit)
+        )
+        return await cursor.to_list(), total
