@@ -23,7 +23,7 @@ from shared.ids import new_id
 from tests.signing import GATEWAY, AsGateway
 
 PUBLIC_URL = "http://dashboard.expe.test"
-_TOKEN_LINE = re.compile(r"^(inv_[A-Za-z0-9]+\.[A-Za-z0-9_-]+)\r?$", re.MULTILINE)
+_TOKEN_LINE = re.compile(r"^(inv_[A-Za-z0-9]+_[A-Za-z0-9]+)\r?$", re.MULTILINE)
 
 
 @contextmanager
@@ -46,7 +46,7 @@ class User:
         platform_admin: bool = False,
     ) -> None:
         self.id = new_id("usr")
-        self.email = email or f"u{secrets.token_hex(6)}@example.com"
+        self.email = email or f"u{secrets.token_hex(6)}@example.test"
         self.caller = Caller(
             kind="user",
             ip="198.51.100.20",

@@ -107,12 +107,12 @@ def test_only_owners_manage_members(serve, profile) -> None:
         join(owner, mid, dev, profile, "developer")
         join(owner, mid, viewer, profile, "viewer")
         invite_by_dev = dev.post(
-            f"/api/v1/merchants/{mid}/members", {"email": "x@example.com", "role": "viewer"}
+            f"/api/v1/merchants/{mid}/members", {"email": "x@example.test", "role": "viewer"}
         )
         promote_by_dev = dev.patch(f"/api/v1/merchants/{mid}/members/{dev.id}", {"role": "owner"})
         remove_by_viewer = viewer.delete(f"/api/v1/merchants/{mid}/members/{dev.id}")
         invite_owner = owner.post(
-            f"/api/v1/merchants/{mid}/members", {"email": "x@example.com", "role": "owner"}
+            f"/api/v1/merchants/{mid}/members", {"email": "x@example.test", "role": "owner"}
         )
         invite_member_again = owner.post(
             f"/api/v1/merchants/{mid}/members", {"email": dev.email, "role": "viewer"}

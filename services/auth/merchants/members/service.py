@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import string
 from datetime import datetime, timedelta
 from urllib.parse import quote
 
@@ -40,6 +41,8 @@ from shared.errors import ServiceUnavailable
 from shared.identity import MemberRole
 from shared.ids import has_prefix, new_id
 from shared.mongo import Document
+
+_ALPHABET = string.ascii_letters + string.digits
 
 
 def _digest(token: str) -> str:
@@ -83,13 +86,14 @@ class MemberService:
 
     async def invite(self, merchant_id: str, body: InvitationCreate, mailer: Mailer) -> Invitation:
         access = await require_role(self._store, merchant_id, self._actor.user_id, OWNER)
-        email = body.email.lower()
+        email = body.email
         if await self._store.member_by_email(merchant_id, email) is not None:
             raise AlreadyMember(f"{email} is a member of this merchant already.", param="email")
         now = utcnow()
         invitation_id = new_id("inv")
-        # The token names its invitation, so accepting it is an `_id` lookup; only its hash is kept.
-        token = f"{invitation_id}.{secrets.token_urlsafe(32)}"
+        # The token names its invitation, so accepting it is an `_id` lookup; only its hash is
+        # kept. Letters, digits and underscores only: it survives any link or copy-paste.
+        token = f"{invitation_id}_{''.join(secrets.choice(_ALPHABET) for _ in range(43))}"
         invitation: Document = {
             "_id": invitation_id,
             "merchantId": merchant_id,
@@ -119,7 +123,7 @@ class MemberService:
     ) -> tuple[str, str]:
         inviter = self._actor.email or "A colleague"
         link = f"{self._settings.public_url.rstrip('/')}/invitations/accept?token={quote(token)}"
-        subject = f"Join {merchant['name']} on Expe"
+        subject = f"You're invited to join {merchant['name']} on Expe"
         text = (
             f"{inviter} invited you to join {merchant['name']} on Expe as a {invitation['role']}.\n"
             "\n"
@@ -134,7 +138,7 @@ class MemberService:
         return subject, text
 
     async def accept(self, token: str) -> Member:
-        invitation_id = token.partition(".")[0]
+        invitation_id = token.rpartition("_")[0]
         invitation = None
         if has_prefix(invitation_id, "inv"):
             invitation = await self._invitations.get(invitation_id)
