@@ -6,7 +6,10 @@ from typing import cast
 
 from fastapi import FastAPI
 
+from services.auth.apikeys.api import router as api_keys_router
+from services.auth.apikeys.store import INDEXES as API_KEY_INDEXES
 from services.auth.audit.store import INDEXES as AUDIT_INDEXES
+from services.auth.internal.api import router as internal_router
 from services.auth.mail import Mailer
 from services.auth.merchants.api import router as merchants_router
 from services.auth.merchants.members.api import router as members_router
@@ -43,12 +46,15 @@ create_app = app_factory(
             merchants_router,
             members_router,
             projects_router,
+            api_keys_router,
+            internal_router,
         ],
         indexes=[
             *AUDIT_INDEXES,
             *MERCHANT_INDEXES,
             *INVITATION_INDEXES,
             *PROJECT_INDEXES,
+            *API_KEY_INDEXES,
         ],
         settings_class=AuthSettings,
         startup=startup,

@@ -110,3 +110,9 @@ class ApiKeyNotActive(Conflict):
     """The API key was revoked or already rotated, so it cannot be rotated again."""
 
     code = "api_key_not_active"
+
+
+class GracePeriodTooLong(ExpeError):
+    """A rotated key's grace period is longer than the platform allows."""
+
+    code = "grace_period_too_long"

@@ -1,0 +1,100 @@
+"""API keys in MongoDB, in two collections.
+
+`api_keys` (`_id` = `key_…`) is what the dashboard lists. `api_key_secrets` (`_id` = the key's
+SHA-256) is what resolving a key reads: one `_id` lookup, holding everything the gateway needs but
+the merchant's plan. A key works exactly while its secret document exists and has not expired, so
+revoking deletes it and rotating gives it an expiry.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from typing import Any
+
+from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
+from pymongo.asynchronous.database import AsyncDatabase
+
+from shared.identity import Mode
+from shared.mongo import CollectionIndexes, Document
+
+API_KEYS = "api_keys"
+API_KEY_SECRETS = "api_key_secrets"
+# "Never used" on a secret document, so that `$max` moves it forward on first use.
+NEVER = datetime(1970, 1, 1, tzinfo=UTC)
+
+INDEXES = (
+    CollectionIndexes(
+        API_KEYS,
+        (IndexModel([("projectId", ASCENDING), ("createdAt", DESCENDING)], name="by_project"),),
+    ),
+)
+
+
+class ApiKeyStore:
+    def __init__(self, db: AsyncDatabase[Document]) -> None:
+        self._keys = db[API_KEYS]
+        self._secrets = db[API_KEY_SECRETS]
+
+    async def insert_key(self, key: Document) -> None:
+        await self._keys.insert_one(key)
+
+    async def insert_secret(self, secret: Document) -> None:
+        await self._secrets.insert_one(secret)
+
+    async def key(self, key_id: str) -> Document | None:
+        return await self._keys.find_one({"_id": key_id})
+
+    async def secret(self, digest: str) -> Document | None:
+        return await self._secrets.find_one({"_id": digest})
+
+    async def of_project(
+        self, project_id: str, mode: Mode | None, *, skip: int, limit: int
+    ) -> tuple[list[Document], int]:
+        query: Document = {"projectId": project_id}
+        if mode is not None:
+            query["mode"] = mode
+        total = await self._keys.count_documents(query)
+        cursor = (
+            self._keys.find(query)
+            .sort([("createdAt", DESCENDING), ("_id", ASCENDING)])
+            .skip(skip)
+            .limit(limit)
+        )
+        return await cursor.to_list(), total
+
+    async def claim_rotation(self, key_id: str, replaced_by: str, expires_at: datetime) -> bool:
+        """Marks an active, never rotated key as replaced; False if it was revoked or rotated."""
+        result = await self._keys.update_one(
+            {"_id": key_id, "status": "active", "expiresAt": None},
+            {"$set": {"expiresAt": expires_at, "replacedBy": replaced_by}},
+        )
+        return result.modified_count == 1
+
+    async def expire_secret(self, digest: str, expires_at: datetime) -> None:
+        await self._secrets.update_one({"_id": digest}, {"$set": {"expiresAt": expires_at}})
+
+    async def delete_secret(self, digest: str) -> None:
+        await self._secrets.delete_one({"_id": digest})
+
+    async def mark_revoked(self, key_id: str, at: datetime) -> Document | None:
+        return await self._keys.find_one_and_update(
+            {"_id": key_id},
+            {"$set": {"status": "revoked"}, "$min": {"revokedAt": at}},
+            return_document=ReturnDocument.AFTER,
+        )
+
+    async def update_key(self, key_id: str, fields: dict[str, Any]) -> Document | None:
+        return await self._keys.find_one_and_update(
+            {"_id": key_id}, {"$set": fields}, return_document=ReturnDocument.AFTER
+        )
+
+    async def update_secret(self, digest: str, fields: dict[str, Any]) -> None:
+        await self._secrets.update_one({"_id": digest}, {"$set": fields})
+
+    async def touch(self, digest: str, key_id: str, at: datetime) -> None:
+        """Records a use; `$max` by `_id` keeps the latest time whatever the order of writers."""
+        await asyncio.gather(
+            self._secrets.update_one({"_id": digest}, {"$max": {"lastUsedAt": at}}),
+            self._keys.update_one({"_id": key_id}, {"$max": {"lastUsedAt": at}}),
+        )

@@ -1,0 +1,20 @@
+"""Internal route models."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import StringConstraints
+
+from services.auth.merchants.schemas import Input, MerchantStatus, Schema
+from shared.identity import MemberRole
+
+
+class ApiKeyResolve(Input):
+    key: Annotated[str, StringConstraints(max_length=200)]
+
+
+class GatewayMembership(Schema):
+    role: MemberRole
+    merchant_status: MerchantStatus
+    plan: str
