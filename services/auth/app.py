@@ -8,6 +8,7 @@ from fastapi import FastAPI
 
 from services.auth.apikeys.api import router as api_keys_router
 from services.auth.apikeys.store import INDEXES as API_KEY_INDEXES
+from services.auth.audit.api import router as audit_router
 from services.auth.audit.store import INDEXES as AUDIT_INDEXES
 from services.auth.internal.api import router as internal_router
 from services.auth.mail import Mailer
@@ -47,6 +48,7 @@ create_app = app_factory(
             members_router,
             projects_router,
             api_keys_router,
+            audit_router,
             internal_router,
         ],
         indexes=[
