@@ -112,6 +112,48 @@ class ApiKeyNotActive(Conflict):
     code = "api_key_not_active"
 
 
+class InvalidRefreshToken(Unauthenticated):
+    """The refresh token is unknown, expired, already used, or its session has ended."""
+
+    code = "invalid_refresh_token"
+
+
+class IncorrectPassword(ExpeError):
+    """The current password given to confirm a change is wrong."""
+
+    code = "incorrect_password"
+
+
+class TwoFactorRequired(Unauthenticated):
+    """The password was right; a valid two-factor or recovery code is needed as well."""
+
+    code = "two_factor_required"
+
+
+class InvalidTwoFactorCode(ExpeError):
+    """The two-factor code is wrong, expired or was already used."""
+
+    code = "invalid_two_factor_code"
+
+
+class TwoFactorAlreadyEnabled(Conflict):
+    """Two-factor authentication is already on for this account."""
+
+    code = "two_factor_already_enabled"
+
+
+class TwoFactorNotEnabled(Conflict):
+    """Two-factor authentication is not on for this account."""
+
+    code = "two_factor_not_enabled"
+
+
+class TwoFactorNotEnrolled(Conflict):
+    """There is no two-factor enrolment to confirm; start one first."""
+
+    code = "two_factor_not_enrolled"
+
+
 class GracePeriodTooLong(ExpeError):
     """A rotated key's grace period is longer than the platform allows."""
 

@@ -1,0 +1,1 @@
+"""Logging in, access and rotating refresh tokens, sessions and their revocation."""

@@ -1,0 +1,63 @@
+"""Sessions and their refresh tokens.
+
+A refresh token is stored only as its SHA-256 (`_id`), with its session, owner, expiry and status
+(`active` -> `used` when rotated). A session is one login: its refresh tokens form one family,
+and revoking the session ends them all, since every refresh checks the session first.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pymongo import ReturnDocument
+from pymongo.asynchronous.database import AsyncDatabase
+
+from shared.mongo import Document
+
+SESSIONS = "sessions"
+REFRESH_TOKENS = "refresh_tokens"
+
+ACTIVE = "active"
+USED = "used"
+REVOKED = "revoked"
+
+
+class SessionStore:
+    def __init__(self, db: AsyncDatabase[Document]) -> None:
+        self._sessions = db[SESSIONS]
+        self._refresh_tokens = db[REFRESH_TOKENS]
+
+    async def insert_session(self, session: Document) -> None:
+        await self._sessions.insert_one(session)
+
+    async def get_session(self, session_id: str) -> Document | None:
+        return await self._sessions.find_one({"_id": session_id})
+
+    async def revoke_session(
+        self, session_id: str, *, user_id: str, at: datetime, reason: str
+    ) -> Document | None:
+        return await self._sessions.find_one_and_update(
+            {"_id": session_id, "userId": user_id, "status": ACTIVE},
+            {"$set": {"status": REVOKED, "revokedAt": at, "revokedReason": reason}},
+        )
+
+    async def follow_password(self, session_id: str, *, user_id: str, version: int) -> None:
+        """Keeps a session alive across a password change made from inside it."""
+        await self._sessions.update_one(
+            {"_id": session_id, "userId": user_id, "status": ACTIVE},
+            {"$set": {"passwordVersion": version}},
+        )
+
+    async def insert_refresh_token(self, token: Document) -> None:
+        await self._refresh_tokens.insert_one(token)
+
+    async def get_refresh_token(self, digest: str) -> Document | None:
+        return await self._refresh_tokens.find_one({"_id": digest})
+
+    async def use_refresh_token(self, digest: str, now: datetime) -> Document | None:
+        """Marks a live token used; of two concurrent callers exactly one gets it back."""
+        return await self._refresh_tokens.find_one_and_update(
+            {"_id": digest, "status": ACTIVE, "expiresAt": {"$gt": now}},
+            {"$set": {"status": USED, "usedAt": now}},
+            return_document=ReturnDocument.BEFORE,
+        )

@@ -1,0 +1,1 @@
+"""Two-factor authentication: TOTP codes and one-time recovery codes."""

@@ -1,0 +1,1 @@
+"""People's accounts: registration, email verification, passwords, their own audit log."""

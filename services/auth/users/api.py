@@ -1,0 +1,119 @@
+"""Account routes: sign-up, email verification, passwords, the user's own audit log."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, BackgroundTasks, Query, Response
+
+from services.auth.deps import UserAgent
+from services.auth.users.deps import UsersDep
+from services.auth.users.schemas import (
+    AuditEvent,
+    AuditEventList,
+    EmailOnly,
+    EmailVerify,
+    PasswordChange,
+    PasswordReset,
+    User,
+    UserCreate,
+    UserEnvelope,
+)
+from services.auth.users.service import RESET_PASSWORD, VERIFY_EMAIL, normalize_email
+from shared.identity import CallerDep, UserDep
+
+router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
+
+
+@router.post("/register", status_code=201)
+async def register(
+    body: UserCreate,
+    caller: CallerDep,
+    users: UsersDep,
+    user_agent: UserAgent,
+    background: BackgroundTasks,
+) -> UserEnvelope:
+    """Creates an account and emails a link to verify its address."""
+    email = normalize_email(body.email)
+    user = await users.register(
+        email=email, password=body.password, name=body.name, caller=caller, user_agent=user_agent
+    )
+    background.add_task(users.send_verification, email)
+    return UserEnvelope(user=User.of(user))
+
+
+@router.post("/verify-email")
+async def verify_email(
+    body: EmailVerify, caller: CallerDep, users: UsersDep, user_agent: UserAgent
+) -> UserEnvelope:
+    """Confirms the account's email address with the token from the verification email."""
+    user = await users.verify_email(body.token, caller=caller, user_agent=user_agent)
+    return UserEnvelope(user=User.of(user))
+
+
+@router.post("/verify-email/resend", status_code=202, response_class=Response)
+async def resend_verification(
+    body: EmailOnly, users: UsersDep, background: BackgroundTasks
+) -> Response:
+    """Sends the verification email again, if there is an unverified account for the address."""
+    email = normalize_email(body.email)
+    if await users.may_send(VERIFY_EMAIL, email):
+        background.add_task(users.send_verification, email)
+    return Response(status_code=202)
+
+
+@router.post("/password/forgot", status_code=202, response_class=Response)
+async def forgot_password(
+    body: EmailOnly, users: UsersDep, background: BackgroundTasks
+) -> Response:
+    """Emails a password reset link, if there is an account for the address."""
+    email = normalize_email(body.email)
+    if await users.may_send(RESET_PASSWORD, email):
+        background.add_task(users.send_password_reset, email)
+    return Response(status_code=202)
+
+
+@router.post("/password/reset", status_code=204, response_class=Response)
+async def reset_password(
+    body: PasswordReset, caller: CallerDep, users: UsersDep, user_agent: UserAgent
+) -> Response:
+    """Sets a new password with the token from the reset email; ends every session."""
+    await users.reset_password(body.token, body.new_password, caller=caller, user_agent=user_agent)
+    return Response(status_code=204)
+
+
+@router.post("/password/change", status_code=204, response_class=Response)
+async def change_password(
+    body: PasswordChange, caller: UserDep, users: UsersDep, user_agent: UserAgent
+) -> Response:
+    """Changes the password; every other session of the user ends."""
+    await users.change_password(
+        body.current_password, body.new_password, caller=caller, user_agent=user_agent
+    )
+    return Response(status_code=204)
+
+
+@router.get("/me")
+async def me(caller: UserDep, users: UsersDep) -> UserEnvelope:
+    """The logged-in user."""
+    assert caller.user_id is not None
+    return UserEnvelope(user=User.of(await users.get(caller.user_id)))
+
+
+@router.get("/audit-logs")
+async def audit_logs(
+    caller: UserDep,
+    users: UsersDep,
+    page: Annotated[int, Query(ge=1)] = 1,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+) -> AuditEventList:
+    """The logged-in user's own security events, newest first."""
+    assert caller.user_id is not None
+    events, total = await users.audit_log(caller.user_id, page=page, limit=limit)
+    return AuditEventList(
+        data=[AuditEvent.of(event) for event in events],
+        page=page,
+        limit=limit,
+        total=total,
+        has_more=page * limit < total,
+    )

@@ -1,0 +1,119 @@
+"""API models of accounts: camelCase JSON, inputs refuse unknown fields."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+from pydantic.alias_generators import to_camel
+
+from shared.mongo import Document
+
+
+class ApiModel(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+
+
+class ApiInput(ApiModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# Length limits that keep absurd inputs out; the policy (10-128) gives the precise message.
+Password = Annotated[str, Field(min_length=1, max_length=1024)]
+Token = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=512)]
+
+
+class UserCreate(ApiInput):
+    email: EmailStr
+    password: Password
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+
+
+class EmailVerify(ApiInput):
+    token: Token
+
+
+class EmailOnly(ApiInput):
+    email: EmailStr
+
+
+class PasswordChange(ApiInput):
+    current_password: Password
+    new_password: Password
+
+
+class PasswordReset(ApiInput):
+    token: Token
+    new_password: Password
+
+
+class User(ApiModel):
+    id: str
+    email: str
+    name: str
+    email_verified: bool
+    two_factor_enabled: bool
+    platform_admin: bool
+    created_at: datetime
+
+    @classmethod
+    def of(cls, doc: Document) -> User:
+        verified = bool(doc.get("emailVerified"))
+        return cls(
+            id=doc["_id"],
+            email=doc["email"],
+            name=doc["name"],
+            email_verified=verified,
+            two_factor_enabled=bool(doc.get("twoFactor", {}).get("enabled")),
+            # The operator role is claimed by address, so it counts only once that is proven.
+            platform_admin=bool(doc.get("platformAdmin")) and verified,
+            created_at=doc["createdAt"],
+        )
+
+
+class UserEnvelope(ApiModel):
+    user: User
+
+
+class AuditActor(ApiModel):
+    type: str
+    user_id: str | None = None
+    email: str | None = None
+
+
+class AuditEvent(ApiModel):
+    id: str
+    action: str
+    at: datetime
+    actor: AuditActor
+    target: dict[str, Any]
+    ip: str | None = None
+    user_agent: str | None = None
+    request_id: str | None = None
+
+    @classmethod
+    def of(cls, doc: Document) -> AuditEvent:
+        actor = doc.get("actor") or {}
+        return cls(
+            id=doc["_id"],
+            action=doc["action"],
+            at=doc["at"],
+            actor=AuditActor(
+                type=actor.get("type", "anonymous"),
+                user_id=actor.get("userId"),
+                email=actor.get("email"),
+            ),
+            target=doc.get("target") or {},
+            ip=doc.get("ip"),
+            user_agent=doc.get("userAgent"),
+            request_id=doc.get("requestId"),
+        )
+
+
+class AuditEventList(ApiModel):
+    data: list[AuditEvent]
+    page: int
+    limit: int
+    total: int
+    has_more: bool

@@ -1,0 +1,132 @@
+"""Users, the email -> user map, and one-time email tokens.
+
+Every lookup goes by `_id` (FerretDB scans the collection for any other filter): a user by id,
+an email through `user_emails` (`_id` = normalized email, which also makes emails unique), a
+one-time token by the SHA-256 of its value. The ids of a user's live sessions are kept in the user
+document (`sessions.<id>` = expiry), so revoking them all needs no scan either.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from pymongo import ReturnDocument
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from shared.mongo import Document
+
+USERS = "users"
+USER_EMAILS = "user_emails"
+ONE_TIME_TOKENS = "one_time_tokens"
+
+
+class UserStore:
+    def __init__(self, db: AsyncDatabase[Document]) -> None:
+        self._users = db[USERS]
+        self._emails = db[USER_EMAILS]
+        self._tokens = db[ONE_TIME_TOKENS]
+
+    # -- users -------------------------------------------------------------------------------
+
+    async def get(self, user_id: str) -> Document | None:
+        return await self._users.find_one({"_id": user_id})
+
+    async def email_owner(self, email: str) -> str | None:
+        """The id of the user registered with this (normalized) email."""
+        claim = await self._emails.find_one({"_id": email})
+        return str(claim["userId"]) if claim else None
+
+    async def get_by_email(self, email: str) -> Document | None:
+        user_id = await self.email_owner(email)
+        # Two reads either way, so the time taken does not tell whether the email is known.
+        return await self.get(user_id or "usr_none")
+
+    async def insert(self, user: Document) -> None:
+        await self._users.insert_one(user)
+
+    async def claim_email(self, email: str, user_id: str, at: datetime) -> bool:
+        """Makes `email` point at `user_id`; False when another user holds it."""
+        try:
+            await self._emails.insert_one({"_id": email, "userId": user_id, "createdAt": at})
+        except DuplicateKeyError:
+            return False
+        return True
+
+    async def delete(self, user_id: str) -> None:
+        await self._users.delete_one({"_id": user_id})
+
+    async def mark_email_verified(self, user_id: str, email: str, at: datetime) -> Document | None:
+        return await self._users.find_one_and_update(
+            {"_id": user_id, "email": email},
+            {"$set": {"emailVerified": True, "emailVerifiedAt": at, "updatedAt": at}},
+            return_document=ReturnDocument.AFTER,
+        )
+
+    async def set_password(
+        self,
+        user_id: str,
+        *,
+        expected_version: int,
+        password_hash: str,
+        at: datetime,
+        verify_email: bool = False,
+    ) -> Document | None:
+        """Replaces the hash if no other change came first; bumps `passwordVersion`, which ends
+        every session started under the old password."""
+        changes: dict[str, Any] = {"passwordHash": password_hash, "updatedAt": at}
+        if verify_email:
+            changes["emailVerified"] = True
+        return await self._users.find_one_and_update(
+            {"_id": user_id, "passwordVersion": expected_version},
+            {"$set": changes, "$inc": {"passwordVersion": 1}},
+            return_document=ReturnDocument.AFTER,
+        )
+
+    async def add_session(
+        self,
+        user_id: str,
+        *,
+        expected_version: int,
+        session_id: str,
+        expires_at: datetime,
+        forget: Iterable[str] = (),
+        upgraded_hash: str | None = None,
+    ) -> Document | None:
+        """Lists a new session (dropping ended ones) if the password is still the one checked;
+        stores the re-hashed password in the same write."""
+        changes: dict[str, Any] = {f"sessions.{session_id}": expires_at}
+        if upgraded_hash is not None:
+            changes["passwordHash"] = upgraded_hash
+        update: dict[str, Any] = {"$set": changes}
+        dropped = {f"sessions.{old}": "" for old in forget if old != session_id}
+        if dropped:
+            update["$unset"] = dropped
+        return await self._users.find_one_and_update(
+            {"_id": user_id, "passwordVersion": expected_version},
+            update,
+            return_document=ReturnDocument.AFTER,
+        )
+
+    async def forget_sessions(self, user_id: str, session_ids: Iterable[str]) -> None:
+        dropped = {f"sessions.{session_id}": "" for session_id in session_ids}
+        if dropped:
+            await self._users.update_one({"_id": user_id}, {"$unset": dropped})
+
+    # -- one-time tokens (email verification, password reset) ----------------------------------
+
+    async def insert_token(self, token: Document) -> None:
+        await self._tokens.insert_one(token)
+
+    async def peek_token(self, digest: str, purpose: str, now: datetime) -> Document | None:
+        return await self._tokens.find_one(
+            {"_id": digest, "purpose": purpose, "expiresAt": {"$gt": now}}
+        )
+
+    async def take_token(self, digest: str, purpose: str, now: datetime) -> Document | None:
+        """Uses the token up: of two concurrent takers exactly one gets it."""
+        return await self._tokens.find_one_and_delete(
+            {"_id": digest, "purpose": purpose, "expiresAt": {"$gt": now}}
+        )
