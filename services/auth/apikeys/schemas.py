@@ -49,8 +49,9 @@ class ApiKeyUpdate(Input):
 
 
 class ApiKeyRotate(Input):
-    # How long the old key keeps working, so deployments can switch to the new one.
-    grace_period_seconds: Annotated[int, Field(ge=0, strict=True)] = DEFAULT_GRACE_SECONDS
+    # How long the old key keeps working, so deployments can switch to the new one. Unset: a day,
+    # or the platform's longest grace if that is shorter.
+    grace_period_seconds: Annotated[int, Field(ge=0, strict=True)] | None = None
 
 
 class ApiKey(Schema):

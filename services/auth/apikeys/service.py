@@ -8,6 +8,7 @@ from typing import Any
 
 from services.auth.apikeys import keys
 from services.auth.apikeys.schemas import (
+    DEFAULT_GRACE_SECONDS,
     ApiKey,
     ApiKeyCreate,
     ApiKeyCreated,
@@ -126,7 +127,10 @@ class ApiKeyService:
         return Page.of([key_view(doc, now) for doc in found], paging, total)
 
     async def rotate(self, key_id: str, body: ApiKeyRotate) -> ApiKeyCreated:
-        grace, longest = body.grace_period_seconds, self._settings.max_key_rotation_grace_seconds
+        longest = self._settings.max_key_rotation_grace_seconds
+        grace = body.grace_period_seconds
+        if grace is None:
+            grace = min(DEFAULT_GRACE_SECONDS, longest)
         if grace > longest:
             raise GracePeriodTooLong(
                 f"gracePeriodSeconds may be at most {longest}.", param="gracePeriodSeconds"

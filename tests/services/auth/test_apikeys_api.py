@@ -5,6 +5,7 @@ for the gateway."""
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 
 from devstack.waiting import wait_until
 from tests.services.auth.test_merchants_factories import (
@@ -167,18 +168,38 @@ def test_a_rotated_key_works_until_its_grace_period_ends(serve, profile) -> None
     assert {k["id"]: k["status"] for k in listed_after}[old["id"]] == "revoked"
 
 
-def test_rotation_grace_is_bounded_and_defaults_to_a_day(serve, profile) -> None:
+def test_rotation_grace_is_bounded_by_the_platform(serve, profile) -> None:
     with auth_service(serve, profile, max_key_rotation_grace_seconds=3600) as url:
         owner, _, project = _project(url)
         key = create_key(owner, project["id"])
         too_long = owner.post(f"/api/v1/api-keys/{key['id']}/rotate", {"gracePeriodSeconds": 3601})
         negative = owner.post(f"/api/v1/api-keys/{key['id']}/rotate", {"gracePeriodSeconds": -1})
+        as_text = owner.post(f"/api/v1/api-keys/{key['id']}/rotate", {"gracePeriodSeconds": "60"})
+        still_active = ok(resolve(url, key["secret"]))
         immediate = owner.post(f"/api/v1/api-keys/{key['id']}/rotate", {"gracePeriodSeconds": 0})
         old_after = resolve(url, key["secret"])
+        capped = create_key(owner, project["id"])
+        by_default = created(owner.post(f"/api/v1/api-keys/{capped['id']}/rotate"))
+        capped_expiry = ok(resolve(url, capped["secret"]))["expiresAt"]
     assert error_code(too_long) == (400, "grace_period_too_long")
     assert error_code(negative) == (400, "parameter_invalid")
+    assert error_code(as_text) == (400, "parameter_invalid")
+    assert still_active["expiresAt"] is None
     assert immediate.status_code == 201
     assert error_code(old_after) == (404, "api_key_invalid")
+    # Without a grace period given, the longest allowed when that is under a day.
+    left = datetime.fromisoformat(capped_expiry) - datetime.fromisoformat(by_default["createdAt"])
+    assert timedelta(seconds=3590) < left <= timedelta(seconds=3600)
+
+
+def test_rotation_grace_defaults_to_a_day(serve, profile) -> None:
+    with auth_service(serve, profile) as url:
+        owner, _, project = _project(url)
+        key = create_key(owner, project["id"])
+        new = created(owner.post(f"/api/v1/api-keys/{key['id']}/rotate"))
+        old = ok(resolve(url, key["secret"]))
+    left = datetime.fromisoformat(old["expiresAt"]) - datetime.fromisoformat(new["createdAt"])
+    assert timedelta(hours=24) - timedelta(seconds=10) < left <= timedelta(hours=24)
 
 
 def test_the_ip_allowlist_is_validated_and_handed_to_the_gateway(serve, profile) -> None:
