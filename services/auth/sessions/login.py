@@ -74,14 +74,17 @@ class Login:
                 await attempt.failed()
                 await self._failed(email, user["_id"], "two_factor", caller, user_agent)
                 raise TwoFactorRequired("The two-factor code is wrong or was already used.")
-        issued = await self._sessions.start(
-            user, ip=caller.ip, user_agent=user_agent, upgraded_hash=upgraded_hash
-        )
+        issued = await self._sessions.start(user, ip=caller.ip, user_agent=user_agent)
         if issued is None:
             # The password changed between the check and now: the one given is no longer it.
             await attempt.failed()
             await self._failed(email, user["_id"], "password", caller, user_agent)
             raise InvalidCredentials(_WRONG)
+        if upgraded_hash is not None:
+            # The cost settings rose since this hash was made: store one at the current cost.
+            await self._users.upgrade_hash(
+                user["_id"], old_hash=user["passwordHash"], new_hash=upgraded_hash
+            )
         await attempt.succeeded()
         await audit.record(
             self._audit,

@@ -18,7 +18,7 @@ from services.auth.audit import service as audit
 from services.auth.audit.store import AuditStore
 from services.auth.errors import InvalidRefreshToken
 from services.auth.sessions.revocation import publish_revoked_session
-from services.auth.sessions.store import ACTIVE, USED, SessionStore
+from services.auth.sessions.store import ACTIVE, SessionStore
 from services.auth.settings import AuthSettings
 from services.auth.tokens.access import issue_access_token
 from services.auth.tokens.keys import KeyRing
@@ -67,10 +67,9 @@ class Sessions:
         *,
         ip: str | None,
         user_agent: str | None,
-        upgraded_hash: str | None = None,
     ) -> IssuedTokens | None:
         """Starts a session for a user whose credentials were just checked; None if the password
-        changed meanwhile. Stores `upgraded_hash` (a re-hash at the current cost) with it."""
+        changed meanwhile."""
         now = datetime.now(UTC)
         user_id: str = user["_id"]
         session_id = new_id("ses")
@@ -99,7 +98,6 @@ class Sessions:
             session_id=session_id,
             expires_at=expires_at,
             forget=[*ended, *oldest],
-            upgraded_hash=upgraded_hash,
         )
         if updated is None:
             await self._store.revoke_session(
@@ -112,25 +110,22 @@ class Sessions:
         """Exchanges a refresh token for a new pair; a token presented twice ends its session."""
         now = datetime.now(UTC)
         digest = token_digest(token)
-        presented = await self._store.use_refresh_token(digest, now)
-        if presented is None:
-            known = await self._store.get_refresh_token(digest)
-            if known is not None and known["status"] == USED:
-                await self._refresh_token_reused(known, caller=caller, user_agent=user_agent)
+        presented = await self._store.get_refresh_token(digest)
+        if presented is None or presented["expiresAt"] <= now:
+            raise InvalidRefreshToken("The refresh token is invalid or expired; log in again.")
+        if not await self._store.use_refresh_token(digest, now):
+            await self._refresh_token_reused(presented, caller=caller, user_agent=user_agent)
             raise InvalidRefreshToken("The refresh token is invalid or expired; log in again.")
         user_id: str = presented["userId"]
         session = await self._store.get_session(presented["sessionId"])
         user = await self._users.get(user_id)
-        if (
-            session is None
-            or session["status"] != ACTIVE
-            or session["expiresAt"] <= now
-            or user is None
-            or session["passwordVersion"] != user["passwordVersion"]
-        ):
-            if session is not None and session["status"] == ACTIVE:
-                await self.revoke(session["_id"], user_id=user_id, reason="password_changed")
-            raise InvalidRefreshToken("This session has ended; log in again.")
+        ended = InvalidRefreshToken("This session has ended; log in again.")
+        if session is None or session["status"] != ACTIVE or session["expiresAt"] <= now:
+            raise ended
+        if user is None or session["passwordVersion"] != user["passwordVersion"]:
+            # Started under an older password: a revocation must have been cut short. Finish it.
+            await self.revoke(session["_id"], user_id=user_id, reason="password_changed")
+            raise ended
         return await self._issue(user, session["_id"], session["expiresAt"], now)
 
     async def log_out(self, caller: Caller, *, user_agent: str | None) -> None:

@@ -1,17 +1,18 @@
 """Sessions and their refresh tokens.
 
-A refresh token is stored only as its SHA-256 (`_id`), with its session, owner, expiry and status
-(`active` -> `used` when rotated). A session is one login: its refresh tokens form one family,
-and revoking the session ends them all, since every refresh checks the session first.
+A refresh token is stored only as its SHA-256 (`_id`), with its session, owner and expiry. Its
+use is claimed once (`SingleUse`); `status` (`active` -> `used`) then records it. A session is
+one login: its refresh tokens form one family, and revoking the session ends them all, since
+every refresh checks the session first.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from pymongo import ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 
+from services.auth.users.store import SingleUse
 from shared.mongo import Document
 
 SESSIONS = "sessions"
@@ -26,6 +27,7 @@ class SessionStore:
     def __init__(self, db: AsyncDatabase[Document]) -> None:
         self._sessions = db[SESSIONS]
         self._refresh_tokens = db[REFRESH_TOKENS]
+        self._single_use = SingleUse(db)
 
     async def insert_session(self, session: Document) -> None:
         await self._sessions.insert_one(session)
@@ -54,10 +56,12 @@ class SessionStore:
     async def get_refresh_token(self, digest: str) -> Document | None:
         return await self._refresh_tokens.find_one({"_id": digest})
 
-    async def use_refresh_token(self, digest: str, now: datetime) -> Document | None:
-        """Marks a live token used; of two concurrent callers exactly one gets it back."""
-        return await self._refresh_tokens.find_one_and_update(
-            {"_id": digest, "status": ACTIVE, "expiresAt": {"$gt": now}},
-            {"$set": {"status": USED, "usedAt": now}},
-            return_document=ReturnDocument.BEFORE,
+    async def use_refresh_token(self, digest: str, now: datetime) -> bool:
+        """Claims the token's one use: of any number of concurrent callers exactly one gets
+        True; every later caller gets False."""
+        if not await self._single_use.claim(f"refresh:{digest}", now):
+            return False
+        await self._refresh_tokens.update_one(
+            {"_id": digest}, {"$set": {"status": USED, "usedAt": now}}
         )
+        return True

@@ -170,13 +170,16 @@ class TwoFactor:
         secret = _state(user).get("secret")
         if not secret:
             return False
-        step = matching_step(secret, code, datetime.now(UTC))
-        return step is not None and await self._store.use_step(user["_id"], step)
+        now = datetime.now(UTC)
+        step = matching_step(secret, code, now)
+        return step is not None and await self._store.use_step(user["_id"], step, now)
 
     async def _use_recovery_code(
         self, user: Document, code: str, *, caller: Caller, user_agent: str | None
     ) -> bool:
-        left = await self._store.use_recovery_code(user["_id"], recovery_digest(code))
+        left = await self._store.use_recovery_code(
+            user["_id"], recovery_digest(code), datetime.now(UTC)
+        )
         if left is None:
             return False
         await audit.record(

@@ -2,6 +2,8 @@
 
 `twoFactor` is `{enabled: false}` or `{enabled: false, pendingSecret}` during enrolment, and
 `{enabled: true, secret, lastUsedStep, recoveryCodes: [sha256...], enabledAt}` once on.
+Accepting a code is claimed once (`SingleUse`), so a code sent twice at the same moment passes
+once; the user document then records it.
 """
 
 from __future__ import annotations
@@ -11,13 +13,14 @@ from datetime import datetime
 from pymongo import ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 
-from services.auth.users.store import USERS
+from services.auth.users.store import USERS, SingleUse
 from shared.mongo import Document
 
 
 class TwoFactorStore:
     def __init__(self, db: AsyncDatabase[Document]) -> None:
         self._users = db[USERS]
+        self._single_use = SingleUse(db)
 
     async def start_enrolment(self, user_id: str, secret: str) -> bool:
         """Keeps a new secret aside until a code proves the authenticator has it."""
@@ -47,22 +50,34 @@ class TwoFactorStore:
         )
         return enabled is not None
 
-    async def use_step(self, user_id: str, step: int) -> bool:
-        """Accepts the code of time step `step` once: no step at or before the last one used."""
-        used = await self._users.find_one_and_update(
-            {"_id": user_id, "twoFactor.enabled": True, "twoFactor.lastUsedStep": {"$lt": step}},
-            {"$set": {"twoFactor.lastUsedStep": step}},
-        )
-        return used is not None
+    async def use_step(self, user_id: str, step: int, at: datetime) -> bool:
+        """Accepts the code of time step `step` once, and no step before the last one used."""
+        state = await self._state(user_id)
+        if not state.get("enabled") or step <= state.get("lastUsedStep", -1):
+            return False
+        if not await self._single_use.claim(f"totp:{user_id}:{step}", at):
+            return False
+        await self._users.update_one({"_id": user_id}, {"$max": {"twoFactor.lastUsedStep": step}})
+        return True
 
-    async def use_recovery_code(self, user_id: str, digest: str) -> int | None:
-        """Removes the code if the user still has it; the number left, else None."""
+    async def use_recovery_code(self, user_id: str, digest: str, at: datetime) -> int | None:
+        """Uses the code up if the user has it; the number left, else None."""
+        codes = (await self._state(user_id)).get("recoveryCodes") or []
+        if digest not in codes:
+            return None
+        if not await self._single_use.claim(f"recovery:{user_id}:{digest}", at):
+            return None
         after = await self._users.find_one_and_update(
-            {"_id": user_id, "twoFactor.enabled": True, "twoFactor.recoveryCodes": digest},
+            {"_id": user_id},
             {"$pull": {"twoFactor.recoveryCodes": digest}},
             return_document=ReturnDocument.AFTER,
         )
-        return None if after is None else len(after["twoFactor"].get("recoveryCodes", []))
+        return len(((after or {}).get("twoFactor") or {}).get("recoveryCodes") or [])
+
+    async def _state(self, user_id: str) -> Document:
+        user = await self._users.find_one({"_id": user_id}, {"twoFactor": 1})
+        state: Document = (user or {}).get("twoFactor") or {}
+        return state
 
     async def disable(self, user_id: str) -> bool:
         disabled = await self._users.find_one_and_update(

@@ -9,7 +9,7 @@ from fastapi import Depends, FastAPI, Request
 
 from services.auth.audit.store import AuditStore
 from services.auth.deps import Settings
-from services.auth.passwords import PasswordHasher
+from services.auth.passwords import PasswordHasher, common_passwords
 from services.auth.sessions.login import Login
 from services.auth.sessions.service import Sessions
 from services.auth.sessions.store import SessionStore
@@ -25,6 +25,8 @@ from shared.app import Runtime, RuntimeDep
 async def start_accounts(app: FastAPI, runtime: Runtime) -> None:
     """Creates the objects the account routes share (on `app.state`)."""
     settings = cast(AuthSettings, runtime.settings)
+    # Read now, so an install that left the bundled list out fails at start, not at sign-up.
+    common_passwords()
     # Hashing the dummy password takes a moment at production cost: off the event loop.
     app.state.password_hasher = await asyncio.to_thread(PasswordHasher, settings.password_hash)
     app.state.login_throttle = LoginThrottle(runtime.redis, settings.login_throttle)

@@ -21,6 +21,28 @@ from shared.mongo import Document
 USERS = "users"
 USER_EMAILS = "user_emails"
 ONE_TIME_TOKENS = "one_time_tokens"
+SINGLE_USES = "single_uses"
+
+
+class SingleUse:
+    """Things that may happen once (a token used, a code accepted), claimed by inserting a key.
+
+    FerretDB 1.24 does not make a conditional update atomic: two concurrent
+    `find_one_and_update({..., "status": "active"})` calls can both match (measured: 13 of 30
+    races on the SQLite backend; `find_one_and_delete` 30 of 30). A second insert of the same
+    `_id` is refused every time, by MongoDB and FerretDB alike, so the claim is an insert.
+    """
+
+    def __init__(self, db: AsyncDatabase[Document]) -> None:
+        self._uses = db[SINGLE_USES]
+
+    async def claim(self, key: str, at: datetime) -> bool:
+        """True for exactly one caller per key, ever."""
+        try:
+            await self._uses.insert_one({"_id": key, "at": at})
+        except DuplicateKeyError:
+            return False
+        return True
 
 
 class UserStore:
@@ -28,6 +50,7 @@ class UserStore:
         self._users = db[USERS]
         self._emails = db[USER_EMAILS]
         self._tokens = db[ONE_TIME_TOKENS]
+        self._single_use = SingleUse(db)
 
     # -- users -------------------------------------------------------------------------------
 
@@ -75,7 +98,8 @@ class UserStore:
         verify_email: bool = False,
     ) -> Document | None:
         """Replaces the hash if no other change came first; bumps `passwordVersion`, which ends
-        every session started under the old password."""
+        every session started under the old password. (On FerretDB 1.24 two changes racing may
+        both pass; each needed the current password or a one-time link, and the later wins.)"""
         changes: dict[str, Any] = {"passwordHash": password_hash, "updatedAt": at}
         if verify_email:
             changes["emailVerified"] = True
@@ -93,14 +117,9 @@ class UserStore:
         session_id: str,
         expires_at: datetime,
         forget: Iterable[str] = (),
-        upgraded_hash: str | None = None,
     ) -> Document | None:
-        """Lists a new session (dropping ended ones) if the password is still the one checked;
-        stores the re-hashed password in the same write."""
-        changes: dict[str, Any] = {f"sessions.{session_id}": expires_at}
-        if upgraded_hash is not None:
-            changes["passwordHash"] = upgraded_hash
-        update: dict[str, Any] = {"$set": changes}
+        """Lists a new session (dropping ended ones) if the password is still the one checked."""
+        update: dict[str, Any] = {"$set": {f"sessions.{session_id}": expires_at}}
         dropped = {f"sessions.{old}": "" for old in forget if old != session_id}
         if dropped:
             update["$unset"] = dropped
@@ -108,6 +127,13 @@ class UserStore:
             {"_id": user_id, "passwordVersion": expected_version},
             update,
             return_document=ReturnDocument.AFTER,
+        )
+
+    async def upgrade_hash(self, user_id: str, *, old_hash: str, new_hash: str) -> None:
+        """Stores a re-hash of the same password, unless the password changed meanwhile (the
+        exact old hash is the condition, so a re-hash never overwrites a new password)."""
+        await self._users.update_one(
+            {"_id": user_id, "passwordHash": old_hash}, {"$set": {"passwordHash": new_hash}}
         )
 
     async def forget_sessions(self, user_id: str, session_ids: Iterable[str]) -> None:
@@ -127,6 +153,8 @@ class UserStore:
 
     async def take_token(self, digest: str, purpose: str, now: datetime) -> Document | None:
         """Uses the token up: of two concurrent takers exactly one gets it."""
-        return await self._tokens.find_one_and_delete(
-            {"_id": digest, "purpose": purpose, "expiresAt": {"$gt": now}}
-        )
+        token = await self.peek_token(digest, purpose, now)
+        if token is None or not await self._single_use.claim(f"token:{digest}", now):
+            return None
+        await self._tokens.delete_one({"_id": digest})
+        return token

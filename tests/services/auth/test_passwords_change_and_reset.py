@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 import redis
 
@@ -128,6 +130,30 @@ def test_a_reset_link_from_before_a_password_change_is_void(auth: AuthApi) -> No
     assert stale.status_code == 400
     assert stale.json()["error"]["code"] == "invalid_token"
     assert auth.login(email, NEW_PASSWORD).status_code == 200
+
+
+def test_a_reset_link_used_in_parallel_sets_one_password(auth: AuthApi) -> None:
+    email = unique_email("reset-race")
+    auth.registered(email)
+    auth.post("/password/forgot", {"email": email})
+    (text,) = auth.mailbox(email).wait_for(RESET_SUBJECT)
+    token = token_in(text, "reset-password")
+    candidates = [f"{NEW_PASSWORD} number {i}" for i in range(5)]
+
+    with ThreadPoolExecutor(max_workers=5) as pool:
+        responses = list(
+            pool.map(
+                lambda password: auth.post(
+                    "/password/reset", {"token": token, "newPassword": password}
+                ),
+                candidates,
+            )
+        )
+
+    statuses = [r.status_code for r in responses]
+    assert sorted(statuses) == [204, 400, 400, 400, 400]
+    winner = candidates[statuses.index(204)]
+    assert auth.login(email, winner).status_code == 200
 
 
 def test_an_expired_reset_link_is_refused(serve, profile: Profile) -> None:

@@ -3,6 +3,8 @@ ones from outside."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 import redis
 
@@ -138,3 +140,15 @@ def test_failed_and_successful_logins_are_audited_with_the_email_and_address(
     assert failed["actor"]["email"] == email and failed["ip"] == auth.ip
     assert failed["target"] == {"reason": "password"}
     assert succeeded["ip"] == auth.ip and succeeded["userAgent"] == "expe-tests"
+
+
+def test_guesses_sent_in_parallel_get_no_more_than_the_free_attempts(
+    serve, profile: Profile
+) -> None:
+    with running_auth(serve, profile, login_throttle=_throttle()) as auth:
+        email = unique_email("parallel")
+        auth.registered(email)
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            statuses = list(pool.map(lambda _: auth.login(email, WRONG).status_code, range(8)))
+
+    assert sorted(statuses) == [401] * 3 + [429] * 5

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import httpx
 import jwt
 import pytest
@@ -161,3 +163,22 @@ def test_login_input_is_validated(auth: AuthApi) -> None:
     assert extra.json()["error"]["param"] == "remember"
     assert malformed.status_code == 400
     assert malformed.json()["error"]["param"] == "email"
+
+
+def test_a_refresh_token_presented_in_parallel_is_exchanged_at_most_once(auth: AuthApi) -> None:
+    email = unique_email("race")
+    auth.registered(email)
+    token = auth.logged_in(email)["refreshToken"]
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        responses = list(
+            pool.map(lambda _: auth.post("/refresh", {"refreshToken": token}), range(6))
+        )
+
+    exchanged = [r.json()["refreshToken"] for r in responses if r.status_code == 200]
+    assert len(exchanged) <= 1
+    assert all(r.status_code in (200, 401) for r in responses)
+    # The other five count as reuse: the family ends, whatever the one winner received.
+    for new_token in exchanged:
+        assert auth.post("/refresh", {"refreshToken": new_token}).status_code == 401
+    assert "user.refresh_token_reused" in _audit_actions(auth, auth.logged_in(email))

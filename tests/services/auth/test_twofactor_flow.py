@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pyotp
@@ -129,6 +130,28 @@ def test_each_recovery_code_logs_in_once(auth: AuthApi) -> None:
     events = auth.get("/audit-logs", caller=auth.as_user(tokens)).json()["data"]
     used_events = [e for e in events if e["action"] == "user.recovery_code_used"]
     assert [e["target"]["recoveryCodesLeft"] for e in used_events] == [8, 9]
+
+
+@pytest.mark.usefixtures("early_in_a_step")
+def test_a_code_sent_in_parallel_logs_in_once(serve, profile: Profile) -> None:
+    # Plenty of free attempts: this is about the codes, not about the throttle.
+    throttle = {"free_attempts_per_account": 100, "free_attempts_per_ip": 100}
+    with running_auth(serve, profile, login_throttle=throttle) as auth:
+        email = unique_email("totp-race")
+        _, secret, recovery_codes = _enrolled(auth, email)
+        totp, recovery = code(secret), recovery_codes[0]
+
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            by_totp = list(
+                pool.map(lambda _: auth.login(email, totpCode=totp).status_code, range(4))
+            )
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            by_recovery = list(
+                pool.map(lambda _: auth.login(email, recoveryCode=recovery).status_code, range(4))
+            )
+
+    assert sorted(by_totp) == [200, 401, 401, 401]
+    assert sorted(by_recovery) == [200, 401, 401, 401]
 
 
 @pytest.mark.usefixtures("early_in_a_step")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
 from devstack.profile import Profile
@@ -69,6 +71,20 @@ def test_the_verification_link_works_once(auth: AuthApi) -> None:
     assert "user.email_verified" in actions
 
 
+def test_a_verification_link_followed_in_parallel_works_once(auth: AuthApi) -> None:
+    email = unique_email("verify-race")
+    auth.registered(email)
+    (text,) = auth.mailbox(email).wait_for(VERIFY_SUBJECT)
+    token = token_in(text, "verify-email")
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        statuses = list(
+            pool.map(lambda _: auth.post("/verify-email", {"token": token}).status_code, range(6))
+        )
+
+    assert sorted(statuses) == [200, 400, 400, 400, 400, 400]
+
+
 def test_an_expired_verification_link_is_refused(serve, profile: Profile) -> None:
     with running_auth(serve, profile, email_token_ttl_seconds=-1) as auth:
         email = unique_email("expired")
@@ -110,6 +126,7 @@ def test_resending_answers_alike_for_every_address_and_mails_at_most_once_a_peri
         assert response.status_code == 202
         assert response.content == b""
     assert len(texts) == 2
+    assert token_in(texts[0], "verify-email") != token_in(texts[1], "verify-email")
     assert verified.status_code == 200
 
 
