@@ -1,4 +1,4 @@
-"""Two-factor state, kept in the user's document (`twoFactor`) so each change is one atomic write.
+"""Two-factor state, kept in the user's document (`twoFactor`) so each change is one write.
 
 `twoFactor` is `{enabled: false}` or `{enabled: false, pendingSecret}` during enrolment, and
 `{enabled: true, secret, lastUsedStep, recoveryCodes: [sha256...], enabledAt}` once on.
