@@ -12,7 +12,7 @@ import httpx
 from devstack.waiting import wait_until
 
 PASSWORD = "correct-horse-battery-staple-42"
-ADMIN_EMAIL = "admin@expe.test"
+ADMIN_EMAIL = "admin@example.com"
 
 
 @dataclass
@@ -29,7 +29,7 @@ SEEN = Secrets()
 
 
 def unique_email(label: str = "dev") -> str:
-    return f"{label}-{secrets.token_hex(5)}@example.test"
+    return f"{label}-{secrets.token_hex(5)}@example.com"
 
 
 def mail_text(mailpit_url: str, to: str, subject_contains: str) -> str:
@@ -73,7 +73,7 @@ def sign_up(gateway: httpx.Client, mailpit_url: str, email: str | None = None) -
         "/api/v1/auth/register", json={"email": email, "password": PASSWORD, "name": "Dev"}
     )
     assert registered.status_code == 201, registered.text
-    token = token_in(mail_text(mailpit_url, email, "verify"))
+    token = token_in(mail_text(mailpit_url, email, "confirm your email"))
     verified = gateway.post("/api/v1/auth/verify-email", json={"token": token})
     assert verified.status_code == 200, verified.text
     return log_in(gateway, email)

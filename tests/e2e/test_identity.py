@@ -40,7 +40,7 @@ def test_refresh_rotates_and_reuse_signs_the_whole_session_out(
     gateway: httpx.Client, mailpit_url: str
 ) -> None:
     session = sign_up(gateway, mailpit_url)
-    assert gateway.get("/api/v1/auth/me", headers=session.headers()).json()["email"] == (
+    assert gateway.get("/api/v1/auth/me", headers=session.headers()).json()["user"]["email"] == (
         session.email
     )
     first = gateway.post("/api/v1/auth/refresh", json={"refreshToken": session.refresh_token})
