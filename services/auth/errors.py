@@ -158,3 +158,9 @@ class GracePeriodTooLong(ExpeError):
     """A rotated key's grace period is longer than the platform allows."""
 
     code = "grace_period_too_long"
+
+
+class ChangeInProgress(Conflict):
+    """Another change to the same resource is under way; retry in a moment."""
+
+    code = "change_in_progress"

@@ -6,8 +6,9 @@ in creation order and marks them sent, so an event survives a crash or restart o
 between the write and the publish. Delivery is at least once: a crash after the publish and
 before the mark resends, and consumers deduplicate by event id.
 
-Only one relay per service publishes at a time (a lease in the service's own database), which
-keeps per-key order and avoids every replica sending the same backlog.
+Only one relay per service publishes at a time (a lease in the service's own database, taken by
+inserting a document per time slot), which keeps per-key order and avoids every replica sending
+the same backlog.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import contextlib
 import logging
 import os
 import socket
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -113,6 +115,7 @@ class OutboxRelay:
         self._written = written
         self._owner = f"{socket.gethostname()}:{os.getpid()}:{new_id('req')[-8:]}"
         self._last_purge = datetime.min.replace(tzinfo=UTC)
+        self._owned_slots: set[int] = set()
 
     async def run(self) -> None:
         while True:
@@ -132,20 +135,36 @@ class OutboxRelay:
         self._written.clear()
 
     async def _hold_lease(self) -> bool:
-        now = datetime.now(UTC)
+        """True while this relay owns the current lease slot.
+
+        Time is cut into slots of `lease_seconds`; a slot belongs to whoever first inserts its
+        document. An insert with a given `_id` is the one write FerretDB makes atomic under
+        concurrency (its conditional updates are not), so exactly one replica wins each slot.
+        The owner claims the next slot halfway through its own, so it keeps the lease without a
+        gap; if it dies, the others race for the slot after, and one wins.
+        """
+        now = time.time()
+        slot = int(now // self._settings.lease_seconds)
+        if not await self._owns(slot):
+            return False
+        if now % self._settings.lease_seconds > self._settings.lease_seconds / 2:
+            await self._owns(slot + 1)
+        return True
+
+    async def _owns(self, slot: int) -> bool:
+        if slot in self._owned_slots:
+            return True
+        slot_id = f"{_RELAY_LEASE}:{slot}"
         try:
-            await self._leases.find_one_and_update(
-                {"_id": _RELAY_LEASE, "$or": [{"owner": self._owner}, {"expiresAt": {"$lt": now}}]},
-                {
-                    "$set": {
-                        "owner": self._owner,
-                        "expiresAt": now + timedelta(seconds=self._settings.lease_seconds),
-                    }
-                },
-                upsert=True,
+            await self._leases.insert_one(
+                {"_id": slot_id, "owner": self._owner, "claimedAt": datetime.now(UTC)}
             )
         except DuplicateKeyError:
-            return False  # another replica holds a live lease
+            holder = await self._leases.find_one({"_id": slot_id}, {"owner": 1})
+            if holder is None or holder["owner"] != self._owner:
+                return False
+        self._owned_slots = {s for s in self._owned_slots if s >= slot - 1} | {slot}
+        await self._leases.delete_many({"_id": f"{_RELAY_LEASE}:{slot - 3}"})
         return True
 
     async def relay_once(self) -> int:
@@ -182,5 +201,7 @@ class OutboxRelay:
         await self._outbox.delete_many({"status": "sent", "sentAt": {"$lt": now - _SENT_RETENTION}})
 
     async def release(self) -> None:
+        """Gives up the slots this relay holds, so a successor need not wait for them to pass."""
+        ids = [f"{_RELAY_LEASE}:{slot}" for slot in self._owned_slots]
         with contextlib.suppress(PyMongoError):
-            await self._leases.delete_one({"_id": _RELAY_LEASE, "owner": self._owner})
+            await self._leases.delete_many({"_id": {"$in": ids}, "owner": self._owner})

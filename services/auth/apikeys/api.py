@@ -17,6 +17,7 @@ from services.auth.apikeys.service import ApiKeyService
 from services.auth.apikeys.store import ApiKeyStore
 from services.auth.deps import Settings
 from services.auth.merchants.deps import ActorDep, MerchantStoreDep
+from services.auth.merchants.locks import Locks
 from services.auth.merchants.paging import Page, PagingDep
 from services.auth.merchants.projects.store import ProjectStore
 from shared.app import Database
@@ -28,7 +29,7 @@ router = APIRouter(tags=["api keys"])
 def api_key_service(
     db: Database, merchants: MerchantStoreDep, actor: ActorDep, settings: Settings
 ) -> ApiKeyService:
-    return ApiKeyService(ApiKeyStore(db), ProjectStore(db), merchants, actor, settings)
+    return ApiKeyService(ApiKeyStore(db), ProjectStore(db), merchants, actor, settings, Locks(db))
 
 
 ApiKeys = Annotated[ApiKeyService, Depends(api_key_service)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -17,7 +18,8 @@ from services.auth.apikeys.schemas import (
     ApiKeyUpdate,
     ResolvedApiKey,
 )
-from services.auth.apikeys.store import NEVER, ApiKeyStore
+from services.auth.apikeys.store import ApiKeyStore
+from services.auth.apikeys.usage import UsageThrottle
 from services.auth.audit.service import (
     API_KEY_CREATED,
     API_KEY_REVOKED,
@@ -35,6 +37,7 @@ from services.auth.errors import (
 )
 from services.auth.merchants.acting import Actor
 from services.auth.merchants.clock import utcnow
+from services.auth.merchants.locks import Locks
 from services.auth.merchants.paging import Page, Paging
 from services.auth.merchants.projects.service import project_access
 from services.auth.merchants.projects.store import ProjectStore
@@ -45,9 +48,6 @@ from shared.identity import KeyType, Mode
 from shared.ids import has_prefix, new_id
 from shared.mongo import Document
 
-# A key's last use is written at most this often: resolving must not cost a write each time.
-LAST_USED_RESOLUTION = timedelta(minutes=1)
-
 
 def key_status(doc: Document, now: datetime) -> ApiKeyStatus:
     expires_at: datetime | None = doc.get("expiresAt")
@@ -56,7 +56,7 @@ def key_status(doc: Document, now: datetime) -> ApiKeyStatus:
     return "active" if expires_at is None else "expiring"
 
 
-def key_view(doc: Document, now: datetime) -> ApiKey:
+def key_view(doc: Document, now: datetime, last_used_at: datetime | None = None) -> ApiKey:
     return ApiKey(
         id=doc["_id"],
         merchant_id=doc["merchantId"],
@@ -68,7 +68,7 @@ def key_view(doc: Document, now: datetime) -> ApiKey:
         last4=doc["last4"],
         status=key_status(doc, now),
         created_at=doc["createdAt"],
-        last_used_at=doc.get("lastUsedAt"),
+        last_used_at=last_used_at,
         expires_at=doc.get("expiresAt"),
         ip_allowlist=doc.get("ipAllowlist", []),
         replaces=doc.get("replaces"),
@@ -84,7 +84,9 @@ class ApiKeyService:
         merchants: MerchantStore,
         actor: Actor,
         settings: AuthSettings,
+        locks: Locks,
     ) -> None:
+        self._locks = locks
         self._keys = keys
         self._projects = projects
         self._merchants = merchants
@@ -124,7 +126,9 @@ class ApiKeyService:
             project_id, mode, skip=paging.skip, limit=paging.limit
         )
         now = utcnow()
-        return Page.of([key_view(doc, now) for doc in found], paging, total)
+        used = await self._keys.last_used([doc["_id"] for doc in found])
+        views = [key_view(doc, now, used.get(doc["_id"])) for doc in found]
+        return Page.of(views, paging, total)
 
     async def rotate(self, key_id: str, body: ApiKeyRotate) -> ApiKeyCreated:
         longest = self._settings.max_key_rotation_grace_seconds
@@ -135,32 +139,31 @@ class ApiKeyService:
             raise GracePeriodTooLong(
                 f"gracePeriodSeconds may be at most {longest}.", param="gracePeriodSeconds"
             )
-        old, access = await self._key_access(key_id)
-        self._may_make(access, old["mode"])
-        expires_at = utcnow() + timedelta(seconds=grace)
-        replacement_id = new_id("key")
-        # Claiming the old key first makes concurrent rotations produce one replacement. Its
-        # secret gets the expiry before the new key exists: a failure in between leaves a key that
-        # stops at the time asked for, never one that keeps working past it.
-        if not await self._keys.claim_rotation(key_id, replacement_id, expires_at):
-            raise ApiKeyNotActive(f"API key {key_id} was revoked or already rotated.")
-        await self._keys.expire_secret(old["secretHash"], expires_at)
-        project = {"_id": old["projectId"], "merchantId": old["merchantId"]}
-        created = await self._issue(
-            project,
-            key_type=old["type"],
-            mode=old["mode"],
-            name=old.get("name"),
-            ip_allowlist=old.get("ipAllowlist", []),
-            key_id=replacement_id,
-            replaces=key_id,
-        )
+        async with self._key_lock(key_id):
+            old, access = await self._key_access(key_id)
+            if old["status"] != "active" or old.get("expiresAt") is not None:
+                raise ApiKeyNotActive(f"API key {key_id} was revoked or already rotated.")
+            self._may_make(access, old["mode"])
+            expires_at = utcnow() + timedelta(seconds=grace)
+            # The old secret gets its expiry first: a failure after it leaves a key that stops at
+            # the time asked for, never one that keeps working past it.
+            await self._keys.expire_secret(old["secretHash"], expires_at)
+            project = {"_id": old["projectId"], "merchantId": old["merchantId"]}
+            created = await self._issue(
+                project,
+                key_type=old["type"],
+                mode=old["mode"],
+                name=old.get("name"),
+                ip_allowlist=old.get("ipAllowlist", []),
+                replaces=key_id,
+            )
+            await self._keys.mark_rotated(key_id, created.id, expires_at)
         await self._actor.record(
             API_KEY_ROTATED,
             merchant_id=access.merchant_id,
             target={
                 "keyId": key_id,
-                "newKeyId": replacement_id,
+                "newKeyId": created.id,
                 "gracePeriodSeconds": grace,
                 "expiresAt": expires_at,
             },
@@ -168,11 +171,12 @@ class ApiKeyService:
         return created
 
     async def revoke(self, key_id: str) -> ApiKey:
-        key, access = await self._key_access(key_id)
-        now = utcnow()
-        # The secret document is what resolving reads: without it the key stops at once.
-        await self._keys.delete_secret(key["secretHash"])
-        revoked = await self._keys.mark_revoked(key_id, now)
+        async with self._key_lock(key_id):
+            key, access = await self._key_access(key_id)
+            now = utcnow()
+            # The secret document is what resolving reads: without it the key stops at once.
+            await self._keys.delete_secret(key["secretHash"])
+            revoked = await self._keys.mark_revoked(key_id, now)
         if revoked is None:
             raise ApiKeyNotFound(f"No API key {key_id} among yours.", param="keyId")
         if key["status"] != "revoked":
@@ -181,29 +185,36 @@ class ApiKeyService:
                 merchant_id=access.merchant_id,
                 target={"keyId": key_id, "projectId": key["projectId"], "mode": key["mode"]},
             )
-        return key_view(revoked, now)
+        return key_view(revoked, now, (await self._keys.last_used([key_id])).get(key_id))
 
     async def update(self, key_id: str, body: ApiKeyUpdate) -> ApiKey:
-        key, access = await self._key_access(key_id)
         fields: dict[str, Any] = {}
         if "name" in body.model_fields_set:
             fields["name"] = body.name
         if "ip_allowlist" in body.model_fields_set:
             fields["ipAllowlist"] = body.ip_allowlist or []
-            # The secret document first: it is what the gateway's checks are made from.
-            await self._keys.update_secret(
-                key["secretHash"], {"ipAllowlist": fields["ipAllowlist"]}
-            )
-        updated = await self._keys.update_key(key_id, fields) if fields else key
+        async with self._key_lock(key_id):
+            key, access = await self._key_access(key_id)
+            if "ipAllowlist" in fields:
+                # The secret document first: the gateway's checks are made from it.
+                await self._keys.update_secret(
+                    key["secretHash"], {"ipAllowlist": fields["ipAllowlist"]}
+                )
+            updated = await self._keys.update_key(key_id, fields) if fields else key
         if updated is None:
             raise ApiKeyNotFound(f"No API key {key_id} among yours.", param="keyId")
         if fields:
             await self._actor.record(
-                API_KEY_UPDATED,
-                merchant_id=access.merchant_id,
-                target={"keyId": key_id, **fields},
+                API_KEY_UPDATED, merchant_id=access.merchant_id, target={"keyId": key_id, **fields}
             )
-        return key_view(updated, utcnow())
+        used = (await self._keys.last_used([key_id])).get(key_id)
+        return key_view(updated, utcnow(), used)
+
+    def _key_lock(self, key_id: str) -> AbstractAsyncContextManager[None]:
+        """Changes to one key one at a time, so none undoes another (see `locks.py`)."""
+        if not has_prefix(key_id, "key"):
+            raise ApiKeyNotFound(f"No API key {key_id} among yours.", param="keyId")
+        return self._locks.hold(f"api_key:{key_id}")
 
     async def _key_access(self, key_id: str) -> tuple[Document, Access]:
         key = await self._keys.key(key_id) if has_prefix(key_id, "key") else None
@@ -236,13 +247,12 @@ class ApiKeyService:
         mode: Mode,
         name: str | None,
         ip_allowlist: Sequence[str],
-        key_id: str | None = None,
         replaces: str | None = None,
     ) -> ApiKeyCreated:
         now = utcnow()
         new = keys.generate(key_type, mode)
         key: Document = {
-            "_id": key_id or new_id("key"),
+            "_id": new_id("key"),
             "merchantId": project["merchantId"],
             "projectId": project["_id"],
             "type": key_type,
@@ -254,7 +264,6 @@ class ApiKeyService:
             "status": "active",
             "createdAt": now,
             "createdBy": self._actor.user_id,
-            "lastUsedAt": None,
             "expiresAt": None,
             "ipAllowlist": list(ip_allowlist),
             "replaces": replaces,
@@ -273,7 +282,6 @@ class ApiKeyService:
                 "mode": mode,
                 "ipAllowlist": list(ip_allowlist),
                 "expiresAt": None,
-                "lastUsedAt": NEVER,
                 "createdAt": now,
             }
         )
@@ -284,23 +292,23 @@ class ApiKeyService:
 class ApiKeyResolver:
     """Answers the gateway: which merchant, project and mode a presented key stands for."""
 
-    def __init__(self, keys: ApiKeyStore, merchants: MerchantStore) -> None:
+    def __init__(self, keys: ApiKeyStore, merchants: MerchantStore, usage: UsageThrottle) -> None:
         self._keys = keys
         self._merchants = merchants
+        self._usage = usage
 
     async def resolve(self, key: str) -> ResolvedApiKey:
         if not keys.well_formed(key):
             raise ApiKeyInvalid("The API key is not valid.")
-        digest = keys.digest(key)
-        secret = await self._keys.secret(digest)
+        secret = await self._keys.secret(keys.digest(key))
         now = utcnow()
         if secret is None or (secret["expiresAt"] is not None and secret["expiresAt"] <= now):
             raise ApiKeyInvalid("The API key is not valid.")
         merchant = await self._merchants.merchant(secret["merchantId"])
         if merchant is None:
             raise ApiKeyInvalid("The API key is not valid.")
-        if secret["lastUsedAt"] <= now - LAST_USED_RESOLUTION:
-            await self._keys.touch(digest, secret["keyId"], now)
+        if self._usage.due(secret["keyId"]):
+            await self._keys.record_use(secret["keyId"], now)
         return ResolvedApiKey(
             key_id=secret["keyId"],
             merchant_id=secret["merchantId"],

@@ -1,27 +1,30 @@
-"""API keys in MongoDB, in two collections.
+"""API keys in MongoDB, in three collections.
 
 `api_keys` (`_id` = `key_…`) is what the dashboard lists. `api_key_secrets` (`_id` = the key's
 SHA-256) is what resolving a key reads: one `_id` lookup, holding everything the gateway needs but
 the merchant's plan. A key works exactly while its secret document exists and has not expired, so
-revoking deletes it and rotating gives it an expiry.
+revoking deletes it and rotating gives it an expiry. `api_key_usage` (`_id` = `key_…`) holds when
+a key was last used, apart from the others: FerretDB writes a whole document back on update, so a
+use recorded at the same moment as a change would otherwise undo that change.
 """
 
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
 
 from shared.identity import Mode
 from shared.mongo import CollectionIndexes, Document
 
 API_KEYS = "api_keys"
 API_KEY_SECRETS = "api_key_secrets"
-# "Never used" on a secret document, so that `$max` moves it forward on first use.
-NEVER = datetime(1970, 1, 1, tzinfo=UTC)
+API_KEY_USAGE = "api_key_usage"
 
 INDEXES = (
     CollectionIndexes(
@@ -35,6 +38,7 @@ class ApiKeyStore:
     def __init__(self, db: AsyncDatabase[Document]) -> None:
         self._keys = db[API_KEYS]
         self._secrets = db[API_KEY_SECRETS]
+        self._usage = db[API_KEY_USAGE]
 
     async def insert_key(self, key: Document) -> None:
         await self._keys.insert_one(key)
@@ -63,13 +67,10 @@ class ApiKeyStore:
         )
         return await cursor.to_list(), total
 
-    async def claim_rotation(self, key_id: str, replaced_by: str, expires_at: datetime) -> bool:
-        """Marks an active, never rotated key as replaced; False if it was revoked or rotated."""
-        result = await self._keys.update_one(
-            {"_id": key_id, "status": "active", "expiresAt": None},
-            {"$set": {"expiresAt": expires_at, "replacedBy": replaced_by}},
+    async def mark_rotated(self, key_id: str, replaced_by: str, expires_at: datetime) -> None:
+        await self._keys.update_one(
+            {"_id": key_id}, {"$set": {"expiresAt": expires_at, "replacedBy": replaced_by}}
         )
-        return result.modified_count == 1
 
     async def expire_secret(self, digest: str, expires_at: datetime) -> None:
         await self._secrets.update_one({"_id": digest}, {"$set": {"expiresAt": expires_at}})
@@ -92,9 +93,13 @@ class ApiKeyStore:
     async def update_secret(self, digest: str, fields: dict[str, Any]) -> None:
         await self._secrets.update_one({"_id": digest}, {"$set": fields})
 
-    async def touch(self, digest: str, key_id: str, at: datetime) -> None:
-        """Records a use; `$max` by `_id` keeps the latest time whatever the order of writers."""
-        await asyncio.gather(
-            self._secrets.update_one({"_id": digest}, {"$max": {"lastUsedAt": at}}),
-            self._keys.update_one({"_id": key_id}, {"$max": {"lastUsedAt": at}}),
-        )
+    async def record_use(self, key_id: str, at: datetime) -> None:
+        """`$max` keeps the latest time whichever of two concurrent writers lands last."""
+        try:
+            await self._usage.update_one({"_id": key_id}, {"$max": {"lastUsedAt": at}}, upsert=True)
+        except DuplicateKeyError:
+            pass  # another request created it at the same moment, with a time as recent
+
+    async def last_used(self, key_ids: Sequence[str]) -> dict[str, datetime]:
+        found = await asyncio.gather(*(self._usage.find_one({"_id": one}) for one in key_ids))
+        return {doc["_id"]: doc["lastUsedAt"] for doc in found if doc is not None}

@@ -107,7 +107,6 @@ class MerchantService:
             "defaultCurrency": body.default_currency,
             "status": "unverified",
             "plan": DEFAULT_PLAN,
-            "owners": [user_id],
             "createdAt": now,
             "createdBy": user_id,
             # verifiedAt stays absent until verification sets it (`$min` keeps a stored null).

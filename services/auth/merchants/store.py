@@ -1,10 +1,9 @@
 """Merchants and memberships in MongoDB.
 
 Every lookup on a hot path goes by `_id` (FerretDB scans the collection for any other filter):
-a membership's `_id` is `<merchantId>:<userId>`. The merchant document lists its owners in
-`owners`, which guards "a merchant keeps an owner" in one conditional update. That list is kept a
-subset of the memberships whose role is owner (added after a member becomes owner, removed before
-one stops being owner), so a crash between the two writes can only make the guard stricter.
+a membership's `_id` is `<merchantId>:<userId>`. Changes to a merchant's members are made under
+the merchant's members lock (see `locks.py`), so counting its owners and then changing one
+cannot interleave with another such change.
 """
 
 from __future__ import annotations
@@ -63,17 +62,6 @@ class MerchantStore:
             return_document=ReturnDocument.BEFORE,
         )
 
-    async def list_owner(self, merchant_id: str, user_id: str) -> None:
-        await self._merchants.update_one({"_id": merchant_id}, {"$addToSet": {"owners": user_id}})
-
-    async def unlist_owner_unless_last(self, merchant_id: str, user_id: str) -> bool:
-        """Takes the user off the owners unless no other owner would remain."""
-        result = await self._merchants.update_one(
-            {"_id": merchant_id, "owners": user_id, "owners.1": {"$exists": True}},
-            {"$pull": {"owners": user_id}},
-        )
-        return result.modified_count == 1
-
     async def insert_membership(self, membership: Document) -> bool:
         """False when the user is a member already."""
         try:
@@ -96,6 +84,9 @@ class MerchantStore:
 
     async def delete_membership(self, merchant_id: str, user_id: str) -> None:
         await self._memberships.delete_one({"_id": membership_id(merchant_id, user_id)})
+
+    async def count_owners(self, merchant_id: str) -> int:
+        return await self._memberships.count_documents({"merchantId": merchant_id, "role": "owner"})
 
     async def member_by_email(self, merchant_id: str, email: str) -> Document | None:
         return await self._memberships.find_one({"merchantId": merchant_id, "email": email})

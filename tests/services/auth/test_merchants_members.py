@@ -3,6 +3,8 @@ merchant never loses its last owner."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 from tests.services.auth.test_merchants_factories import (
     PUBLIC_URL,
     User,
@@ -169,3 +171,22 @@ def test_the_last_owner_can_neither_leave_nor_be_demoted(serve, profile) -> None
         (owner.id, "developer"),
         (other.id, "owner"),
     }
+
+
+def test_owners_stepping_down_all_at_once_leave_one_owner(serve, profile) -> None:
+    with auth_service(serve, profile) as url:
+        owners = [User(url) for _ in range(4)]
+        mid = create_merchant(owners[0])["id"]
+        for other in owners[1:]:
+            join(owners[0], mid, other, profile, "developer")
+            ok(owners[0].patch(f"/api/v1/merchants/{mid}/members/{other.id}", {"role": "owner"}))
+
+        def step_down(owner: User) -> int:
+            path = f"/api/v1/merchants/{mid}/members/{owner.id}"
+            return owner.patch(path, {"role": "viewer"}).status_code
+
+        with ThreadPoolExecutor(max_workers=len(owners)) as pool:
+            answers = sorted(pool.map(step_down, owners))
+        members = ok(owners[0].get(f"/api/v1/merchants/{mid}/members"))
+    assert answers == [200, 200, 200, 409]
+    assert sorted(m["role"] for m in members["data"]) == ["owner", "viewer", "viewer", "viewer"]

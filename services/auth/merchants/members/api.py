@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from services.auth.deps import Settings
 from services.auth.mail import Mailer
 from services.auth.merchants.deps import ActorDep, MerchantStoreDep
+from services.auth.merchants.locks import Locks
 from services.auth.merchants.members.schemas import (
     Invitation,
     InvitationAccept,
@@ -27,7 +28,7 @@ router = APIRouter(tags=["members"])
 def member_service(
     db: Database, store: MerchantStoreDep, actor: ActorDep, settings: Settings
 ) -> MemberService:
-    return MemberService(store, InvitationStore(db), actor, settings)
+    return MemberService(store, InvitationStore(db), actor, settings, Locks(db))
 
 
 def mailer(request: Request) -> Mailer:

@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import secrets
 import string
+from contextlib import AbstractAsyncContextManager
 from datetime import datetime, timedelta
 from urllib.parse import quote
 
@@ -22,10 +23,12 @@ from services.auth.errors import (
     InvitationEmailMismatch,
     LastOwnerRequired,
     MemberNotFound,
+    MerchantNotFound,
 )
 from services.auth.mail import Mailer
 from services.auth.merchants.acting import Actor, caller_email
 from services.auth.merchants.clock import utcnow
+from services.auth.merchants.locks import Locks
 from services.auth.merchants.members.schemas import (
     Invitation,
     InvitationCreate,
@@ -78,7 +81,9 @@ class MemberService:
         invitations: InvitationStore,
         actor: Actor,
         settings: AuthSettings,
+        locks: Locks,
     ) -> None:
+        self._locks = locks
         self._store = store
         self._invitations = invitations
         self._actor = actor
@@ -144,12 +149,19 @@ class MemberService:
             invitation = await self._invitations.get(invitation_id)
         if invitation is None or not hmac.compare_digest(invitation["tokenHash"], _digest(token)):
             raise InvalidToken("This invitation is unknown, used or expired.", param="token")
+        async with self._locks.hold(f"invitation:{invitation_id}"):
+            return await self._accept(invitation_id)
+
+    async def _accept(self, invitation_id: str) -> Member:
+        invitation = await self._invitations.get(invitation_id)
+        if invitation is None:
+            raise InvalidToken("This invitation is unknown, used or expired.", param="token")
         user_id = self._actor.user_id
         merchant_id: str = invitation["merchantId"]
+        now = utcnow()
         if invitation["status"] == "accepted" and invitation.get("acceptedBy") == user_id:
             # The same user again (a retry): make sure the membership exists, then answer the same.
-            return await self._join(invitation, user_id, utcnow())
-        now = utcnow()
+            return await self._join(invitation, user_id, now)
         if invitation["status"] != "pending" or invitation["expiresAt"] <= now:
             raise InvalidToken("This invitation is unknown, used or expired.", param="token")
         if not self._actor.caller.email_verified:
@@ -160,13 +172,12 @@ class MemberService:
             )
         if await self._store.membership(merchant_id, user_id) is not None:
             raise AlreadyMember("You are a member of this merchant already.")
-        if not await self._invitations.claim(invitation["_id"], user_id, now):
-            raise InvalidToken("This invitation is unknown, used or expired.", param="token")
+        await self._invitations.mark_accepted(invitation_id, user_id, now)
         member = await self._join(invitation, user_id, now)
         await self._actor.record(
             MEMBER_JOINED,
             merchant_id=merchant_id,
-            target={"userId": user_id, "role": member.role, "invitationId": invitation["_id"]},
+            target={"userId": user_id, "role": member.role, "invitationId": invitation_id},
         )
         return member
 
@@ -193,19 +204,18 @@ class MemberService:
         return Page.of([member_view(m) for m in members], paging, total)
 
     async def change_role(self, merchant_id: str, user_id: str, body: MemberUpdate) -> Member:
-        await require_role(self._store, merchant_id, self._actor.user_id, OWNER)
-        member = await self._member(merchant_id, user_id)
-        old: MemberRole = member["role"]
-        new = body.role
-        if old == new:
-            return member_view(member)
-        if old == "owner":
-            await self._give_up_ownership(merchant_id, user_id)
-        updated = await self._store.set_role(merchant_id, user_id, new)
+        async with self._members_lock(merchant_id):
+            await require_role(self._store, merchant_id, self._actor.user_id, OWNER)
+            member = await self._member(merchant_id, user_id)
+            old: MemberRole = member["role"]
+            new = body.role
+            if old == new:
+                return member_view(member)
+            if old == "owner":
+                await self._keep_an_owner(merchant_id)
+            updated = await self._store.set_role(merchant_id, user_id, new)
         if updated is None:
             raise MemberNotFound(f"{user_id} is not a member of this merchant.", param="userId")
-        if new == "owner":
-            await self._store.list_owner(merchant_id, user_id)
         await self._actor.record(
             MEMBER_ROLE_CHANGED,
             merchant_id=merchant_id,
@@ -214,16 +224,24 @@ class MemberService:
         return member_view(updated)
 
     async def remove(self, merchant_id: str, user_id: str) -> None:
-        await require_role(self._store, merchant_id, self._actor.user_id, OWNER)
-        member = await self._member(merchant_id, user_id)
-        if member["role"] == "owner":
-            await self._give_up_ownership(merchant_id, user_id)
-        await self._store.delete_membership(merchant_id, user_id)
+        async with self._members_lock(merchant_id):
+            await require_role(self._store, merchant_id, self._actor.user_id, OWNER)
+            member = await self._member(merchant_id, user_id)
+            if member["role"] == "owner":
+                await self._keep_an_owner(merchant_id)
+            await self._store.delete_membership(merchant_id, user_id)
         await self._actor.record(
             MEMBER_REMOVED,
             merchant_id=merchant_id,
             target={"userId": user_id, "role": member["role"], "email": member.get("email")},
         )
+
+    def _members_lock(self, merchant_id: str) -> AbstractAsyncContextManager[None]:
+        """Role changes and removals in one merchant one at a time: "is there another owner?"
+        must still hold when the change is written."""
+        if not has_prefix(merchant_id, "mer"):
+            raise MerchantNotFound(f"No merchant {merchant_id} among yours.", param="merchantId")
+        return self._locks.hold(f"members:{merchant_id}")
 
     async def _member(self, merchant_id: str, user_id: str) -> Document:
         member = await self._store.membership(merchant_id, user_id)
@@ -231,8 +249,6 @@ class MemberService:
             raise MemberNotFound(f"{user_id} is not a member of this merchant.", param="userId")
         return member
 
-    async def _give_up_ownership(self, merchant_id: str, user_id: str) -> None:
-        # Listing the owner first repairs a list that a crash left one short; it is a no-op else.
-        await self._store.list_owner(merchant_id, user_id)
-        if not await self._store.unlist_owner_unless_last(merchant_id, user_id):
+    async def _keep_an_owner(self, merchant_id: str) -> None:
+        if await self._store.count_owners(merchant_id) <= 1:
             raise LastOwnerRequired("A merchant needs an owner: make someone else owner first.")

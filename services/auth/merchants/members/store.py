@@ -29,10 +29,8 @@ class InvitationStore:
     async def delete(self, invitation_id: str) -> None:
         await self._invitations.delete_one({"_id": invitation_id})
 
-    async def claim(self, invitation_id: str, user_id: str, now: datetime) -> bool:
-        """Marks a pending, unexpired invitation accepted; False if someone was first."""
-        result = await self._invitations.update_one(
-            {"_id": invitation_id, "status": "pending", "expiresAt": {"$gt": now}},
+    async def mark_accepted(self, invitation_id: str, user_id: str, now: datetime) -> None:
+        await self._invitations.update_one(
+            {"_id": invitation_id},
             {"$set": {"status": "accepted", "acceptedBy": user_id, "acceptedAt": now}},
         )
-        return result.modified_count == 1

@@ -1,0 +1,62 @@
+"""Short exclusive locks, one document each, for changes that must not interleave.
+
+FerretDB 1.24 applies an update by reading the document, changing it and writing it back, with
+nothing stopping a concurrent update in between (measured: two conditional updates on one document
+both succeed; concurrent `$inc`s lose increments). An insert with a given `_id` and a delete by
+`_id`, though, have exactly one winner. So a change that reads state and then writes it holds a
+lock: a document inserted under the resource's name, deleted when the change is done. A lock left
+by a crashed process is taken over once older than `STALE_AFTER`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import secrets
+import time
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from services.auth.errors import ChangeInProgress
+from services.auth.merchants.clock import utcnow
+from shared.mongo import Document
+
+LOCKS = "resource_locks"
+# Longer than any change takes; only a crashed holder leaves a lock this old.
+STALE_AFTER = timedelta(seconds=30)
+# How long a change waits for another one on the same resource before giving up.
+WAIT_SECONDS = 5.0
+_POLL_SECONDS = 0.02
+
+
+class Locks:
+    def __init__(self, db: AsyncDatabase[Document]) -> None:
+        self._locks = db[LOCKS]
+
+    @contextlib.asynccontextmanager
+    async def hold(self, name: str) -> AsyncIterator[None]:
+        holder = secrets.token_hex(8)
+        await self._acquire(name, holder)
+        try:
+            yield
+        finally:
+            await self._locks.delete_one({"_id": name, "holder": holder})
+
+    async def _acquire(self, name: str, holder: str) -> None:
+        deadline = time.monotonic() + WAIT_SECONDS
+        while True:
+            try:
+                await self._locks.insert_one({"_id": name, "holder": holder, "at": utcnow()})
+                return
+            except DuplicateKeyError:
+                pass
+            current = await self._locks.find_one({"_id": name})
+            if current is not None and current["at"] < utcnow() - STALE_AFTER:
+                await self._locks.delete_one({"_id": name, "holder": current["holder"]})
+                continue
+            if time.monotonic() > deadline:
+                raise ChangeInProgress("Another change to this is under way; retry in a moment.")
+            await asyncio.sleep(_POLL_SECONDS)
