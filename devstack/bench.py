@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import shutil
 import subprocess
@@ -19,11 +20,17 @@ from pathlib import Path
 
 import httpx
 
+from devstack.accounts import bearer, create_key, create_merchant, sign_up
 from devstack.profile import Profile
 from devstack.stack import Stack
 from devstack.waiting import wait_until
 
-BENCH_MERCHANT = "mer_bench"
+# The limiter stays on (its Redis round trip is part of every request), set above the bench's rate.
+BENCH_LIMITS = {
+    "EXPE_RATE_LIMITS__PLANS": json.dumps(
+        {"standard": {mode: {"limit": 100_000, "window_seconds": 1} for mode in ("test", "live")}}
+    )
+}
 # Few facts: FerretDB (SQLite) scans a collection per query, so the summary cost grows with it.
 SEED_PAYMENTS = 20
 
@@ -37,7 +44,7 @@ class Scenario:
     seconds: int
 
 
-SUMMARY = f"/api/v1/analytics/payments/summary?merchantId={BENCH_MERCHANT}"
+SUMMARY = "/api/v1/analytics/payments/summary"
 SCENARIOS = (
     Scenario("gateway -> analytics -> MongoDB (payment summary)", "GET", SUMMARY, 25, 15),
     Scenario("gateway -> analytics -> MongoDB (payment summary)", "GET", SUMMARY, 50, 15),
@@ -45,7 +52,7 @@ SCENARIOS = (
 )
 
 
-def seed(profile: Profile) -> None:
+def seed(profile: Profile, merchant_id: str) -> None:
     """Puts payment facts behind the summary through the real event path."""
     import asyncio
 
@@ -63,7 +70,7 @@ def seed(profile: Profile) -> None:
                 new_event(
                     PAYMENT_CREATED,
                     producer="payments",
-                    merchant_id=BENCH_MERCHANT,
+                    merchant_id=merchant_id,
                     data={
                         "paymentId": new_id("pay"),
                         "amount": 100 + index,
@@ -77,10 +84,12 @@ def seed(profile: Profile) -> None:
     asyncio.run(write())
 
 
-def attack(vegeta: str, target: str, scenario: Scenario) -> dict:
+def attack(vegeta: str, target: str, secret_key: str, scenario: Scenario) -> dict:
     with tempfile.TemporaryDirectory() as folder:
         targets = Path(folder) / "targets"
-        targets.write_text(f"{scenario.method} {target}{scenario.path}\n")
+        targets.write_text(
+            f"{scenario.method} {target}{scenario.path}\nAuthorization: Bearer {secret_key}\n"
+        )
         results = Path(folder) / "results.bin"
         subprocess.run(
             [
@@ -119,46 +128,53 @@ def print_report(scenario: Scenario, report: dict) -> None:
     )
 
 
+def prepare(profile: Profile, gateway_url: str) -> str:
+    """Onboards a merchant through the API, seeds its payments; returns its secret test key."""
+    with httpx.Client(base_url=gateway_url, timeout=15) as gateway:
+        merchant = create_merchant(gateway, sign_up(gateway, profile.mailpit_url))
+        secret_key = str(create_key(gateway, merchant)["secret"])
+        seed(profile, merchant.merchant_id)
+        wait_until(
+            lambda: gateway.get(SUMMARY, headers=bearer(secret_key)).json()["paymentsCreated"],
+            timeout=60,
+            what="seeded payments to reach analytics",
+        )
+    return secret_key
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="devstack.bench")
     parser.add_argument("--profile", default="bench")
     parser.add_argument("--target", help="bench this running gateway instead of starting one")
+    parser.add_argument("--key", help="with --target: a secret test key of a merchant there")
     args = parser.parse_args()
     vegeta = shutil.which("vegeta")
     if vegeta is None:
         print("vegeta not found: run deploy/local/install.sh", file=sys.stderr)
         return 2
+    if args.target and not args.key:
+        print("--target needs --key (a secret test key)", file=sys.stderr)
+        return 2
     stack: Stack | None = None
-    target = args.target
-    if target is None:
-        profile = Profile.load(args.profile)
-        stack = Stack(profile)
-        stack.start()
-        target = stack["gateway"].url
-        seed(profile)
-        wait_until(
-            lambda: httpx.get(f"{target}{SCENARIOS[0].path}").json()["paymentsCreated"],
-            timeout=60,
-            what="seeded payments to reach analytics",
-        )
+    target, secret_key = args.target, args.key
     try:
+        if target is None:
+            profile = Profile.load(args.profile)
+            stack = Stack(profile, extra_env=BENCH_LIMITS)
+            stack.start()
+            target = stack["gateway"].url
+            secret_key = prepare(profile, target)
         print(
-            f"machine: {platform.machine()}, {_cpu_count()} cores, Python "
+            f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
             f"{platform.python_version()}; target {target}\n",
             flush=True,
         )
         for scenario in SCENARIOS:
-            print_report(scenario, attack(vegeta, target, scenario))
+            print_report(scenario, attack(vegeta, target, secret_key, scenario))
     finally:
         if stack is not None:
             stack.stop()
     return 0
-
-
-def _cpu_count() -> int:
-    import os
-
-    return os.cpu_count() or 0
 
 
 if __name__ == "__main__":

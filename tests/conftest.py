@@ -41,7 +41,7 @@ def stack(profile: Profile) -> Iterator[Stack]:
             "EXPE_OUTBOX__POLL_INTERVAL_SECONDS": "0.1",
             "EXPE_OUTBOX__LEASE_SECONDS": "3",
             "EXPE_UPSTREAM_TIMEOUT_SECONDS": "10",
-            "EXPE_PLATFORM_ADMINS": '["admin@expe.test"]',
+            "EXPE_PLATFORM_ADMINS": '["admin@example.com"]',
         },
     )
     mesh.start()

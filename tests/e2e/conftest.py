@@ -14,7 +14,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from devstack.profile import REPO, Profile
 from devstack.stack import Stack
-from tests.e2e.accounts import Merchant, Session, create_key, create_merchant, sign_up
+from devstack.accounts import Merchant, Session, create_key, create_merchant, sign_up
 
 pytestmark = pytest.mark.e2e
 

@@ -16,7 +16,7 @@ from devstack.waiting import eventually
 from shared.events.envelope import PAYMENT_CREATED, EventEnvelope
 from shared.events.outbox import OUTBOX, Outbox, new_event
 from shared.ids import new_id
-from tests.e2e.accounts import bearer
+from devstack.accounts import bearer
 from tests.e2e.conftest import Account
 
 pytestmark = pytest.mark.e2e

@@ -11,7 +11,7 @@ import pytest
 from devstack.profile import SERVICES
 from devstack.stack import Stack
 from devstack.waiting import wait_until
-from tests.e2e.accounts import bearer
+from devstack.accounts import bearer
 from tests.e2e.conftest import Account
 
 pytestmark = pytest.mark.e2e

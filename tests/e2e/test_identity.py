@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from devstack.waiting import wait_until
-from tests.e2e.accounts import (
+from devstack.accounts import (
     ADMIN_EMAIL,
     SEEN,
     Merchant,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from devstack.profile import Profile
-from tests.e2e.accounts import SEEN
+from devstack.accounts import SEEN
 
 pytestmark = pytest.mark.e2e
 
