@@ -12,9 +12,9 @@ import pytest
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
+from devstack.accounts import Merchant, Session, create_key, create_merchant, sign_up
 from devstack.profile import REPO, Profile
 from devstack.stack import Stack
-from devstack.accounts import Merchant, Session, create_key, create_merchant, sign_up
 
 pytestmark = pytest.mark.e2e
 

@@ -10,13 +10,13 @@ import pytest
 from aiokafka import AIOKafkaProducer
 from pymongo.asynchronous.database import AsyncDatabase
 
+from devstack.accounts import bearer
 from devstack.profile import Profile
 from devstack.stack import Stack
 from devstack.waiting import eventually
 from shared.events.envelope import PAYMENT_CREATED, EventEnvelope
 from shared.events.outbox import OUTBOX, Outbox, new_event
 from shared.ids import new_id
-from devstack.accounts import bearer
 from tests.e2e.conftest import Account
 
 pytestmark = pytest.mark.e2e

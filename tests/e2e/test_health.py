@@ -8,10 +8,10 @@ import secrets
 import httpx
 import pytest
 
+from devstack.accounts import bearer
 from devstack.profile import SERVICES
 from devstack.stack import Stack
 from devstack.waiting import wait_until
-from devstack.accounts import bearer
 from tests.e2e.conftest import Account
 
 pytestmark = pytest.mark.e2e

@@ -5,7 +5,6 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from devstack.waiting import wait_until
 from devstack.accounts import (
     ADMIN_EMAIL,
     SEEN,
@@ -19,6 +18,7 @@ from devstack.accounts import (
     token_in,
     unique_email,
 )
+from devstack.waiting import wait_until
 from tests.e2e.conftest import Account
 from tests.tokens import mint, new_signing_key, unsigned
 

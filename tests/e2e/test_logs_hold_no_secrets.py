@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from devstack.profile import Profile
 from devstack.accounts import SEEN
+from devstack.profile import Profile
 
 pytestmark = pytest.mark.e2e
 
