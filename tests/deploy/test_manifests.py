@@ -36,6 +36,8 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
+from tests.tokens import new_signing_key
+
 # First run on a fresh machine builds helm and expe-deploycheck from source (minutes); the
 # session fixtures doing it run inside the first test that needs them.
 pytestmark = pytest.mark.timeout(900)
@@ -958,7 +960,8 @@ def test_helm_uses_an_existing_secret_and_can_drop_the_ingress(helm):
     assert not by_kind(objects, "Secret") and not by_kind(objects, "Ingress")
     for dep in by_kind(objects, "Deployment"):
         refs = {s["secretRef"]["name"] for s in container_of(dep)["envFrom"] if "secretRef" in s}
-        assert refs == {"expe-prod-internal"}
+        auth = dep["metadata"]["labels"]["app.kubernetes.io/name"] == "auth"
+        assert refs == {"expe-prod-internal"} | ({"expe-auth-signing-key"} if auth else set())
 
 
 def test_helm_image_tag_and_infra_urls_come_from_values(helm):
@@ -1353,6 +1356,11 @@ def test_compose_environment_is_read_by_the_process_settings(compose, monkeypatc
     assert settings.kafka.bootstrap_servers == env["EXPE_KAFKA__BOOTSTRAP_SERVERS"]
 
 
+def secret_refs(deployment: dict) -> set[str]:
+    sources = container_of(deployment).get("envFrom", [])
+    return {source["secretRef"]["name"] for source in sources if "secretRef" in source}
+
+
 @pytest.mark.parametrize("name", list(PROCESSES))
 def test_k8s_environment_is_read_by_the_process_settings(objects, monkeypatch, name):
     dep = component(objects, "Deployment", name)
@@ -1361,6 +1369,10 @@ def test_k8s_environment_is_read_by_the_process_settings(objects, monkeypatch, n
     # a real secret, as an operator provides it: the shipped value must not be needed
     values = {k: v for k, v in env.items() if v is not None}
     values["EXPE_INTERNAL_SECRET"] = "x" * 48
+    if name == "auth":
+        # The token signing key comes from the operator's own Secret, which auth mounts.
+        assert "expe-auth-signing-key" in secret_refs(dep)
+        values["EXPE_TOKENS__SIGNING_KEY"] = new_signing_key().to_pem()
     settings = load_settings(monkeypatch, name, values)
     assert settings.env == "production"
     assert settings.redis.url == env["EXPE_REDIS__URL"]
