@@ -68,7 +68,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             else None
         )
         app.state.limiter = limiter
-        app.state.guard = Guard(authenticator, limiter)
+        app.state.guard = Guard(authenticator, limiter, settings.trusted_proxies)
         try:
             yield
         finally:

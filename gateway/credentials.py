@@ -19,6 +19,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 from starlette.requests import Request
 
+from gateway.clientip import client_ip
 from gateway.internal import InternalClient
 from gateway.jwks import JwksCache
 from gateway.settings import GatewaySettings
@@ -71,7 +72,7 @@ class Authenticator:
         self._jwks = jwks
 
     async def authenticate(self, request: Request) -> Authenticated:
-        ip = request.client.host if request.client else None
+        ip = client_ip(request, self._settings.trusted_proxies)
         scheme, _, credential = request.headers.get("authorization", "").partition(" ")
         if not credential:
             return Authenticated(Caller(kind="anonymous", ip=ip))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from starlette.requests import Request
 
 from gateway.access import audience_of, authorize
+from gateway.clientip import client_ip
 from gateway.credentials import Authenticated, Authenticator
 from gateway.ratelimit import BucketState, RateLimiter
 from shared.errors import ExpeError, RateLimited, Unauthenticated
@@ -20,9 +21,15 @@ class Admission:
 
 
 class Guard:
-    def __init__(self, authenticator: Authenticator, limiter: RateLimiter | None) -> None:
+    def __init__(
+        self,
+        authenticator: Authenticator,
+        limiter: RateLimiter | None,
+        trusted_proxies: tuple[str, ...] = (),
+    ) -> None:
         self._authenticator = authenticator
         self._limiter = limiter
+        self._trusted_proxies = trusted_proxies
 
     async def admit(self, request: Request, *, charge: bool = True) -> Admission:
         """Authenticates, authorizes and (when `charge`) rate-limits; raises the error the
@@ -56,7 +63,7 @@ class Guard:
     async def _charge_ip_only(self, request: Request, error: ExpeError) -> None:
         if self._limiter is None:
             return
-        caller = Caller(kind="anonymous", ip=request.client.host if request.client else None)
+        caller = Caller(kind="anonymous", ip=client_ip(request, self._trusted_proxies))
         (state,) = await self._limiter.check(self._limiter.buckets(caller))
         if not state.allowed:
             raise RateLimited("Too many requests from this address.", headers=state.headers())

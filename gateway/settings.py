@@ -33,6 +33,8 @@ class GatewaySettings(BaseServiceSettings):
     # How long an API key or membership answer is reused: the most a revocation can lag.
     credential_cache_seconds: int = 5
     rate_limits: RateLimitSettings = RateLimitSettings()
+    # CIDRs of proxies in front of the gateway whose X-Forwarded-For is believed (the ingress).
+    trusted_proxies: tuple[str, ...] = ()
 
 
 @lru_cache
