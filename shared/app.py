@@ -20,6 +20,7 @@ from shared.events.outbox import OUTBOX_INDEXES, Outbox, OutboxRelay
 from shared.events.producer import EventProducer
 from shared.health import Check, health_router
 from shared.http import RequestContextMiddleware
+from shared.idempotency import IDEMPOTENCY_INDEXES, purge_expired_keys
 from shared.identity import caller_from_request
 from shared.logs import configure_logging
 from shared.metrics import instrument
@@ -98,7 +99,9 @@ def _lifespan(definition: ServiceDefinition, settings: BaseServiceSettings):  # 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         mongo = Mongo(settings.mongo, settings.database_name(definition.name))
-        await _bootstrap_indexes(mongo, [OUTBOX_INDEXES, *CONSUMER_INDEXES, *definition.indexes])
+        await _bootstrap_indexes(
+            mongo, [OUTBOX_INDEXES, IDEMPOTENCY_INDEXES, *CONSUMER_INDEXES, *definition.indexes]
+        )
         producer = EventProducer(
             settings.kafka, client_id=f"{settings.kafka.client_id_prefix}-{definition.name}"
         )
@@ -109,6 +112,9 @@ def _lifespan(definition: ServiceDefinition, settings: BaseServiceSettings):  # 
         )
         relay = OutboxRelay(mongo.db, producer, settings.outbox, outbox.written)
         runtime.tasks.append(asyncio.create_task(relay.run(), name="outbox-relay"))
+        runtime.tasks.append(
+            asyncio.create_task(purge_expired_keys(mongo.db), name="idempotency-purge")
+        )
         for consumer in definition.consumers(runtime):
             runtime.tasks.append(asyncio.create_task(consumer.run(), name=consumer.name))
         app.state.runtime = runtime

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator, Iterator
+import secrets
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
 
+import pymongo
 import pytest
+from fastapi import FastAPI
 from pymongo import AsyncMongoClient
 
 from devstack.profile import Profile
 from devstack.stack import Stack
+from shared.settings import BaseServiceSettings
+from tests.servers import serve_in_thread
 
 
 @pytest.fixture(scope="session")
@@ -29,8 +36,6 @@ async def mongo_client(profile: Profile) -> AsyncIterator[AsyncMongoClient[dict]
 @pytest.fixture(scope="session")
 def stack(profile: Profile) -> Iterator[Stack]:
     """Every process of the mesh, started once for the e2e tests, on clean databases."""
-    import pymongo
-
     with pymongo.MongoClient(profile.mongo_url, serverSelectionTimeoutMS=5000) as client:
         for name in client.list_database_names():
             if name.startswith(f"{profile.db_prefix}_"):
@@ -47,3 +52,34 @@ def stack(profile: Profile) -> Iterator[Stack]:
     mesh.start()
     yield mesh
     mesh.stop()
+
+
+@pytest.fixture
+def serve(profile: Profile) -> Callable[..., Any]:
+    """`with serve(create_app, SettingsClass, **overrides) as url:` runs the service on a fresh
+    database of its own, dropped afterwards."""
+
+    @contextmanager
+    def run(
+        create_app: Callable[[BaseServiceSettings], FastAPI],
+        settings_class: type[BaseServiceSettings] = BaseServiceSettings,
+        **overrides: Any,
+    ) -> Iterator[str]:
+        prefix = f"{profile.db_prefix}svc{secrets.token_hex(4)}"
+        settings = settings_class(
+            env="test",
+            mongo={"url": profile.mongo_url, "db_prefix": prefix},
+            kafka={"bootstrap_servers": profile.kafka_bootstrap},
+            redis={"url": profile.redis_url},
+            **overrides,
+        )
+        try:
+            with serve_in_thread(create_app(settings)) as url:
+                yield url
+        finally:
+            with pymongo.MongoClient(profile.mongo_url) as client:
+                for name in client.list_database_names():
+                    if name.startswith(prefix):
+                        client.drop_database(name)
+
+    return run

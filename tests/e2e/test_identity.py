@@ -187,3 +187,18 @@ def test_live_keys_only_for_a_verified_merchant(
     assert live.startswith("sk_live_")
     summary = gateway.get(SUMMARY, headers=bearer(live))
     assert summary.json()["mode"] == "live"
+
+
+def test_creating_a_merchant_with_an_idempotency_key_happens_once(
+    gateway: httpx.Client, owner: Session
+) -> None:
+    body = {"name": "Dosa Corner", "country": "IN", "defaultCurrency": "INR"}
+    headers = {**owner.headers(), "Idempotency-Key": unique_email("idem")}
+    first = gateway.post("/api/v1/merchants", json=body, headers=headers)
+    again = gateway.post("/api/v1/merchants", json=body, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert again.json()["id"] == first.json()["id"]
+    assert again.headers["Idempotent-Replayed"] == "true"
+    other = gateway.post("/api/v1/merchants", json={**body, "name": "Other"}, headers=headers)
+    assert other.status_code == 409
+    assert other.json()["error"]["code"] == "idempotency_key_reused"

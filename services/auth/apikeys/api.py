@@ -23,6 +23,8 @@ from services.auth.merchants.projects.store import ProjectStore
 from shared.app import Database
 from shared.identity import Mode
 
+# No Idempotency-Key replay here: a replay would need the stored response, and that response
+# holds the key's secret, which is never stored anywhere.
 router = APIRouter(tags=["api keys"])
 
 

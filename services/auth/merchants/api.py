@@ -10,8 +10,9 @@ from services.auth.merchants.deps import ActorDep, MerchantStoreDep
 from services.auth.merchants.paging import Page, PagingDep
 from services.auth.merchants.schemas import Merchant, MerchantCreate
 from services.auth.merchants.service import MerchantService
+from shared.idempotency import IdempotentRoute
 
-router = APIRouter(tags=["merchants"])
+router = APIRouter(tags=["merchants"], route_class=IdempotentRoute)
 
 
 def merchant_service(store: MerchantStoreDep, actor: ActorDep) -> MerchantService:

@@ -20,9 +20,10 @@ from services.auth.users.schemas import (
     UserEnvelope,
 )
 from services.auth.users.service import RESET_PASSWORD, VERIFY_EMAIL, normalize_email
+from shared.idempotency import IdempotentRoute
 from shared.identity import CallerDep, UserDep
 
-router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
+router = APIRouter(prefix="/api/v1/auth", tags=["auth"], route_class=IdempotentRoute)
 
 
 @router.post("/register", status_code=201)

@@ -21,8 +21,9 @@ from services.auth.merchants.members.service import MemberService
 from services.auth.merchants.members.store import InvitationStore
 from services.auth.merchants.paging import Page, PagingDep
 from shared.app import Database
+from shared.idempotency import IdempotentRoute
 
-router = APIRouter(tags=["members"])
+router = APIRouter(tags=["members"], route_class=IdempotentRoute)
 
 
 def member_service(

@@ -12,8 +12,9 @@ from services.auth.merchants.projects.schemas import Project, ProjectCreate
 from services.auth.merchants.projects.service import ProjectService
 from services.auth.merchants.projects.store import ProjectStore
 from shared.app import Database
+from shared.idempotency import IdempotentRoute
 
-router = APIRouter(tags=["projects"])
+router = APIRouter(tags=["projects"], route_class=IdempotentRoute)
 
 
 def project_service(db: Database, merchants: MerchantStoreDep, actor: ActorDep) -> ProjectService:

@@ -1,0 +1,159 @@
+"""`Idempotency-Key` for POST routes: the same key with the same body replays the first response.
+
+A request with the header claims the key by inserting a document whose `_id` is the caller's
+scope plus the key: an insert of one `_id` is atomic even on FerretDB, so of concurrent requests
+exactly one runs. The others see the claim: another body under the same key is refused (409
+`idempotency_key_reused`), a request still running is refused (409 `idempotency_key_in_use`,
+retry shortly), a finished one is replayed with `Idempotent-Replayed: true`. Responses are kept
+for at least 24 hours. A 5xx answer releases the key, so the client's retry runs again.
+
+Use it per router: `APIRouter(route_class=IdempotentRoute)`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import re
+from collections.abc import Callable, Coroutine
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from fastapi import Request, Response
+from fastapi.routing import APIRoute
+from pymongo import ASCENDING, IndexModel
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError, PyMongoError
+
+from shared.errors import Conflict, InvalidRequest
+from shared.identity import Caller, caller_from_request
+from shared.mongo import CollectionIndexes, Document
+
+logger = logging.getLogger("expe.idempotency")
+
+HEADER = "Idempotency-Key"
+REPLAYED_HEADER = "Idempotent-Replayed"
+IDEMPOTENCY_KEYS = "idempotency_keys"
+RETENTION = timedelta(hours=24)
+# A claim older than this whose request never finished (its process died) may be taken over.
+ABANDONED_AFTER = timedelta(minutes=2)
+_VALID_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
+_KEPT_HEADERS = ("content-type", "location")
+
+
+IDEMPOTENCY_INDEXES = CollectionIndexes(
+    IDEMPOTENCY_KEYS, (IndexModel([("createdAt", ASCENDING)], name="created_at"),)
+)
+
+
+class IdempotencyKeyReused(Conflict):
+    """The key was used before with a different request."""
+
+    code = "idempotency_key_reused"
+
+
+class IdempotencyKeyInUse(Conflict):
+    """A request with this key is still being processed."""
+
+    code = "idempotency_key_in_use"
+
+
+def scope_of(caller: Caller) -> str:
+    """Keys are per caller: two merchants may pick the same key without meeting."""
+    if caller.kind == "api_key":
+        return f"merchant:{caller.merchant_id}:{caller.mode}"
+    if caller.kind == "user":
+        return f"user:{caller.user_id}"
+    return f"ip:{caller.ip}"
+
+
+class IdempotentRoute(APIRoute):
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handle = super().get_route_handler()
+
+        async def idempotent_handler(request: Request) -> Response:
+            key = request.headers.get(HEADER)
+            if request.method != "POST" or key is None:
+                return await handle(request)
+            if not _VALID_KEY.match(key):
+                raise InvalidRequest(
+                    f"{HEADER} must be 1 to 255 printable ASCII characters.", param=HEADER
+                )
+            keys: AsyncCollection[Document] = request.app.state.runtime.db[IDEMPOTENCY_KEYS]
+            claim_id = hashlib.sha256(
+                f"{scope_of(caller_from_request(request))}:{key}".encode()
+            ).hexdigest()
+            fingerprint = hashlib.sha256(
+                b"%s %s\n%s"
+                % (request.method.encode(), request.url.path.encode(), await request.body())
+            ).hexdigest()
+            replay = await _claim(keys, claim_id, fingerprint)
+            if replay is not None:
+                return replay
+            try:
+                response = await handle(request)
+            except BaseException:
+                await keys.delete_one({"_id": claim_id})
+                raise
+            if response.status_code >= 500:
+                await keys.delete_one({"_id": claim_id})
+            else:
+                await keys.update_one({"_id": claim_id}, {"$set": _stored(response)})
+            return response
+
+        return idempotent_handler
+
+
+async def _claim(
+    keys: AsyncCollection[Document], claim_id: str, fingerprint: str
+) -> Response | None:
+    """Claims the key (returns None: run the request) or answers for an earlier claim."""
+    now = datetime.now(UTC)
+    for _ in range(2):
+        try:
+            await keys.insert_one({"_id": claim_id, "fingerprint": fingerprint, "createdAt": now})
+            return None
+        except DuplicateKeyError:
+            earlier = await keys.find_one({"_id": claim_id})
+        if earlier is None:
+            continue  # released between our insert and read: claim again
+        if earlier["fingerprint"] != fingerprint:
+            raise IdempotencyKeyReused(
+                f"This {HEADER} was already used with a different request; use a new key."
+            )
+        if "status" in earlier:
+            return _replayed(earlier)
+        if now - earlier["createdAt"] < ABANDONED_AFTER:
+            raise IdempotencyKeyInUse(
+                f"A request with this {HEADER} is still in progress; retry shortly."
+            )
+        # Its process died mid-request: release the claim and race for it once more.
+        await keys.delete_one({"_id": claim_id, "createdAt": earlier["createdAt"]})
+    raise IdempotencyKeyInUse(f"A request with this {HEADER} is still in progress.")
+
+
+def _stored(response: Response) -> dict[str, Any]:
+    return {
+        "status": response.status_code,
+        "body": bytes(response.body),
+        "headers": {k: v for k, v in response.headers.items() if k in _KEPT_HEADERS},
+        "completedAt": datetime.now(UTC),
+    }
+
+
+def _replayed(stored: Document) -> Response:
+    headers = {**stored.get("headers", {}), REPLAYED_HEADER: "true"}
+    return Response(content=stored["body"], status_code=stored["status"], headers=headers)
+
+
+async def purge_expired_keys(db: AsyncDatabase[Document]) -> None:
+    """Forgets keys past the retention, every few minutes (FerretDB has no TTL indexes)."""
+    while True:
+        try:
+            cutoff = datetime.now(UTC) - RETENTION
+            await db[IDEMPOTENCY_KEYS].delete_many({"createdAt": {"$lt": cutoff}})
+        except PyMongoError as error:
+            logger.warning("idempotency purge failed", extra={"error": repr(error)})
+        await asyncio.sleep(600)
