@@ -163,6 +163,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             "Content-Type",
             "Idempotency-Key",
             "X-Request-ID",
+            "Expe-Merchant",
+            "Expe-Mode",
             "traceparent",
             "tracestate",
         ],
@@ -171,7 +173,9 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             "RateLimit-Limit",
             "RateLimit-Remaining",
             "RateLimit-Reset",
+            "RateLimit-Policy",
             "Retry-After",
+            "Idempotent-Replayed",
         ],
         max_age=600,
     )
