@@ -47,7 +47,7 @@ _SENT_RETENTION = timedelta(hours=24)
 OUTBOX_INDEXES = CollectionIndexes(
     OUTBOX,
     (
-        IndexModel([("status", ASCENDING), ("createdAt", ASCENDING)], name="pending_in_order"),
+        IndexModel([("status", ASCENDING), ("order", ASCENDING)], name="pending_by_order"),
         IndexModel([("sentAt", ASCENDING)], name="sent_at"),
     ),
 )
@@ -65,6 +65,20 @@ def new_event(
     )
 
 
+_last_order = 0
+
+
+def _next_order() -> int:
+    """Nanoseconds since the epoch, strictly increasing within the process.
+
+    Dates in BSON keep milliseconds only, so events written in the same millisecond would have
+    no order among them; this keeps the order in which this process wrote them.
+    """
+    global _last_order
+    _last_order = max(time.time_ns(), _last_order + 1)
+    return _last_order
+
+
 def outbox_document(envelope: EventEnvelope, key: str | None = None) -> Document:
     """The outbox record of an event, for a service that writes it in its own operation."""
     return {
@@ -74,6 +88,7 @@ def outbox_document(envelope: EventEnvelope, key: str | None = None) -> Document
         "envelope": envelope.model_dump(mode="json", by_alias=True),
         "status": "pending",
         "createdAt": datetime.now(UTC),
+        "order": _next_order(),
         "sentAt": None,
     }
 
@@ -171,7 +186,7 @@ class OutboxRelay:
         """Publishes one batch of pending events; returns how many went out."""
         pending = (
             await self._outbox.find({"status": "pending"})
-            .sort([("createdAt", ASCENDING), ("_id", ASCENDING)])
+            .sort([("order", ASCENDING), ("_id", ASCENDING)])
             .limit(self._settings.batch_size)
             .to_list()
         )
