@@ -13,7 +13,6 @@ from starlette.responses import Response
 from gateway.credentials import Authenticator
 from gateway.guard import Guard
 from gateway.health import mesh_health
-from gateway.internal import InternalClient
 from gateway.jwks import JwksCache
 from gateway.proxy import forward, read_body
 from gateway.ratelimit import RateLimiter
@@ -24,6 +23,7 @@ from shared.errors import ResourceNotFound, install_error_handlers
 from shared.health import run_check
 from shared.http import RequestContextMiddleware
 from shared.identity import signed_headers
+from shared.internal_http import InternalClient
 from shared.logs import configure_logging
 from shared.metrics import instrument
 from shared.redis_client import create_redis

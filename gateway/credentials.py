@@ -20,11 +20,11 @@ from redis.exceptions import RedisError
 from starlette.requests import Request
 
 from gateway.clientip import client_ip
-from gateway.internal import InternalClient
 from gateway.jwks import JwksCache
 from gateway.settings import GatewaySettings
 from shared.errors import PermissionDenied, ServiceUnavailable, Unauthenticated
 from shared.identity import Caller
+from shared.internal_http import InternalClient
 
 _API_KEY = re.compile(r"^(sk|pk)_(test|live)_[A-Za-z0-9]{16,64}$")
 _MERCHANT_IN_PATH = re.compile(r"^/api/v1/merchants/(mer_[A-Za-z0-9]+)")

@@ -7,8 +7,8 @@ import time
 
 import jwt
 
-from gateway.internal import InternalClient
 from shared.errors import ServiceUnavailable
+from shared.internal_http import InternalClient
 
 JWKS_PATH = "/.well-known/jwks.json"
 

@@ -26,7 +26,7 @@ SIGNATURE_HEADER = "X-Expe-Signature"
 # How old a signature may be: covers clock skew between hosts and a slow upstream queue.
 MAX_SIGNATURE_AGE_SECONDS = 60
 
-CallerKind = Literal["anonymous", "user", "api_key", "gateway"]
+CallerKind = Literal["anonymous", "user", "api_key", "gateway", "service"]
 MemberRole = Literal["owner", "developer", "viewer"]
 KeyType = Literal["secret", "publishable"]
 Mode = Literal["test", "live"]
@@ -38,6 +38,8 @@ class Caller(BaseModel):
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, frozen=True)
 
     kind: CallerKind
+    # The calling service, for kind "service" (payments asking wallet for a hold).
+    service: str | None = None
     ip: str | None = None
     user_id: str | None = None
     email: str | None = None
@@ -143,5 +145,18 @@ def require_gateway(caller: CallerDep) -> Caller:
     return caller
 
 
+def require_service(caller: CallerDep) -> Caller:
+    """Service-to-service routes: only another service of the mesh may call them."""
+    if caller.kind != "service" or not caller.service:
+        raise PermissionDenied("This route is internal to the platform.")
+    return caller
+
+
+def service_caller(name: str) -> Caller:
+    """The identity a service signs its own calls to other services with."""
+    return Caller(kind="service", service=name)
+
+
 UserDep = Annotated[Caller, Depends(require_user)]
 GatewayDep = Annotated[Caller, Depends(require_gateway)]
+ServiceDep = Annotated[Caller, Depends(require_service)]

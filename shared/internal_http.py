@@ -1,4 +1,5 @@
-"""Calls the gateway itself makes to services (JWKS, API key resolution, memberships)."""
+"""Calls inside the mesh: the gateway's own (JWKS, API keys, memberships) and a service's to
+another (payments asking wallet to hold funds), signed with the internal secret."""
 
 from __future__ import annotations
 
@@ -14,17 +15,21 @@ GATEWAY = Caller(kind="gateway")
 
 
 class InternalClient:
-    """Signs each call as the gateway; maps transport failures to the API's errors."""
+    """Signs each call as `caller` (the gateway, or a service); maps transport failures to the
+    API's errors."""
 
-    def __init__(self, client: httpx.AsyncClient, service: str, secret: str) -> None:
+    def __init__(
+        self, client: httpx.AsyncClient, service: str, secret: str, caller: Caller = GATEWAY
+    ) -> None:
         self._client = client
         self._service = service
         self._secret = secret
+        self._caller = caller
 
     async def request(
         self, method: str, path: str, *, json: dict[str, Any] | None = None
     ) -> httpx.Response:
-        headers = signed_headers(GATEWAY, secret=self._secret, method=method, path=path)
+        headers = signed_headers(self._caller, secret=self._secret, method=method, path=path)
         try:
             return await self._client.request(
                 method, path, json=json, headers=inject_headers(headers)
