@@ -18,10 +18,10 @@ from services.auth.apikeys.store import ApiKeyStore
 from services.auth.deps import Settings
 from services.auth.merchants.deps import ActorDep, MerchantStoreDep
 from services.auth.merchants.locks import Locks
-from services.auth.merchants.paging import Page, PagingDep
 from services.auth.merchants.projects.store import ProjectStore
 from shared.app import Database
 from shared.identity import Mode
+from shared.paging import Page, PagingDep
 
 # No Idempotency-Key replay here: a replay would need the stored response, and that response
 # holds the key's secret, which is never stored anywhere.

@@ -38,7 +38,6 @@ from services.auth.errors import (
 from services.auth.merchants.acting import Actor
 from services.auth.merchants.clock import utcnow
 from services.auth.merchants.locks import Locks
-from services.auth.merchants.paging import Page, Paging
 from services.auth.merchants.projects.service import project_access
 from services.auth.merchants.projects.store import ProjectStore
 from services.auth.merchants.service import ANY_ROLE, BUILDERS, Access, require_role
@@ -47,6 +46,7 @@ from services.auth.settings import AuthSettings
 from shared.identity import KeyType, Mode
 from shared.ids import has_prefix, new_id
 from shared.mongo import Document
+from shared.paging import Page, Paging
 
 
 def key_status(doc: Document, now: datetime) -> ApiKeyStatus:

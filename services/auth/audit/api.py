@@ -2,51 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
+from services.auth.audit.schemas import AuditEvent, event_view
 from services.auth.audit.store import AuditStore
 from services.auth.merchants.deps import ActorDep, MerchantStoreDep
-from services.auth.merchants.paging import Page, PagingDep
-from services.auth.merchants.schemas import Schema
 from services.auth.merchants.service import OWNER, require_role
 from shared.app import Database
-from shared.mongo import Document
+from shared.paging import Page, PagingDep
 
 router = APIRouter(tags=["audit"])
-
-
-class AuditActor(Schema):
-    type: str
-    user_id: str | None = None
-    email: str | None = None
-    key_id: str | None = None
-
-
-class AuditEvent(Schema):
-    id: str
-    action: str
-    at: datetime
-    actor: AuditActor
-    target: dict[str, Any]
-    ip: str | None = None
-    user_agent: str | None = None
-    request_id: str | None = None
-
-
-def event_view(doc: Document) -> AuditEvent:
-    return AuditEvent(
-        id=doc["_id"],
-        action=doc["action"],
-        at=doc["at"],
-        actor=AuditActor.model_validate(doc.get("actor") or {"type": "anonymous"}),
-        target=doc.get("target") or {},
-        ip=doc.get("ip"),
-        user_agent=doc.get("userAgent"),
-        request_id=doc.get("requestId"),
-    )
 
 
 @router.get("/api/v1/merchants/{merchant_id}/audit-logs")

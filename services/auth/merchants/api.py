@@ -7,10 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 
 from services.auth.merchants.deps import ActorDep, MerchantStoreDep
-from services.auth.merchants.paging import Page, PagingDep
 from services.auth.merchants.schemas import Merchant, MerchantCreate
 from services.auth.merchants.service import MerchantService
 from shared.idempotency import IdempotentRoute
+from shared.paging import Page, PagingDep
 
 router = APIRouter(tags=["merchants"], route_class=IdempotentRoute)
 

@@ -10,12 +10,12 @@ from services.auth.audit.service import MERCHANT_CREATED, MERCHANT_VERIFIED
 from services.auth.errors import MerchantNotFound, PlatformAdminRequired, RoleRequired
 from services.auth.merchants.acting import Actor
 from services.auth.merchants.clock import utcnow
-from services.auth.merchants.paging import Page, Paging
 from services.auth.merchants.schemas import Merchant, MerchantCreate
 from services.auth.merchants.store import MerchantStore, membership_id
 from shared.identity import MemberRole
 from shared.ids import has_prefix, new_id
 from shared.mongo import Document
+from shared.paging import Page, Paging
 
 ANY_ROLE: tuple[MemberRole, ...] = ("owner", "developer", "viewer")
 BUILDERS: tuple[MemberRole, ...] = ("owner", "developer")

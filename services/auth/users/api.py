@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from fastapi import APIRouter, BackgroundTasks, Response
 
-from fastapi import APIRouter, BackgroundTasks, Query, Response
-
+from services.auth.audit.schemas import AuditEvent, event_view
 from services.auth.deps import UserAgent
 from services.auth.users.deps import UsersDep
 from services.auth.users.schemas import (
-    AuditEvent,
-    AuditEventList,
     EmailOnly,
     EmailVerify,
     PasswordChange,
@@ -22,6 +19,7 @@ from services.auth.users.schemas import (
 from services.auth.users.service import RESET_PASSWORD, VERIFY_EMAIL, normalize_email
 from shared.idempotency import IdempotentRoute
 from shared.identity import CallerDep, UserDep
+from shared.paging import Page, PagingDep
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"], route_class=IdempotentRoute)
 
@@ -102,19 +100,8 @@ async def me(caller: UserDep, users: UsersDep) -> UserEnvelope:
 
 
 @router.get("/audit-logs")
-async def audit_logs(
-    caller: UserDep,
-    users: UsersDep,
-    page: Annotated[int, Query(ge=1)] = 1,
-    limit: Annotated[int, Query(ge=1, le=100)] = 50,
-) -> AuditEventList:
+async def audit_logs(caller: UserDep, users: UsersDep, paging: PagingDep) -> Page[AuditEvent]:
     """The logged-in user's own security events, newest first."""
     assert caller.user_id is not None
-    events, total = await users.audit_log(caller.user_id, page=page, limit=limit)
-    return AuditEventList(
-        data=[AuditEvent.of(event) for event in events],
-        page=page,
-        limit=limit,
-        total=total,
-        has_more=page * limit < total,
-    )
+    events, total = await users.audit_log(caller.user_id, page=paging.page, limit=paging.limit)
+    return Page.of([event_view(event) for event in events], paging, total)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 from pydantic.alias_generators import to_camel
@@ -74,46 +74,3 @@ class User(ApiModel):
 
 class UserEnvelope(ApiModel):
     user: User
-
-
-class AuditActor(ApiModel):
-    type: str
-    user_id: str | None = None
-    email: str | None = None
-
-
-class AuditEvent(ApiModel):
-    id: str
-    action: str
-    at: datetime
-    actor: AuditActor
-    target: dict[str, Any]
-    ip: str | None = None
-    user_agent: str | None = None
-    request_id: str | None = None
-
-    @classmethod
-    def of(cls, doc: Document) -> AuditEvent:
-        actor = doc.get("actor") or {}
-        return cls(
-            id=doc["_id"],
-            action=doc["action"],
-            at=doc["at"],
-            actor=AuditActor(
-                type=actor.get("type", "anonymous"),
-                user_id=actor.get("userId"),
-                email=actor.get("email"),
-            ),
-            target=doc.get("target") or {},
-            ip=doc.get("ip"),
-            user_agent=doc.get("userAgent"),
-            request_id=doc.get("requestId"),
-        )
-
-
-class AuditEventList(ApiModel):
-    data: list[AuditEvent]
-    page: int
-    limit: int
-    total: int
-    has_more: bool

@@ -19,9 +19,9 @@ from services.auth.merchants.members.schemas import (
 )
 from services.auth.merchants.members.service import MemberService
 from services.auth.merchants.members.store import InvitationStore
-from services.auth.merchants.paging import Page, PagingDep
 from shared.app import Database
 from shared.idempotency import IdempotentRoute
+from shared.paging import Page, PagingDep
 
 router = APIRouter(tags=["members"], route_class=IdempotentRoute)
 

@@ -36,7 +36,6 @@ from services.auth.merchants.members.schemas import (
     MemberUpdate,
 )
 from services.auth.merchants.members.store import InvitationStore
-from services.auth.merchants.paging import Page, Paging
 from services.auth.merchants.service import ANY_ROLE, OWNER, require_role
 from services.auth.merchants.store import MerchantStore, membership_id
 from services.auth.settings import AuthSettings
@@ -44,6 +43,7 @@ from shared.errors import ServiceUnavailable
 from shared.identity import MemberRole
 from shared.ids import has_prefix, new_id
 from shared.mongo import Document
+from shared.paging import Page, Paging
 
 _ALPHABET = string.ascii_letters + string.digits
 

@@ -7,12 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 
 from services.auth.merchants.deps import ActorDep, MerchantStoreDep
-from services.auth.merchants.paging import Page, PagingDep
 from services.auth.merchants.projects.schemas import Project, ProjectCreate
 from services.auth.merchants.projects.service import ProjectService
 from services.auth.merchants.projects.store import ProjectStore
 from shared.app import Database
 from shared.idempotency import IdempotentRoute
+from shared.paging import Page, PagingDep
 
 router = APIRouter(tags=["projects"], route_class=IdempotentRoute)
 

@@ -8,7 +8,6 @@ from services.auth.audit.service import PROJECT_CREATED
 from services.auth.errors import MerchantNotFound, ProjectNotFound
 from services.auth.merchants.acting import Actor
 from services.auth.merchants.clock import utcnow
-from services.auth.merchants.paging import Page, Paging
 from services.auth.merchants.projects.schemas import Project, ProjectCreate
 from services.auth.merchants.projects.store import ProjectStore
 from services.auth.merchants.service import ANY_ROLE, BUILDERS, Access, require_role
@@ -16,6 +15,7 @@ from services.auth.merchants.store import MerchantStore
 from shared.identity import MemberRole
 from shared.ids import has_prefix, new_id
 from shared.mongo import Document
+from shared.paging import Page, Paging
 
 
 def project_view(doc: Document) -> Project:
