@@ -1,0 +1,212 @@
+"""Payments routes: parse, authorize, call the service, serialize."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+from fastapi.responses import StreamingResponse
+
+from services.payments.deps import Checkout, Payments, Reader, Writer
+from services.payments.errors import PaymentNotFound
+from services.payments.schemas import (
+    CancelRequest,
+    CheckoutPayment,
+    ConfirmRequest,
+    Page,
+    Payment,
+    PaymentCreate,
+    PaymentHistory,
+    Refund,
+    RefundCreate,
+    RefundList,
+    Transition,
+    UpiComplete,
+)
+from services.payments.service import ListFilters
+from services.payments.states import PaymentStatus
+from shared.idempotency import IdempotentRoute
+from shared.money import MAX_MINOR_UNITS
+from shared.mongo import Document
+
+router = APIRouter(tags=["payments"], route_class=IdempotentRoute)
+checkout_router = APIRouter(tags=["checkout"], route_class=IdempotentRoute)
+
+PageNumber = Annotated[int, Query(ge=1, le=100_000)]
+Limit = Annotated[int, Query(ge=1, le=100)]
+Amount = Annotated[int | None, Query(ge=0, le=MAX_MINOR_UNITS)]
+_CSV_COLUMNS = (
+    "id status amount currency amountRefunded orderId description method createdAt updatedAt"
+).split()
+
+
+def _payment(doc: Document) -> Payment:
+    return Payment.model_validate({**doc, "id": doc["_id"]})
+
+
+def _refund(doc: Document) -> Refund:
+    return Refund.model_validate(doc)
+
+
+def _filters(
+    status: list[PaymentStatus],
+    since: datetime | None,
+    until: datetime | None,
+    min_amount: int | None,
+    max_amount: int | None,
+    q: str | None,
+) -> ListFilters:
+    return ListFilters(tuple(status), since, until, min_amount, max_amount, q or None)
+
+
+@router.post("/api/v1/payments", status_code=201, response_model_by_alias=True)
+async def create_payment(body: PaymentCreate, scope: Writer, payments: Payments) -> Payment:
+    """Creates a payment for the customer to pay on the hosted checkout or by UPI QR."""
+    return _payment(await payments.create(scope, body))
+
+
+@router.get("/api/v1/payments", response_model_by_alias=True)
+async def list_payments(
+    scope: Reader,
+    payments: Payments,
+    status: Annotated[list[PaymentStatus], Query()] = [],  # noqa: B006
+    since: Annotated[datetime | None, Query(alias="from")] = None,
+    until: Annotated[datetime | None, Query(alias="to")] = None,
+    min_amount: Annotated[Amount, Query(alias="minAmount")] = None,
+    max_amount: Annotated[Amount, Query(alias="maxAmount")] = None,
+    q: Annotated[str | None, Query(max_length=100)] = None,
+    page: PageNumber = 1,
+    limit: Limit = 50,
+) -> Page[Payment]:
+    """The merchant's payments in the caller's mode, newest first; `q` matches id or order id."""
+    filters = _filters(status, since, until, min_amount, max_amount, q)
+    found, total = await payments.page(scope, filters, page=page, limit=limit)
+    return Page[Payment].of([_payment(doc) for doc in found], page, limit, total)
+
+
+@router.get("/api/v1/payments/export")
+async def export_payments(
+    scope: Reader,
+    payments: Payments,
+    format: Literal["csv"] = "csv",
+    status: Annotated[list[PaymentStatus], Query()] = [],  # noqa: B006
+    since: Annotated[datetime | None, Query(alias="from")] = None,
+    until: Annotated[datetime | None, Query(alias="to")] = None,
+    min_amount: Annotated[Amount, Query(alias="minAmount")] = None,
+    max_amount: Annotated[Amount, Query(alias="maxAmount")] = None,
+    q: Annotated[str | None, Query(max_length=100)] = None,
+) -> StreamingResponse:
+    """The payments the list would show, all of them, as CSV (streamed)."""
+    del format  # CSV is the one format so far
+    rows = payments.export(scope, _filters(status, since, until, min_amount, max_amount, q))
+    return StreamingResponse(
+        _csv(rows),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="payments.csv"'},
+    )
+
+
+def _cell(value: object) -> str:
+    text = "" if value is None else value.isoformat() if isinstance(value, datetime) else str(value)
+    # A cell starting like a formula would run as one in a spreadsheet.
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+async def _csv(rows: AsyncIterator[Document]) -> AsyncIterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(_CSV_COLUMNS)
+    async for doc in rows:
+        writer.writerow(_cell(doc["_id"] if col == "id" else doc.get(col)) for col in _CSV_COLUMNS)
+        if buffer.tell() > 64 * 1024:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+@router.get("/api/v1/merchants/{merchant_id}/transactions", response_model_by_alias=True)
+async def merchant_transactions(
+    merchant_id: str,
+    scope: Reader,
+    payments: Payments,
+    page: PageNumber = 1,
+    limit: Limit = 50,
+) -> Page[Payment]:
+    """The caller's own merchant's payments in the caller's mode, newest first."""
+    if merchant_id != scope.merchant_id:
+        raise PaymentNotFound(f"No merchant {merchant_id} for this caller.")
+    found, total = await payments.page(scope, ListFilters(), page=page, limit=limit)
+    return Page[Payment].of([_payment(doc) for doc in found], page, limit, total)
+
+
+@router.get("/api/v1/payments/{payment_id}", response_model_by_alias=True)
+async def get_payment(payment_id: str, scope: Reader, payments: Payments) -> Payment:
+    """One payment."""
+    return _payment(await payments.get(scope, payment_id))
+
+
+@router.get("/api/v1/payments/{payment_id}/history", response_model_by_alias=True)
+async def payment_history(payment_id: str, scope: Reader, payments: Payments) -> PaymentHistory:
+    """Every state the payment went through: from, to, when, why and who."""
+    timeline = await payments.history(scope, payment_id)
+    return PaymentHistory(
+        payment_id=payment_id, data=[Transition.model_validate(doc) for doc in timeline]
+    )
+
+
+@router.post("/api/v1/payments/{payment_id}/cancel", response_model_by_alias=True)
+async def cancel_payment(
+    payment_id: str, scope: Writer, payments: Payments, body: CancelRequest | None = None
+) -> Payment:
+    """Cancels a payment not yet completed."""
+    reason = body.reason if body else None
+    return _payment(await payments.cancel(scope, payment_id, reason))
+
+
+@router.post("/api/v1/payments/{payment_id}/refund", status_code=201, response_model_by_alias=True)
+async def refund_payment(
+    payment_id: str, scope: Writer, payments: Payments, body: RefundCreate | None = None
+) -> Refund:
+    """Refunds part or (by default) the rest of a succeeded payment."""
+    return _refund(await payments.refund(scope, payment_id, body or RefundCreate()))
+
+
+@router.get("/api/v1/payments/{payment_id}/refunds", response_model_by_alias=True)
+async def list_refunds(payment_id: str, scope: Reader, payments: Payments) -> RefundList:
+    """The payment's refunds, oldest first."""
+    return RefundList(data=[_refund(doc) for doc in await payments.refunds(scope, payment_id)])
+
+
+# The hosted checkout (publishable keys reach only these).
+
+
+@checkout_router.get("/api/v1/checkout/payments/{payment_id}", response_model_by_alias=True)
+async def checkout_payment(payment_id: str, scope: Checkout, payments: Payments) -> CheckoutPayment:
+    """What the checkout page shows the customer."""
+    doc = await payments.get(scope, payment_id)
+    return CheckoutPayment.model_validate({**doc, "id": doc["_id"]})
+
+
+@checkout_router.post(
+    "/api/v1/checkout/payments/{payment_id}/confirm", response_model_by_alias=True
+)
+async def confirm_payment(
+    payment_id: str, body: ConfirmRequest, scope: Checkout, payments: Payments
+) -> Payment:
+    """Pays: a sandbox card completes at once (402 when declined); UPI QR starts processing."""
+    return _payment(await payments.confirm(scope, payment_id, body))
+
+
+@checkout_router.post(
+    "/api/v1/checkout/payments/{payment_id}/sandbox/upi-complete", response_model_by_alias=True
+)
+async def complete_upi(
+    payment_id: str, body: UpiComplete, scope: Checkout, payments: Payments
+) -> Payment:
+    """Test mode: the customer's UPI app reports success or failure."""
+    return _payment(await payments.complete_upi(scope, payment_id, body.outcome))

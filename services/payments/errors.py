@@ -1,0 +1,101 @@
+"""Errors of the payments service, each named after the fact it reports."""
+
+from __future__ import annotations
+
+from shared.errors import Conflict, ExpeError, InvalidRequest, ResourceNotFound
+
+
+class PaymentNotFound(ResourceNotFound):
+    """No payment with this id exists for the caller's merchant and mode."""
+
+    code = "payment_not_found"
+
+
+class PaymentStateConflict(Conflict):
+    """The payment's state does not allow this step (confirm a canceled payment, …)."""
+
+    code = "payment_state_conflict"
+
+
+class PaymentNotRefundable(Conflict):
+    """Only a succeeded payment with something left to refund can be refunded."""
+
+    code = "payment_not_refundable"
+
+
+class RefundExceedsCaptured(InvalidRequest):
+    """The refund would take the refunded total beyond the captured amount."""
+
+    code = "refund_exceeds_captured"
+
+
+class RefundContended(Conflict):
+    """Too many refunds of this payment at once; retrying succeeds."""
+
+    code = "refund_contended"
+
+
+class MethodUnavailable(InvalidRequest):
+    """The payment method cannot be used (not built yet, or not for this currency)."""
+
+    code = "method_unavailable"
+
+
+class MethodNotAllowed(InvalidRequest):
+    """The merchant did not allow this method for this payment."""
+
+    code = "method_not_allowed"
+
+
+class CardNumberInvalid(InvalidRequest):
+    """The card number is not a valid card number (length or Luhn check)."""
+
+    code = "card_number_invalid"
+
+
+class SandboxOnly(InvalidRequest):
+    """Simulated outcomes exist in test mode only."""
+
+    code = "sandbox_only"
+
+
+class PaymentDeclined(ExpeError):
+    """The processor declined the payment; the payment is now `failed`."""
+
+    status_code = 402
+    type = "card_error"
+    code = "card_declined"
+
+
+class CardDeclined(PaymentDeclined):
+    """The card was declined."""
+
+
+class InsufficientFunds(PaymentDeclined):
+    """The card has not enough funds."""
+
+    code = "insufficient_funds"
+
+
+class ExpiredCard(PaymentDeclined):
+    """The card has expired."""
+
+    code = "expired_card"
+
+
+class IncorrectCvc(PaymentDeclined):
+    """The card's security code is wrong."""
+
+    code = "incorrect_cvc"
+
+
+class ProcessingError(PaymentDeclined):
+    """The processor failed while handling the card."""
+
+    code = "processing_error"
+
+
+DECLINES: dict[str, type[PaymentDeclined]] = {
+    cls.code: cls
+    for cls in (CardDeclined, InsufficientFunds, ExpiredCard, IncorrectCvc, ProcessingError)
+}

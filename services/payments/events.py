@@ -1,0 +1,86 @@
+"""The events payments publishes (through its outbox), with ids derived from what they report.
+
+An event id derived from the claim it reports (`{paymentId}:new`, `{paymentId}:created`, a refund
+link) makes writing it again, after a retry or by the recovery sweep, a no-op.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import string
+from typing import Any
+
+from shared.events.envelope import (
+    PAYMENT_CANCELED,
+    PAYMENT_COMPLETED,
+    PAYMENT_CREATED,
+    PAYMENT_FAILED,
+    REFUND_ISSUED,
+    EventEnvelope,
+)
+from shared.events.outbox import new_event
+from shared.mongo import Document
+
+PRODUCER = "payments"
+_ALPHABET = string.ascii_letters + string.digits
+# Which event reports a payment entering each state (processing has none).
+EVENT_OF_STATE = {
+    "created": PAYMENT_CREATED,
+    "succeeded": PAYMENT_COMPLETED,
+    "failed": PAYMENT_FAILED,
+    "canceled": PAYMENT_CANCELED,
+    "expired": PAYMENT_CANCELED,
+}
+
+
+def derived_event_id(source: str) -> str:
+    """`evt_` and 22 base62 characters, the same for the same source."""
+    value = int.from_bytes(hashlib.sha256(f"payments:{source}".encode()).digest(), "big")
+    chars = []
+    for _ in range(22):
+        value, digit = divmod(value, 62)
+        chars.append(_ALPHABET[digit])
+    return "evt_" + "".join(chars)
+
+
+def _event(event_type: str, data: dict[str, Any], merchant_id: str, source: str) -> EventEnvelope:
+    envelope = new_event(event_type, data, producer=PRODUCER, merchant_id=merchant_id)
+    return envelope.model_copy(update={"id": derived_event_id(source)})
+
+
+def payment_event(payment: Document, transition: Document) -> EventEnvelope | None:
+    """The event reporting `transition` of `payment` (the payment as it is after it)."""
+    event_type = EVENT_OF_STATE.get(transition["to"])
+    if event_type is None:
+        return None
+    data: dict[str, Any] = {
+        "paymentId": payment["_id"],
+        "status": transition["to"],
+        "amount": payment["amount"],
+        "currency": payment["currency"],
+        "mode": payment["mode"],
+        "orderId": payment["orderId"],
+        "createdAt": payment["createdAt"].isoformat(),
+        "occurredAt": transition["at"].isoformat(),
+    }
+    if payment.get("method"):
+        data["method"] = payment["method"]
+    if transition["to"] == "failed":
+        data["failureCode"] = payment.get("failureCode")
+    if transition["to"] in ("canceled", "expired"):
+        data["reason"] = transition["cause"]
+    return _event(event_type, data, payment["merchantId"], transition["_id"])
+
+
+def refund_event(payment: Document, link: Document) -> EventEnvelope:
+    data = {
+        "refundId": link["id"],
+        "paymentId": payment["_id"],
+        "amount": link["amount"],
+        "currency": payment["currency"],
+        "amountRefunded": link["amountRefunded"],
+        "mode": payment["mode"],
+        "reason": link.get("reason"),
+        "createdAt": link["createdAt"].isoformat(),
+    }
+    return _event(REFUND_ISSUED, data, payment["merchantId"], link["_id"])

@@ -1,0 +1,83 @@
+"""The sandbox processors: documented test card numbers and UPI QR payloads.
+
+Card numbers are used here and never stored: a payment keeps the brand, the last four digits
+and a fingerprint (HMAC-SHA256 of the number with the internal secret).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlencode
+
+from shared.money import to_major
+
+SUCCESS = "4242424242424242"
+# Numbers that decline, with the decline code (see the README of payments in the report).
+DECLINING: dict[str, str] = {
+    "4000000000000002": "card_declined",
+    "4000000000009995": "insufficient_funds",
+    "4000000000000069": "expired_card",
+    "4000000000000127": "incorrect_cvc",
+    "4000000000000119": "processing_error",
+}
+
+
+def luhn_valid(number: str) -> bool:
+    if not number.isdigit() or not 12 <= len(number) <= 19:
+        return False
+    total = 0
+    for position, char in enumerate(reversed(number)):
+        digit = int(char)
+        if position % 2 == 1:
+            digit = digit * 2 - 9 if digit > 4 else digit * 2
+        total += digit
+    return total % 10 == 0
+
+
+def brand_of(number: str) -> str:
+    if number.startswith("4"):
+        return "visa"
+    if number[:2] in {"34", "37"}:
+        return "amex"
+    if 51 <= int(number[:2]) <= 55 or 2221 <= int(number[:4]) <= 2720:
+        return "mastercard"
+    if number[:2] in {"60", "65", "81", "82"} or number.startswith("508"):
+        return "rupay"
+    return "unknown"
+
+
+def fingerprint(number: str, secret: str) -> str:
+    return hmac.new(secret.encode(), number.encode(), hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class CardOutcome:
+    approved: bool
+    decline_code: str | None = None
+
+
+def charge_card(number: str, exp_month: int, exp_year: int, cvc: str, now: datetime) -> CardOutcome:
+    """What the sandbox processor answers for a (Luhn-valid) card."""
+    del cvc  # the sandbox declines a wrong code by card number only
+    if (exp_year, exp_month) < (now.year, now.month):
+        return CardOutcome(False, "expired_card")
+    code = DECLINING.get(number)
+    return CardOutcome(False, code) if code else CardOutcome(True)
+
+
+def upi_payload(*, payee: str, payment_id: str, amount: int, currency: str, note: str) -> str:
+    """A `upi://pay` URI a UPI app scans: payee, amount in major units, reference, note."""
+    query = urlencode(
+        {
+            "pa": payee,
+            "pn": "Expe",
+            "am": str(to_major(amount, currency)),
+            "cu": currency,
+            "tr": payment_id,
+            "tn": note[:50],
+        }
+    )
+    return f"upi://pay?{query}"

@@ -1,0 +1,216 @@
+"""Payments API models: inputs refuse unknown fields; outputs speak camelCase."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Annotated, Any, Generic, Literal, TypeVar
+
+import orjson
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    StrictInt,
+    StringConstraints,
+    field_validator,
+)
+from pydantic.alias_generators import to_camel
+
+from services.payments.states import PaymentStatus
+from shared.identity import Mode
+from shared.money import MinorUnits, PositiveMinorUnits, normalize_currency
+
+Method = Literal["card", "upi_qr", "wallet"]
+METHODS: tuple[Method, ...] = ("card", "upi_qr", "wallet")
+MAX_METADATA_KEYS = 20
+MAX_METADATA_VALUE = 500
+MAX_METADATA_BYTES = 8 * 1024
+
+ItemT = TypeVar("ItemT")
+
+
+class Schema(BaseModel):
+    """What the API answers: camelCase fields."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+
+
+class Input(BaseModel):
+    """What the API accepts: camelCase fields only, nothing unknown."""
+
+    model_config = ConfigDict(alias_generator=to_camel, extra="forbid")
+
+
+def _metadata(value: dict[str, str]) -> dict[str, str]:
+    if len(value) > MAX_METADATA_KEYS:
+        raise ValueError(f"at most {MAX_METADATA_KEYS} keys")
+    for key, item in value.items():
+        if len(item) > MAX_METADATA_VALUE:
+            raise ValueError(f"'{key}' is longer than {MAX_METADATA_VALUE} characters")
+    if len(orjson.dumps(value)) > MAX_METADATA_BYTES:
+        raise ValueError(f"at most {MAX_METADATA_BYTES} bytes in all")
+    return value
+
+
+# Keys become MongoDB field names: no dots, no leading dollar.
+MetadataKey = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_\-]{1,40}$")]
+Metadata = Annotated[dict[MetadataKey, str], AfterValidator(_metadata)]
+OrderId = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=r"^\S.*$")
+]
+
+
+def _distinct(values: list[Method]) -> list[Method]:
+    return list(dict.fromkeys(values))
+
+
+class Customer(Input):
+    email: EmailStr
+
+
+class PaymentCreate(Input):
+    amount: PositiveMinorUnits
+    currency: str
+    order_id: OrderId
+    description: Annotated[str, StringConstraints(max_length=500)] | None = None
+    customer: Customer | None = None
+    metadata: Metadata | None = None
+    expires_at: AwareDatetime | None = None
+    allowed_methods: (
+        Annotated[list[Method], Field(min_length=1, max_length=3), AfterValidator(_distinct)] | None
+    ) = None
+
+    @field_validator("currency")
+    @classmethod
+    def _iso_currency(cls, value: str) -> str:
+        return normalize_currency(value)
+
+
+class CardInput(Input):
+    # repr=False: a card number must never reach a log line through a model's repr.
+    number: Annotated[str, StringConstraints(pattern=r"^[0-9 ]{12,23}$"), Field(repr=False)]
+    exp_month: Annotated[StrictInt, Field(ge=1, le=12)]
+    exp_year: Annotated[StrictInt, Field(ge=2000, le=2100)]
+    cvc: Annotated[str, StringConstraints(pattern=r"^[0-9]{3,4}$"), Field(repr=False)]
+
+
+class ConfirmRequest(Input):
+    method: Method
+    card: CardInput | None = None
+
+
+class UpiComplete(Input):
+    outcome: Literal["success", "failure"]
+
+
+class CancelRequest(Input):
+    reason: Annotated[str, StringConstraints(max_length=200)] | None = None
+
+
+class RefundCreate(Input):
+    amount: PositiveMinorUnits | None = None
+    reason: Annotated[str, StringConstraints(max_length=200)] | None = None
+
+
+class Card(Schema):
+    brand: str
+    last4: str
+    exp_month: int
+    exp_year: int
+    fingerprint: str
+
+
+class Payment(Schema):
+    id: str
+    merchant_id: str
+    mode: Mode
+    status: PaymentStatus
+    amount: int
+    currency: str
+    amount_refunded: MinorUnits = 0
+    order_id: str
+    description: str | None = None
+    customer: dict[str, Any] | None = None
+    metadata: dict[str, str] = Field(default_factory=dict)
+    allowed_methods: list[Method]
+    method: Method | None = None
+    card: Card | None = None
+    failure_code: str | None = None
+    failure_message: str | None = None
+    checkout_url: str
+    qr_payload: str
+    expires_at: datetime
+    created_at: datetime
+    updated_at: datetime
+
+
+class CheckoutPayment(Schema):
+    """What the hosted checkout page shows the paying customer."""
+
+    id: str
+    status: PaymentStatus
+    amount: int
+    currency: str
+    order_id: str
+    description: str | None = None
+    allowed_methods: list[Method]
+    qr_payload: str
+    expires_at: datetime
+    failure_code: str | None = None
+
+
+class Actor(Schema):
+    type: str
+    id: str | None = None
+
+
+class Transition(Schema):
+    from_: str | None = Field(alias="from")
+    to: PaymentStatus
+    at: datetime
+    cause: str
+    actor: Actor
+
+
+class PaymentHistory(Schema):
+    payment_id: str
+    data: list[Transition]
+
+
+class Refund(Schema):
+    id: str
+    payment_id: str
+    amount: int
+    currency: str
+    status: Literal["succeeded"]
+    reason: str | None = None
+    # The payment's refunded total once this refund counted.
+    amount_refunded: int
+    created_at: datetime
+    mode: Mode
+
+
+class RefundList(Schema):
+    data: list[Refund]
+
+
+class Page(Schema, Generic[ItemT]):
+    data: list[ItemT]
+    page: int
+    limit: int
+    total: int
+    has_more: bool
+
+    @classmethod
+    def of(cls, items: Sequence[ItemT], page: int, limit: int, total: int) -> Page[ItemT]:
+        return cls(
+            data=list(items),
+            page=page,
+            limit=limit,
+            total=total,
+            has_more=(page - 1) * limit + len(items) < total,
+        )

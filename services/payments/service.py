@@ -1,0 +1,429 @@
+"""Payments: create, confirm (sandbox card, UPI QR), cancel, expire, refund, list — no FastAPI.
+
+Whatever must happen once is claimed by inserting a unique `_id` (see store.py), and only the
+claimant writes the payment: so a double submit charges once and refunds never exceed the
+captured amount, even on FerretDB, whose conditional updates are not atomic.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from services.payments.errors import (
+    DECLINES,
+    CardNumberInvalid,
+    MethodNotAllowed,
+    MethodUnavailable,
+    PaymentNotFound,
+    PaymentNotRefundable,
+    PaymentStateConflict,
+    RefundContended,
+    RefundExceedsCaptured,
+    SandboxOnly,
+)
+from services.payments.events import payment_event, refund_event
+from services.payments.sandbox import brand_of, charge_card, fingerprint, luhn_valid, upi_payload
+from services.payments.schemas import (
+    METHODS,
+    ConfirmRequest,
+    PaymentCreate,
+    RefundCreate,
+)
+from services.payments.settings import PaymentsSettings
+from services.payments.states import NEW, check_transition, transition_id
+from services.payments.store import PaymentStore, list_query, refund_id
+from shared.errors import InvalidRequest
+from shared.events.outbox import Outbox
+from shared.ids import new_id
+from shared.mongo import Document
+
+logger = logging.getLogger("expe.payments")
+
+_REFUND_ATTEMPTS = 64
+_FAILURE_MESSAGES = {
+    "card_declined": "The card was declined.",
+    "insufficient_funds": "The card has insufficient funds.",
+    "expired_card": "The card has expired.",
+    "incorrect_cvc": "The card's security code is incorrect.",
+    "processing_error": "An error occurred while processing the card; try again.",
+    "upi_payment_failed": "The UPI payment was not completed.",
+}
+SYSTEM = {"type": "system", "id": "payments-sweeper"}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose payments a request may see: one merchant, one mode, and who acts."""
+
+    merchant_id: str
+    mode: str
+    actor: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ListFilters:
+    statuses: tuple[str, ...] = ()
+    since: datetime | None = None
+    until: datetime | None = None
+    min_amount: int | None = None
+    max_amount: int | None = None
+    q: str | None = None
+
+
+def _ms(moment: datetime) -> datetime:
+    """BSON dates keep milliseconds: answer with what a later read will return."""
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
+def _now() -> datetime:
+    return _ms(datetime.now(UTC))
+
+
+class PaymentService:
+    def __init__(
+        self,
+        store: PaymentStore,
+        outbox: Outbox,
+        settings: PaymentsSettings,
+        clock: Callable[[], datetime] = _now,
+    ) -> None:
+        self._store = store
+        self._outbox = outbox
+        self._settings = settings
+        self._clock = clock
+
+    # Creating and reading.
+
+    async def create(self, scope: Scope, body: PaymentCreate) -> Document:
+        now = self._clock()
+        expires_at = self._expiry(now, body.expires_at)
+        payment_id = new_id("pay")
+        payment: Document = {
+            "_id": payment_id,
+            "merchantId": scope.merchant_id,
+            "mode": scope.mode,
+            "status": "created",
+            "amount": body.amount,
+            "currency": body.currency,
+            "amountRefunded": 0,
+            "refundCount": 0,
+            "orderId": body.order_id,
+            "description": body.description,
+            "customer": body.customer.model_dump() if body.customer else None,
+            "metadata": body.metadata or {},
+            "allowedMethods": body.allowed_methods or list(METHODS),
+            "method": None,
+            "card": None,
+            "failureCode": None,
+            "failureMessage": None,
+            "checkoutUrl": f"{self._settings.public_url.rstrip('/')}/checkout/{payment_id}",
+            "qrPayload": upi_payload(
+                payee=self._settings.upi_payee,
+                payment_id=payment_id,
+                amount=body.amount,
+                currency=body.currency,
+                note=body.order_id,
+            ),
+            "expiresAt": expires_at,
+            "createdAt": now,
+            "updatedAt": now,
+        }
+        await self._store.insert(payment)
+        entry = self._transition(payment_id, NEW, "created", now, "payment_created", scope.actor)
+        entry["applied"] = True
+        await self._store.claim(entry)
+        await self._publish(payment, entry)
+        return payment
+
+    def _expiry(self, now: datetime, requested: datetime | None) -> datetime:
+        if requested is None:
+            return now + timedelta(seconds=self._settings.default_expiry_seconds)
+        if requested <= now:
+            raise InvalidRequest("expiresAt must be in the future.", param="expiresAt")
+        if requested > now + timedelta(seconds=self._settings.max_expiry_seconds):
+            days = self._settings.max_expiry_seconds // 86400
+            raise InvalidRequest(f"expiresAt must be within {days} days.", param="expiresAt")
+        return _ms(requested.astimezone(UTC))
+
+    async def get(self, scope: Scope, payment_id: str) -> Document:
+        payment = await self._store.get(payment_id)
+        if (
+            payment is None
+            or payment["merchantId"] != scope.merchant_id
+            or payment["mode"] != scope.mode
+        ):
+            raise PaymentNotFound(f"No payment {payment_id} in {scope.mode} mode.")
+        if payment["status"] == "succeeded":
+            # The chain of refunds is the truth; the payment's own total is a hint.
+            count, refunded = await self._store.chain_head(payment_id, payment["refundCount"])
+            payment = {**payment, "refundCount": count, "amountRefunded": refunded}
+        return payment
+
+    async def history(self, scope: Scope, payment_id: str) -> list[Document]:
+        await self.get(scope, payment_id)
+        return await self._store.timeline(payment_id)
+
+    async def page(
+        self, scope: Scope, filters: ListFilters, *, page: int, limit: int
+    ) -> tuple[list[Document], int]:
+        return await self._store.page(
+            self._query(scope, filters), skip=(page - 1) * limit, limit=limit
+        )
+
+    def export(self, scope: Scope, filters: ListFilters) -> AsyncIterator[Document]:
+        return self._store.stream(self._query(scope, filters))
+
+    @staticmethod
+    def _query(scope: Scope, filters: ListFilters) -> Document:
+        return list_query(
+            scope.merchant_id,
+            scope.mode,
+            statuses=filters.statuses,
+            since=filters.since,
+            until=filters.until,
+            min_amount=filters.min_amount,
+            max_amount=filters.max_amount,
+            q=filters.q,
+        )
+
+    # State changes.
+
+    async def cancel(self, scope: Scope, payment_id: str, reason: str | None) -> Document:
+        payment = await self.get(scope, payment_id)
+        check_transition(payment["status"], "canceled", PaymentStateConflict, "canceled")
+        moved = await self._move(payment, "canceled", reason or "canceled_by_merchant", scope)
+        if moved is None:
+            raise PaymentStateConflict("This payment changed state meanwhile; it was not canceled.")
+        return moved
+
+    async def confirm(self, scope: Scope, payment_id: str, body: ConfirmRequest) -> Document:
+        payment = await self.get(scope, payment_id)
+        if body.method not in payment["allowedMethods"]:
+            raise MethodNotAllowed(f"This payment does not accept {body.method}.", param="method")
+        check_transition(payment["status"], "processing", PaymentStateConflict, "confirmed")
+        if payment["expiresAt"] <= self._clock():
+            raise PaymentStateConflict("This payment has expired; it cannot be confirmed.")
+        if body.method == "wallet":
+            raise MethodUnavailable("Wallet payments are not available yet.", param="method")
+        if body.method == "upi_qr":
+            return await self._confirm_upi(scope, payment)
+        return await self._confirm_card(scope, payment, body)
+
+    async def _confirm_upi(self, scope: Scope, payment: Document) -> Document:
+        if payment["currency"] != "INR":
+            raise MethodUnavailable("UPI takes INR payments only.", param="method")
+        moved = await self._move(
+            payment, "processing", "confirm:upi_qr", scope, {"method": "upi_qr"}
+        )
+        if moved is None:
+            raise PaymentStateConflict("This payment is already being confirmed.")
+        return moved
+
+    async def _confirm_card(
+        self, scope: Scope, payment: Document, body: ConfirmRequest
+    ) -> Document:
+        if body.card is None:
+            raise InvalidRequest("card: the card's details are required.", param="card")
+        number = body.card.number.replace(" ", "")
+        if not luhn_valid(number):
+            raise CardNumberInvalid("The card number is invalid.", param="card.number")
+        card = {
+            "brand": brand_of(number),
+            "last4": number[-4:],
+            "expMonth": body.card.exp_month,
+            "expYear": body.card.exp_year,
+            "fingerprint": fingerprint(number, self._settings.internal_secret.get_secret_value()),
+        }
+        moved = await self._move(
+            payment, "processing", "confirm:card", scope, {"method": "card", "card": card}
+        )
+        if moved is None:
+            raise PaymentStateConflict("This payment is already being confirmed.")
+        outcome = charge_card(
+            number, body.card.exp_month, body.card.exp_year, body.card.cvc, self._clock()
+        )
+        if outcome.approved:
+            final = await self._move(moved, "succeeded", "card_approved", scope)
+        else:
+            code = outcome.decline_code or "card_declined"
+            final = await self._fail(moved, code, f"card_declined:{code}", scope)
+        if final is None:
+            raise PaymentStateConflict("This payment was canceled while it was processing.")
+        if final["status"] == "failed":
+            raise DECLINES[final["failureCode"]](final["failureMessage"])
+        return final
+
+    async def complete_upi(self, scope: Scope, payment_id: str, outcome: str) -> Document:
+        if scope.mode != "test":
+            raise SandboxOnly("UPI outcomes can be simulated in test mode only.")
+        payment = await self.get(scope, payment_id)
+        if payment["method"] != "upi_qr" or payment["status"] != "processing":
+            raise PaymentStateConflict(
+                f"This payment is {payment['status']}; only a UPI payment being processed "
+                "can be completed."
+            )
+        if outcome == "success":
+            final = await self._move(payment, "succeeded", "upi_success", scope)
+        else:
+            final = await self._fail(payment, "upi_payment_failed", "upi_failure", scope)
+        if final is None:
+            raise PaymentStateConflict("This payment changed state meanwhile.")
+        return final
+
+    async def _fail(
+        self, payment: Document, code: str, cause: str, scope: Scope
+    ) -> Document | None:
+        fields = {"failureCode": code, "failureMessage": _FAILURE_MESSAGES[code]}
+        return await self._move(payment, "failed", cause, scope, fields)
+
+    async def _move(
+        self,
+        payment: Document,
+        to: str,
+        cause: str,
+        scope: Scope | None,
+        fields: dict[str, Any] | None = None,
+    ) -> Document | None:
+        """Moves the payment out of its current state; None if another request already did."""
+        actor = scope.actor if scope else SYSTEM
+        entry = self._transition(
+            payment["_id"], payment["status"], to, self._clock(), cause, actor, fields
+        )
+        if not await self._store.claim(entry):
+            return None
+        return await self._apply(payment, entry)
+
+    async def _apply(self, payment: Document, entry: Document) -> Document:
+        fields = {**entry["fields"], "status": entry["to"], "updatedAt": entry["at"]}
+        if payment["status"] == entry["from"]:
+            await self._store.set_fields(payment["_id"], fields)
+            payment = {**payment, **fields}
+        await self._publish(payment, entry)
+        await self._store.mark_applied(entry["_id"])
+        return payment
+
+    async def _publish(self, payment: Document, entry: Document) -> None:
+        event = payment_event(payment, entry)
+        if event is not None:
+            await self._outbox.add(event, key=payment["merchantId"])
+
+    @staticmethod
+    def _transition(
+        payment_id: str,
+        from_state: str,
+        to: str,
+        at: datetime,
+        cause: str,
+        actor: dict[str, Any],
+        fields: dict[str, Any] | None = None,
+    ) -> Document:
+        return {
+            "_id": transition_id(payment_id, from_state),
+            "paymentId": payment_id,
+            "from": None if from_state == NEW else from_state,
+            "to": to,
+            "at": at,
+            "cause": cause,
+            "actor": actor,
+            "fields": fields or {},
+            "applied": False,
+        }
+
+    # Refunds.
+
+    async def refund(self, scope: Scope, payment_id: str, body: RefundCreate) -> Document:
+        payment = await self.get(scope, payment_id)
+        if payment["status"] != "succeeded":
+            raise PaymentNotRefundable(
+                f"This payment is {payment['status']}; only succeeded payments can be refunded."
+            )
+        captured = int(payment["amount"])
+        count, refunded = payment["refundCount"], payment["amountRefunded"]
+        for _ in range(_REFUND_ATTEMPTS):
+            remaining = captured - refunded
+            if remaining <= 0:
+                raise PaymentNotRefundable("This payment is already fully refunded.")
+            amount = body.amount if body.amount is not None else remaining
+            if amount > remaining:
+                raise RefundExceedsCaptured(
+                    f"Only {remaining} of the captured {captured} {payment['currency']} "
+                    "is left to refund.",
+                    param="amount",
+                )
+            link = {
+                "_id": refund_id(payment_id, count + 1),
+                "n": count + 1,
+                "id": new_id("re"),
+                "paymentId": payment_id,
+                "merchantId": scope.merchant_id,
+                "mode": scope.mode,
+                "amount": amount,
+                "currency": payment["currency"],
+                "amountRefunded": refunded + amount,
+                "status": "succeeded",
+                "reason": body.reason,
+                "actor": scope.actor,
+                "createdAt": self._clock(),
+            }
+            if await self._store.append_refund(link):
+                await self._outbox.add(refund_event(payment, link), key=scope.merchant_id)
+                await self._note_refunds(payment_id, count + 1, refunded + amount)
+                return link
+            # Another refund took this link: read on from it and try the next one.
+            count, refunded = await self._store.chain_head(payment_id, count + 1)
+        raise RefundContended("Too many refunds of this payment at once; retry.")
+
+    async def _note_refunds(self, payment_id: str, count: int, refunded: int) -> None:
+        """Keeps the payment's refunded total (a hint for lists) up with the chain.
+
+        Racing writers can leave an older total behind (FerretDB writes whole documents back),
+        so each writer reads back and writes again until the stored count reaches the head.
+        """
+        for _ in range(5):
+            await self._store.note_refunds(payment_id, count, refunded)
+            stored = await self._store.get(payment_id)
+            head = await self._store.chain_head(payment_id, count)
+            if stored is None or stored.get("refundCount", 0) >= head[0]:
+                return
+            count, refunded = head
+
+    async def refunds(self, scope: Scope, payment_id: str) -> list[Document]:
+        payment = await self.get(scope, payment_id)
+        return await self._store.refunds(payment_id, payment["refundCount"])
+
+    # The sweeper: expiry, and steps a crash left half done.
+
+    async def sweep(self) -> None:
+        now = self._clock()
+        await self._expire(now)
+        await self._finish_transitions(now - timedelta(minutes=1))
+        await self._publish_creations(now - timedelta(minutes=10), now - timedelta(minutes=1))
+
+    async def _expire(self, now: datetime) -> None:
+        for payment in await self._store.expired(now):
+            await self._move(payment, "expired", "expired", None)
+
+    async def _finish_transitions(self, before: datetime) -> None:
+        for entry in await self._store.unapplied(before):
+            payment = await self._store.get(entry["paymentId"])
+            if payment is not None:
+                await self._apply(payment, entry)
+
+    async def _publish_creations(self, since: datetime, until: datetime) -> None:
+        """Writes creation events again by their derived ids: a no-op unless a creator died
+        between inserting its payment and writing the event."""
+        for payment in await self._store.created_between(since, until):
+            timeline = await self._store.timeline(payment["_id"])
+            if timeline:
+                entry = timeline[0]
+            else:
+                entry = self._transition(
+                    payment["_id"], NEW, "created", payment["createdAt"], "payment_created", SYSTEM
+                )
+                entry["applied"] = True
+                await self._store.claim(entry)
+            await self._publish({**payment, "status": "created"}, entry)

@@ -1,0 +1,26 @@
+"""Payments service settings (EXPE_* like every process, plus the sections below)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from shared.settings import BaseServiceSettings
+
+
+class ServiceUrls(BaseModel):
+    """The services payments calls synchronously (EXPE_SERVICES__WALLET)."""
+
+    wallet: str = "http://127.0.0.1:8003"
+
+
+class PaymentsSettings(BaseServiceSettings):
+    # Where the hosted checkout lives: checkoutUrl is `{public_url}/checkout/{paymentId}`.
+    public_url: str = "http://localhost:8000"
+    services: ServiceUrls = ServiceUrls()
+    # A payment nobody confirms expires after this long unless it names its own expiresAt.
+    default_expiry_seconds: int = 24 * 3600
+    max_expiry_seconds: int = 7 * 24 * 3600
+    # How often the sweeper expires payments and finishes steps a crash left half done.
+    sweep_interval_seconds: float = 30.0
+    # The payee address in UPI QR payloads of the sandbox.
+    upi_payee: str = "expe.sandbox@upi"

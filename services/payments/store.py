@@ -1,0 +1,167 @@
+"""Payments in MongoDB: the only module that touches the database.
+
+`payments` (`_id` = `pay_…`) holds each payment as the API shows it. `payment_transitions`
+(`_id` = `{paymentId}:{fromState}`) is both the claim of each state change and the payment's
+timeline: inserting it is atomic even on FerretDB, so of concurrent requests exactly one moves a
+payment out of a state, and only that one writes the payment document. `refunds`
+(`_id` = `{paymentId}:refund:{n}`) is a chain per payment: each link holds the refunded total so
+far, and the next link can be inserted only once, so concurrent refunds can never together go
+beyond the captured amount.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from datetime import datetime
+from typing import Any
+
+from pymongo import ASCENDING, DESCENDING, IndexModel
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from services.payments.states import EXITS, transition_id
+from shared.mongo import CollectionIndexes, Document
+
+PAYMENTS = "payments"
+TRANSITIONS = "payment_transitions"
+REFUNDS = "refunds"
+
+INDEXES = (
+    CollectionIndexes(
+        PAYMENTS,
+        (
+            IndexModel(
+                [("merchantId", ASCENDING), ("mode", ASCENDING), ("createdAt", DESCENDING)],
+                name="by_merchant",
+            ),
+        ),
+    ),
+    CollectionIndexes(
+        TRANSITIONS, (IndexModel([("applied", ASCENDING), ("at", ASCENDING)], name="pending"),)
+    ),
+)
+
+_NEWEST_FIRST = [("createdAt", DESCENDING), ("_id", DESCENDING)]
+
+
+def refund_id(payment_id: str, n: int) -> str:
+    return f"{payment_id}:refund:{n}"
+
+
+class PaymentStore:
+    def __init__(self, db: AsyncDatabase[Document]) -> None:
+        self._payments = db[PAYMENTS]
+        self._transitions = db[TRANSITIONS]
+        self._refunds = db[REFUNDS]
+
+    async def insert(self, payment: Document) -> None:
+        await self._payments.insert_one(payment)
+
+    async def get(self, payment_id: str) -> Document | None:
+        return await self._payments.find_one({"_id": payment_id})
+
+    async def set_fields(self, payment_id: str, fields: dict[str, Any]) -> None:
+        """Only the claimant of the current transition calls this for a payment."""
+        await self._payments.update_one({"_id": payment_id}, {"$set": fields})
+
+    async def note_refunds(self, payment_id: str, count: int, refunded: int) -> None:
+        # A hint only (the chain is the truth): `$max` keeps the furthest of racing writers.
+        await self._payments.update_one(
+            {"_id": payment_id}, {"$max": {"refundCount": count, "amountRefunded": refunded}}
+        )
+
+    async def claim(self, transition: Document) -> bool:
+        """Inserts the transition; False when another request already left that state."""
+        try:
+            await self._transitions.insert_one(transition)
+        except DuplicateKeyError:
+            return False
+        return True
+
+    async def mark_applied(self, claim_id: str) -> None:
+        await self._transitions.update_one({"_id": claim_id}, {"$set": {"applied": True}})
+
+    async def timeline(self, payment_id: str) -> list[Document]:
+        ids = [transition_id(payment_id, state) for state in EXITS]
+        found = await self._transitions.find({"_id": {"$in": ids}}).to_list()
+        order = {claim: n for n, claim in enumerate(ids)}
+        return sorted(found, key=lambda doc: order[doc["_id"]])
+
+    async def unapplied(self, before: datetime) -> list[Document]:
+        query = {"applied": False, "at": {"$lt": before}}
+        return await self._transitions.find(query).limit(500).to_list()
+
+    async def expired(self, now: datetime) -> list[Document]:
+        query = {"status": "created", "expiresAt": {"$lt": now}}
+        return await self._payments.find(query).limit(500).to_list()
+
+    async def created_between(self, since: datetime, until: datetime) -> list[Document]:
+        query = {"createdAt": {"$gte": since, "$lt": until}}
+        return await self._payments.find(query).to_list()
+
+    # Refunds: a chain of links `{paymentId}:refund:1`, `:2`, … each with the running total.
+
+    async def refund_link(self, payment_id: str, n: int) -> Document | None:
+        return await self._refunds.find_one({"_id": refund_id(payment_id, n)})
+
+    async def chain_head(self, payment_id: str, hint: int) -> tuple[int, int]:
+        """(count, refunded total) of the chain, walking forward from the hinted length."""
+        count, refunded = 0, 0
+        n = max(hint, 1)
+        if hint > 0:
+            link = await self.refund_link(payment_id, hint)
+            if link is None:  # the hint ran ahead of the chain: never, but start over then
+                n = 1
+            else:
+                count, refunded, n = hint, int(link["amountRefunded"]), hint + 1
+        while (link := await self.refund_link(payment_id, n)) is not None:
+            count, refunded, n = n, int(link["amountRefunded"]), n + 1
+        return count, refunded
+
+    async def append_refund(self, link: Document) -> bool:
+        try:
+            await self._refunds.insert_one(link)
+        except DuplicateKeyError:
+            return False
+        return True
+
+    async def refunds(self, payment_id: str, count: int) -> list[Document]:
+        ids = [refund_id(payment_id, n) for n in range(1, count + 1)]
+        found = await self._refunds.find({"_id": {"$in": ids}}).to_list() if ids else []
+        return sorted(found, key=lambda doc: int(doc["n"]))
+
+    # Lists.
+
+    async def page(self, query: Document, *, skip: int, limit: int) -> tuple[list[Document], int]:
+        total = await self._payments.count_documents(query)
+        cursor = self._payments.find(query).sort(_NEWEST_FIRST).skip(skip).limit(limit)
+        return await cursor.to_list(), total
+
+    async def stream(self, query: Document) -> AsyncIterator[Document]:
+        async for doc in self._payments.find(query).sort(_NEWEST_FIRST).batch_size(500):
+            yield doc
+
+
+def list_query(
+    merchant_id: str,
+    mode: str,
+    *,
+    statuses: Sequence[str] = (),
+    since: datetime | None = None,
+    until: datetime | None = None,
+    min_amount: int | None = None,
+    max_amount: int | None = None,
+    q: str | None = None,
+) -> Document:
+    query: Document = {"merchantId": merchant_id, "mode": mode}
+    if statuses:
+        query["status"] = {"$in": list(statuses)}
+    window = {op: t for op, t in (("$gte", since), ("$lt", until)) if t is not None}
+    if window:
+        query["createdAt"] = window
+    amounts = {op: a for op, a in (("$gte", min_amount), ("$lte", max_amount)) if a is not None}
+    if amounts:
+        query["amount"] = amounts
+    if q:
+        query["$or"] = [{"_id": q}, {"orderId": q}]
+    return query

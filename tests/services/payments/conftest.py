@@ -1,0 +1,127 @@
+"""The payments service in-process on its own database, called as the gateway would."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pymongo
+import pytest
+
+from devstack.profile import Profile
+from services.payments.app import create_app
+from services.payments.settings import PaymentsSettings
+from shared.identity import Caller
+from shared.ids import new_id
+from tests.servers import serve_in_thread
+from tests.signing import AsGateway
+
+PUBLIC_URL = "https://pay.expe.test"
+
+
+def secret_key(merchant_id: str, mode: str = "test") -> Caller:
+    return Caller(
+        kind="api_key",
+        merchant_id=merchant_id,
+        key_id=new_id("key"),
+        key_type="secret",
+        mode=mode,  # type: ignore[arg-type]
+        ip="198.51.100.9",
+    )
+
+
+def publishable_key(merchant_id: str, mode: str = "test") -> Caller:
+    return secret_key(merchant_id, mode).model_copy(update={"key_type": "publishable"})
+
+
+def member(merchant_id: str, role: str, mode: str = "test") -> Caller:
+    return Caller(
+        kind="user",
+        user_id=new_id("usr"),
+        email=f"{secrets.token_hex(4)}@example.test",
+        email_verified=True,
+        merchant_id=merchant_id,
+        role=role,  # type: ignore[arg-type]
+        mode=mode,  # type: ignore[arg-type]
+    )
+
+
+@dataclass
+class Api:
+    """Calls the payments service as one caller."""
+
+    url: str
+    caller: Caller
+
+    def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        return httpx.request(
+            method, f"{self.url}{path}", auth=AsGateway(self.caller), timeout=30, **kwargs
+        )
+
+    def get(self, path: str, **kwargs: Any) -> httpx.Response:
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, body: Any = None, **kwargs: Any) -> httpx.Response:
+        return self.request("POST", path, json=body, **kwargs)
+
+    def as_(self, caller: Caller) -> Api:
+        return Api(self.url, caller)
+
+    def create(self, **fields: Any) -> dict[str, Any]:
+        body = {"amount": 10_000, "currency": "INR", "orderId": f"ord_{secrets.token_hex(4)}"}
+        response = self.post("/api/v1/payments", {**body, **fields})
+        assert response.status_code == 201, response.text
+        return dict(response.json())
+
+    def confirm_card(self, payment_id: str, number: str = "4242424242424242", **card: Any):  # type: ignore[no-untyped-def]
+        body = {
+            "method": "card",
+            "card": {"number": number, "expMonth": 12, "expYear": 2099, "cvc": "123", **card},
+        }
+        return self.post(f"/api/v1/checkout/payments/{payment_id}/confirm", body)
+
+    def paid(self, **fields: Any) -> dict[str, Any]:
+        payment = self.create(**fields)
+        confirmed = self.confirm_card(payment["id"])
+        assert confirmed.status_code == 200, confirmed.text
+        return dict(confirmed.json())
+
+
+@dataclass
+class Service:
+    url: str
+    db: pymongo.database.Database  # type: ignore[type-arg]
+    merchant_id: str
+
+    def api(self, caller: Caller | None = None) -> Api:
+        return Api(self.url, caller or secret_key(self.merchant_id))
+
+
+@pytest.fixture
+def payments(profile: Profile) -> Iterator[Service]:
+    prefix = f"{profile.db_prefix}svc{secrets.token_hex(4)}"
+    settings = PaymentsSettings(
+        env="test",
+        mongo={"url": profile.mongo_url, "db_prefix": prefix},
+        kafka={"bootstrap_servers": profile.kafka_bootstrap},
+        redis={"url": profile.redis_url},
+        public_url=PUBLIC_URL,
+    )
+    client: pymongo.MongoClient[dict[str, Any]] = pymongo.MongoClient(
+        profile.mongo_url, tz_aware=True
+    )
+    try:
+        with serve_in_thread(create_app(settings)) as url:
+            yield Service(url, client[f"{prefix}_payments"], new_id("mer"))
+    finally:
+        for name in client.list_database_names():
+            if name.startswith(prefix):
+                client.drop_database(name)
+        client.close()
+
+
+def error_code(response: httpx.Response) -> tuple[int, str]:
+    return response.status_code, response.json()["error"]["code"]
