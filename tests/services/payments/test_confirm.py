@@ -1,0 +1,226 @@
+"""Confirming through the checkout: sandbox cards, UPI QR, once only, and the timeline."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+import pytest
+
+from tests.services.payments.conftest import (
+    Service,
+    error_code,
+    member,
+    publishable_key,
+    secret_key,
+)
+from tests.signing import AsGateway
+
+pytestmark = pytest.mark.infra
+
+DECLINES = [
+    ("4000000000000002", "card_declined"),
+    ("4000000000009995", "insufficient_funds"),
+    ("4000000000000069", "expired_card"),
+    ("4000000000000127", "incorrect_cvc"),
+    ("4000000000000119", "processing_error"),
+]
+
+
+def test_a_good_card_pays_and_keeps_only_brand_last4_and_fingerprint(payments: Service) -> None:
+    api = payments.api()
+    payment = api.create(amount=2_500)
+    checkout = api.as_(publishable_key(payments.merchant_id))
+    confirmed = checkout.confirm_card(payment["id"], "4242 4242 4242 4242")
+    stored = payments.db["payments"].find_one({"_id": payment["id"]})
+    events = [e["topic"] for e in payments.db["outbox"].find().sort("order", 1)]
+    body = confirmed.json()
+    assert confirmed.status_code == 200, confirmed.text
+    assert (body["status"], body["method"]) == ("succeeded", "card")
+    assert {k: body["card"][k] for k in ("brand", "last4", "expMonth", "expYear")} == {
+        "brand": "visa",
+        "last4": "4242",
+        "expMonth": 12,
+        "expYear": 2099,
+    }
+    assert len(body["card"]["fingerprint"]) == 64
+    assert "4242424242424242" not in str(stored) and "4242424242424242" not in confirmed.text
+    assert events == ["payment.created", "payment.completed"]
+
+
+def test_the_same_card_has_the_same_fingerprint(payments: Service) -> None:
+    api = payments.api()
+    first, second = api.paid(), api.paid()
+    other = api.create()
+    api.confirm_card(other["id"], "5555555555554444")
+    third = api.get(f"/api/v1/payments/{other['id']}").json()
+    assert first["card"]["fingerprint"] == second["card"]["fingerprint"]
+    assert third["card"]["fingerprint"] != first["card"]["fingerprint"]
+    assert third["card"]["brand"] == "mastercard"
+
+
+@pytest.mark.parametrize(("number", "code"), DECLINES)
+def test_declining_cards_fail_the_payment_with_their_code(
+    payments: Service, number: str, code: str
+) -> None:
+    api = payments.api()
+    payment = api.create()
+    declined = api.confirm_card(payment["id"], number)
+    after = api.get(f"/api/v1/payments/{payment['id']}").json()
+    failed_events = list(payments.db["outbox"].find({"topic": "payment.failed"}))
+    assert error_code(declined) == (402, code)
+    assert declined.json()["error"]["type"] == "card_error"
+    assert (after["status"], after["failureCode"]) == ("failed", code)
+    assert [e["envelope"]["data"]["failureCode"] for e in failed_events] == [code]
+
+
+def test_a_card_expired_by_its_date_is_declined(payments: Service) -> None:
+    api = payments.api()
+    payment = api.create()
+    response = api.confirm_card(payment["id"], expMonth=1, expYear=2020)
+    assert error_code(response) == (402, "expired_card")
+
+
+@pytest.mark.parametrize(
+    "card",
+    [
+        {"number": "4242424242424241"},  # Luhn fails
+        {"number": "42424242"},
+        {"cvc": "12"},
+        {"expMonth": 13},
+    ],
+)
+def test_a_malformed_card_is_refused_without_a_state_change(payments: Service, card: dict) -> None:
+    api = payments.api()
+    payment = api.create()
+    body = {
+        "method": "card",
+        "card": {"number": "4242424242424242", "expMonth": 12, "expYear": 2099, "cvc": "123"}
+        | card,
+    }
+    response = api.post(f"/api/v1/checkout/payments/{payment['id']}/confirm", body)
+    after = api.get(f"/api/v1/payments/{payment['id']}").json()
+    assert response.status_code == 400
+    assert "4242424242424241" not in response.text
+    assert after["status"] == "created"
+
+
+async def test_a_hundred_concurrent_confirms_charge_once(payments: Service) -> None:
+    api = payments.api()
+    payment = api.create()
+    caller = publishable_key(payments.merchant_id)
+    body = {
+        "method": "card",
+        "card": {"number": "4242424242424242", "expMonth": 12, "expYear": 2099, "cvc": "123"},
+    }
+    path = f"{payments.url}/api/v1/checkout/payments/{payment['id']}/confirm"
+    limits = httpx.Limits(max_connections=100)
+    async with httpx.AsyncClient(auth=AsGateway(caller), timeout=60, limits=limits) as client:
+        responses = await asyncio.gather(*(client.post(path, json=body) for _ in range(100)))
+    statuses = sorted(r.status_code for r in responses)
+    history = api.get(f"/api/v1/payments/{payment['id']}/history").json()["data"]
+    completed = payments.db["outbox"].count_documents({"topic": "payment.completed"})
+    assert statuses == [200] + [409] * 99
+    assert {r.json()["error"]["code"] for r in responses if r.status_code == 409} == {
+        "payment_state_conflict"
+    }
+    assert [(t["from"], t["to"]) for t in history] == [
+        (None, "created"),
+        ("created", "processing"),
+        ("processing", "succeeded"),
+    ]
+    assert completed == 1
+
+
+def test_a_confirmed_payment_cannot_be_confirmed_again(payments: Service) -> None:
+    api = payments.api()
+    payment = api.paid()
+    again = api.confirm_card(payment["id"])
+    assert error_code(again) == (409, "payment_state_conflict")
+
+
+def test_upi_qr_processes_until_the_app_reports(payments: Service) -> None:
+    api = payments.api()
+    paid, unpaid = api.create(), api.create()
+    results = {}
+    for payment, outcome in ((paid, "success"), (unpaid, "failure")):
+        path = f"/api/v1/checkout/payments/{payment['id']}"
+        started = api.post(f"{path}/confirm", {"method": "upi_qr"})
+        assert (started.status_code, started.json()["status"]) == (200, "processing")
+        results[outcome] = api.post(f"{path}/sandbox/upi-complete", {"outcome": outcome})
+    again = api.post(
+        f"/api/v1/checkout/payments/{paid['id']}/sandbox/upi-complete", {"outcome": "failure"}
+    )
+    assert results["success"].json()["status"] == "succeeded"
+    assert (results["failure"].json()["status"], results["failure"].json()["failureCode"]) == (
+        "failed",
+        "upi_payment_failed",
+    )
+    assert error_code(again) == (409, "payment_state_conflict")
+
+
+def test_upi_outcomes_are_simulated_in_test_mode_only(payments: Service) -> None:
+    live = payments.api(secret_key(payments.merchant_id, "live"))
+    payment = live.create()
+    live.post(f"/api/v1/checkout/payments/{payment['id']}/confirm", {"method": "upi_qr"})
+    response = live.post(
+        f"/api/v1/checkout/payments/{payment['id']}/sandbox/upi-complete", {"outcome": "success"}
+    )
+    assert error_code(response) == (400, "sandbox_only")
+
+
+def test_methods_the_payment_does_not_allow_or_that_are_unavailable(payments: Service) -> None:
+    api = payments.api()
+    card_only = api.create(allowedMethods=["card"])
+    anything = api.create()
+    upi = api.post(f"/api/v1/checkout/payments/{card_only['id']}/confirm", {"method": "upi_qr"})
+    wallet = api.post(f"/api/v1/checkout/payments/{anything['id']}/confirm", {"method": "wallet"})
+    assert error_code(upi) == (400, "method_not_allowed")
+    assert error_code(wallet) == (400, "method_unavailable")
+
+
+def test_cancel_then_confirm_is_refused_and_history_tells_it(payments: Service) -> None:
+    api = payments.api()
+    payment = api.create()
+    canceled = api.post(f"/api/v1/payments/{payment['id']}/cancel", {"reason": "out of stock"})
+    confirm = api.confirm_card(payment["id"])
+    cancel_again = api.post(f"/api/v1/payments/{payment['id']}/cancel")
+    history = api.get(f"/api/v1/payments/{payment['id']}/history").json()["data"]
+    topics = [e["topic"] for e in payments.db["outbox"].find().sort("order", 1)]
+    assert canceled.json()["status"] == "canceled"
+    assert error_code(confirm) == (409, "payment_state_conflict")
+    assert error_code(cancel_again) == (409, "payment_state_conflict")
+    assert [(t["from"], t["to"], t["cause"]) for t in history] == [
+        (None, "created", "payment_created"),
+        ("created", "canceled", "out of stock"),
+    ]
+    assert history[1]["actor"]["type"] == "api_key"
+    assert topics == ["payment.created", "payment.canceled"]
+
+
+def test_a_payment_is_invisible_to_other_merchants_and_modes(payments: Service) -> None:
+    api = payments.api()
+    payment = api.create()
+    path = f"/api/v1/payments/{payment['id']}"
+    other_merchant = api.as_(secret_key("mer_someoneelse"))
+    live = api.as_(secret_key(payments.merchant_id, "live"))
+    viewer = api.as_(member(payments.merchant_id, "viewer"))
+    for caller in (other_merchant, live):
+        assert error_code(caller.get(path)) == (404, "payment_not_found")
+        assert error_code(caller.post(f"{path}/cancel")) == (404, "payment_not_found")
+        assert error_code(caller.confirm_card(payment["id"])) == (404, "payment_not_found")
+        assert caller.get("/api/v1/payments").json()["total"] == 0
+    assert viewer.get(path).status_code == 200
+    assert error_code(viewer.post(f"{path}/cancel")) == (403, "permission_denied")
+
+
+def test_publishable_keys_see_the_checkout_view_only(payments: Service) -> None:
+    api = payments.api()
+    payment = api.create(description="Tea")
+    checkout = api.as_(publishable_key(payments.merchant_id))
+    view = checkout.get(f"/api/v1/checkout/payments/{payment['id']}")
+    full = checkout.get(f"/api/v1/payments/{payment['id']}")
+    assert view.status_code == 200
+    assert (view.json()["amount"], view.json()["description"]) == (10_000, "Tea")
+    assert "metadata" not in view.json() and "customer" not in view.json()
+    assert error_code(full) == (403, "permission_denied")
