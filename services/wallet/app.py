@@ -1,5 +1,42 @@
 """The wallet service app."""
 
-from shared.app import ServiceDefinition, app_factory
+from __future__ import annotations
 
-create_app = app_factory(ServiceDefinition(name="wallet", title="Expe wallet service"))
+import asyncio
+from typing import cast
+
+from fastapi import FastAPI
+
+from services.wallet.api import router
+from services.wallet.core import WalletCore, run_sweep
+from services.wallet.internal_api import router as internal_router
+from services.wallet.ledger import Heads
+from services.wallet.settings import WalletSettings
+from services.wallet.store import INDEXES
+from shared.app import Runtime, ServiceDefinition, app_factory
+
+
+async def startup(app: FastAPI, runtime: Runtime) -> None:
+    settings = cast(WalletSettings, runtime.settings)
+    app.state.wallet_heads = Heads()
+    core = WalletCore.build(runtime.db, app.state.wallet_heads, runtime.outbox)
+    runtime.tasks.append(
+        asyncio.create_task(
+            run_sweep(
+                core.movements, settings.sweep_interval_seconds, settings.sweep_after_seconds
+            ),
+            name="wallet-sweep",
+        )
+    )
+
+
+create_app = app_factory(
+    ServiceDefinition(
+        name="wallet",
+        title="Expe wallet service",
+        routers=[router, internal_router],
+        indexes=INDEXES,
+        settings_class=WalletSettings,
+        startup=startup,
+    )
+)

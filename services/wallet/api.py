@@ -1,0 +1,94 @@
+"""Wallet routes for users and merchants: wallets, top-ups, transfers, statements."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Response
+from fastapi.responses import StreamingResponse
+
+from services.wallet.deps import IdempotencyKeyDep, WalletServiceDep
+from services.wallet.schemas import (
+    EntryList,
+    Movement,
+    TopupCreate,
+    TransferCreate,
+    Wallet,
+    WalletCreate,
+    WalletList,
+)
+from shared.idempotency import IdempotentRoute
+
+router = APIRouter(route_class=IdempotentRoute, tags=["wallets"])
+
+
+@router.post("/api/v1/wallets", status_code=201, response_model_by_alias=True)
+async def create_wallet(
+    body: WalletCreate, wallets: WalletServiceDep, response: Response
+) -> Wallet:
+    """Opens the caller's wallet in a currency (201), or returns the one already open (200)."""
+    wallet, created = await wallets.create(body.currency)
+    if not created:
+        response.status_code = 200
+    return wallet
+
+
+@router.get("/api/v1/wallets", response_model_by_alias=True)
+async def list_wallets(wallets: WalletServiceDep) -> WalletList:
+    """The caller's wallets in the caller's mode, with their balances."""
+    return WalletList(data=await wallets.owned_wallets())
+
+
+@router.get("/api/v1/wallets/{wallet_id}", response_model_by_alias=True)
+async def get_wallet(wallet_id: str, wallets: WalletServiceDep) -> Wallet:
+    """One of the caller's wallets: available, held and total balance in minor units."""
+    return await wallets.get(wallet_id)
+
+
+@router.get("/api/v1/wallets/{wallet_id}/entries", response_model=None)
+async def list_entries(
+    wallet_id: str,
+    wallets: WalletServiceDep,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    format: Annotated[Literal["json", "csv"], Query()] = "json",
+) -> EntryList | StreamingResponse:
+    """The wallet's statement, newest first (`?format=csv` streams every entry as CSV).
+
+    Declined attempts (insufficient funds) appear with status `declined` and no change."""
+    if format == "csv":
+        rows = await wallets.statement_csv(wallet_id)
+        return StreamingResponse(
+            rows,
+            media_type="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="{wallet_id}.csv"'},
+        )
+    entries, total = await wallets.statement(wallet_id, page, limit)
+    return EntryList(
+        data=entries,
+        page=page,
+        limit=limit,
+        total=total,
+        has_more=(page - 1) * limit + len(entries) < total,
+    )
+
+
+@router.post("/api/v1/topups", status_code=201, response_model_by_alias=True)
+async def create_topup(
+    body: TopupCreate, key: IdempotencyKeyDep, wallets: WalletServiceDep
+) -> Movement:
+    """Adds money to a wallet from a sandbox bank or UPI source (needs Idempotency-Key).
+
+    Sandbox outcomes: an amount whose last two digits of minor units are 99 (e.g. 10099) is
+    declined with 402 `topup_declined` and moves nothing; every other amount succeeds at once."""
+    return await wallets.topup(key, body)
+
+
+@router.post("/api/v1/transfers", status_code=201, response_model_by_alias=True)
+async def create_transfer(
+    body: TransferCreate, key: IdempotencyKeyDep, wallets: WalletServiceDep
+) -> Movement:
+    """Moves money from one of the caller's wallets to another wallet (needs Idempotency-Key).
+
+    Without enough available balance: 402 `insufficient_funds`, and nothing moves."""
+    return await wallets.transfer(key, body)

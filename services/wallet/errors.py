@@ -1,0 +1,79 @@
+"""Errors of the wallet service, named as facts."""
+
+from __future__ import annotations
+
+from shared.errors import Conflict, ExpeError, InvalidRequest, ResourceNotFound, ServiceUnavailable
+
+
+class WalletNotFound(ResourceNotFound):
+    """No wallet with this id belongs to the caller."""
+
+    code = "wallet_not_found"
+
+
+class HoldNotFound(ResourceNotFound):
+    """No hold with this id exists."""
+
+    code = "hold_not_found"
+
+
+class InsufficientFunds(ExpeError):
+    """The wallet's available balance is smaller than the amount."""
+
+    status_code = 402
+    code = "insufficient_funds"
+
+
+class TopupDeclined(ExpeError):
+    """The funding source declined the top-up."""
+
+    status_code = 402
+    code = "topup_declined"
+
+
+class CurrencyMismatch(InvalidRequest):
+    """The amount's currency differs from the wallet's, or the two wallets' currencies differ."""
+
+    code = "currency_mismatch"
+
+
+class SameWallet(InvalidRequest):
+    """A transfer needs two different wallets."""
+
+    code = "same_wallet"
+
+
+class ModeMismatch(InvalidRequest):
+    """Test-mode and live-mode money never meet."""
+
+    code = "mode_mismatch"
+
+
+class IdempotencyKeyRequired(InvalidRequest):
+    """Moving money needs an Idempotency-Key, so a retry cannot move it twice."""
+
+    code = "idempotency_key_required"
+
+
+class MovementReused(Conflict):
+    """The id (idempotency key or reference) was used before for a different movement."""
+
+    code = "idempotency_key_reused"
+
+
+class HoldNotActive(Conflict):
+    """The hold was declined, or is already captured or released."""
+
+    code = "hold_not_active"
+
+
+class WalletOwnerUnknown(InvalidRequest):
+    """The caller is neither a logged-in user nor acting for a merchant."""
+
+    code = "wallet_owner_unknown"
+
+
+class WalletBusy(ServiceUnavailable):
+    """Too many concurrent changes to one wallet; retry with the same Idempotency-Key."""
+
+    code = "wallet_busy"

@@ -1,0 +1,182 @@
+"""Holds, captures, releases and refund credits: what the payments service asks of wallets.
+
+Each call is idempotent by construction: its movement id derives from the payment's reference
+(holds, refund credits) or from the hold (capture, release), so calling again resumes or
+replays the same movement. A hold has one outcome: capture and release claim it by a unique
+insert (see movements.py), so of a racing capture and release exactly one happens.
+"""
+
+from __future__ import annotations
+
+from services.wallet.errors import (
+    CurrencyMismatch,
+    HoldNotActive,
+    HoldNotFound,
+    InsufficientFunds,
+    ModeMismatch,
+    SameWallet,
+    WalletNotFound,
+)
+from services.wallet.ids import derived_id
+from services.wallet.movements import INSUFFICIENT_FUNDS, Movements, leg_plan, new_movement
+from services.wallet.schemas import (
+    Hold,
+    HoldCapture,
+    HoldCreate,
+    Movement,
+    RefundCreditCreate,
+)
+from services.wallet.service import Wallets, movement_view
+from services.wallet.store import LedgerStore
+from shared.mongo import Document
+
+
+class HoldService:
+    def __init__(self, wallets: Wallets, store: LedgerStore, movements: Movements) -> None:
+        self._wallets = wallets
+        self._store = store
+        self._movements = movements
+
+    async def _wallet(self, wallet_id: str, currency: str, param: str) -> Document:
+        wallet = await self._wallets.store.get(wallet_id)
+        if wallet is None or wallet.get("system"):
+            raise WalletNotFound(f"No wallet {wallet_id} exists.", param=param)
+        if wallet["currency"] != currency:
+            raise CurrencyMismatch(
+                f"Wallet {wallet_id} holds {wallet['currency']}, not {currency}.", param=param
+            )
+        return wallet
+
+    async def hold(self, body: HoldCreate) -> Hold:
+        wallet = await self._wallet(body.wallet_id, body.currency, "walletId")
+        movement = new_movement(
+            derived_id("txn", "hold", body.reference),
+            "hold",
+            params=body.model_dump(by_alias=True),
+            amount=body.amount,
+            currency=body.currency,
+            mode=wallet["mode"],
+            legs=[leg_plan("hold", wallet, available=-body.amount, held=body.amount)],
+            fromWalletId=wallet["_id"],
+            reference=body.reference,
+        )
+        stored = await self._movements.drive(await self._movements.start(movement))
+        if stored["status"] == "failed" and stored.get("failureCode") == INSUFFICIENT_FUNDS:
+            raise InsufficientFunds(stored["failureMessage"], param="amount")
+        return await self.view(stored)
+
+    async def get(self, hold_id: str) -> Hold:
+        return await self.view(await self._hold(hold_id))
+
+    async def _hold(self, hold_id: str) -> Document:
+        hold = await self._store.movement(hold_id)
+        if hold is None or hold["type"] != "hold":
+            raise HoldNotFound(f"No hold {hold_id} exists.")
+        # A hold left pending by a crash is finished first, so it has a definite state.
+        return await self._movements.drive(hold)
+
+    async def capture(self, hold_id: str, body: HoldCapture) -> Hold:
+        hold = await self._active(hold_id)
+        target = await self._wallet(body.to_wallet_id, hold["currency"], "toWalletId")
+        if target["mode"] != hold["mode"]:
+            raise ModeMismatch("Test-mode and live-mode money never meet.", param="toWalletId")
+        if target["_id"] == hold["fromWalletId"]:
+            raise SameWallet("A hold cannot be captured into its own wallet.", param="toWalletId")
+        customer = await self._wallets.store.get(hold["fromWalletId"])
+        assert customer is not None
+        movement = new_movement(
+            derived_id("txn", "capture", hold_id),
+            "capture",
+            params={"holdId": hold_id, "toWalletId": target["_id"]},
+            amount=hold["amount"],
+            currency=hold["currency"],
+            mode=hold["mode"],
+            legs=[
+                leg_plan("debit", customer, held=-hold["amount"]),
+                leg_plan("credit", target, available=hold["amount"]),
+            ],
+            holdId=hold_id,
+            fromWalletId=customer["_id"],
+            toWalletId=target["_id"],
+            reference=hold["reference"],
+        )
+        return await self._resolve(hold, movement)
+
+    async def release(self, hold_id: str) -> Hold:
+        hold = await self._active(hold_id)
+        customer = await self._wallets.store.get(hold["fromWalletId"])
+        assert customer is not None
+        movement = new_movement(
+            derived_id("txn", "release", hold_id),
+            "release",
+            params={"holdId": hold_id},
+            amount=hold["amount"],
+            currency=hold["currency"],
+            mode=hold["mode"],
+            legs=[leg_plan("release", customer, available=hold["amount"], held=-hold["amount"])],
+            holdId=hold_id,
+            toWalletId=customer["_id"],
+            reference=hold["reference"],
+        )
+        return await self._resolve(hold, movement)
+
+    async def _active(self, hold_id: str) -> Document:
+        hold = await self._hold(hold_id)
+        if hold["status"] != "succeeded":
+            raise HoldNotActive(f"Hold {hold_id} was declined: there is nothing to resolve.")
+        return hold
+
+    async def _resolve(self, hold: Document, movement: Document) -> Hold:
+        stored = await self._movements.drive(await self._movements.start(movement))
+        if stored["status"] == "failed":
+            raise HoldNotActive(stored["failureMessage"])
+        return await self.view(hold)
+
+    async def view(self, hold: Document) -> Hold:
+        status = {"pending": "pending", "failed": "declined", "succeeded": "held"}[hold["status"]]
+        resolution = await self._store.resolution(hold["_id"])
+        captured_to = None
+        if resolution is not None:
+            status = "captured" if resolution["action"] == "capture" else "released"
+            if status == "captured":
+                capture = await self._store.movement(resolution["movementId"])
+                captured_to = capture["toWalletId"] if capture else None
+        return Hold.model_validate(
+            {
+                "id": hold["_id"],
+                "status": status,
+                "walletId": hold["fromWalletId"],
+                "amount": hold["amount"],
+                "currency": hold["currency"],
+                "reference": hold["reference"],
+                "resolutionId": resolution["movementId"] if resolution else None,
+                "capturedToWalletId": captured_to,
+            }
+        )
+
+    async def refund_credit(self, body: RefundCreditCreate) -> Movement:
+        merchant = await self._wallet(body.from_wallet_id, body.currency, "fromWalletId")
+        customer = await self._wallet(body.to_wallet_id, body.currency, "toWalletId")
+        if merchant["_id"] == customer["_id"]:
+            raise SameWallet("A refund needs two different wallets.", param="toWalletId")
+        if merchant["mode"] != customer["mode"]:
+            raise ModeMismatch("Test-mode and live-mode money never meet.", param="toWalletId")
+        movement = new_movement(
+            derived_id("txn", "refund_credit", body.reference),
+            "refund_credit",
+            params=body.model_dump(by_alias=True),
+            amount=body.amount,
+            currency=body.currency,
+            mode=merchant["mode"],
+            legs=[
+                leg_plan("debit", merchant, available=-body.amount),
+                leg_plan("credit", customer, available=body.amount),
+            ],
+            fromWalletId=merchant["_id"],
+            toWalletId=customer["_id"],
+            reference=body.reference,
+        )
+        stored = await self._movements.drive(await self._movements.start(movement))
+        if stored["status"] == "failed":
+            raise InsufficientFunds(stored["failureMessage"], param="amount")
+        return movement_view(stored)

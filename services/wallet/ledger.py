@@ -1,0 +1,250 @@
+"""The ledger: per-wallet chains of entries, and legs that land in them exactly once.
+
+Why chains. On FerretDB 1.24 only an insert of a given `_id` is atomic under concurrency;
+conditional updates and `$inc` race. So a wallet's balance is never a mutated number: it is the
+head of a chain of immutable entries with `_id = f"{walletId}:{seq:012d}"`, each holding the
+change and the resulting `available` and `held`. To change a wallet, read the head (seq n),
+compute the new state, and insert entry n+1. Two writers that read the same head both try
+n+1; the database lets one insert win and the other gets DuplicateKeyError, reads the new head
+and tries again. The chain therefore serialises every wallet without locks, and "available never
+below zero" is checked against the very head the new entry extends, so it holds under any
+concurrency. (A per-process asyncio lock per wallet keeps one process's requests from competing
+with each other; it is a throughput measure only, correctness never depends on it.)
+
+Why legs. A movement (`txn_…`) changes several wallets, one leg each, e.g. debit A then credit
+B. A leg is `f"{movementId}:{name}"` and must land in its wallet's chain exactly once, although
+the request may crash between any two steps and be resumed by a client retry or the recovery
+sweep, possibly both at once. Applying a leg:
+
+1. If the marker `{legId}:settled` exists, the leg is settled: return the entry it records.
+2. Claim the leg: insert `movement_legs/{legId}` with the intended change and `baseSeq`, a
+   position in the chain known to exist already (0 for an empty chain). If the claim exists,
+   use the stored one. No entry of this leg can sit at or below `baseSeq`: entries of a leg are
+   only appended by step 3, which runs after the claim exists, at a position above the head of
+   that moment, and the head only grows.
+3. Walk the chain from `baseSeq + 1` forward by `_id`. If an entry carries this leg, the leg is
+   settled (an earlier attempt appended it and died, or a concurrent attempt won). Otherwise the
+   last entry is the head: append the leg's entry at head + 1. If that insert loses the race,
+   keep walking from there: the winner may be this very leg, applied by a concurrent attempt,
+   and the walk sees it. So every attempt either finds the leg's entry or appends it at a
+   position that no other entry of the leg can occupy: exactly one entry per leg.
+4. Write the `wallet.credited`/`wallet.debited` event to the outbox (its id derives from the leg
+   id, so rewriting it is a no-op), then insert the marker. A crash before the marker only
+   costs the next attempt a walk in step 3, which finds the entry and redoes step 4.
+
+A leg that would take a wallet below zero is settled too, as a *declined* entry (no change,
+`declined: true`) appended the same way. That makes "refused" a fact of the chain as final as
+"applied": an attempt that finds funds later cannot apply a leg another attempt already
+refused, and the movement's outcome follows from its legs' entries alone. Only system wallets
+(the per-currency, per-mode sandbox funding wallet) may go below zero.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from services.wallet.errors import WalletBusy
+from services.wallet.ids import derived_id
+from services.wallet.store import LedgerStore, WalletStore, entry_id
+from shared.events.envelope import WALLET_CREDITED, WALLET_DEBITED, EventEnvelope
+from shared.events.outbox import Outbox
+from shared.mongo import Document
+from shared.tracing import current_traceparent
+
+# Inserts a leg may lose to other processes before the request gives up with 503 (its leg stays
+# claimed; a retry or the sweep settles it).
+MAX_LOST_RACES = 30
+
+
+@dataclass(frozen=True)
+class Leg:
+    """One wallet's part in a movement."""
+
+    movement_id: str
+    name: str
+    wallet_id: str
+    available: int
+    held: int
+    may_overdraw: bool
+    kind: str
+    currency: str
+    merchant_id: str | None = None
+
+    @property
+    def id(self) -> str:
+        return f"{self.movement_id}:{self.name}"
+
+
+@dataclass
+class Head:
+    seq: int
+    available: int
+    held: int
+
+
+class Heads:
+    """This process's last known head per wallet and a lock per wallet (throughput only)."""
+
+    def __init__(self) -> None:
+        self._heads: dict[str, Head] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    def get(self, wallet_id: str) -> Head | None:
+        return self._heads.get(wallet_id)
+
+    def remember(self, wallet_id: str, entry: Document) -> None:
+        known = self._heads.get(wallet_id)
+        if known is None or known.seq < entry["seq"]:
+            self._heads[wallet_id] = Head(entry["seq"], entry["available"], entry["held"])
+
+    @asynccontextmanager
+    async def lock(self, wallet_id: str) -> AsyncIterator[None]:
+        lock = self._locks.setdefault(wallet_id, asyncio.Lock())
+        async with lock:
+            yield
+
+
+def event_id(leg_id: str) -> str:
+    return derived_id("evt", "event", leg_id)
+
+
+class Ledger:
+    def __init__(
+        self, store: LedgerStore, wallets: WalletStore, outbox: Outbox | None, heads: Heads
+    ) -> None:
+        self._store = store
+        self._wallets = wallets
+        self._outbox = outbox
+        self._heads = heads
+
+    async def head(self, wallet_id: str) -> Head:
+        """The wallet's current state: its last entry, found by probing forward from a hint."""
+        head = await self._start(wallet_id)
+        async for entry in self._walk(wallet_id, head.seq):
+            head = Head(entry["seq"], entry["available"], entry["held"])
+        return head
+
+    async def settle(self, leg: Leg) -> Document:
+        """Applies (or declines) the leg exactly once; returns its entry in the chain."""
+        marker = await self._store.settled_marker(leg.id)
+        if marker is not None:
+            entry: Document = marker["entry"]
+            return entry
+        async with self._heads.lock(leg.wallet_id):
+            start = await self._start(leg.wallet_id)
+            claim = await self._store.claim_leg(
+                {
+                    "_id": leg.id,
+                    "movementId": leg.movement_id,
+                    "walletId": leg.wallet_id,
+                    "available": leg.available,
+                    "held": leg.held,
+                    "baseSeq": start.seq,
+                    "createdAt": datetime.now(UTC),
+                }
+            )
+            base = start if claim["baseSeq"] == start.seq else await self._at(leg, claim["baseSeq"])
+            entry = await self._append(leg, base)
+        await self._announce(leg, entry)
+        await self._store.mark_settled(leg.id, entry)
+        await self._wallets.hint_head(leg.wallet_id, entry["seq"])
+        return entry
+
+    async def is_claimed(self, leg_id: str) -> bool:
+        return await self._store.leg(leg_id) is not None
+
+    async def _start(self, wallet_id: str) -> Head:
+        cached = self._heads.get(wallet_id)
+        if cached is not None:
+            return cached
+        wallet = await self._wallets.get(wallet_id)
+        seq = int(wallet.get("headSeq", 0)) if wallet else 0
+        if seq == 0:
+            return Head(0, 0, 0)
+        entry = await self._store.entry(wallet_id, seq)
+        assert entry is not None  # the hint only ever names an entry that was appended
+        return Head(seq, entry["available"], entry["held"])
+
+    async def _at(self, leg: Leg, seq: int) -> Head:
+        if seq == 0:
+            return Head(0, 0, 0)
+        entry = await self._store.entry(leg.wallet_id, seq)
+        assert entry is not None  # a claim's base is a position that existed
+        return Head(seq, entry["available"], entry["held"])
+
+    async def _walk(self, wallet_id: str, after: int) -> AsyncIterator[Document]:
+        seq = after
+        while True:
+            entry = await self._store.entry(wallet_id, seq + 1)
+            if entry is None:
+                return
+            self._heads.remember(wallet_id, entry)
+            yield entry
+            seq += 1
+
+    async def _append(self, leg: Leg, base: Head) -> Document:
+        head = base
+        for _ in range(MAX_LOST_RACES):
+            async for entry in self._walk(leg.wallet_id, head.seq):
+                if entry["leg"] == leg.id:
+                    return entry
+                head = Head(entry["seq"], entry["available"], entry["held"])
+            entry = _next_entry(leg, head)
+            if await self._store.append(entry):
+                self._heads.remember(leg.wallet_id, entry)
+                return entry
+            # Another process extended the chain first: back off a little, then walk on.
+            await asyncio.sleep(random.uniform(0, 0.01))
+        raise WalletBusy("This wallet is changing too often right now; retry the request.")
+
+    async def _announce(self, leg: Leg, entry: Document) -> None:
+        if self._outbox is None or entry["declined"] or entry["amount"] == 0:
+            return
+        envelope = EventEnvelope(
+            id=event_id(leg.id),
+            type=WALLET_CREDITED if entry["amount"] > 0 else WALLET_DEBITED,
+            producer="wallet",
+            merchant_id=leg.merchant_id,
+            traceparent=current_traceparent(),
+            data={
+                "walletId": leg.wallet_id,
+                "entryId": entry["_id"],
+                "movementId": leg.movement_id,
+                "kind": leg.kind,
+                "amount": abs(entry["amount"]),
+                "currency": leg.currency,
+                "available": entry["available"],
+                "held": entry["held"],
+            },
+        )
+        await self._outbox.add(envelope, key=leg.wallet_id)
+
+
+def _next_entry(leg: Leg, head: Head) -> Document:
+    available = head.available + leg.available
+    held = head.held + leg.held
+    declined = not leg.may_overdraw and (available < 0 or held < 0)
+    if declined:
+        available, held = head.available, head.held
+    seq = head.seq + 1
+    return {
+        "_id": entry_id(leg.wallet_id, seq),
+        "walletId": leg.wallet_id,
+        "seq": seq,
+        "movementId": leg.movement_id,
+        "leg": leg.id,
+        "kind": leg.kind,
+        "amount": 0 if declined else leg.available + leg.held,
+        "availableChange": 0 if declined else leg.available,
+        "heldChange": 0 if declined else leg.held,
+        "available": available,
+        "held": held,
+        "declined": declined,
+        "requested": leg.available + leg.held,
+        "createdAt": datetime.now(UTC),
+    }

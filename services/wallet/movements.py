@@ -1,0 +1,152 @@
+"""Movements: state machines over ledger legs, driven forward by requests and the sweep.
+
+A movement (`txn_…`) is stored once, under an id derived from what asked for it (the caller's
+Idempotency-Key, or the payment's reference), with its whole plan: the legs to settle, in order.
+Driving it settles the legs one by one (see ledger.py: each lands exactly once). Only the first
+leg can be declined (it is the only one that takes money out of a wallet that may not go below
+zero, or out of a hold's own held amount); when it is, nothing else happens and the movement
+failed. Every later leg only adds money, so it always applies: a movement whose first leg
+applied is always driven forward to the end, never back. Its outcome therefore follows from
+the chains alone; `status` on the movement document is a cache that every driver writes with
+the same value once the legs are settled, and the sweep drives whatever still says `pending`.
+
+Capture and release first claim the hold's single outcome (a unique insert keyed by the hold):
+the loser of a capture/release race fails with `hold_not_active` and settles no leg.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from services.wallet.errors import MovementReused
+from services.wallet.ledger import Ledger, Leg
+from services.wallet.store import LedgerStore
+from shared.mongo import Document
+
+logger = logging.getLogger("expe.wallet.movements")
+
+INSUFFICIENT_FUNDS = "insufficient_funds"
+HOLD_NOT_ACTIVE = "hold_not_active"
+
+
+def leg_plan(
+    name: str,
+    wallet: Document,
+    *,
+    available: int = 0,
+    held: int = 0,
+) -> Document:
+    return {
+        "name": name,
+        "walletId": wallet["_id"],
+        "available": available,
+        "held": held,
+        "mayOverdraw": bool(wallet.get("system")),
+        "merchantId": wallet["ownerId"] if wallet["ownerType"] == "merchant" else None,
+    }
+
+
+def fingerprint(params: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(params, sort_keys=True).encode()).hexdigest()
+
+
+def new_movement(
+    movement_id: str,
+    kind: str,
+    *,
+    params: dict[str, Any],
+    amount: int,
+    currency: str,
+    mode: str,
+    legs: list[Document],
+    **fields: Any,
+) -> Document:
+    return {
+        "_id": movement_id,
+        "type": kind,
+        "status": "pending",
+        "fingerprint": fingerprint(params),
+        "amount": amount,
+        "currency": currency,
+        "mode": mode,
+        "legs": legs,
+        "createdAt": datetime.now(UTC),
+        **fields,
+    }
+
+
+class Movements:
+    def __init__(self, store: LedgerStore, ledger: Ledger) -> None:
+        self._store = store
+        self._ledger = ledger
+
+    async def start(self, movement: Document) -> Document:
+        """Stores the movement, or resumes the one stored under its id for the same request."""
+        stored = await self._store.insert_movement(movement)
+        if stored["fingerprint"] != movement["fingerprint"]:
+            raise MovementReused(
+                "This key or reference was already used for a different request; use a new one."
+            )
+        return stored
+
+    async def drive(self, movement: Document) -> Document:
+        """Settles the movement's legs in order and records its outcome; idempotent."""
+        if movement["status"] != "pending":
+            return movement
+        if movement["type"] in ("capture", "release"):
+            resolution = await self._store.claim_resolution(
+                movement["holdId"], movement["_id"], movement["type"]
+            )
+            if resolution["movementId"] != movement["_id"]:
+                return await self._finish(
+                    movement,
+                    "failed",
+                    failureCode=HOLD_NOT_ACTIVE,
+                    failureMessage=f"The hold was already {_past(resolution['action'])}.",
+                )
+        for plan in movement["legs"]:
+            entry = await self._ledger.settle(_leg(movement, plan))
+            if entry["declined"]:
+                return await self._finish(
+                    movement,
+                    "failed",
+                    failureCode=INSUFFICIENT_FUNDS,
+                    failureMessage="The wallet's available balance is smaller than the amount.",
+                )
+        return await self._finish(movement, "succeeded")
+
+    async def _finish(self, movement: Document, status: str, **fields: Any) -> Document:
+        fields["finishedAt"] = datetime.now(UTC)
+        await self._store.set_status(movement["_id"], status, fields)
+        return {**movement, "status": status, **fields}
+
+    async def sweep_once(self, older_than: timedelta, limit: int = 100) -> int:
+        """Drives unfinished movements older than `older_than` to their end; returns how many."""
+        cutoff = datetime.now(UTC) - older_than
+        driven = 0
+        for movement in await self._store.unfinished_before(cutoff, limit):
+            await self.drive(movement)
+            driven += 1
+        return driven
+
+
+def _leg(movement: Document, plan: Document) -> Leg:
+    return Leg(
+        movement_id=movement["_id"],
+        name=plan["name"],
+        wallet_id=plan["walletId"],
+        available=plan["available"],
+        held=plan["held"],
+        may_overdraw=plan["mayOverdraw"],
+        kind=movement["type"],
+        currency=movement["currency"],
+        merchant_id=plan.get("merchantId"),
+    )
+
+
+def _past(action: str) -> str:
+    return {"capture": "captured", "release": "released"}.get(action, action)

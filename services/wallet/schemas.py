@@ -1,0 +1,152 @@
+"""API models of the wallet service: camelCase JSON, inputs refuse unknown fields."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictStr
+from pydantic.alias_generators import to_camel
+
+from shared.money import PositiveMinorUnits, normalize_currency
+
+Currency = Annotated[StrictStr, AfterValidator(normalize_currency)]
+WalletId = Annotated[StrictStr, Field(min_length=1, max_length=64)]
+Reference = Annotated[StrictStr, Field(min_length=1, max_length=200)]
+
+
+class _Input(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+
+
+class _Output(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+
+
+class WalletCreate(_Input):
+    currency: Currency
+
+
+class BankSource(_Input):
+    type: Literal["bank"]
+    account_holder: Annotated[StrictStr, Field(max_length=200)] | None = None
+
+
+class UpiSource(_Input):
+    type: Literal["upi"]
+    vpa: Annotated[StrictStr, Field(max_length=200)] | None = None
+
+
+class TopupCreate(_Input):
+    wallet_id: WalletId
+    amount: PositiveMinorUnits
+    source: Annotated[BankSource | UpiSource, Field(discriminator="type")]
+
+
+class TransferTarget(_Input):
+    # Paying an email address needs auth to resolve it to a user's wallet: not yet supported.
+    wallet_id: WalletId
+
+
+class TransferCreate(_Input):
+    from_wallet_id: WalletId
+    to: TransferTarget
+    amount: PositiveMinorUnits
+    currency: Currency
+    note: Annotated[StrictStr, Field(max_length=500)] | None = None
+
+
+class HoldCreate(_Input):
+    wallet_id: WalletId
+    amount: PositiveMinorUnits
+    currency: Currency
+    reference: Reference
+
+
+class HoldCapture(_Input):
+    to_wallet_id: WalletId
+
+
+class RefundCreditCreate(_Input):
+    from_wallet_id: WalletId
+    to_wallet_id: WalletId
+    amount: PositiveMinorUnits
+    currency: Currency
+    reference: Reference
+
+
+class Owner(_Output):
+    type: Literal["user", "merchant", "system"]
+    id: str
+
+
+class Wallet(_Output):
+    id: str
+    currency: str
+    mode: str
+    available: int
+    held: int
+    total: int
+    owner: Owner
+    created_at: datetime
+
+
+class WalletList(_Output):
+    data: list[Wallet]
+
+
+MovementType = Literal["topup", "transfer", "hold", "capture", "release", "refund_credit"]
+MovementStatus = Literal["pending", "succeeded", "failed"]
+
+
+class Movement(_Output):
+    id: str
+    type: MovementType
+    status: MovementStatus
+    amount: int
+    currency: str
+    mode: str
+    from_wallet_id: str | None = None
+    to_wallet_id: str | None = None
+    hold_id: str | None = None
+    reference: str | None = None
+    note: str | None = None
+    source: dict[str, str | None] | None = None
+    failure_code: str | None = None
+    failure_message: str | None = None
+    created_at: datetime
+    finished_at: datetime | None = None
+
+
+class Hold(_Output):
+    id: str
+    status: Literal["pending", "held", "declined", "captured", "released"]
+    wallet_id: str
+    amount: int
+    currency: str
+    reference: str
+    # The capture or release movement that resolved the hold, once one has.
+    resolution_id: str | None = None
+    captured_to_wallet_id: str | None = None
+
+
+class Entry(_Output):
+    id: str
+    seq: int
+    movement_id: str
+    kind: str
+    status: Literal["posted", "declined"]
+    amount: int
+    available_change: int
+    held_change: int
+    available: int
+    held: int
+    created_at: datetime
+
+
+class EntryList(_Output):
+    data: list[Entry]
+    page: int
+    limit: int
+    total: int
+    has_more: bool

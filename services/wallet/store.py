@@ -1,0 +1,182 @@
+"""The wallet service's MongoDB access: the only module that touches the database.
+
+Every write that decides something is an insert of a chosen `_id` (the one write FerretDB 1.24
+makes atomic under concurrency); `update_one` is used only for hints and status caches that the
+code never trusts for a decision. Every hot read is by `_id`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from pymongo import ASCENDING, IndexModel
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from shared.mongo import CollectionIndexes, Document
+
+WALLETS = "wallets"
+OWNERS = "wallet_owners"
+ENTRIES = "entries"
+LEGS = "movement_legs"
+MOVEMENTS = "movements"
+RESOLUTIONS = "hold_resolutions"
+
+INDEXES = [
+    CollectionIndexes(
+        WALLETS, (IndexModel([("ownerType", ASCENDING), ("ownerId", ASCENDING)], name="owner"),)
+    ),
+    CollectionIndexes(
+        MOVEMENTS, (IndexModel([("status", ASCENDING), ("createdAt", ASCENDING)], name="status"),)
+    ),
+]
+
+
+def entry_id(wallet_id: str, seq: int) -> str:
+    return f"{wallet_id}:{seq:012d}"
+
+
+class WalletStore:
+    """Wallet documents and the owner index (one document per owner, currency and mode)."""
+
+    def __init__(self, db: AsyncDatabase[Document]) -> None:
+        self._wallets = db[WALLETS]
+        self._owners = db[OWNERS]
+
+    async def claim_owner_slot(self, slot: Document) -> Document:
+        """Inserts the owner index document, or returns the one that was there first."""
+        try:
+            await self._owners.insert_one(slot)
+            return slot
+        except DuplicateKeyError:
+            existing = await self._owners.find_one({"_id": slot["_id"]})
+            assert existing is not None  # owner slots are never deleted
+            return existing
+
+    async def insert_wallet(self, wallet: Document) -> None:
+        """Stores the wallet; storing the same wallet again is harmless."""
+        try:
+            await self._wallets.insert_one(wallet)
+        except DuplicateKeyError:
+            pass
+
+    async def get(self, wallet_id: str) -> Document | None:
+        return await self._wallets.find_one({"_id": wallet_id})
+
+    async def owned_by(self, owner_type: str, owner_id: str, mode: str) -> list[Document]:
+        cursor = self._wallets.find({"ownerType": owner_type, "ownerId": owner_id, "mode": mode})
+        return await cursor.sort("createdAt", ASCENDING).to_list()
+
+    async def hint_head(self, wallet_id: str, seq: int) -> None:
+        # A hint only: a racing writer may leave it behind, readers probe forward from it.
+        await self._wallets.update_one(
+            {"_id": wallet_id, "headSeq": {"$lt": seq}}, {"$set": {"headSeq": seq}}
+        )
+
+    async def all_wallets(self) -> list[Document]:
+        return await self._wallets.find({}).to_list()
+
+
+class LedgerStore:
+    """Entries (the per-wallet chains), movement legs and their markers, movements, holds."""
+
+    def __init__(self, db: AsyncDatabase[Document]) -> None:
+        self._entries = db[ENTRIES]
+        self._legs = db[LEGS]
+        self._movements = db[MOVEMENTS]
+        self._resolutions = db[RESOLUTIONS]
+
+    # Entries -----------------------------------------------------------------------------
+    async def entry(self, wallet_id: str, seq: int) -> Document | None:
+        return await self._entries.find_one({"_id": entry_id(wallet_id, seq)})
+
+    async def entries(self, wallet_id: str, seqs: Sequence[int]) -> list[Document]:
+        ids = [entry_id(wallet_id, seq) for seq in seqs]
+        found = await self._entries.find({"_id": {"$in": ids}}).to_list()
+        return sorted(found, key=lambda doc: int(doc["seq"]), reverse=True)
+
+    async def append(self, entry: Document) -> bool:
+        """Inserts the entry at its position; False when that position is already taken."""
+        try:
+            await self._entries.insert_one(entry)
+            return True
+        except DuplicateKeyError:
+            return False
+
+    async def sum_of_amounts(self) -> int:
+        rows = await (
+            await self._entries.aggregate([{"$group": {"_id": None, "total": {"$sum": "$amount"}}}])
+        ).to_list()
+        return int(rows[0]["total"]) if rows else 0
+
+    async def all_entries(self) -> list[Document]:
+        return await self._entries.find({}).to_list()
+
+    # Legs --------------------------------------------------------------------------------
+    async def claim_leg(self, leg: Document) -> Document:
+        """Inserts the leg's claim, or returns the claim made first (with its base position)."""
+        try:
+            await self._legs.insert_one(leg)
+            return leg
+        except DuplicateKeyError:
+            existing = await self._legs.find_one({"_id": leg["_id"]})
+            assert existing is not None  # claims are never deleted
+            return existing
+
+    async def leg(self, leg_id: str) -> Document | None:
+        return await self._legs.find_one({"_id": leg_id})
+
+    async def settled_marker(self, leg_id: str) -> Document | None:
+        return await self._legs.find_one({"_id": f"{leg_id}:settled"})
+
+    async def mark_settled(self, leg_id: str, entry: Document) -> None:
+        try:
+            await self._legs.insert_one(
+                {"_id": f"{leg_id}:settled", "seq": entry["seq"], "entry": entry}
+            )
+        except DuplicateKeyError:
+            pass
+
+    # Movements ---------------------------------------------------------------------------
+    async def insert_movement(self, movement: Document) -> Document:
+        """Stores a new movement, or returns the one already stored under its id."""
+        try:
+            await self._movements.insert_one(movement)
+            return movement
+        except DuplicateKeyError:
+            existing = await self._movements.find_one({"_id": movement["_id"]})
+            assert existing is not None  # movements are never deleted
+            return existing
+
+    async def movement(self, movement_id: str) -> Document | None:
+        return await self._movements.find_one({"_id": movement_id})
+
+    async def set_status(self, movement_id: str, status: str, fields: dict[str, Any]) -> None:
+        # A cache of what the chains decided; every writer writes the same final value.
+        await self._movements.update_one(
+            {"_id": movement_id}, {"$set": {"status": status, **fields}}
+        )
+
+    async def unfinished_before(self, cutoff: datetime, limit: int) -> list[Document]:
+        cursor = self._movements.find({"status": "pending", "createdAt": {"$lt": cutoff}})
+        return await cursor.limit(limit).to_list()
+
+    async def count_unfinished(self) -> int:
+        return await self._movements.count_documents({"status": "pending"})
+
+    # Hold resolutions ---------------------------------------------------------------------
+    async def claim_resolution(self, hold_id: str, movement_id: str, action: str) -> Document:
+        """The hold's one outcome (capture or release): whoever inserts it first decides."""
+        claim = {"_id": hold_id, "movementId": movement_id, "action": action}
+        try:
+            await self._resolutions.insert_one(claim)
+            return claim
+        except DuplicateKeyError:
+            existing = await self._resolutions.find_one({"_id": hold_id})
+            assert existing is not None  # resolutions are never deleted
+            return existing
+
+    async def resolution(self, hold_id: str) -> Document | None:
+        return await self._resolutions.find_one({"_id": hold_id})
