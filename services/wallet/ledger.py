@@ -58,7 +58,7 @@ from shared.tracing import current_traceparent
 
 # Inserts a leg may lose to other processes before the request gives up with 503 (its leg stays
 # claimed; a retry or the sweep settles it).
-MAX_LOST_RACES = 30
+MAX_LOST_RACES = 64
 
 
 @dataclass(frozen=True)
