@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -100,8 +101,9 @@ class Service:
         return Api(self.url, caller or secret_key(self.merchant_id))
 
 
-@pytest.fixture
-def payments(profile: Profile) -> Iterator[Service]:
+@contextmanager
+def running(profile: Profile, **overrides: Any) -> Iterator[Service]:
+    """The payments service on a fresh database of its own, dropped afterwards."""
     prefix = f"{profile.db_prefix}svc{secrets.token_hex(4)}"
     settings = PaymentsSettings(
         env="test",
@@ -109,6 +111,7 @@ def payments(profile: Profile) -> Iterator[Service]:
         kafka={"bootstrap_servers": profile.kafka_bootstrap},
         redis={"url": profile.redis_url},
         public_url=PUBLIC_URL,
+        **overrides,
     )
     client: pymongo.MongoClient[dict[str, Any]] = pymongo.MongoClient(
         profile.mongo_url, tz_aware=True
@@ -121,6 +124,12 @@ def payments(profile: Profile) -> Iterator[Service]:
             if name.startswith(prefix):
                 client.drop_database(name)
         client.close()
+
+
+@pytest.fixture
+def payments(profile: Profile) -> Iterator[Service]:
+    with running(profile) as service:
+        yield service
 
 
 def error_code(response: httpx.Response) -> tuple[int, str]:
