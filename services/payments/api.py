@@ -17,7 +17,6 @@ from services.payments.schemas import (
     CancelRequest,
     CheckoutPayment,
     ConfirmRequest,
-    Page,
     Payment,
     PaymentCreate,
     PaymentHistory,
@@ -32,12 +31,11 @@ from services.payments.states import PaymentStatus
 from shared.idempotency import IdempotentRoute
 from shared.money import MAX_MINOR_UNITS
 from shared.mongo import Document
+from shared.paging import Page, PagingDep
 
 router = APIRouter(tags=["payments"], route_class=IdempotentRoute)
 checkout_router = APIRouter(tags=["checkout"], route_class=IdempotentRoute)
 
-PageNumber = Annotated[int, Query(ge=1, le=100_000)]
-Limit = Annotated[int, Query(ge=1, le=100)]
 Amount = Annotated[int | None, Query(ge=0, le=MAX_MINOR_UNITS)]
 _CSV_COLUMNS = (
     "id status amount currency amountRefunded orderId description method createdAt updatedAt"
@@ -73,19 +71,18 @@ async def create_payment(body: PaymentCreate, scope: Writer, payments: Payments)
 async def list_payments(
     scope: Reader,
     payments: Payments,
+    paging: PagingDep,
     status: Annotated[list[PaymentStatus], Query()] = [],  # noqa: B006
     since: Annotated[datetime | None, Query(alias="from")] = None,
     until: Annotated[datetime | None, Query(alias="to")] = None,
     min_amount: Annotated[Amount, Query(alias="minAmount")] = None,
     max_amount: Annotated[Amount, Query(alias="maxAmount")] = None,
     q: Annotated[str | None, Query(max_length=100)] = None,
-    page: PageNumber = 1,
-    limit: Limit = 50,
 ) -> Page[Payment]:
     """The merchant's payments in the caller's mode, newest first; `q` matches id or order id."""
     filters = _filters(status, since, until, min_amount, max_amount, q)
-    found, total = await payments.page(scope, filters, page=page, limit=limit)
-    return Page[Payment].of([_payment(doc) for doc in found], page, limit, total)
+    found, total = await payments.page(scope, filters, paging)
+    return Page[Payment].of([_payment(doc) for doc in found], paging, total)
 
 
 @router.get("/api/v1/payments/export")
@@ -134,14 +131,13 @@ async def merchant_transactions(
     merchant_id: str,
     scope: Reader,
     payments: Payments,
-    page: PageNumber = 1,
-    limit: Limit = 50,
+    paging: PagingDep,
 ) -> Page[Payment]:
     """The caller's own merchant's payments in the caller's mode, newest first."""
     if merchant_id != scope.merchant_id:
         raise PaymentNotFound(f"No merchant {merchant_id} for this caller.")
-    found, total = await payments.page(scope, ListFilters(), page=page, limit=limit)
-    return Page[Payment].of([_payment(doc) for doc in found], page, limit, total)
+    found, total = await payments.page(scope, ListFilters(), paging)
+    return Page[Payment].of([_payment(doc) for doc in found], paging, total)
 
 
 @router.get("/api/v1/payments/{payment_id}", response_model_by_alias=True)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
-from typing import Annotated, Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, Literal
 
 import orjson
 from pydantic import (
@@ -29,8 +28,6 @@ METHODS: tuple[Method, ...] = ("card", "upi_qr", "wallet")
 MAX_METADATA_KEYS = 20
 MAX_METADATA_VALUE = 500
 MAX_METADATA_BYTES = 8 * 1024
-
-ItemT = TypeVar("ItemT")
 
 
 class Schema(BaseModel):
@@ -196,21 +193,3 @@ class Refund(Schema):
 
 class RefundList(Schema):
     data: list[Refund]
-
-
-class Page(Schema, Generic[ItemT]):
-    data: list[ItemT]
-    page: int
-    limit: int
-    total: int
-    has_more: bool
-
-    @classmethod
-    def of(cls, items: Sequence[ItemT], page: int, limit: int, total: int) -> Page[ItemT]:
-        return cls(
-            data=list(items),
-            page=page,
-            limit=limit,
-            total=total,
-            has_more=(page - 1) * limit + len(items) < total,
-        )

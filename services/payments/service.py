@@ -40,6 +40,7 @@ from shared.errors import InvalidRequest
 from shared.events.outbox import Outbox
 from shared.ids import new_id
 from shared.mongo import Document
+from shared.paging import Paging
 
 logger = logging.getLogger("expe.payments")
 
@@ -168,10 +169,10 @@ class PaymentService:
         return await self._store.timeline(payment_id)
 
     async def page(
-        self, scope: Scope, filters: ListFilters, *, page: int, limit: int
+        self, scope: Scope, filters: ListFilters, paging: Paging
     ) -> tuple[list[Document], int]:
         return await self._store.page(
-            self._query(scope, filters), skip=(page - 1) * limit, limit=limit
+            self._query(scope, filters), skip=paging.skip, limit=paging.limit
         )
 
     def export(self, scope: Scope, filters: ListFilters) -> AsyncIterator[Document]:
