@@ -45,6 +45,12 @@ from shared.paging import Paging
 logger = logging.getLogger("expe.payments")
 
 _REFUND_ATTEMPTS = 64
+# The sweeper finishes what a request left half done once it is this old (the request is gone),
+# looks this far back for writes whose event may be missing, and fails a card payment that has
+# been processing this long (the request charging it died; the sandbox charges in milliseconds).
+_SETTLE = timedelta(minutes=1)
+_LOOKBACK = timedelta(minutes=10)
+_CARD_TIMEOUT = timedelta(minutes=5)
 _FAILURE_MESSAGES = {
     "card_declined": "The card was declined.",
     "insufficient_funds": "The card has insufficient funds.",
@@ -276,7 +282,7 @@ class PaymentService:
         return final
 
     async def _fail(
-        self, payment: Document, code: str, cause: str, scope: Scope
+        self, payment: Document, code: str, cause: str, scope: Scope | None
     ) -> Document | None:
         fields = {"failureCode": code, "failureMessage": _FAILURE_MESSAGES[code]}
         return await self._move(payment, "failed", cause, scope, fields)
@@ -401,8 +407,10 @@ class PaymentService:
     async def sweep(self) -> None:
         now = self._clock()
         await self._expire(now)
-        await self._finish_transitions(now - timedelta(minutes=1))
-        await self._publish_creations(now - timedelta(minutes=10), now - timedelta(minutes=1))
+        await self._finish_transitions(now - _SETTLE)
+        await self._publish_creations(now - _LOOKBACK, now - _SETTLE)
+        await self._publish_refunds(now - _LOOKBACK, now - _SETTLE)
+        await self._fail_stuck_cards(now - _CARD_TIMEOUT)
 
     async def _expire(self, now: datetime) -> None:
         for payment in await self._store.expired(now):
@@ -428,3 +436,15 @@ class PaymentService:
                 entry["applied"] = True
                 await self._store.claim(entry)
             await self._publish({**payment, "status": "created"}, entry)
+
+    async def _publish_refunds(self, since: datetime, until: datetime) -> None:
+        """Writes refund events again by their derived ids (a no-op unless one is missing)."""
+        for link in await self._store.refunds_between(since, until):
+            payment = await self._store.get(link["paymentId"])
+            if payment is not None:
+                await self._outbox.add(refund_event(payment, link), key=payment["merchantId"])
+                await self._note_refunds(payment["_id"], link["n"], link["amountRefunded"])
+
+    async def _fail_stuck_cards(self, before: datetime) -> None:
+        for payment in await self._store.stuck_card_payments(before):
+            await self._fail(payment, "processing_error", "processing_timeout", None)

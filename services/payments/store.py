@@ -99,6 +99,10 @@ class PaymentStore:
         query = {"createdAt": {"$gte": since, "$lt": until}}
         return await self._payments.find(query).to_list()
 
+    async def stuck_card_payments(self, before: datetime) -> list[Document]:
+        query = {"status": "processing", "method": "card", "updatedAt": {"$lt": before}}
+        return await self._payments.find(query).limit(500).to_list()
+
     # Refunds: a chain of links `{paymentId}:refund:1`, `:2`, … each with the running total.
 
     async def refund_link(self, payment_id: str, n: int) -> Document | None:
@@ -124,6 +128,10 @@ class PaymentStore:
         except DuplicateKeyError:
             return False
         return True
+
+    async def refunds_between(self, since: datetime, until: datetime) -> list[Document]:
+        query = {"createdAt": {"$gte": since, "$lt": until}}
+        return await self._refunds.find(query).to_list()
 
     async def refunds(self, payment_id: str, count: int) -> list[Document]:
         ids = [refund_id(payment_id, n) for n in range(1, count + 1)]

@@ -1,0 +1,138 @@
+"""The service on the real FerretDB without HTTP: what the sweeper does after a crash."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
+
+from devstack.profile import Profile
+from services.payments.schemas import ConfirmRequest, PaymentCreate, RefundCreate
+from services.payments.service import PaymentService, Scope
+from services.payments.settings import PaymentsSettings
+from services.payments.states import transition_id
+from services.payments.store import PaymentStore, refund_id
+from shared.events.outbox import Outbox
+
+pytestmark = pytest.mark.infra
+
+SCOPE = Scope("mer_sweep", "test", {"type": "api_key", "id": "key_x"})
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime.now(UTC).replace(microsecond=0)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+async def db(
+    mongo_client: AsyncMongoClient[dict], profile: Profile
+) -> AsyncIterator[AsyncDatabase[dict]]:
+    name = f"{profile.db_prefix}_paysvc_{secrets.token_hex(4)}"
+    yield mongo_client[name]
+    await mongo_client.drop_database(name)
+
+
+def service(db: AsyncDatabase[dict], clock: Clock) -> PaymentService:
+    return PaymentService(PaymentStore(db), Outbox(db, "payments"), PaymentsSettings(), clock)
+
+
+def create_body(**fields: object) -> PaymentCreate:
+    body = {"amount": 1_000, "currency": "INR", "orderId": "o-1", **fields}
+    return PaymentCreate.model_validate(body)
+
+
+async def topics(db: AsyncDatabase[dict]) -> list[str]:
+    return [doc["topic"] async for doc in db["outbox"].find().sort("order", 1)]
+
+
+async def test_a_creation_event_lost_in_a_crash_is_written_by_the_sweep(
+    db: AsyncDatabase[dict],
+) -> None:
+    clock = Clock()
+    payments = service(db, clock)
+    payment = await payments.create(SCOPE, create_body())
+    # As if the process died between inserting the payment and writing the rest.
+    await db["outbox"].delete_many({})
+    await db["payment_transitions"].delete_many({})
+    await payments.sweep()
+    assert await topics(db) == []  # too recent: its creator may still be writing
+    clock.advance(minutes=2)
+    await payments.sweep()
+    await payments.sweep()
+    timeline = await payments.history(SCOPE, payment["_id"])
+    assert await topics(db) == ["payment.created"]
+    assert [(t["from"], t["to"]) for t in timeline] == [(None, "created")]
+
+
+async def test_a_claimed_transition_a_crash_left_unapplied_is_applied(
+    db: AsyncDatabase[dict],
+) -> None:
+    clock = Clock()
+    payments = service(db, clock)
+    payment = await payments.create(SCOPE, create_body())
+    # The claim of a cancel got in, then the process died before writing the payment.
+    await PaymentStore(db).claim(
+        {
+            "_id": transition_id(payment["_id"], "created"),
+            "paymentId": payment["_id"],
+            "from": "created",
+            "to": "canceled",
+            "at": clock(),
+            "cause": "canceled_by_merchant",
+            "actor": SCOPE.actor,
+            "fields": {},
+            "applied": False,
+        }
+    )
+    clock.advance(minutes=2)
+    await payments.sweep()
+    after = await payments.get(SCOPE, payment["_id"])
+    assert after["status"] == "canceled"
+    assert await topics(db) == ["payment.created", "payment.canceled"]
+    assert await db["payment_transitions"].count_documents({"applied": False}) == 0
+
+
+async def test_a_card_payment_stuck_in_processing_fails(db: AsyncDatabase[dict]) -> None:
+    clock = Clock()
+    payments = service(db, clock)
+    payment = await payments.create(SCOPE, create_body())
+    # The confirming request claimed processing and died before charging.
+    await payments._move(payment, "processing", "confirm:card", SCOPE, {"method": "card"})
+    clock.advance(minutes=6)
+    await payments.sweep()
+    after = await payments.get(SCOPE, payment["_id"])
+    assert (after["status"], after["failureCode"]) == ("failed", "processing_error")
+    assert await topics(db) == ["payment.created", "payment.failed"]
+
+
+async def test_a_refund_event_lost_in_a_crash_is_written_by_the_sweep(
+    db: AsyncDatabase[dict],
+) -> None:
+    clock = Clock()
+    payments = service(db, clock)
+    payment = await payments.create(SCOPE, create_body())
+    card = {"number": "4242424242424242", "expMonth": 12, "expYear": 2099, "cvc": "123"}
+    await payments.confirm(
+        SCOPE, payment["_id"], ConfirmRequest.model_validate({"method": "card", "card": card})
+    )
+    await payments.refund(SCOPE, payment["_id"], RefundCreate.model_validate({"amount": 400}))
+    await db["outbox"].delete_many({"topic": "refund.issued"})
+    await db["payments"].update_one({"_id": payment["_id"]}, {"$set": {"amountRefunded": 0}})
+    clock.advance(minutes=2)
+    await payments.sweep()
+    stored = await db["payments"].find_one({"_id": payment["_id"]})
+    link = await db["refunds"].find_one({"_id": refund_id(payment["_id"], 1)})
+    assert (await topics(db)).count("refund.issued") == 1
+    assert stored is not None and stored["amountRefunded"] == 400
+    assert link is not None and link["amountRefunded"] == 400
