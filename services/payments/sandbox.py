@@ -1,5 +1,14 @@
 """The sandbox processors: documented test card numbers and UPI QR payloads.
 
+Test cards (any future expiry, any 3-4 digit CVC):
+    4242 4242 4242 4242   succeeds (so does any other Luhn-valid number)
+    4000 0000 0000 0002   card_declined
+    4000 0000 0000 9995   insufficient_funds
+    4000 0000 0000 0069   expired_card (as does any card whose expiry has passed)
+    4000 0000 0000 0127   incorrect_cvc
+    4000 0000 0000 0119   processing_error
+A number failing the Luhn check is refused (400 card_number_invalid) without touching the payment.
+
 Card numbers are used here and never stored: a payment keeps the brand, the last four digits
 and a fingerprint (HMAC-SHA256 of the number with the internal secret).
 """
@@ -15,7 +24,7 @@ from urllib.parse import urlencode
 from shared.money import to_major
 
 SUCCESS = "4242424242424242"
-# Numbers that decline, with the decline code (see the README of payments in the report).
+# Numbers that decline, with their decline code.
 DECLINING: dict[str, str] = {
     "4000000000000002": "card_declined",
     "4000000000009995": "insufficient_funds",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 
 import httpx
 import pytest
@@ -224,3 +225,16 @@ def test_publishable_keys_see_the_checkout_view_only(payments: Service) -> None:
     assert (view.json()["amount"], view.json()["description"]) == (10_000, "Tea")
     assert "metadata" not in view.json() and "customer" not in view.json()
     assert error_code(full) == (403, "permission_denied")
+
+
+def test_card_numbers_never_reach_the_logs(
+    payments: Service, caplog: pytest.LogCaptureFixture
+) -> None:
+    api = payments.api()
+    numbers = ["4242424242424242", "4000000000000002", "4242424242424241"]
+    with caplog.at_level(logging.DEBUG):
+        for number in numbers:
+            api.confirm_card(api.create()["id"], number)
+    logged = "\n".join(f"{r.getMessage()} {r.__dict__}" for r in caplog.records)
+    assert caplog.records
+    assert not any(number in logged for number in numbers)
