@@ -110,7 +110,15 @@ async def assert_ledger_invariants(db: AsyncDatabase[dict[str, Any]]) -> None:
 
 
 @pytest.fixture
-async def wallet_app(serve: Callable[..., Any], profile: Any) -> AsyncIterator[WalletApp]:
+def wallet_settings() -> dict[str, Any]:
+    """Overrides of WalletSettings; by default the background sweep leaves movements alone."""
+    return {"sweep_after_seconds": 3600.0}
+
+
+@pytest.fixture
+async def wallet_app(
+    serve: Callable[..., Any], profile: Any, wallet_settings: dict[str, Any]
+) -> AsyncIterator[WalletApp]:
     """The wallet service in this process; its ledger invariants are asserted at teardown."""
     seen: list[BaseServiceSettings] = []
 
@@ -119,7 +127,7 @@ async def wallet_app(serve: Callable[..., Any], profile: Any) -> AsyncIterator[W
         return create_app(settings)
 
     with contextlib.ExitStack() as stack:
-        url = stack.enter_context(serve(build, WalletSettings, sweep_after_seconds=3600.0))
+        url = stack.enter_context(serve(build, WalletSettings, **wallet_settings))
         client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
             profile.mongo_url, tz_aware=True
         )
