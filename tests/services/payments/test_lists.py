@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from datetime import UTC, datetime, timedelta
+from xml.etree import ElementTree
 
 import pytest
 
 from devstack.profile import Profile
 from devstack.waiting import wait_until
+from services.payments.export import XLSX_MEDIA_TYPE
 from tests.services.payments.conftest import Service, error_code, running, secret_key
 
 pytestmark = pytest.mark.infra
@@ -80,6 +83,34 @@ def test_csv_export_streams_every_matching_payment(payments: Service) -> None:
     assert rows[0]["orderId"] == "'=HYPERLINK(1)"  # no formula runs in a spreadsheet
     assert len(list(csv.DictReader(io.StringIO(everything.text)))) == 2
     assert error_code(api.get("/api/v1/payments/export", params={"format": "pdf"}))[0] == 400
+
+
+def _sheet_rows(content: bytes) -> list[list[str]]:
+    namespace = {"s": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        assert {"[Content_Types].xml", "xl/workbook.xml"} <= set(archive.namelist())
+        sheet = ElementTree.fromstring(archive.read("xl/worksheets/sheet1.xml"))
+    return [
+        ["".join(cell.itertext()) for cell in row.findall("s:c", namespace)]
+        for row in sheet.iterfind(".//s:row", namespace)
+    ]
+
+
+def test_excel_export_holds_the_same_rows(payments: Service) -> None:
+    api = payments.api()
+    paid = api.paid(amount=1_234, orderId="<&> =SUM(A1)")
+    created = api.create(amount=99)
+    exported = api.get("/api/v1/payments/export", params={"format": "xlsx"})
+    rows = _sheet_rows(exported.content)
+    assert exported.status_code == 200
+    assert exported.headers["content-type"].startswith(XLSX_MEDIA_TYPE)
+    assert 'filename="payments.xlsx"' in exported.headers["content-disposition"]
+    assert rows[0][:4] == ["id", "status", "amount", "currency"]
+    assert [row[:3] for row in rows[1:]] == [
+        [created["id"], "created", "99"],
+        [paid["id"], "succeeded", "1234"],
+    ]
+    assert rows[2][5] == "<&> =SUM(A1)"  # an inline string, never a formula
 
 
 def test_an_unconfirmed_payment_expires(profile: Profile) -> None:
