@@ -238,3 +238,51 @@ def test_card_numbers_never_reach_the_logs(
     logged = "\n".join(f"{r.getMessage()} {r.__dict__}" for r in caplog.records)
     assert caplog.records
     assert not any(number in logged for number in numbers)
+
+
+async def test_racing_cancels_and_confirms_leave_one_outcome(payments: Service) -> None:
+    api = payments.api()
+    payment = api.create()
+    card = {"number": "4242424242424242", "expMonth": 12, "expYear": 2099, "cvc": "123"}
+    base = f"{payments.url}/api/v1"
+    async with httpx.AsyncClient(auth=AsGateway(api.caller), timeout=60) as client:
+        responses = await asyncio.gather(
+            *(
+                client.post(f"{base}/checkout/payments/{payment['id']}/confirm", json=body)
+                if n % 2
+                else client.post(f"{base}/payments/{payment['id']}/cancel")
+                for n, body in enumerate([{"method": "card", "card": card}] * 40)
+            )
+        )
+    after = api.get(f"/api/v1/payments/{payment['id']}").json()
+    history = api.get(f"/api/v1/payments/{payment['id']}/history").json()["data"]
+    topics = [e["topic"] for e in payments.db["outbox"].find().sort("order", 1)]
+    winners = [r for r in responses if r.status_code == 200]
+    assert {r.status_code for r in responses} <= {200, 409}
+    assert after["status"] in ("succeeded", "canceled")
+    assert history[-1]["to"] == after["status"]
+    # One request wins; a cancel may also win the way out of processing, and then the
+    # confirm that was charging reports the conflict instead of a completed payment.
+    assert len(winners) == 1
+    expected = {"canceled": "payment.canceled", "succeeded": "payment.completed"}
+    assert topics[1:] == [expected[after["status"]]]
+
+
+async def test_racing_upi_outcomes_complete_once(payments: Service) -> None:
+    api = payments.api()
+    payment = api.create()
+    path = f"/api/v1/checkout/payments/{payment['id']}"
+    api.post(f"{path}/confirm", {"method": "upi_qr"})
+    async with httpx.AsyncClient(auth=AsGateway(api.caller), timeout=60) as client:
+        responses = await asyncio.gather(
+            *(
+                client.post(
+                    f"{payments.url}{path}/sandbox/upi-complete",
+                    json={"outcome": "success" if n % 2 else "failure"},
+                )
+                for n in range(30)
+            )
+        )
+    final = [e["topic"] for e in payments.db["outbox"].find().sort("order", 1)][1:]
+    assert sorted(r.status_code for r in responses) == [200] + [409] * 29
+    assert final in (["payment.completed"], ["payment.failed"])
