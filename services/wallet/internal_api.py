@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from fastapi import APIRouter, Depends
 
-from services.wallet.deps import HoldServiceDep
-from services.wallet.schemas import Hold, HoldCapture, HoldCreate, Movement, RefundCreditCreate
+from services.wallet.deps import CoreDep, HoldServiceDep
+from services.wallet.invariants import check_ledger
+from services.wallet.schemas import (
+    Hold,
+    HoldCapture,
+    HoldCreate,
+    LedgerCheck,
+    Movement,
+    RefundCreditCreate,
+    SweepRequest,
+    SweepResult,
+)
 from shared.identity import require_service
 
 router = APIRouter(
@@ -41,3 +53,23 @@ async def release_hold(hold_id: str, holds: HoldServiceDep) -> Hold:
 async def create_refund_credit(body: RefundCreditCreate, holds: HoldServiceDep) -> Movement:
     """Moves a refund from the merchant's wallet to the customer's; once per reference."""
     return await holds.refund_credit(body)
+
+
+@router.post("/ledger/sweep", response_model_by_alias=True)
+async def sweep(core: CoreDep, body: SweepRequest | None = None) -> SweepResult:
+    """Runs the recovery sweep once now, over movements older than `olderThanSeconds`."""
+    older_than = timedelta(seconds=(body or SweepRequest()).older_than_seconds)
+    return SweepResult(driven=await core.movements.sweep_once(older_than, limit=10_000))
+
+
+@router.get("/ledger/invariants", response_model_by_alias=True)
+async def ledger_invariants(core: CoreDep) -> LedgerCheck:
+    """Checks the whole ledger (reads every entry): sums to zero, chains consistent, none < 0."""
+    report = await check_ledger(core.wallet_store, core.ledger_store)
+    return LedgerCheck(
+        ok=report.ok,
+        entries=report.entries,
+        total=report.total,
+        unfinished=report.unfinished,
+        problems=report.problems,
+    )

@@ -59,6 +59,8 @@ from shared.tracing import current_traceparent
 # Inserts a leg may lose to other processes before the request gives up with 503 (its leg stays
 # claimed; a retry or the sweep settles it).
 MAX_LOST_RACES = 64
+# Heads are only a starting point for the probe, so forgetting one costs a lookup, nothing more.
+_MAX_CACHED_HEADS = 100_000
 
 
 @dataclass(frozen=True)
@@ -92,7 +94,8 @@ class Heads:
 
     def __init__(self) -> None:
         self._heads: dict[str, Head] = {}
-        self._locks: dict[str, asyncio.Lock] = {}
+        # A lock lives while someone holds or awaits it, so idle wallets cost no memory.
+        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
 
     def get(self, wallet_id: str) -> Head | None:
         return self._heads.get(wallet_id)
@@ -100,13 +103,23 @@ class Heads:
     def remember(self, wallet_id: str, entry: Document) -> None:
         known = self._heads.get(wallet_id)
         if known is None or known.seq < entry["seq"]:
+            if known is None and len(self._heads) >= _MAX_CACHED_HEADS:
+                del self._heads[next(iter(self._heads))]  # forget the longest-known wallet
             self._heads[wallet_id] = Head(entry["seq"], entry["available"], entry["held"])
 
     @asynccontextmanager
     async def lock(self, wallet_id: str) -> AsyncIterator[None]:
-        lock = self._locks.setdefault(wallet_id, asyncio.Lock())
-        async with lock:
-            yield
+        lock, users = self._locks.get(wallet_id, (asyncio.Lock(), 0))
+        self._locks[wallet_id] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[wallet_id]
+            if users == 1:
+                del self._locks[wallet_id]
+            else:
+                self._locks[wallet_id] = (lock, users - 1)
 
 
 def event_id(leg_id: str) -> str:
@@ -154,9 +167,6 @@ class Ledger:
         await self._store.mark_settled(leg.id, entry)
         await self._wallets.hint_head(leg.wallet_id, entry["seq"])
         return entry
-
-    async def is_claimed(self, leg_id: str) -> bool:
-        return await self._store.leg(leg_id) is not None
 
     async def _start(self, wallet_id: str) -> Head:
         cached = self._heads.get(wallet_id)

@@ -150,3 +150,19 @@ class EntryList(_Output):
     limit: int
     total: int
     has_more: bool
+
+
+class SweepRequest(_Input):
+    older_than_seconds: Annotated[float, Field(ge=0, le=86_400)] = 0.0
+
+
+class SweepResult(_Output):
+    driven: int
+
+
+class LedgerCheck(_Output):
+    ok: bool
+    entries: int
+    total: int
+    unfinished: int
+    problems: list[str]

@@ -152,3 +152,21 @@ async def test_internal_routes_refuse_everyone_but_services(wallet_app: WalletAp
         "held": 0,
         "total": 1_000,
     }
+
+
+async def test_services_can_run_the_sweep_and_check_the_ledger(wallet_app: WalletApp) -> None:
+    await wallet_app.funded(user(), 1_000)
+    async with wallet_app.client(PAYMENTS) as client:
+        swept = await client.post("/internal/v1/ledger/sweep", json={"olderThanSeconds": 0})
+        checked = await client.get("/internal/v1/ledger/invariants")
+    async with wallet_app.client(user()) as client:
+        refused = await client.get("/internal/v1/ledger/invariants")
+    assert swept.json() == {"driven": 0}
+    assert checked.json() == {
+        "ok": True,
+        "entries": 2,
+        "total": 0,
+        "unfinished": 0,
+        "problems": [],
+    }
+    assert refused.status_code == 403
