@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 
-from services.payments.deps import Checkout, Payments, Reader, Writer
+from services.payments.deps import Checkout, Payments, Reader, Refunds, Writer
 from services.payments.errors import PaymentNotFound
 from services.payments.export import XLSX_MEDIA_TYPE, csv_rows, xlsx_rows
 from services.payments.schemas import (
@@ -142,16 +142,16 @@ async def cancel_payment(
 
 @router.post("/api/v1/payments/{payment_id}/refund", status_code=201, response_model_by_alias=True)
 async def refund_payment(
-    payment_id: str, scope: Writer, payments: Payments, body: RefundCreate | None = None
+    payment_id: str, scope: Writer, refunds: Refunds, body: RefundCreate | None = None
 ) -> Refund:
     """Refunds part or (by default) the rest of a succeeded payment."""
-    return _refund(await payments.refund(scope, payment_id, body or RefundCreate()))
+    return _refund(await refunds.refund(scope, payment_id, body or RefundCreate()))
 
 
 @router.get("/api/v1/payments/{payment_id}/refunds", response_model_by_alias=True)
-async def list_refunds(payment_id: str, scope: Reader, payments: Payments) -> RefundList:
+async def list_refunds(payment_id: str, scope: Reader, refunds: Refunds) -> RefundList:
     """The payment's refunds, oldest first."""
-    return RefundList(data=[_refund(doc) for doc in await payments.refunds(scope, payment_id)])
+    return RefundList(data=[_refund(doc) for doc in await refunds.of_payment(scope, payment_id)])
 
 
 # The hosted checkout (publishable keys reach only these).

@@ -3,38 +3,31 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 from typing import cast
 
 from fastapi import FastAPI
-from pymongo.errors import PyMongoError
 
 from services.payments.api import checkout_router, router
+from services.payments.refunds import RefundService
 from services.payments.service import PaymentService
 from services.payments.settings import PaymentsSettings
 from services.payments.store import INDEXES, PaymentStore
+from services.payments.sweeper import Sweeper
 from shared.app import Runtime, ServiceDefinition, app_factory
 
-logger = logging.getLogger("expe.payments")
 
-
-async def _sweep_forever(service: PaymentService, interval: float) -> None:
-    while True:
-        try:
-            await service.sweep()
-        except PyMongoError as error:
-            logger.warning("payments sweep failed", extra={"error": repr(error)})
-        await asyncio.sleep(interval)
+def sweeper(runtime: Runtime) -> Sweeper:
+    settings = cast(PaymentsSettings, runtime.settings)
+    store = PaymentStore(runtime.db)
+    payments = PaymentService(store, runtime.outbox, settings)
+    return Sweeper(payments, RefundService(payments, store, runtime.outbox), store, runtime.outbox)
 
 
 async def startup(app: FastAPI, runtime: Runtime) -> None:
     del app
-    settings = cast(PaymentsSettings, runtime.settings)
-    service = PaymentService(PaymentStore(runtime.db), runtime.outbox, settings)
+    interval = cast(PaymentsSettings, runtime.settings).sweep_interval_seconds
     runtime.tasks.append(
-        asyncio.create_task(
-            _sweep_forever(service, settings.sweep_interval_seconds), name="payments-sweeper"
-        )
+        asyncio.create_task(sweeper(runtime).run(interval), name="payments-sweeper")
     )
 
 

@@ -6,6 +6,7 @@ from typing import Annotated, cast
 
 from fastapi import Depends
 
+from services.payments.refunds import RefundService
 from services.payments.service import PaymentService, Scope
 from services.payments.settings import PaymentsSettings
 from services.payments.store import PaymentStore
@@ -52,7 +53,14 @@ def payment_service(runtime: RuntimeDep) -> PaymentService:
     return PaymentService(PaymentStore(runtime.db), runtime.outbox, settings)
 
 
+def refund_service(
+    runtime: RuntimeDep, payments: Annotated[PaymentService, Depends(payment_service)]
+) -> RefundService:
+    return RefundService(payments, PaymentStore(runtime.db), runtime.outbox)
+
+
 Reader = Annotated[Scope, Depends(reader)]
 Writer = Annotated[Scope, Depends(writer)]
 Checkout = Annotated[Scope, Depends(checkout)]
 Payments = Annotated[PaymentService, Depends(payment_service)]
+Refunds = Annotated[RefundService, Depends(refund_service)]

@@ -19,23 +19,19 @@ from services.payments.errors import (
     MethodNotAllowed,
     MethodUnavailable,
     PaymentNotFound,
-    PaymentNotRefundable,
     PaymentStateConflict,
-    RefundContended,
-    RefundExceedsCaptured,
     SandboxOnly,
 )
-from services.payments.events import payment_event, refund_event
+from services.payments.events import payment_event
 from services.payments.sandbox import brand_of, charge_card, fingerprint, luhn_valid, upi_payload
 from services.payments.schemas import (
     METHODS,
     ConfirmRequest,
     PaymentCreate,
-    RefundCreate,
 )
 from services.payments.settings import PaymentsSettings
 from services.payments.states import NEW, check_transition, transition_id
-from services.payments.store import PaymentStore, list_query, refund_id
+from services.payments.store import PaymentStore, list_query
 from shared.errors import InvalidRequest
 from shared.events.outbox import Outbox
 from shared.ids import new_id
@@ -44,13 +40,6 @@ from shared.paging import Paging
 
 logger = logging.getLogger("expe.payments")
 
-_REFUND_ATTEMPTS = 64
-# The sweeper finishes what a request left half done once it is this old (the request is gone),
-# looks this far back for writes whose event may be missing, and fails a card payment that has
-# been processing this long (the request charging it died; the sandbox charges in milliseconds).
-_SETTLE = timedelta(minutes=1)
-_LOOKBACK = timedelta(minutes=10)
-_CARD_TIMEOUT = timedelta(minutes=5)
 _FAILURE_MESSAGES = {
     "card_declined": "The card was declined.",
     "insufficient_funds": "The card has insufficient funds.",
@@ -59,6 +48,7 @@ _FAILURE_MESSAGES = {
     "processing_error": "An error occurred while processing the card; try again.",
     "upi_payment_failed": "The UPI payment was not completed.",
 }
+# Who acts when no request does: the sweeper.
 SYSTEM = {"type": "system", "id": "payments-sweeper"}
 
 
@@ -86,7 +76,7 @@ def _ms(moment: datetime) -> datetime:
     return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
 
-def _now() -> datetime:
+def now_ms() -> datetime:
     return _ms(datetime.now(UTC))
 
 
@@ -96,7 +86,7 @@ class PaymentService:
         store: PaymentStore,
         outbox: Outbox,
         settings: PaymentsSettings,
-        clock: Callable[[], datetime] = _now,
+        clock: Callable[[], datetime] = now_ms,
     ) -> None:
         self._store = store
         self._outbox = outbox
@@ -140,10 +130,10 @@ class PaymentService:
             "updatedAt": now,
         }
         await self._store.insert(payment)
-        entry = self._transition(payment_id, NEW, "created", now, "payment_created", scope.actor)
+        entry = self.transition(payment_id, NEW, "created", now, "payment_created", scope.actor)
         entry["applied"] = True
         await self._store.claim(entry)
-        await self._publish(payment, entry)
+        await self.publish(payment, entry)
         return payment
 
     def _expiry(self, now: datetime, requested: datetime | None) -> datetime:
@@ -202,7 +192,7 @@ class PaymentService:
     async def cancel(self, scope: Scope, payment_id: str, reason: str | None) -> Document:
         payment = await self.get(scope, payment_id)
         check_transition(payment["status"], "canceled", PaymentStateConflict, "canceled")
-        moved = await self._move(payment, "canceled", reason or "canceled_by_merchant", scope)
+        moved = await self.move(payment, "canceled", reason or "canceled_by_merchant", scope)
         if moved is None:
             raise PaymentStateConflict("This payment changed state meanwhile; it was not canceled.")
         return moved
@@ -223,7 +213,7 @@ class PaymentService:
     async def _confirm_upi(self, scope: Scope, payment: Document) -> Document:
         if payment["currency"] != "INR":
             raise MethodUnavailable("UPI takes INR payments only.", param="method")
-        moved = await self._move(
+        moved = await self.move(
             payment, "processing", "confirm:upi_qr", scope, {"method": "upi_qr"}
         )
         if moved is None:
@@ -245,7 +235,7 @@ class PaymentService:
             "expYear": body.card.exp_year,
             "fingerprint": fingerprint(number, self._settings.internal_secret.get_secret_value()),
         }
-        moved = await self._move(
+        moved = await self.move(
             payment, "processing", "confirm:card", scope, {"method": "card", "card": card}
         )
         if moved is None:
@@ -254,10 +244,10 @@ class PaymentService:
             number, body.card.exp_month, body.card.exp_year, body.card.cvc, self._clock()
         )
         if outcome.approved:
-            final = await self._move(moved, "succeeded", "card_approved", scope)
+            final = await self.move(moved, "succeeded", "card_approved", scope)
         else:
             code = outcome.decline_code or "card_declined"
-            final = await self._fail(moved, code, f"card_declined:{code}", scope)
+            final = await self.fail(moved, code, f"card_declined:{code}", scope)
         if final is None:
             raise PaymentStateConflict("This payment was canceled while it was processing.")
         if final["status"] == "failed":
@@ -274,20 +264,20 @@ class PaymentService:
                 "can be completed."
             )
         if outcome == "success":
-            final = await self._move(payment, "succeeded", "upi_success", scope)
+            final = await self.move(payment, "succeeded", "upi_success", scope)
         else:
-            final = await self._fail(payment, "upi_payment_failed", "upi_failure", scope)
+            final = await self.fail(payment, "upi_payment_failed", "upi_failure", scope)
         if final is None:
             raise PaymentStateConflict("This payment changed state meanwhile.")
         return final
 
-    async def _fail(
+    async def fail(
         self, payment: Document, code: str, cause: str, scope: Scope | None
     ) -> Document | None:
         fields = {"failureCode": code, "failureMessage": _FAILURE_MESSAGES[code]}
-        return await self._move(payment, "failed", cause, scope, fields)
+        return await self.move(payment, "failed", cause, scope, fields)
 
-    async def _move(
+    async def move(
         self,
         payment: Document,
         to: str,
@@ -297,29 +287,29 @@ class PaymentService:
     ) -> Document | None:
         """Moves the payment out of its current state; None if another request already did."""
         actor = scope.actor if scope else SYSTEM
-        entry = self._transition(
+        entry = self.transition(
             payment["_id"], payment["status"], to, self._clock(), cause, actor, fields
         )
         if not await self._store.claim(entry):
             return None
-        return await self._apply(payment, entry)
+        return await self.apply(payment, entry)
 
-    async def _apply(self, payment: Document, entry: Document) -> Document:
+    async def apply(self, payment: Document, entry: Document) -> Document:
         fields = {**entry["fields"], "status": entry["to"], "updatedAt": entry["at"]}
         if payment["status"] == entry["from"]:
             await self._store.set_fields(payment["_id"], fields)
             payment = {**payment, **fields}
-        await self._publish(payment, entry)
+        await self.publish(payment, entry)
         await self._store.mark_applied(entry["_id"])
         return payment
 
-    async def _publish(self, payment: Document, entry: Document) -> None:
+    async def publish(self, payment: Document, entry: Document) -> None:
         event = payment_event(payment, entry)
         if event is not None:
             await self._outbox.add(event, key=payment["merchantId"])
 
     @staticmethod
-    def _transition(
+    def transition(
         payment_id: str,
         from_state: str,
         to: str,
@@ -339,112 +329,3 @@ class PaymentService:
             "fields": fields or {},
             "applied": False,
         }
-
-    # Refunds.
-
-    async def refund(self, scope: Scope, payment_id: str, body: RefundCreate) -> Document:
-        payment = await self.get(scope, payment_id)
-        if payment["status"] != "succeeded":
-            raise PaymentNotRefundable(
-                f"This payment is {payment['status']}; only succeeded payments can be refunded."
-            )
-        captured = int(payment["amount"])
-        count, refunded = payment["refundCount"], payment["amountRefunded"]
-        for _ in range(_REFUND_ATTEMPTS):
-            remaining = captured - refunded
-            if remaining <= 0:
-                raise PaymentNotRefundable("This payment is already fully refunded.")
-            amount = body.amount if body.amount is not None else remaining
-            if amount > remaining:
-                raise RefundExceedsCaptured(
-                    f"Only {remaining} of the captured {captured} {payment['currency']} "
-                    "is left to refund.",
-                    param="amount",
-                )
-            link = {
-                "_id": refund_id(payment_id, count + 1),
-                "n": count + 1,
-                "id": new_id("re"),
-                "paymentId": payment_id,
-                "merchantId": scope.merchant_id,
-                "mode": scope.mode,
-                "amount": amount,
-                "currency": payment["currency"],
-                "amountRefunded": refunded + amount,
-                "status": "succeeded",
-                "reason": body.reason,
-                "actor": scope.actor,
-                "createdAt": self._clock(),
-            }
-            if await self._store.append_refund(link):
-                await self._outbox.add(refund_event(payment, link), key=scope.merchant_id)
-                await self._note_refunds(payment_id, count + 1, refunded + amount)
-                return link
-            # Another refund took this link: read on from it and try the next one.
-            count, refunded = await self._store.chain_head(payment_id, count + 1)
-        raise RefundContended("Too many refunds of this payment at once; retry.")
-
-    async def _note_refunds(self, payment_id: str, count: int, refunded: int) -> None:
-        """Keeps the payment's refunded total (a hint for lists) up with the chain.
-
-        Racing writers can leave an older total behind (FerretDB writes whole documents back),
-        so each writer reads back and writes again until the stored count reaches the head.
-        """
-        for _ in range(5):
-            await self._store.note_refunds(payment_id, count, refunded)
-            stored = await self._store.get(payment_id)
-            head = await self._store.chain_head(payment_id, count)
-            if stored is None or stored.get("refundCount", 0) >= head[0]:
-                return
-            count, refunded = head
-
-    async def refunds(self, scope: Scope, payment_id: str) -> list[Document]:
-        payment = await self.get(scope, payment_id)
-        return await self._store.refunds(payment_id, payment["refundCount"])
-
-    # The sweeper: expiry, and steps a crash left half done.
-
-    async def sweep(self) -> None:
-        now = self._clock()
-        await self._expire(now)
-        await self._finish_transitions(now - _SETTLE)
-        await self._publish_creations(now - _LOOKBACK, now - _SETTLE)
-        await self._publish_refunds(now - _LOOKBACK, now - _SETTLE)
-        await self._fail_stuck_cards(now - _CARD_TIMEOUT)
-
-    async def _expire(self, now: datetime) -> None:
-        for payment in await self._store.expired(now):
-            await self._move(payment, "expired", "expired", None)
-
-    async def _finish_transitions(self, before: datetime) -> None:
-        for entry in await self._store.unapplied(before):
-            payment = await self._store.get(entry["paymentId"])
-            if payment is not None:
-                await self._apply(payment, entry)
-
-    async def _publish_creations(self, since: datetime, until: datetime) -> None:
-        """Writes creation events again by their derived ids: a no-op unless a creator died
-        between inserting its payment and writing the event."""
-        for payment in await self._store.created_between(since, until):
-            timeline = await self._store.timeline(payment["_id"])
-            if timeline:
-                entry = timeline[0]
-            else:
-                entry = self._transition(
-                    payment["_id"], NEW, "created", payment["createdAt"], "payment_created", SYSTEM
-                )
-                entry["applied"] = True
-                await self._store.claim(entry)
-            await self._publish({**payment, "status": "created"}, entry)
-
-    async def _publish_refunds(self, since: datetime, until: datetime) -> None:
-        """Writes refund events again by their derived ids (a no-op unless one is missing)."""
-        for link in await self._store.refunds_between(since, until):
-            payment = await self._store.get(link["paymentId"])
-            if payment is not None:
-                await self._outbox.add(refund_event(payment, link), key=payment["merchantId"])
-                await self._note_refunds(payment["_id"], link["n"], link["amountRefunded"])
-
-    async def _fail_stuck_cards(self, before: datetime) -> None:
-        for payment in await self._store.stuck_card_payments(before):
-            await self._fail(payment, "processing_error", "processing_timeout", None)

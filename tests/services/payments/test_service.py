@@ -11,11 +11,13 @@ from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from devstack.profile import Profile
+from services.payments.refunds import RefundService
 from services.payments.schemas import ConfirmRequest, PaymentCreate, RefundCreate
 from services.payments.service import PaymentService, Scope
 from services.payments.settings import PaymentsSettings
 from services.payments.states import transition_id
 from services.payments.store import PaymentStore, refund_id
+from services.payments.sweeper import Sweeper
 from shared.events.outbox import Outbox
 
 pytestmark = pytest.mark.infra
@@ -43,8 +45,15 @@ async def db(
     await mongo_client.drop_database(name)
 
 
-def service(db: AsyncDatabase[dict], clock: Clock) -> PaymentService:
-    return PaymentService(PaymentStore(db), Outbox(db, "payments"), PaymentsSettings(), clock)
+class Services:
+    def __init__(self, db: AsyncDatabase[dict], clock: Clock) -> None:
+        store, outbox = PaymentStore(db), Outbox(db, "payments")
+        self.payments = PaymentService(store, outbox, PaymentsSettings(), clock)
+        self.refunds = RefundService(self.payments, store, outbox, clock)
+        self.sweeper = Sweeper(self.payments, self.refunds, store, outbox, clock)
+
+    async def sweep(self) -> None:
+        await self.sweeper.sweep()
 
 
 def create_body(**fields: object) -> PaymentCreate:
@@ -60,16 +69,17 @@ async def test_a_creation_event_lost_in_a_crash_is_written_by_the_sweep(
     db: AsyncDatabase[dict],
 ) -> None:
     clock = Clock()
-    payments = service(db, clock)
+    services = Services(db, clock)
+    payments = services.payments
     payment = await payments.create(SCOPE, create_body())
     # As if the process died between inserting the payment and writing the rest.
     await db["outbox"].delete_many({})
     await db["payment_transitions"].delete_many({})
-    await payments.sweep()
+    await services.sweep()
     assert await topics(db) == []  # too recent: its creator may still be writing
     clock.advance(minutes=2)
-    await payments.sweep()
-    await payments.sweep()
+    await services.sweep()
+    await services.sweep()
     timeline = await payments.history(SCOPE, payment["_id"])
     assert await topics(db) == ["payment.created"]
     assert [(t["from"], t["to"]) for t in timeline] == [(None, "created")]
@@ -79,7 +89,8 @@ async def test_a_claimed_transition_a_crash_left_unapplied_is_applied(
     db: AsyncDatabase[dict],
 ) -> None:
     clock = Clock()
-    payments = service(db, clock)
+    services = Services(db, clock)
+    payments = services.payments
     payment = await payments.create(SCOPE, create_body())
     # The claim of a cancel got in, then the process died before writing the payment.
     await PaymentStore(db).claim(
@@ -96,7 +107,7 @@ async def test_a_claimed_transition_a_crash_left_unapplied_is_applied(
         }
     )
     clock.advance(minutes=2)
-    await payments.sweep()
+    await services.sweep()
     after = await payments.get(SCOPE, payment["_id"])
     assert after["status"] == "canceled"
     assert await topics(db) == ["payment.created", "payment.canceled"]
@@ -105,12 +116,13 @@ async def test_a_claimed_transition_a_crash_left_unapplied_is_applied(
 
 async def test_a_card_payment_stuck_in_processing_fails(db: AsyncDatabase[dict]) -> None:
     clock = Clock()
-    payments = service(db, clock)
+    services = Services(db, clock)
+    payments = services.payments
     payment = await payments.create(SCOPE, create_body())
     # The confirming request claimed processing and died before charging.
-    await payments._move(payment, "processing", "confirm:card", SCOPE, {"method": "card"})
+    await payments.move(payment, "processing", "confirm:card", SCOPE, {"method": "card"})
     clock.advance(minutes=6)
-    await payments.sweep()
+    await services.sweep()
     after = await payments.get(SCOPE, payment["_id"])
     assert (after["status"], after["failureCode"]) == ("failed", "processing_error")
     assert await topics(db) == ["payment.created", "payment.failed"]
@@ -120,17 +132,20 @@ async def test_a_refund_event_lost_in_a_crash_is_written_by_the_sweep(
     db: AsyncDatabase[dict],
 ) -> None:
     clock = Clock()
-    payments = service(db, clock)
+    services = Services(db, clock)
+    payments = services.payments
     payment = await payments.create(SCOPE, create_body())
     card = {"number": "4242424242424242", "expMonth": 12, "expYear": 2099, "cvc": "123"}
     await payments.confirm(
         SCOPE, payment["_id"], ConfirmRequest.model_validate({"method": "card", "card": card})
     )
-    await payments.refund(SCOPE, payment["_id"], RefundCreate.model_validate({"amount": 400}))
+    await services.refunds.refund(
+        SCOPE, payment["_id"], RefundCreate.model_validate({"amount": 400})
+    )
     await db["outbox"].delete_many({"topic": "refund.issued"})
     await db["payments"].update_one({"_id": payment["_id"]}, {"$set": {"amountRefunded": 0}})
     clock.advance(minutes=2)
-    await payments.sweep()
+    await services.sweep()
     stored = await db["payments"].find_one({"_id": payment["_id"]})
     link = await db["refunds"].find_one({"_id": refund_id(payment["_id"], 1)})
     assert (await topics(db)).count("refund.issued") == 1

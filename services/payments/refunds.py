@@ -1,0 +1,97 @@
+"""Refunds: partial and full, never beyond the captured amount, even when concurrent.
+
+Each refund claims the next link of the payment's chain (`{paymentId}:refund:{n}`) by a unique
+insert, and each link holds the refunded total so far: two refunds can never both extend the
+chain from the same total, so together they cannot go beyond the captured amount.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from services.payments.errors import PaymentNotRefundable, RefundContended, RefundExceedsCaptured
+from services.payments.events import refund_event
+from services.payments.schemas import RefundCreate
+from services.payments.service import PaymentService, Scope, now_ms
+from services.payments.store import PaymentStore, refund_id
+from shared.events.outbox import Outbox
+from shared.ids import new_id
+from shared.mongo import Document
+
+# Each failed attempt means another refund took a link, so this bounds the refunds racing at once.
+_REFUND_ATTEMPTS = 64
+
+
+class RefundService:
+    def __init__(
+        self,
+        payments: PaymentService,
+        store: PaymentStore,
+        outbox: Outbox,
+        clock: Callable[[], datetime] = now_ms,
+    ) -> None:
+        self._payments = payments
+        self._store = store
+        self._outbox = outbox
+        self._clock = clock
+
+    async def refund(self, scope: Scope, payment_id: str, body: RefundCreate) -> Document:
+        payment = await self._payments.get(scope, payment_id)
+        if payment["status"] != "succeeded":
+            raise PaymentNotRefundable(
+                f"This payment is {payment['status']}; only succeeded payments can be refunded."
+            )
+        captured = int(payment["amount"])
+        count, refunded = payment["refundCount"], payment["amountRefunded"]
+        for _ in range(_REFUND_ATTEMPTS):
+            remaining = captured - refunded
+            if remaining <= 0:
+                raise PaymentNotRefundable("This payment is already fully refunded.")
+            amount = body.amount if body.amount is not None else remaining
+            if amount > remaining:
+                raise RefundExceedsCaptured(
+                    f"Only {remaining} of the captured {captured} {payment['currency']} "
+                    "is left to refund.",
+                    param="amount",
+                )
+            link = {
+                "_id": refund_id(payment_id, count + 1),
+                "n": count + 1,
+                "id": new_id("re"),
+                "paymentId": payment_id,
+                "merchantId": scope.merchant_id,
+                "mode": scope.mode,
+                "amount": amount,
+                "currency": payment["currency"],
+                "amountRefunded": refunded + amount,
+                "status": "succeeded",
+                "reason": body.reason,
+                "actor": scope.actor,
+                "createdAt": self._clock(),
+            }
+            if await self._store.append_refund(link):
+                await self._outbox.add(refund_event(payment, link), key=scope.merchant_id)
+                await self.note_refunds(payment_id, count + 1, refunded + amount)
+                return link
+            # Another refund took this link: read on from it and try the next one.
+            count, refunded = await self._store.chain_head(payment_id, count + 1)
+        raise RefundContended("Too many refunds of this payment at once; retry.")
+
+    async def note_refunds(self, payment_id: str, count: int, refunded: int) -> None:
+        """Keeps the payment's refunded total (a hint for lists) up with the chain.
+
+        Racing writers can leave an older total behind (FerretDB writes whole documents back),
+        so each writer reads back and writes again until the stored count reaches the head.
+        """
+        for _ in range(5):
+            await self._store.note_refunds(payment_id, count, refunded)
+            stored = await self._store.get(payment_id)
+            head = await self._store.chain_head(payment_id, count)
+            if stored is None or stored.get("refundCount", 0) >= head[0]:
+                return
+            count, refunded = head
+
+    async def of_payment(self, scope: Scope, payment_id: str) -> list[Document]:
+        payment = await self._payments.get(scope, payment_id)
+        return await self._store.refunds(payment_id, payment["refundCount"])

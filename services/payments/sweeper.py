@@ -1,0 +1,100 @@
+"""The sweeper: expires unconfirmed payments and finishes what a crash left half done.
+
+A request that dies between its claim and its last write leaves a claimed transition unapplied,
+a payment or refund without its event, or a card payment processing for ever. The sweeper, run
+by every replica (its steps are claims too, or idempotent), completes each of them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from pymongo.errors import PyMongoError
+
+from services.payments.events import refund_event
+from services.payments.refunds import RefundService
+from services.payments.service import SYSTEM, PaymentService, now_ms
+from services.payments.states import NEW
+from services.payments.store import PaymentStore
+from shared.events.outbox import Outbox
+
+logger = logging.getLogger("expe.payments.sweeper")
+
+# A step older than this is finished by the sweeper (its request is gone); writes are checked for
+# a missing event this far back; a card payment processing this long failed (the request charging
+# it died; the sandbox answers in milliseconds).
+_SETTLE = timedelta(minutes=1)
+_LOOKBACK = timedelta(minutes=10)
+_CARD_TIMEOUT = timedelta(minutes=5)
+
+
+class Sweeper:
+    def __init__(
+        self,
+        payments: PaymentService,
+        refunds: RefundService,
+        store: PaymentStore,
+        outbox: Outbox,
+        clock: Callable[[], datetime] = now_ms,
+    ) -> None:
+        self._payments = payments
+        self._refunds = refunds
+        self._store = store
+        self._outbox = outbox
+        self._clock = clock
+
+    async def run(self, interval: float) -> None:
+        while True:
+            try:
+                await self.sweep()
+            except PyMongoError as error:
+                logger.warning("payments sweep failed", extra={"error": repr(error)})
+            await asyncio.sleep(interval)
+
+    async def sweep(self) -> None:
+        now = self._clock()
+        await self._expire(now)
+        await self._finish_transitions(now - _SETTLE)
+        await self._publish_creations(now - _LOOKBACK, now - _SETTLE)
+        await self._publish_refunds(now - _LOOKBACK, now - _SETTLE)
+        await self._fail_stuck_cards(now - _CARD_TIMEOUT)
+
+    async def _expire(self, now: datetime) -> None:
+        for payment in await self._store.expired(now):
+            await self._payments.move(payment, "expired", "expired", None)
+
+    async def _finish_transitions(self, before: datetime) -> None:
+        for entry in await self._store.unapplied(before):
+            payment = await self._store.get(entry["paymentId"])
+            if payment is not None:
+                await self._payments.apply(payment, entry)
+
+    async def _publish_creations(self, since: datetime, until: datetime) -> None:
+        """Writes creation events again by their derived ids: a no-op unless a creator died
+        between inserting its payment and writing the event."""
+        for payment in await self._store.created_between(since, until):
+            timeline = await self._store.timeline(payment["_id"])
+            if timeline:
+                entry = timeline[0]
+            else:
+                entry = self._payments.transition(
+                    payment["_id"], NEW, "created", payment["createdAt"], "payment_created", SYSTEM
+                )
+                entry["applied"] = True
+                await self._store.claim(entry)
+            await self._payments.publish({**payment, "status": "created"}, entry)
+
+    async def _publish_refunds(self, since: datetime, until: datetime) -> None:
+        """Writes refund events again by their derived ids (a no-op unless one is missing)."""
+        for link in await self._store.refunds_between(since, until):
+            payment = await self._store.get(link["paymentId"])
+            if payment is not None:
+                await self._outbox.add(refund_event(payment, link), key=payment["merchantId"])
+                await self._refunds.note_refunds(payment["_id"], link["n"], link["amountRefunded"])
+
+    async def _fail_stuck_cards(self, before: datetime) -> None:
+        for payment in await self._store.stuck_card_payments(before):
+            await self._payments.fail(payment, "processing_error", "processing_timeout", None)
