@@ -1,4 +1,4 @@
-"""Payments: create, confirm (sandbox card, UPI QR), cancel, expire, refund, list — no FastAPI.
+"""Payments: create, confirm (sandbox card, UPI QR), cancel, list — no FastAPI.
 
 Whatever must happen once is claimed by inserting a unique `_id` (see store.py), and only the
 claimant writes the payment: so a double submit charges once and refunds never exceed the
