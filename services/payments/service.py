@@ -285,7 +285,11 @@ class PaymentService:
         scope: Scope | None,
         fields: dict[str, Any] | None = None,
     ) -> Document | None:
-        """Moves the payment out of its current state; None if another request already did."""
+        """Moves the payment out of its current state; None if another request already did.
+
+        Every state change goes through here, so the state machine is enforced in one place.
+        """
+        check_transition(payment["status"], to, PaymentStateConflict, f"moved to {to}")
         actor = scope.actor if scope else SYSTEM
         entry = self.transition(
             payment["_id"], payment["status"], to, self._clock(), cause, actor, fields

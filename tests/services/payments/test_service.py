@@ -11,6 +11,7 @@ from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from devstack.profile import Profile
+from services.payments.errors import PaymentStateConflict
 from services.payments.refunds import RefundService
 from services.payments.schemas import ConfirmRequest, PaymentCreate, RefundCreate
 from services.payments.service import PaymentService, Scope
@@ -151,3 +152,11 @@ async def test_a_refund_event_lost_in_a_crash_is_written_by_the_sweep(
     assert (await topics(db)).count("refund.issued") == 1
     assert stored is not None and stored["amountRefunded"] == 400
     assert link is not None and link["amountRefunded"] == 400
+
+
+async def test_every_state_change_goes_through_the_state_machine(db: AsyncDatabase[dict]) -> None:
+    services = Services(db, Clock())
+    payment = await services.payments.create(SCOPE, create_body())
+    with pytest.raises(PaymentStateConflict):
+        await services.payments.move(payment, "succeeded", "skipping processing", SCOPE)
+    assert await db["payment_transitions"].count_documents({}) == 1  # the creation only
