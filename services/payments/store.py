@@ -25,6 +25,7 @@ from shared.mongo import CollectionIndexes, Document
 PAYMENTS = "payments"
 TRANSITIONS = "payment_transitions"
 REFUNDS = "refunds"
+SWEEPS = "sweeps"
 
 INDEXES = (
     CollectionIndexes(
@@ -53,6 +54,7 @@ class PaymentStore:
         self._payments = db[PAYMENTS]
         self._transitions = db[TRANSITIONS]
         self._refunds = db[REFUNDS]
+        self._sweeps = db[SWEEPS]
 
     async def insert(self, payment: Document) -> None:
         await self._payments.insert_one(payment)
@@ -102,6 +104,15 @@ class PaymentStore:
     async def stuck_card_payments(self, before: datetime) -> list[Document]:
         query = {"status": "processing", "method": "card", "updatedAt": {"$lt": before}}
         return await self._payments.find(query).limit(500).to_list()
+
+    async def claim_sweep(self, slot: int) -> bool:
+        """One replica sweeps per time slot: whoever inserts the slot's document first."""
+        try:
+            await self._sweeps.insert_one({"_id": f"sweep:{slot}"})
+        except DuplicateKeyError:
+            return False
+        await self._sweeps.delete_many({"_id": f"sweep:{slot - 10}"})
+        return True
 
     # Refunds: a chain of links `{paymentId}:refund:1`, `:2`, … each with the running total.
 

@@ -2,13 +2,14 @@
 
 A request that dies between its claim and its last write leaves a claimed transition unapplied,
 a payment or refund without its event, or a card payment processing for ever. The sweeper, run
-by every replica (its steps are claims too, or idempotent), completes each of them.
+by one replica per interval (each of its steps is a claim too, or idempotent), completes them.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -47,12 +48,14 @@ class Sweeper:
         self._clock = clock
 
     async def run(self, interval: float) -> None:
+        """Sweeps every `interval` seconds; of several replicas, one sweeps each interval."""
         while True:
             try:
-                await self.sweep()
+                if await self._store.claim_sweep(int(time.time() // interval)):
+                    await self.sweep()
             except PyMongoError as error:
                 logger.warning("payments sweep failed", extra={"error": repr(error)})
-            await asyncio.sleep(interval)
+            await asyncio.sleep(interval - time.time() % interval)
 
     async def sweep(self) -> None:
         now = self._clock()

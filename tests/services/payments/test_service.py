@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -160,3 +161,11 @@ async def test_every_state_change_goes_through_the_state_machine(db: AsyncDataba
     with pytest.raises(PaymentStateConflict):
         await services.payments.move(payment, "succeeded", "skipping processing", SCOPE)
     assert await db["payment_transitions"].count_documents({}) == 1  # the creation only
+
+
+async def test_one_replica_sweeps_each_interval(db: AsyncDatabase[dict]) -> None:
+    replicas = [PaymentStore(db) for _ in range(10)]
+    won = await asyncio.gather(*(store.claim_sweep(42) for store in replicas))
+    later = await replicas[3].claim_sweep(43)
+    assert sorted(won) == [False] * 9 + [True]
+    assert later is True
