@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
+import httpx
 import pytest
 
 from services.analytics.events import PaymentCreatedData
@@ -16,6 +18,7 @@ from tests.services.payments.conftest import (
     member,
     publishable_key,
 )
+from tests.signing import AsGateway
 
 pytestmark = pytest.mark.infra
 
@@ -151,3 +154,22 @@ def test_viewers_and_publishable_keys_cannot_create(payments: Service) -> None:
     assert error_code(viewer) == (403, "permission_denied")
     assert error_code(publishable) == (403, "permission_denied")
     assert developer.status_code == 201
+
+
+async def test_a_double_submit_creates_one_payment(payments: Service) -> None:
+    api = payments.api()
+    key = {"Idempotency-Key": secrets.token_hex(8)}
+    body = {"amount": 900, "currency": "INR", "orderId": "o-double"}
+    async with httpx.AsyncClient(auth=AsGateway(api.caller), timeout=30) as client:
+        responses = await asyncio.gather(
+            *(
+                client.post(f"{payments.url}/api/v1/payments", json=body, headers=key)
+                for _ in range(10)
+            )
+        )
+    created = {r.json()["id"] for r in responses if r.status_code == 201}
+    in_flight = {error_code(r) for r in responses if r.status_code != 201}
+    assert len(created) == 1
+    assert in_flight <= {(409, "idempotency_key_in_use")}
+    assert payments.db["payments"].count_documents({}) == 1
+    assert payments.db["outbox"].count_documents({"topic": "payment.created"}) == 1
