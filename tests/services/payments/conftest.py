@@ -15,7 +15,7 @@ import pytest
 from devstack.profile import Profile
 from services.payments.app import create_app
 from services.payments.settings import PaymentsSettings
-from shared.identity import Caller
+from shared.identity import Caller, MemberRole, Mode
 from shared.ids import new_id
 from tests.servers import serve_in_thread
 from tests.signing import AsGateway
@@ -23,30 +23,30 @@ from tests.signing import AsGateway
 PUBLIC_URL = "https://pay.expe.test"
 
 
-def secret_key(merchant_id: str, mode: str = "test") -> Caller:
+def secret_key(merchant_id: str, mode: Mode = "test") -> Caller:
     return Caller(
         kind="api_key",
         merchant_id=merchant_id,
         key_id=new_id("key"),
         key_type="secret",
-        mode=mode,  # type: ignore[arg-type]
+        mode=mode,
         ip="198.51.100.9",
     )
 
 
-def publishable_key(merchant_id: str, mode: str = "test") -> Caller:
+def publishable_key(merchant_id: str, mode: Mode = "test") -> Caller:
     return secret_key(merchant_id, mode).model_copy(update={"key_type": "publishable"})
 
 
-def member(merchant_id: str, role: str, mode: str = "test") -> Caller:
+def member(merchant_id: str, role: MemberRole, mode: Mode = "test") -> Caller:
     return Caller(
         kind="user",
         user_id=new_id("usr"),
         email=f"{secrets.token_hex(4)}@example.test",
         email_verified=True,
         merchant_id=merchant_id,
-        role=role,  # type: ignore[arg-type]
-        mode=mode,  # type: ignore[arg-type]
+        role=role,
+        mode=mode,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import Any
 
 import httpx
 import pytest
@@ -91,7 +92,9 @@ def test_a_card_expired_by_its_date_is_declined(payments: Service) -> None:
         {"expMonth": 13},
     ],
 )
-def test_a_malformed_card_is_refused_without_a_state_change(payments: Service, card: dict) -> None:
+def test_a_malformed_card_is_refused_without_a_state_change(
+    payments: Service, card: dict[str, Any]
+) -> None:
     api = payments.api()
     payment = api.create()
     body = {

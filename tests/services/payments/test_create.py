@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -109,7 +110,7 @@ def test_the_same_key_replays_and_another_body_is_refused(payments: Service) -> 
     ],
 )
 def test_bad_input_is_refused_and_creates_nothing(
-    payments: Service, change: dict, param: str
+    payments: Service, change: dict[str, Any], param: str
 ) -> None:
     body = {"amount": 100, "currency": "INR", "orderId": "o-3", **change}
     response = payments.api().post("/api/v1/payments", body)

@@ -6,6 +6,7 @@ import csv
 import io
 import zipfile
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from xml.etree import ElementTree
 
 import pytest
@@ -49,7 +50,7 @@ def test_lists_filter_page_and_search(payments: Service) -> None:
 @pytest.mark.parametrize(
     "params", [{"limit": 101}, {"limit": 0}, {"page": 0}, {"status": "paid"}, {"minAmount": -1}]
 )
-def test_bad_list_parameters_are_refused(payments: Service, params: dict) -> None:
+def test_bad_list_parameters_are_refused(payments: Service, params: dict[str, Any]) -> None:
     response = payments.api().get("/api/v1/payments", params=params)
     assert error_code(response) == (400, "parameter_invalid")
 

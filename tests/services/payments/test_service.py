@@ -21,6 +21,7 @@ from services.payments.states import transition_id
 from services.payments.store import PaymentStore, refund_id
 from services.payments.sweeper import Sweeper
 from shared.events.outbox import Outbox
+from shared.mongo import Document
 
 pytestmark = pytest.mark.infra
 
@@ -40,15 +41,15 @@ class Clock:
 
 @pytest.fixture
 async def db(
-    mongo_client: AsyncMongoClient[dict], profile: Profile
-) -> AsyncIterator[AsyncDatabase[dict]]:
+    mongo_client: AsyncMongoClient[Document], profile: Profile
+) -> AsyncIterator[AsyncDatabase[Document]]:
     name = f"{profile.db_prefix}_paysvc_{secrets.token_hex(4)}"
     yield mongo_client[name]
     await mongo_client.drop_database(name)
 
 
 class Services:
-    def __init__(self, db: AsyncDatabase[dict], clock: Clock) -> None:
+    def __init__(self, db: AsyncDatabase[Document], clock: Clock) -> None:
         store, outbox = PaymentStore(db), Outbox(db, "payments")
         self.payments = PaymentService(store, outbox, PaymentsSettings(), clock)
         self.refunds = RefundService(self.payments, store, outbox, clock)
@@ -63,12 +64,12 @@ def create_body(**fields: object) -> PaymentCreate:
     return PaymentCreate.model_validate(body)
 
 
-async def topics(db: AsyncDatabase[dict]) -> list[str]:
+async def topics(db: AsyncDatabase[Document]) -> list[str]:
     return [doc["topic"] async for doc in db["outbox"].find().sort("order", 1)]
 
 
 async def test_a_creation_event_lost_in_a_crash_is_written_by_the_sweep(
-    db: AsyncDatabase[dict],
+    db: AsyncDatabase[Document],
 ) -> None:
     clock = Clock()
     services = Services(db, clock)
@@ -88,7 +89,7 @@ async def test_a_creation_event_lost_in_a_crash_is_written_by_the_sweep(
 
 
 async def test_a_claimed_transition_a_crash_left_unapplied_is_applied(
-    db: AsyncDatabase[dict],
+    db: AsyncDatabase[Document],
 ) -> None:
     clock = Clock()
     services = Services(db, clock)
@@ -116,7 +117,7 @@ async def test_a_claimed_transition_a_crash_left_unapplied_is_applied(
     assert await db["payment_transitions"].count_documents({"applied": False}) == 0
 
 
-async def test_a_card_payment_stuck_in_processing_fails(db: AsyncDatabase[dict]) -> None:
+async def test_a_card_payment_stuck_in_processing_fails(db: AsyncDatabase[Document]) -> None:
     clock = Clock()
     services = Services(db, clock)
     payments = services.payments
@@ -131,7 +132,7 @@ async def test_a_card_payment_stuck_in_processing_fails(db: AsyncDatabase[dict])
 
 
 async def test_a_refund_event_lost_in_a_crash_is_written_by_the_sweep(
-    db: AsyncDatabase[dict],
+    db: AsyncDatabase[Document],
 ) -> None:
     clock = Clock()
     services = Services(db, clock)
@@ -155,7 +156,9 @@ async def test_a_refund_event_lost_in_a_crash_is_written_by_the_sweep(
     assert link is not None and link["amountRefunded"] == 400
 
 
-async def test_every_state_change_goes_through_the_state_machine(db: AsyncDatabase[dict]) -> None:
+async def test_every_state_change_goes_through_the_state_machine(
+    db: AsyncDatabase[Document],
+) -> None:
     services = Services(db, Clock())
     payment = await services.payments.create(SCOPE, create_body())
     with pytest.raises(PaymentStateConflict):
@@ -163,7 +166,7 @@ async def test_every_state_change_goes_through_the_state_machine(db: AsyncDataba
     assert await db["payment_transitions"].count_documents({}) == 1  # the creation only
 
 
-async def test_one_replica_sweeps_each_interval(db: AsyncDatabase[dict]) -> None:
+async def test_one_replica_sweeps_each_interval(db: AsyncDatabase[Document]) -> None:
     replicas = [PaymentStore(db) for _ in range(10)]
     won = await asyncio.gather(*(store.claim_sweep(42) for store in replicas))
     later = await replicas[3].claim_sweep(43)
