@@ -8,7 +8,8 @@ zero, or out of a hold's own held amount); when it is, nothing else happens and 
 failed. Every later leg only adds money, so it always applies: a movement whose first leg
 applied is always driven forward to the end, never back. Its outcome therefore follows from
 the chains alone; `status` on the movement document is a cache that every driver writes with
-the same value once the legs are settled, and the sweep drives whatever still says `pending`.
+the same value once the legs are settled. A movement is marked in flight (`movements_pending`)
+before it is stored and unmarked once finished; the sweep drives what stays marked too long.
 
 Capture and release first claim the hold's single outcome (a unique insert keyed by the hold):
 the loser of a capture/release race fails with `hold_not_active` and settles no leg.
@@ -86,6 +87,9 @@ class Movements:
 
     async def start(self, movement: Document) -> Document:
         """Stores the movement, or resumes the one stored under its id for the same request."""
+        if movement["status"] == "pending":
+            # Marked before it exists, so no movement is ever stored that the sweep cannot find.
+            await self._store.mark_pending(movement["_id"], movement["createdAt"])
         stored = await self._store.insert_movement(movement)
         if stored["fingerprint"] != movement["fingerprint"]:
             raise MovementReused(
@@ -122,6 +126,7 @@ class Movements:
     async def _finish(self, movement: Document, status: str, **fields: Any) -> Document:
         fields["finishedAt"] = datetime.now(UTC)
         await self._store.set_status(movement["_id"], status, fields)
+        await self._store.clear_pending(movement["_id"])
         return {**movement, "status": status, **fields}
 
     async def sweep_once(self, older_than: timedelta, limit: int = 100) -> int:
@@ -129,8 +134,11 @@ class Movements:
         cutoff = datetime.now(UTC) - older_than
         driven = 0
         for movement in await self._store.unfinished_before(cutoff, limit):
-            await self.drive(movement)
-            driven += 1
+            if movement["status"] == "pending":
+                await self.drive(movement)
+                driven += 1
+            else:  # finished, but its request died before it cleared the marker
+                await self._store.clear_pending(movement["_id"])
         return driven
 
 

@@ -7,6 +7,7 @@ code never trusts for a decision. Every hot read is by `_id`.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -23,6 +24,8 @@ ENTRIES = "entries"
 LEGS = "movement_legs"
 MOVEMENTS = "movements"
 RESOLUTIONS = "hold_resolutions"
+# Movements in flight, so the sweep scans a handful of documents rather than every movement.
+PENDING = "movements_pending"
 
 INDEXES = [
     CollectionIndexes(
@@ -87,15 +90,22 @@ class LedgerStore:
         self._legs = db[LEGS]
         self._movements = db[MOVEMENTS]
         self._resolutions = db[RESOLUTIONS]
+        self._pending = db[PENDING]
 
     # Entries -----------------------------------------------------------------------------
     async def entry(self, wallet_id: str, seq: int) -> Document | None:
         return await self._entries.find_one({"_id": entry_id(wallet_id, seq)})
 
     async def entries(self, wallet_id: str, seqs: Sequence[int]) -> list[Document]:
-        ids = [entry_id(wallet_id, seq) for seq in seqs]
-        found = await self._entries.find({"_id": {"$in": ids}}).to_list()
-        return sorted(found, key=lambda doc: int(doc["seq"]), reverse=True)
+        """The entries at these positions, newest first.
+
+        One lookup per `_id`: on FerretDB 1.24 an `$in` or a range over `_id` scans the whole
+        collection (measured: 50 of 5,000 entries, 270 ms by `$in`, 170 ms by range), while
+        point lookups cost the same however many entries all wallets hold.
+        """
+        found = await asyncio.gather(*(self.entry(wallet_id, seq) for seq in seqs))
+        docs = [doc for doc in found if doc is not None]
+        return sorted(docs, key=lambda doc: int(doc["seq"]), reverse=True)
 
     async def append(self, entry: Document) -> bool:
         """Inserts the entry at its position; False when that position is already taken."""
@@ -159,9 +169,27 @@ class LedgerStore:
             {"_id": movement_id}, {"$set": {"status": status, **fields}}
         )
 
+    async def mark_pending(self, movement_id: str, created_at: datetime) -> None:
+        try:
+            await self._pending.insert_one({"_id": movement_id, "createdAt": created_at})
+        except DuplicateKeyError:
+            pass
+
+    async def clear_pending(self, movement_id: str) -> None:
+        await self._pending.delete_one({"_id": movement_id})
+
     async def unfinished_before(self, cutoff: datetime, limit: int) -> list[Document]:
-        cursor = self._movements.find({"status": "pending", "createdAt": {"$lt": cutoff}})
-        return await cursor.limit(limit).to_list()
+        """Movements in flight since before `cutoff` (a marker whose movement was never stored,
+        because its request died first, is dropped: that movement never happened)."""
+        marks = await self._pending.find({"createdAt": {"$lt": cutoff}}).limit(limit).to_list()
+        movements = []
+        for mark in marks:
+            movement = await self.movement(mark["_id"])
+            if movement is None:
+                await self.clear_pending(mark["_id"])
+            else:
+                movements.append(movement)
+        return movements
 
     async def count_unfinished(self) -> int:
         return await self._movements.count_documents({"status": "pending"})

@@ -101,6 +101,7 @@ CRASH_POINTS = [
     ("append", 2, "after"),
     ("mark_settled", 2, "before"),
     ("set_status", 1, "before"),
+    ("set_status", 1, "after"),
 ]
 
 
@@ -119,7 +120,8 @@ async def test_a_transfer_cut_short_happens_exactly_once(
         await service.transfer("crash-key", TransferCreate.model_validate(body))
 
     if recovery == "sweep":
-        assert await sweep(wallet_app) == 1
+        finished_before_crash = (method, when) == ("set_status", "after")
+        assert await sweep(wallet_app) == (0 if finished_before_crash else 1)
     else:
         async with wallet_app.client(alice) as client:
             retried = await client.post(
@@ -133,8 +135,32 @@ async def test_a_transfer_cut_short_happens_exactly_once(
     movement_id = service.movement_id("transfer", "crash-key")
     movement = await wallet_app.db["movements"].find_one({"_id": movement_id})
     assert movement is not None and movement["status"] == "succeeded"
+    assert await sweep(wallet_app) == 0  # nothing left to drive; stale in-flight marks dropped
+    assert await wallet_app.db["movements_pending"].count_documents({}) == 0
     events = await wallet_app.db["outbox"].find({"envelope.data.movementId": movement_id}).to_list()
     assert sorted(e["topic"] for e in events) == ["wallet.credited", "wallet.debited"]
+
+
+async def test_a_transfer_cut_short_before_it_was_stored_never_happened(
+    wallet_app: WalletApp,
+) -> None:
+    alice, bob = user(), user()
+    source = await wallet_app.funded(alice, 1_000)
+    target = await wallet_app.open_wallet(bob)
+    body = {"fromWalletId": source, "to": {"walletId": target}, "amount": 300, "currency": "INR"}
+    core = crashing_core(wallet_app, "insert_movement", 1, "before")
+    service = WalletService(core.wallets, core.ledger_store, core.movements, alice)
+    with pytest.raises(Crash):
+        await service.transfer("early", TransferCreate.model_validate(body))
+    assert await sweep(wallet_app) == 0
+    assert await wallet_app.db["movements_pending"].count_documents({}) == 0
+    assert (await wallet_app.balance(alice, source))["available"] == 1_000
+    async with wallet_app.client(alice) as client:
+        retried = await client.post(
+            "/api/v1/transfers", json=body, headers={"Idempotency-Key": "early"}
+        )
+    assert retried.json()["status"] == "succeeded"
+    assert (await wallet_app.balance(bob, target))["available"] == 300
 
 
 @pytest.mark.parametrize(
