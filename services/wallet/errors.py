@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from shared.errors import Conflict, ExpeError, InvalidRequest, ResourceNotFound, ServiceUnavailable
+from shared.errors import (
+    Conflict,
+    ExpeError,
+    InvalidRequest,
+    PermissionDenied,
+    ResourceNotFound,
+    ServiceUnavailable,
+)
 
 
 class WalletNotFound(ResourceNotFound):
@@ -77,3 +84,9 @@ class WalletBusy(ServiceUnavailable):
     """Too many concurrent changes to one wallet; retry with the same Idempotency-Key."""
 
     code = "wallet_busy"
+
+
+class RoleRequired(PermissionDenied):
+    """Only a merchant's owners (or its secret keys) may move the merchant's money."""
+
+    code = "role_required"

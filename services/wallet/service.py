@@ -12,6 +12,7 @@ from typing import Any
 from services.wallet.errors import (
     CurrencyMismatch,
     InsufficientFunds,
+    RoleRequired,
     SameWallet,
     TopupDeclined,
     WalletNotFound,
@@ -44,20 +45,25 @@ class Owned:
     type: str
     id: str
     mode: str
+    # Whether the caller may move this owner's money, not only read it.
+    may_move: bool
 
     @classmethod
     def of(cls, caller: Caller) -> Owned:
         mode = caller.mode or "test"
         if caller.merchant_id is not None:
-            return cls("merchant", caller.merchant_id, mode)
+            if caller.kind == "api_key":
+                return cls("merchant", caller.merchant_id, mode, caller.key_type == "secret")
+            return cls("merchant", caller.merchant_id, mode, caller.role == "owner")
         if caller.kind == "user" and caller.user_id is not None:
-            return cls("user", caller.user_id, mode)
+            return cls("user", caller.user_id, mode, True)
         raise WalletOwnerUnknown(
             "Log in, or use a secret key or a dashboard session with an Expe-Merchant header."
         )
 
-    def slot(self, currency: str) -> str:
-        return f"{self.mode}:{self.type}:{self.id}:{currency}"
+    def require_mover(self) -> None:
+        if not self.may_move:
+            raise RoleRequired("Only the merchant's owners or its secret keys may move its money.")
 
 
 class Wallets:
@@ -144,6 +150,7 @@ class WalletService:
 
     async def create(self, currency: str) -> tuple[Wallet, bool]:
         owner = self._owner
+        owner.require_mover()
         wallet, created = await self._wallets.open(owner.type, owner.id, owner.mode, currency)
         return await self._wallets.view(wallet), created
 
@@ -155,9 +162,11 @@ class WalletService:
     async def get(self, wallet_id: str) -> Wallet:
         return await self._wallets.view(await self.owned(wallet_id))
 
-    async def owned(self, wallet_id: str) -> Document:
+    async def owned(self, wallet_id: str, *, to_move: bool = False) -> Document:
         wallet = await self._wallets.store.get(wallet_id)
         owner = self._owner
+        if to_move:
+            owner.require_mover()
         if (
             wallet is None
             or wallet["ownerType"] != owner.type
@@ -173,7 +182,7 @@ class WalletService:
     async def topup(self, idempotency_key: str, body: TopupCreate) -> Movement:
         """Adds money from a sandbox funding source. Amounts ending in 99 minor units are
         declined by the sandbox source; every other amount succeeds."""
-        wallet = await self.owned(body.wallet_id)
+        wallet = await self.owned(body.wallet_id, to_move=True)
         funding = await self._wallets.funding(wallet["currency"], wallet["mode"])
         declined = body.amount % 100 == 99
         source = body.source.model_dump(by_alias=True)
@@ -206,7 +215,7 @@ class WalletService:
         return movement_view(stored)
 
     async def transfer(self, idempotency_key: str, body: TransferCreate) -> Movement:
-        source = await self.owned(body.from_wallet_id)
+        source = await self.owned(body.from_wallet_id, to_move=True)
         target = await self._wallets.store.get(body.to.wallet_id)
         if target is None or target["mode"] != source["mode"] or target.get("system"):
             raise WalletNotFound(f"No wallet {body.to.wallet_id} exists.", param="to.walletId")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from shared.identity import Caller
 from tests.services.wallet.conftest import WalletApp, merchant, user
 
 
@@ -55,3 +56,27 @@ async def test_bad_currency_is_refused(wallet_app: WalletApp) -> None:
     assert [r.status_code for r in (unknown, number, extra)] == [400, 400, 400]
     assert unknown.json()["error"]["param"] == "currency"
     assert listed.json()["data"] == []
+
+
+async def test_only_owners_and_secret_keys_move_a_merchants_money(wallet_app: WalletApp) -> None:
+    key = merchant()
+    wallet_id = await wallet_app.funded(key, 1_000)
+    payee = await wallet_app.open_wallet(user())
+    dashboard = Caller(kind="user", user_id="usr_v", merchant_id=key.merchant_id, mode="test")
+    results = {}
+    for role in ("viewer", "developer", "owner"):
+        async with wallet_app.client(dashboard.model_copy(update={"role": role})) as client:
+            seen = await client.get(f"/api/v1/wallets/{wallet_id}")
+            moved = await client.post(
+                "/api/v1/transfers",
+                json={
+                    "fromWalletId": wallet_id,
+                    "to": {"walletId": payee},
+                    "amount": 100,
+                    "currency": "INR",
+                },
+                headers={"Idempotency-Key": f"by-{role}"},
+            )
+        results[role] = (seen.status_code, moved.status_code)
+    assert results == {"viewer": (200, 403), "developer": (200, 403), "owner": (200, 201)}
+    assert (await wallet_app.balance(key, wallet_id))["available"] == 900
