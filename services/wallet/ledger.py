@@ -43,8 +43,8 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncGenerator, AsyncIterator
+from contextlib import aclosing, asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -138,8 +138,9 @@ class Ledger:
     async def head(self, wallet_id: str) -> Head:
         """The wallet's current state: its last entry, found by probing forward from a hint."""
         head = await self._start(wallet_id)
-        async for entry in self._walk(wallet_id, head.seq):
-            head = Head(entry["seq"], entry["available"], entry["held"])
+        async with aclosing(self._walk(wallet_id, head.seq)) as entries:
+            async for entry in entries:
+                head = Head(entry["seq"], entry["available"], entry["held"])
         return head
 
     async def settle(self, leg: Leg) -> Document:
@@ -187,7 +188,7 @@ class Ledger:
         assert entry is not None  # a claim's base is a position that existed
         return Head(seq, entry["available"], entry["held"])
 
-    async def _walk(self, wallet_id: str, after: int) -> AsyncIterator[Document]:
+    async def _walk(self, wallet_id: str, after: int) -> AsyncGenerator[Document, None]:
         seq = after
         while True:
             entry = await self._store.entry(wallet_id, seq + 1)
@@ -200,10 +201,11 @@ class Ledger:
     async def _append(self, leg: Leg, base: Head) -> Document:
         head = base
         for _ in range(MAX_LOST_RACES):
-            async for entry in self._walk(leg.wallet_id, head.seq):
-                if entry["leg"] == leg.id:
-                    return entry
-                head = Head(entry["seq"], entry["available"], entry["held"])
+            async with aclosing(self._walk(leg.wallet_id, head.seq)) as entries:
+                async for entry in entries:
+                    if entry["leg"] == leg.id:
+                        return entry
+                    head = Head(entry["seq"], entry["available"], entry["held"])
             entry = _next_entry(leg, head)
             if await self._store.append(entry):
                 self._heads.remember(leg.wallet_id, entry)
