@@ -92,3 +92,15 @@ async def create_transfer(
 
     Without enough available balance: 402 `insufficient_funds`, and nothing moves."""
     return await wallets.transfer(key, body)
+
+
+@router.get("/api/v1/topups/{movement_id}", response_model_by_alias=True)
+async def get_topup(movement_id: str, wallets: WalletServiceDep) -> Movement:
+    """A top-up of one of the caller's wallets, with its status."""
+    return await wallets.movement("topup", movement_id)
+
+
+@router.get("/api/v1/transfers/{movement_id}", response_model_by_alias=True)
+async def get_transfer(movement_id: str, wallets: WalletServiceDep) -> Movement:
+    """A transfer out of or into one of the caller's wallets, with its status."""
+    return await wallets.movement("transfer", movement_id)

@@ -18,6 +18,12 @@ class WalletNotFound(ResourceNotFound):
     code = "wallet_not_found"
 
 
+class MovementNotFound(ResourceNotFound):
+    """No top-up or transfer with this id touches the caller's wallets."""
+
+    code = "movement_not_found"
+
+
 class HoldNotFound(ResourceNotFound):
     """No hold with this id exists."""
 

@@ -12,6 +12,7 @@ from typing import Any
 from services.wallet.errors import (
     CurrencyMismatch,
     InsufficientFunds,
+    MovementNotFound,
     RoleRequired,
     SameWallet,
     TopupDeclined,
@@ -245,6 +246,22 @@ class WalletService:
         stored = await self._movements.drive(await self._movements.start(movement))
         raise_failure(stored)
         return movement_view(stored)
+
+    async def movement(self, kind: str, movement_id: str) -> Movement:
+        """A top-up or transfer into or out of one of the caller's wallets."""
+        movement = await self._ledger_store.movement(movement_id)
+        if movement is not None and movement["type"] == kind:
+            for wallet_id in (movement.get("fromWalletId"), movement.get("toWalletId")):
+                if wallet_id is not None and await self._is_mine(wallet_id):
+                    return movement_view(movement)
+        raise MovementNotFound(f"No {kind} {movement_id} touches your wallets.")
+
+    async def _is_mine(self, wallet_id: str) -> bool:
+        try:
+            await self.owned(wallet_id)
+        except WalletNotFound:
+            return False
+        return True
 
     async def statement(self, wallet_id: str, page: int, limit: int) -> tuple[list[Entry], int]:
         """Entries newest first, read by `_id` from the head down; the total is the head's seq."""

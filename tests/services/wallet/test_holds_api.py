@@ -170,3 +170,28 @@ async def test_services_can_run_the_sweep_and_check_the_ledger(wallet_app: Walle
         "problems": [],
     }
     assert refused.status_code == 403
+
+
+async def test_a_hold_is_never_captured_across_modes_or_currencies(wallet_app: WalletApp) -> None:
+    alice, shop = user(), merchant()
+    customer = await wallet_app.funded(alice, 1_000)
+    live_shop = await wallet_app.open_wallet(shop.model_copy(update={"mode": "live"}))
+    dollar_shop = await wallet_app.open_wallet(shop, "USD")
+    async with wallet_app.client(PAYMENTS) as client:
+        hold_id = (await hold(client, customer, 100, "pay_modes")).json()["id"]
+        capture = f"/internal/v1/holds/{hold_id}/capture"
+        to_live = await client.post(capture, json={"toWalletId": live_shop})
+        to_dollars = await client.post(capture, json={"toWalletId": dollar_shop})
+        wrong_currency = await client.post(
+            "/internal/v1/holds",
+            json={"walletId": customer, "amount": 1, "currency": "USD", "reference": "pay_usd"},
+        )
+        shown = await client.get(f"/internal/v1/holds/{hold_id}")
+        await client.post(f"/internal/v1/holds/{hold_id}/release")
+    assert (to_live.status_code, to_live.json()["error"]["code"]) == (400, "mode_mismatch")
+    assert (to_dollars.status_code, to_dollars.json()["error"]["code"]) == (
+        400,
+        "currency_mismatch",
+    )
+    assert wrong_currency.json()["error"]["code"] == "currency_mismatch"
+    assert shown.json()["status"] == "held"

@@ -193,3 +193,24 @@ async def test_bad_transfers_are_refused_and_move_nothing(wallet_app: WalletApp)
     assert (await wallet_app.balance(alice, source))["available"] == 1_000
     assert (await wallet_app.balance(bob, stranger))["available"] == 1_000
     assert await wallet_app.db["movements"].count_documents({"type": "transfer"}) == 0
+
+
+async def test_both_sides_see_a_transfer_and_nobody_else(wallet_app: WalletApp) -> None:
+    alice, bob = user(), user()
+    source = await wallet_app.funded(alice, 1_000)
+    target = await wallet_app.open_wallet(bob)
+    async with wallet_app.client(alice) as client:
+        created = await client.post(
+            "/api/v1/transfers",
+            json=transfer_body(source, target, 10),
+            headers={"Idempotency-Key": "seen"},
+        )
+    path = f"/api/v1/transfers/{created.json()['id']}"
+    seen = {}
+    for name, caller in (("alice", alice), ("bob", bob), ("eve", user())):
+        async with wallet_app.client(caller) as client:
+            seen[name] = (await client.get(path)).status_code
+        async with wallet_app.client(caller) as client:
+            as_topup = await client.get(f"/api/v1/topups/{created.json()['id']}")
+        assert as_topup.status_code == 404
+    assert seen == {"alice": 200, "bob": 200, "eve": 404}
