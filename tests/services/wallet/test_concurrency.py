@@ -6,10 +6,10 @@ import asyncio
 import secrets
 from typing import Any
 
-from services.wallet.errors import InsufficientFunds
-from services.wallet.schemas import TransferCreate
+from services.wallet.errors import HoldNotActive, InsufficientFunds
+from services.wallet.schemas import HoldCapture, HoldCreate, TransferCreate
 from services.wallet.service import WalletService
-from tests.services.wallet.conftest import WalletApp, user
+from tests.services.wallet.conftest import WalletApp, merchant, user
 
 
 async def test_200_concurrent_transfers_drain_a_wallet_exactly(wallet_app: WalletApp) -> None:
@@ -80,3 +80,30 @@ async def test_processes_racing_on_one_wallet_meet_only_in_the_database(
     assert lost_races > 0  # the instances did race for the same positions
     assert await wallet_app.balance(alice, source) == {"available": 40, "held": 0, "total": 40}
     assert (await wallet_app.balance(bob, target))["available"] == 28 * 70
+
+
+async def test_instances_racing_to_capture_and_release_a_hold_agree(wallet_app: WalletApp) -> None:
+    alice, shop = user(), merchant()
+    customer = await wallet_app.funded(alice, 1_000)
+    shop_wallet = await wallet_app.open_wallet(shop)
+    holds = [wallet_app.core().holds() for _ in range(8)]
+    held = await holds[0].hold(
+        HoldCreate.model_validate(
+            {"walletId": customer, "amount": 700, "currency": "INR", "reference": "pay_race"}
+        )
+    )
+
+    async def resolve(i: int) -> str:
+        try:
+            if i % 2:
+                return (await holds[i].release(held.id)).status
+            return (await holds[i].capture(held.id, HoldCapture(to_wallet_id=shop_wallet))).status
+        except HoldNotActive:
+            return "lost"
+
+    outcomes = await asyncio.gather(*(resolve(i) for i in range(8)))
+    winners = set(outcomes) - {"lost"}
+    assert len(winners) == 1 and outcomes.count("lost") == 4
+    shop_total = (await wallet_app.balance(shop, shop_wallet))["total"]
+    assert shop_total == (700 if winners == {"captured"} else 0)
+    assert (await wallet_app.balance(alice, customer))["total"] == 1_000 - shop_total
