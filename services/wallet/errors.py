@@ -9,6 +9,7 @@ from shared.errors import (
     PermissionDenied,
     ResourceNotFound,
     ServiceUnavailable,
+    Unauthenticated,
 )
 
 
@@ -80,7 +81,7 @@ class HoldNotActive(Conflict):
     code = "hold_not_active"
 
 
-class WalletOwnerUnknown(InvalidRequest):
+class WalletOwnerUnknown(Unauthenticated):
     """The caller is neither a logged-in user nor acting for a merchant."""
 
     code = "wallet_owner_unknown"

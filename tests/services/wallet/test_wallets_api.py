@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from shared.identity import Caller
 from tests.services.wallet.conftest import WalletApp, merchant, user
+from tests.signing import ANONYMOUS
 
 
 async def test_opening_a_wallet_is_idempotent_per_owner_currency_and_mode(
@@ -80,3 +81,11 @@ async def test_only_owners_and_secret_keys_move_a_merchants_money(wallet_app: Wa
         results[role] = (seen.status_code, moved.status_code)
     assert results == {"viewer": (200, 403), "developer": (200, 403), "owner": (200, 201)}
     assert (await wallet_app.balance(key, wallet_id))["available"] == 900
+
+
+async def test_anonymous_callers_have_no_wallets(wallet_app: WalletApp) -> None:
+    async with wallet_app.client(ANONYMOUS) as client:
+        listed = await client.get("/api/v1/wallets")
+        opened = await client.post("/api/v1/wallets", json={"currency": "INR"})
+    assert listed.status_code == opened.status_code == 401
+    assert opened.json()["error"]["code"] == "wallet_owner_unknown"
