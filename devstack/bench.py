@@ -7,6 +7,7 @@ not slow the arrivals down, so queueing shows up in the percentiles.
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import os
 import platform
@@ -14,9 +15,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -36,19 +40,79 @@ SEED_PAYMENTS = 20
 
 
 @dataclass(frozen=True)
+class Context:
+    """What the scenarios need: the merchant's key, the owner's token, and two wallets."""
+
+    secret_key: str
+    access_token: str
+    merchant_wallet: str
+    user_wallet: str
+
+
+Body = Callable[[Context, int], dict[str, Any] | None]
+
+
+@dataclass(frozen=True)
 class Scenario:
     name: str
     method: str
     path: str
     rate: int
     seconds: int
+    # The JSON body of request number n; a body also gets a fresh Idempotency-Key.
+    body: Body | None = None
 
 
 SUMMARY = "/api/v1/analytics/payments/summary"
+
+
+def payment_body(_: Context, n: int) -> dict[str, Any]:
+    return {"amount": 10_000 + n, "currency": "INR", "orderId": f"bench-{n}"}
+
+
+def transfer_body(context: Context, _: int) -> dict[str, Any]:
+    return {
+        "fromWalletId": context.merchant_wallet,
+        "to": {"walletId": context.user_wallet},
+        "amount": 100,
+        "currency": "INR",
+    }
+
+
 SCENARIOS = (
-    Scenario("gateway -> analytics -> MongoDB (payment summary)", "GET", SUMMARY, 25, 15),
-    Scenario("gateway -> analytics -> MongoDB (payment summary)", "GET", SUMMARY, 50, 15),
-    Scenario("gateway -> analytics -> MongoDB (payment summary)", "GET", SUMMARY, 100, 15),
+    Scenario("payment summary (gateway -> analytics -> MongoDB)", "GET", SUMMARY, 50, 15),
+    Scenario(
+        "create payment (gateway -> payments -> MongoDB + outbox)",
+        "POST",
+        "/api/v1/payments",
+        25,
+        15,
+        payment_body,
+    ),
+    Scenario(
+        "create payment (gateway -> payments -> MongoDB + outbox)",
+        "POST",
+        "/api/v1/payments",
+        50,
+        15,
+        payment_body,
+    ),
+    Scenario(
+        "wallet transfer (gateway -> wallet ledger)",
+        "POST",
+        "/api/v1/transfers",
+        10,
+        15,
+        transfer_body,
+    ),
+    Scenario(
+        "wallet transfer (gateway -> wallet ledger)",
+        "POST",
+        "/api/v1/transfers",
+        25,
+        15,
+        transfer_body,
+    ),
 )
 
 
@@ -84,18 +148,35 @@ def seed(profile: Profile, merchant_id: str) -> None:
     asyncio.run(write())
 
 
-def attack(vegeta: str, target: str, secret_key: str, scenario: Scenario) -> dict:
+def targets(base_url: str, context: Context, scenario: Scenario) -> str:
+    """vegeta JSON targets, one per request, so each POST has its own Idempotency-Key."""
+    lines = []
+    for n in range(scenario.rate * scenario.seconds if scenario.body else 1):
+        header = {"Authorization": [f"Bearer {context.secret_key}"]}
+        target: dict[str, Any] = {"method": scenario.method, "url": base_url + scenario.path}
+        if scenario.body is not None:
+            body = json.dumps(scenario.body(context, n)).encode()
+            target["body"] = base64.b64encode(body).decode()
+            header |= {
+                "Content-Type": ["application/json"],
+                "Idempotency-Key": [f"bench-{uuid.uuid4()}"],
+            }
+        target["header"] = header
+        lines.append(json.dumps(target))
+    return "\n".join(lines) + "\n"
+
+
+def attack(vegeta: str, base_url: str, context: Context, scenario: Scenario) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as folder:
-        targets = Path(folder) / "targets"
-        targets.write_text(
-            f"{scenario.method} {target}{scenario.path}\nAuthorization: Bearer {secret_key}\n"
-        )
+        target_file = Path(folder) / "targets.json"
+        target_file.write_text(targets(base_url, context, scenario))
         results = Path(folder) / "results.bin"
         subprocess.run(
             [
                 vegeta,
                 "attack",
-                f"-targets={targets}",
+                "-format=json",
+                f"-targets={target_file}",
                 f"-rate={scenario.rate}/s",
                 f"-duration={scenario.seconds}s",
                 "-timeout=10s",
@@ -128,10 +209,11 @@ def print_report(scenario: Scenario, report: dict) -> None:
     )
 
 
-def prepare(profile: Profile, gateway_url: str) -> str:
-    """Onboards a merchant through the API, seeds its payments; returns its secret test key."""
+def prepare(profile: Profile, gateway_url: str) -> Context:
+    """Onboards a merchant through the API, seeds its payments and funds its wallet."""
     with httpx.Client(base_url=gateway_url, timeout=15) as gateway:
-        merchant = create_merchant(gateway, sign_up(gateway, profile.mailpit_url))
+        owner = sign_up(gateway, profile.mailpit_url)
+        merchant = create_merchant(gateway, owner)
         secret_key = str(create_key(gateway, merchant)["secret"])
         seed(profile, merchant.merchant_id)
         wait_until(
@@ -139,7 +221,25 @@ def prepare(profile: Profile, gateway_url: str) -> str:
             timeout=60,
             what="seeded payments to reach analytics",
         )
-    return secret_key
+        merchant_wallet = _open_wallet(gateway, bearer(secret_key))
+        user_wallet = _open_wallet(gateway, owner.headers())
+        topped_up = gateway.post(
+            "/api/v1/topups",
+            json={"walletId": merchant_wallet, "amount": 10**12, "source": {"type": "bank"}},
+            headers={**bearer(secret_key), "Idempotency-Key": f"bench-{uuid.uuid4()}"},
+        )
+        assert topped_up.status_code == 201, topped_up.text
+    return Context(secret_key, owner.access_token, merchant_wallet, user_wallet)
+
+
+def _open_wallet(gateway: httpx.Client, headers: dict[str, str]) -> str:
+    response = gateway.post(
+        "/api/v1/wallets",
+        json={"currency": "INR"},
+        headers={**headers, "Idempotency-Key": f"bench-{uuid.uuid4()}"},
+    )
+    assert response.status_code in (200, 201), response.text
+    return str(response.json()["id"])
 
 
 def main() -> int:
@@ -156,21 +256,27 @@ def main() -> int:
         print("--target needs --key (a secret test key)", file=sys.stderr)
         return 2
     stack: Stack | None = None
-    target, secret_key = args.target, args.key
+    target = args.target
     try:
         if target is None:
             profile = Profile.load(args.profile)
             stack = Stack(profile, extra_env=BENCH_LIMITS)
             stack.start()
             target = stack["gateway"].url
-            secret_key = prepare(profile, target)
+            context = prepare(profile, target)
+        else:
+            # Against a running gateway only the read scenario runs: the others need funded
+            # wallets that `prepare` makes on a stack of its own.
+            context = Context(args.key, "", "", "")
         print(
             f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
             f"{platform.python_version()}; target {target}\n",
             flush=True,
         )
         for scenario in SCENARIOS:
-            print_report(scenario, attack(vegeta, target, secret_key, scenario))
+            if args.target and scenario.body is not None:
+                continue
+            print_report(scenario, attack(vegeta, target, context, scenario))
     finally:
         if stack is not None:
             stack.stop()
