@@ -19,6 +19,12 @@ class WalletNotFound(ResourceNotFound):
     code = "wallet_not_found"
 
 
+class WalletNotOwned(PermissionDenied):
+    """The wallet does not belong to the owner the calling service vouches for."""
+
+    code = "wallet_not_owned"
+
+
 class MovementNotFound(ResourceNotFound):
     """No top-up or transfer with this id touches the caller's wallets."""
 

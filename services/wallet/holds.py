@@ -16,6 +16,7 @@ from services.wallet.errors import (
     ModeMismatch,
     SameWallet,
     WalletNotFound,
+    WalletNotOwned,
 )
 from services.wallet.ids import derived_id
 from services.wallet.movements import INSUFFICIENT_FUNDS, Movements, leg_plan, new_movement
@@ -49,10 +50,17 @@ class HoldService:
 
     async def hold(self, body: HoldCreate) -> Hold:
         wallet = await self._wallet(body.wallet_id, body.currency, "walletId")
+        if body.owner_type is not None and (
+            wallet["ownerType"] != body.owner_type or wallet["ownerId"] != body.owner_id
+        ):
+            raise WalletNotOwned(f"Wallet {body.wallet_id} is not yours.", param="walletId")
+        if body.mode is not None and wallet["mode"] != body.mode:
+            raise ModeMismatch("Test-mode and live-mode money never meet.", param="walletId")
         movement = new_movement(
             derived_id("txn", "hold", body.reference),
             "hold",
-            params=body.model_dump(by_alias=True),
+            # Without the optional fields a caller left out, so older holds keep their print.
+            params=body.model_dump(by_alias=True, exclude_none=True),
             amount=body.amount,
             currency=body.currency,
             mode=wallet["mode"],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Response
 
 from services.wallet.deps import CoreDep, HoldServiceDep
 from services.wallet.invariants import check_ledger
@@ -13,16 +13,31 @@ from services.wallet.schemas import (
     HoldCapture,
     HoldCreate,
     LedgerCheck,
+    MerchantWalletOpen,
     Movement,
     RefundCreditCreate,
     SweepRequest,
     SweepResult,
+    Wallet,
 )
 from shared.identity import require_service
 
 router = APIRouter(
     prefix="/internal/v1", tags=["internal"], dependencies=[Depends(require_service)]
 )
+
+
+@router.post("/merchant-wallets", status_code=201, response_model_by_alias=True)
+async def open_merchant_wallet(
+    body: MerchantWalletOpen, core: CoreDep, response: Response
+) -> Wallet:
+    """The merchant's wallet in this currency and mode: opened (201) or the one open (200)."""
+    wallet, created = await core.wallets.open(
+        "merchant", body.merchant_id, body.mode, body.currency
+    )
+    if not created:
+        response.status_code = 200
+    return await core.wallets.view(wallet)
 
 
 @router.post("/holds", status_code=201, response_model_by_alias=True)

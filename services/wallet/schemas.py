@@ -61,6 +61,17 @@ class HoldCreate(_Input):
     amount: PositiveMinorUnits
     currency: Currency
     reference: Reference
+    # What the calling service vouches for (payments: the logged-in customer paying): the hold
+    # is refused unless the wallet is in this mode and belongs to this owner.
+    mode: Literal["test", "live"] | None = None
+    owner_type: Literal["user", "merchant"] | None = None
+    owner_id: Annotated[StrictStr, Field(min_length=1, max_length=64)] | None = None
+
+
+class MerchantWalletOpen(_Input):
+    merchant_id: Annotated[StrictStr, Field(min_length=1, max_length=64)]
+    currency: Currency
+    mode: Literal["test", "live"]
 
 
 class HoldCapture(_Input):
