@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 
-from services.payments.deps import Checkout, Payments, Reader, Refunds, Writer
+from services.payments.deps import Checkout, Payments, Reader, Refunds, Writer, checkout
 from services.payments.errors import PaymentNotFound
 from services.payments.export import XLSX_MEDIA_TYPE, csv_rows, xlsx_rows
 from services.payments.schemas import (
@@ -27,6 +27,7 @@ from services.payments.schemas import (
 from services.payments.service import ListFilters
 from services.payments.states import PaymentStatus
 from shared.idempotency import IdempotentRoute
+from shared.identity import CallerDep
 from shared.money import MAX_MINOR_UNITS
 from shared.mongo import Document
 from shared.paging import Page, PagingDep
@@ -168,10 +169,17 @@ async def checkout_payment(payment_id: str, scope: Checkout, payments: Payments)
     "/api/v1/checkout/payments/{payment_id}/confirm", response_model_by_alias=True
 )
 async def confirm_payment(
-    payment_id: str, body: ConfirmRequest, scope: Checkout, payments: Payments
+    payment_id: str, body: ConfirmRequest, caller: CallerDep, payments: Payments
 ) -> Payment:
-    """Pays: a sandbox card completes at once (402 when declined); UPI QR starts processing."""
-    return _payment(await payments.confirm(scope, payment_id, body))
+    """Pays: a sandbox card completes at once (402 when declined); UPI QR starts processing;
+    `{method: wallet, walletId}` by the logged-in customer pays from their wallet at once
+    (402 `insufficient_funds`; 403/404 for a wallet that is not theirs)."""
+    if body.method == "wallet" and caller.kind == "user" and caller.user_id is not None:
+        paid = await payments.confirm_as_customer(
+            caller.user_id, caller.mode or "test", payment_id, body
+        )
+        return _payment(paid)
+    return _payment(await payments.confirm(checkout(caller), payment_id, body))
 
 
 @checkout_router.post(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import cast
 
+import httpx
 from fastapi import FastAPI
 
 from services.payments.api import checkout_router, router
@@ -13,21 +14,38 @@ from services.payments.service import PaymentService
 from services.payments.settings import PaymentsSettings
 from services.payments.store import INDEXES, PaymentStore
 from services.payments.sweeper import Sweeper
+from services.payments.wallet_client import WalletClient
 from shared.app import Runtime, ServiceDefinition, app_factory
 
 
-def sweeper(runtime: Runtime) -> Sweeper:
+def sweeper(runtime: Runtime, wallet: WalletClient | None = None) -> Sweeper:
     settings = cast(PaymentsSettings, runtime.settings)
     store = PaymentStore(runtime.db)
-    payments = PaymentService(store, runtime.outbox, settings)
-    return Sweeper(payments, RefundService(payments, store, runtime.outbox), store, runtime.outbox)
+    payments = PaymentService(store, runtime.outbox, settings, wallet=wallet)
+    refunds = RefundService(payments, store, runtime.outbox, wallet=wallet)
+    return Sweeper(payments, refunds, store, runtime.outbox)
+
+
+async def _close_on_shutdown(client: httpx.AsyncClient) -> None:
+    """Waits for the shutdown (which cancels the service's tasks), then closes the client."""
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await client.aclose()
 
 
 async def startup(app: FastAPI, runtime: Runtime) -> None:
-    del app
-    interval = cast(PaymentsSettings, runtime.settings).sweep_interval_seconds
+    settings = cast(PaymentsSettings, runtime.settings)
+    http = httpx.AsyncClient(
+        base_url=settings.services.wallet, timeout=settings.wallet_timeout_seconds
+    )
+    runtime.tasks.append(asyncio.create_task(_close_on_shutdown(http), name="wallet-client"))
+    wallet = WalletClient(http, settings.internal_secret.get_secret_value())
+    app.state.wallet_client = wallet
     runtime.tasks.append(
-        asyncio.create_task(sweeper(runtime).run(interval), name="payments-sweeper")
+        asyncio.create_task(
+            sweeper(runtime, wallet).run(settings.sweep_interval_seconds), name="payments-sweeper"
+        )
     )
 
 

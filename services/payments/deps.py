@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, cast
 
-from fastapi import Depends
+from fastapi import Depends, Request
 
 from services.payments.refunds import RefundService
 from services.payments.service import PaymentService, Scope
@@ -48,15 +48,16 @@ def checkout(caller: CallerDep) -> Scope:
     return writer(caller)
 
 
-def payment_service(runtime: RuntimeDep) -> PaymentService:
+def payment_service(request: Request, runtime: RuntimeDep) -> PaymentService:
     settings = cast(PaymentsSettings, runtime.settings)
-    return PaymentService(PaymentStore(runtime.db), runtime.outbox, settings)
+    wallet = getattr(request.app.state, "wallet_client", None)
+    return PaymentService(PaymentStore(runtime.db), runtime.outbox, settings, wallet=wallet)
 
 
 def refund_service(
     runtime: RuntimeDep, payments: Annotated[PaymentService, Depends(payment_service)]
 ) -> RefundService:
-    return RefundService(payments, PaymentStore(runtime.db), runtime.outbox)
+    return RefundService(payments, PaymentStore(runtime.db), runtime.outbox, wallet=payments.wallet)
 
 
 Reader = Annotated[Scope, Depends(reader)]

@@ -15,6 +15,7 @@ from services.payments.events import refund_event
 from services.payments.schemas import RefundCreate
 from services.payments.service import PaymentService, Scope, now_ms
 from services.payments.store import PaymentStore, refund_id
+from services.payments.wallet_client import WalletClient
 from shared.events.outbox import Outbox
 from shared.ids import new_id
 from shared.mongo import Document
@@ -30,11 +31,13 @@ class RefundService:
         store: PaymentStore,
         outbox: Outbox,
         clock: Callable[[], datetime] = now_ms,
+        wallet: WalletClient | None = None,
     ) -> None:
         self._payments = payments
         self._store = store
         self._outbox = outbox
         self._clock = clock
+        self._wallet = wallet
 
     async def refund(self, scope: Scope, payment_id: str, body: RefundCreate) -> Document:
         payment = await self._payments.get(scope, payment_id)
@@ -73,10 +76,26 @@ class RefundService:
             if await self._store.append_refund(link):
                 await self._outbox.add(refund_event(payment, link), key=scope.merchant_id)
                 await self.note_refunds(payment_id, count + 1, refunded + amount)
+                await self.credit_wallet(payment, link)
                 return link
             # Another refund took this link: read on from it and try the next one.
             count, refunded = await self._store.chain_head(payment_id, count + 1)
         raise RefundContended("Too many refunds of this payment at once; retry.")
+
+    async def credit_wallet(self, payment: Document, link: Document) -> None:
+        """A wallet payment's refund goes back to the customer's wallet, from the merchant's.
+
+        The credit's reference is the refund's id, so the wallet moves it once however often
+        this runs (the sweeper runs it again for recent refunds, in case a request died here)."""
+        if payment.get("method") != "wallet" or self._wallet is None:
+            return
+        await self._wallet.refund_credit(
+            from_wallet_id=payment["merchantWalletId"],
+            to_wallet_id=payment["walletId"],
+            amount=int(link["amount"]),
+            currency=link["currency"],
+            reference=link["id"],
+        )
 
     async def note_refunds(self, payment_id: str, count: int, refunded: int) -> None:
         """Keeps the payment's refunded total (a hint for lists) up with the chain.

@@ -98,6 +98,8 @@ class CardInput(Input):
 class ConfirmRequest(Input):
     method: Method
     card: CardInput | None = None
+    # method wallet: one of the logged-in customer's wallets, in the payment's currency and mode.
+    wallet_id: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
 
 
 class UpiComplete(Input):
@@ -136,6 +138,9 @@ class Payment(Schema):
     allowed_methods: list[Method]
     method: Method | None = None
     card: Card | None = None
+    # method wallet: the customer's wallet paid from, and the merchant's wallet paid into.
+    wallet_id: str | None = None
+    merchant_wallet_id: str | None = None
     failure_code: str | None = None
     failure_message: str | None = None
     checkout_url: str

@@ -1,4 +1,4 @@
-"""Payments: create, confirm (sandbox card, UPI QR), cancel, list — no FastAPI.
+"""Payments: create, confirm (sandbox card, UPI QR, wallet), cancel, list — no FastAPI.
 
 Whatever must happen once is claimed by inserting a unique `_id` (see store.py), and only the
 claimant writes the payment: so a double submit charges once and refunds never exceed the
@@ -16,6 +16,7 @@ from typing import Any
 from services.payments.errors import (
     DECLINES,
     CardNumberInvalid,
+    InsufficientFunds,
     MethodNotAllowed,
     MethodUnavailable,
     PaymentNotFound,
@@ -32,7 +33,8 @@ from services.payments.schemas import (
 from services.payments.settings import PaymentsSettings
 from services.payments.states import NEW, check_transition, transition_id
 from services.payments.store import PaymentStore, list_query
-from shared.errors import InvalidRequest
+from services.payments.wallet_client import WalletClient
+from shared.errors import Conflict, InvalidRequest, PermissionDenied, ResourceNotFound
 from shared.events.outbox import Outbox
 from shared.ids import new_id
 from shared.mongo import Document
@@ -47,7 +49,9 @@ _FAILURE_MESSAGES = {
     "incorrect_cvc": "The card's security code is incorrect.",
     "processing_error": "An error occurred while processing the card; try again.",
     "upi_payment_failed": "The UPI payment was not completed.",
+    "wallet_refused": "The wallet cannot pay this payment (not yours, or another currency).",
 }
+_WALLET_INSUFFICIENT = "The wallet's available balance is smaller than the amount."
 # Who acts when no request does: the sweeper.
 SYSTEM = {"type": "system", "id": "payments-sweeper"}
 
@@ -87,11 +91,13 @@ class PaymentService:
         outbox: Outbox,
         settings: PaymentsSettings,
         clock: Callable[[], datetime] = now_ms,
+        wallet: WalletClient | None = None,
     ) -> None:
         self._store = store
         self._outbox = outbox
         self._settings = settings
         self._clock = clock
+        self.wallet = wallet
 
     # Creating and reading.
 
@@ -192,12 +198,28 @@ class PaymentService:
     async def cancel(self, scope: Scope, payment_id: str, reason: str | None) -> Document:
         payment = await self.get(scope, payment_id)
         check_transition(payment["status"], "canceled", PaymentStateConflict, "canceled")
+        if payment["status"] == "processing" and payment["method"] == "wallet":
+            # The customer's money is held or moving: the payment finishes on its own.
+            raise PaymentStateConflict("This wallet payment is being paid; it cannot be canceled.")
         moved = await self.move(payment, "canceled", reason or "canceled_by_merchant", scope)
         if moved is None:
             raise PaymentStateConflict("This payment changed state meanwhile; it was not canceled.")
         return moved
 
-    async def confirm(self, scope: Scope, payment_id: str, body: ConfirmRequest) -> Document:
+    async def confirm_as_customer(
+        self, user_id: str, mode: str, payment_id: str, body: ConfirmRequest
+    ) -> Document:
+        """A logged-in customer pays from their wallet: the payment id is what they were given
+        (the checkout link), so it is found by id, in the mode the customer acts in."""
+        payment = await self._store.get(payment_id)
+        if payment is None or payment["mode"] != mode:
+            raise PaymentNotFound(f"No payment {payment_id} in {mode} mode.")
+        scope = Scope(payment["merchantId"], payment["mode"], {"type": "user", "id": user_id})
+        return await self.confirm(scope, payment_id, body, payer=user_id)
+
+    async def confirm(
+        self, scope: Scope, payment_id: str, body: ConfirmRequest, payer: str | None = None
+    ) -> Document:
         payment = await self.get(scope, payment_id)
         if body.method not in payment["allowedMethods"]:
             raise MethodNotAllowed(f"This payment does not accept {body.method}.", param="method")
@@ -205,7 +227,11 @@ class PaymentService:
         if payment["expiresAt"] <= self._clock():
             raise PaymentStateConflict("This payment has expired; it cannot be confirmed.")
         if body.method == "wallet":
-            raise MethodUnavailable("Wallet payments are not available yet.", param="method")
+            if payer is None:
+                raise MethodUnavailable(
+                    "Wallet payments are confirmed by the customer, logged in.", param="method"
+                )
+            return await self._confirm_wallet(scope, payment, body, payer)
         if body.method == "upi_qr":
             return await self._confirm_upi(scope, payment)
         return await self._confirm_card(scope, payment, body)
@@ -254,6 +280,71 @@ class PaymentService:
             raise DECLINES[final["failureCode"]](final["failureMessage"])
         return final
 
+    async def _confirm_wallet(
+        self, scope: Scope, payment: Document, body: ConfirmRequest, payer: str
+    ) -> Document:
+        if body.wallet_id is None:
+            raise InvalidRequest("walletId: the wallet to pay from is required.", param="walletId")
+        if self.wallet is None:
+            raise MethodUnavailable("Wallet payments are not available here.", param="method")
+        fields = {"method": "wallet", "walletId": body.wallet_id, "payerUserId": payer}
+        # The claim: of any number of confirms, one moves the payment and calls the wallet.
+        moved = await self.move(payment, "processing", "confirm:wallet", scope, fields)
+        if moved is None:
+            raise PaymentStateConflict("This payment is already being confirmed.")
+        return await self.settle_wallet(moved, scope)
+
+    async def settle_wallet(self, payment: Document, scope: Scope | None) -> Document:
+        """Holds the customer's money (reference: the payment id, so again means the same hold),
+        captures it into the merchant's wallet and completes the payment. Run again on a
+        payment left processing (the sweeper), it picks up wherever the last run stopped."""
+        assert self.wallet is not None
+        try:
+            hold = await self.wallet.hold(
+                wallet_id=payment["walletId"],
+                amount=int(payment["amount"]),
+                currency=payment["currency"],
+                mode=payment["mode"],
+                user_id=payment["payerUserId"],
+                reference=payment["_id"],
+            )
+        except InsufficientFunds:
+            failed = await self.fail(
+                payment,
+                "insufficient_funds",
+                "wallet_insufficient_funds",
+                scope,
+                _WALLET_INSUFFICIENT,
+            )
+            if failed is None:
+                raise PaymentStateConflict("This payment changed state meanwhile.") from None
+            raise InsufficientFunds(_WALLET_INSUFFICIENT, param="walletId") from None
+        except (PermissionDenied, ResourceNotFound, InvalidRequest):
+            # Refused before any money moved (not the customer's wallet, another currency).
+            await self.fail(payment, "wallet_refused", "wallet_refused", scope)
+            raise
+        if hold["status"] == "held":
+            merchant_wallet = await self.wallet.merchant_wallet(
+                payment["merchantId"], payment["currency"], payment["mode"]
+            )
+            try:
+                hold = await self.wallet.capture(hold["id"], merchant_wallet)
+            except Conflict:  # released meanwhile (cannot happen but by hand): read its outcome
+                hold = await self.wallet.get_hold(hold["id"])
+        if hold["status"] != "captured":
+            failed = await self.fail(payment, "processing_error", f"wallet_{hold['status']}", scope)
+            if failed is None:
+                raise PaymentStateConflict("This payment changed state meanwhile.")
+            raise DECLINES["processing_error"](failed["failureMessage"])
+        done = {"holdId": hold["id"], "merchantWalletId": hold["capturedToWalletId"]}
+        final = await self.move(payment, "succeeded", "wallet_captured", scope, done)
+        if final is None:
+            current = await self._store.get(payment["_id"])
+            if current is None or current["status"] != "succeeded":
+                raise PaymentStateConflict("This payment changed state meanwhile.")
+            return current
+        return final
+
     async def complete_upi(self, scope: Scope, payment_id: str, outcome: str) -> Document:
         if scope.mode != "test":
             raise SandboxOnly("UPI outcomes can be simulated in test mode only.")
@@ -272,9 +363,14 @@ class PaymentService:
         return final
 
     async def fail(
-        self, payment: Document, code: str, cause: str, scope: Scope | None
+        self,
+        payment: Document,
+        code: str,
+        cause: str,
+        scope: Scope | None,
+        message: str | None = None,
     ) -> Document | None:
-        fields = {"failureCode": code, "failureMessage": _FAILURE_MESSAGES[code]}
+        fields = {"failureCode": code, "failureMessage": message or _FAILURE_MESSAGES[code]}
         return await self.move(payment, "failed", cause, scope, fields)
 
     async def move(

@@ -17,6 +17,9 @@ class PaymentsSettings(BaseServiceSettings):
     # Where the hosted checkout lives: checkoutUrl is `{public_url}/checkout/{paymentId}`.
     public_url: str = "http://localhost:8000"
     services: ServiceUrls = ServiceUrls()
+    # How long a call to the wallet service may take before the confirm answers 504 (the
+    # sweeper then finishes the payment).
+    wallet_timeout_seconds: float = 10.0
     # A payment nobody confirms expires after this long unless it names its own expiresAt.
     default_expiry_seconds: int = 24 * 3600
     max_expiry_seconds: int = 7 * 24 * 3600

@@ -102,7 +102,10 @@ class PaymentStore:
         return await self._payments.find(query).to_list()
 
     async def stuck_card_payments(self, before: datetime) -> list[Document]:
-        query = {"status": "processing", "method": "card", "updatedAt": {"$lt": before}}
+        return await self.stuck_payments("card", before)
+
+    async def stuck_payments(self, method: str, before: datetime) -> list[Document]:
+        query = {"status": "processing", "method": method, "updatedAt": {"$lt": before}}
         return await self._payments.find(query).limit(500).to_list()
 
     async def claim_sweep(self, slot: int) -> bool:

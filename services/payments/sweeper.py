@@ -20,6 +20,7 @@ from services.payments.refunds import RefundService
 from services.payments.service import SYSTEM, PaymentService, now_ms
 from services.payments.states import NEW
 from services.payments.store import PaymentStore
+from shared.errors import ExpeError
 from shared.events.outbox import Outbox
 
 logger = logging.getLogger("expe.payments.sweeper")
@@ -64,6 +65,7 @@ class Sweeper:
         await self._publish_creations(now - _LOOKBACK, now - _SETTLE)
         await self._publish_refunds(now - _LOOKBACK, now - _SETTLE)
         await self._fail_stuck_cards(now - _CARD_TIMEOUT)
+        await self._settle_stuck_wallets(now - _SETTLE)
 
     async def _expire(self, now: datetime) -> None:
         for payment in await self._store.expired(now):
@@ -97,7 +99,28 @@ class Sweeper:
             if payment is not None:
                 await self._outbox.add(refund_event(payment, link), key=payment["merchantId"])
                 await self._refunds.note_refunds(payment["_id"], link["n"], link["amountRefunded"])
+                try:
+                    await self._refunds.credit_wallet(payment, link)
+                except ExpeError as error:
+                    logger.warning(
+                        "refund credit failed", extra={"refund": link["id"], "error": repr(error)}
+                    )
 
     async def _fail_stuck_cards(self, before: datetime) -> None:
         for payment in await self._store.stuck_card_payments(before):
             await self._payments.fail(payment, "processing_error", "processing_timeout", None)
+
+    async def _settle_stuck_wallets(self, before: datetime) -> None:
+        """A wallet payment processing this long lost its request between the claim and the
+        capture: settling it again reuses its one hold (same reference) and captures it, or
+        fails the payment when the hold was declined or released. No money appears or goes."""
+        if self._payments.wallet is None:
+            return
+        for payment in await self._store.stuck_payments("wallet", before):
+            try:
+                await self._payments.settle_wallet(payment, None)
+            except ExpeError as error:
+                logger.info(
+                    "stuck wallet payment settled",
+                    extra={"payment": payment["_id"], "outcome": repr(error)},
+                )

@@ -1,0 +1,94 @@
+"""The wallet service as payments sees it: holds, captures, releases and refund credits.
+
+Every call is idempotent on the wallet's side (a hold per payment id, a capture or release per
+hold, a refund credit per refund id), so payments may repeat any of them after a crash.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from services.payments.errors import InsufficientFunds
+from shared.errors import (
+    Conflict,
+    ExpeError,
+    InvalidRequest,
+    PermissionDenied,
+    ResourceNotFound,
+    ServiceUnavailable,
+)
+from shared.identity import service_caller
+from shared.internal_http import InternalClient
+
+
+class WalletRefused(ExpeError):
+    """The wallet service refused the request (not the customer's wallet, wrong currency)."""
+
+
+class WalletClient:
+    def __init__(self, client: httpx.AsyncClient, secret: str) -> None:
+        self._http = InternalClient(client, "wallet", secret, service_caller("payments"))
+
+    async def _call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        response = await self._http.request(method, path, json=body)
+        if response.status_code < 300:
+            return response.json()
+        try:
+            error = response.json()["error"]
+            code, message = str(error["code"]), str(error["message"])
+        except (ValueError, KeyError, TypeError):
+            code, message = "wallet_error", response.text[:200]
+        status = response.status_code
+        if status == 402:
+            raise InsufficientFunds("The wallet's available balance is smaller than the amount.")
+        if status in (401, 403):
+            raise PermissionDenied(message, param="walletId")
+        if status == 404:
+            raise ResourceNotFound(message, param="walletId")
+        if status == 409:
+            raise Conflict(message)
+        if status in (400, 422):
+            raise InvalidRequest(message, param="walletId")
+        raise ServiceUnavailable(f"The wallet service failed ({code}).")
+
+    async def merchant_wallet(self, merchant_id: str, currency: str, mode: str) -> str:
+        body = {"merchantId": merchant_id, "currency": currency, "mode": mode}
+        return str((await self._call("POST", "/internal/v1/merchant-wallets", body))["id"])
+
+    async def hold(
+        self, *, wallet_id: str, amount: int, currency: str, mode: str, user_id: str, reference: str
+    ) -> dict[str, Any]:
+        body = {
+            "walletId": wallet_id,
+            "amount": amount,
+            "currency": currency,
+            "reference": reference,
+            "mode": mode,
+            "ownerType": "user",
+            "ownerId": user_id,
+        }
+        return dict(await self._call("POST", "/internal/v1/holds", body))
+
+    async def get_hold(self, hold_id: str) -> dict[str, Any]:
+        return dict(await self._call("GET", f"/internal/v1/holds/{hold_id}"))
+
+    async def capture(self, hold_id: str, to_wallet_id: str) -> dict[str, Any]:
+        path = f"/internal/v1/holds/{hold_id}/capture"
+        return dict(await self._call("POST", path, {"toWalletId": to_wallet_id}))
+
+    async def release(self, hold_id: str) -> dict[str, Any]:
+        return dict(await self._call("POST", f"/internal/v1/holds/{hold_id}/release"))
+
+    async def refund_credit(
+        self, *, from_wallet_id: str, to_wallet_id: str, amount: int, currency: str, reference: str
+    ) -> dict[str, Any]:
+        body = {
+            "fromWalletId": from_wallet_id,
+            "toWalletId": to_wallet_id,
+            "amount": amount,
+            "currency": currency,
+            "reference": reference,
+        }
+        return dict(await self._call("POST", "/internal/v1/refund-credits", body))

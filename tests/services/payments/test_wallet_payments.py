@@ -1,0 +1,266 @@
+"""Paying from the customer's wallet and refunding to it: the payments and wallet services both
+in this process, on the real infrastructure, with the wallet's ledger invariants checked (as a
+service of the mesh would) after every test."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import httpx
+import pytest
+from pymongo import AsyncMongoClient
+
+from devstack.profile import Profile
+from services.payments.refunds import RefundService
+from services.payments.service import PaymentService, now_ms
+from services.payments.settings import PaymentsSettings
+from services.payments.store import PaymentStore
+from services.payments.sweeper import Sweeper
+from services.payments.wallet_client import WalletClient
+from services.wallet.app import create_app as create_wallet_app
+from services.wallet.settings import WalletSettings
+from shared.events.outbox import Outbox
+from shared.identity import Caller, service_caller
+from shared.settings import LOCAL_INTERNAL_SECRET
+from tests.services.payments.conftest import Service, error_code, running, secret_key
+from tests.signing import AsGateway
+
+pytestmark = pytest.mark.infra
+
+PAYMENTS = service_caller("payments")
+
+
+def customer() -> Caller:
+    uid = f"usr_{secrets.token_hex(6)}"
+    return Caller(kind="user", user_id=uid, email=f"{uid}@example.com", mode="test")
+
+
+@dataclass
+class Mesh:
+    payments: Service
+    wallet_url: str
+    mongo_url: str
+
+    def wallet(self, caller: Caller) -> httpx.Client:
+        return httpx.Client(base_url=self.wallet_url, auth=AsGateway(caller), timeout=60)
+
+    def funded_wallet(self, caller: Caller, amount: int, currency: str = "INR") -> str:
+        with self.wallet(caller) as client:
+            opened = client.post("/api/v1/wallets", json={"currency": currency})
+            assert opened.status_code in (200, 201), opened.text
+            wallet_id = str(opened.json()["id"])
+            if amount:
+                topup = client.post(
+                    "/api/v1/topups",
+                    json={"walletId": wallet_id, "amount": amount, "source": {"type": "bank"}},
+                    headers={"Idempotency-Key": secrets.token_hex(8)},
+                )
+                assert topup.status_code == 201, topup.text
+        return wallet_id
+
+    def balance(self, caller: Caller, wallet_id: str) -> dict[str, int]:
+        with self.wallet(caller) as client:
+            body = client.get(f"/api/v1/wallets/{wallet_id}").json()
+        return {key: int(body[key]) for key in ("available", "held")}
+
+    def merchant_balance(self, currency: str = "INR") -> int:
+        """What the merchant's wallet holds (0 before its first wallet payment opens it)."""
+        with self.wallet(secret_key(self.payments.merchant_id)) as client:
+            wallets = client.get("/api/v1/wallets").json()["data"]
+        return sum(int(w["available"]) for w in wallets if w["currency"] == currency)
+
+    def confirm(self, payer: Caller, payment_id: str, wallet_id: str) -> httpx.Response:
+        return self.payments.api(payer).post(
+            f"/api/v1/checkout/payments/{payment_id}/confirm",
+            {"method": "wallet", "walletId": wallet_id},
+        )
+
+    def invariants(self) -> dict[str, Any]:
+        with self.wallet(PAYMENTS) as client:
+            response = client.get("/internal/v1/ledger/invariants")
+        assert response.status_code == 200, response.text
+        return dict(response.json())
+
+
+@pytest.fixture
+def mesh(serve: Callable[..., Any], profile: Profile) -> Iterator[Mesh]:
+    with serve(create_wallet_app, WalletSettings, sweep_after_seconds=3600.0) as wallet_url:
+        with running(profile, services={"wallet": wallet_url}) as payments:
+            mesh = Mesh(payments, wallet_url, profile.mongo_url)
+            yield mesh
+            report = mesh.invariants()
+            assert report["problems"] == [], report
+            assert report["ok"] is True and report["total"] == 0, report
+
+
+def test_customer_pays_from_their_wallet_into_the_merchants(mesh: Mesh) -> None:
+    payer = customer()
+    wallet_id = mesh.funded_wallet(payer, 50_000)
+    payment = mesh.payments.api().create(amount=12_345)
+
+    paid = mesh.confirm(payer, payment["id"], wallet_id)
+
+    assert paid.status_code == 200, paid.text
+    body = paid.json()
+    assert body["status"] == "succeeded" and body["method"] == "wallet"
+    assert body["walletId"] == wallet_id and body["merchantWalletId"]
+    assert mesh.balance(payer, wallet_id) == {"available": 50_000 - 12_345, "held": 0}
+    assert mesh.merchant_balance() == 12_345
+    history = mesh.payments.api().get(f"/api/v1/payments/{payment['id']}/history").json()
+    assert [step["to"] for step in history["data"]] == ["created", "processing", "succeeded"]
+    assert history["data"][1]["actor"] == {"type": "user", "id": payer.user_id}
+
+
+def test_insufficient_funds_fails_the_payment_with_402(mesh: Mesh) -> None:
+    payer = customer()
+    wallet_id = mesh.funded_wallet(payer, 1_000)
+    payment = mesh.payments.api().create(amount=5_000)
+
+    declined = mesh.confirm(payer, payment["id"], wallet_id)
+
+    assert error_code(declined) == (402, "insufficient_funds")
+    stored = mesh.payments.api().get(f"/api/v1/payments/{payment['id']}").json()
+    assert stored["status"] == "failed" and stored["failureCode"] == "insufficient_funds"
+    assert mesh.balance(payer, wallet_id) == {"available": 1_000, "held": 0}
+    assert mesh.merchant_balance() == 0
+
+
+def test_someone_elses_wallet_is_refused_and_nothing_moves(mesh: Mesh) -> None:
+    owner, stranger = customer(), customer()
+    wallet_id = mesh.funded_wallet(owner, 50_000)
+    payment = mesh.payments.api().create(amount=5_000)
+
+    refused = mesh.confirm(stranger, payment["id"], wallet_id)
+
+    assert refused.status_code in (403, 404), refused.text
+    assert mesh.balance(owner, wallet_id) == {"available": 50_000, "held": 0}
+    assert mesh.merchant_balance() == 0
+    stored = mesh.payments.api().get(f"/api/v1/payments/{payment['id']}").json()
+    assert stored["status"] != "succeeded"
+
+
+def test_a_wallet_in_another_currency_or_a_non_customer_caller_is_refused(mesh: Mesh) -> None:
+    payer = customer()
+    usd_wallet = mesh.funded_wallet(payer, 50_000, "USD")
+    payment = mesh.payments.api().create(amount=5_000)
+    other = mesh.payments.api().create(amount=5_000)
+
+    wrong_currency = mesh.confirm(payer, payment["id"], usd_wallet)
+    by_key = mesh.confirm(secret_key(mesh.payments.merchant_id), other["id"], usd_wallet)
+
+    assert wrong_currency.status_code == 400, wrong_currency.text
+    assert error_code(by_key) == (400, "method_unavailable")
+    assert mesh.balance(payer, usd_wallet) == {"available": 50_000, "held": 0}
+
+
+def test_fifty_concurrent_wallet_confirms_charge_once(mesh: Mesh) -> None:
+    payer = customer()
+    wallet_id = mesh.funded_wallet(payer, 100_000)
+    payment = mesh.payments.api().create(amount=7_000)
+
+    async def confirm_all() -> list[httpx.Response]:
+        async with httpx.AsyncClient(
+            base_url=mesh.payments.url, auth=AsGateway(payer), timeout=120
+        ) as client:
+            path = f"/api/v1/checkout/payments/{payment['id']}/confirm"
+            body = {"method": "wallet", "walletId": wallet_id}
+            return await asyncio.gather(*(client.post(path, json=body) for _ in range(50)))
+
+    responses = asyncio.run(confirm_all())
+
+    statuses = sorted(response.status_code for response in responses)
+    assert statuses.count(200) == 1, statuses
+    assert set(statuses) <= {200, 409}, statuses
+    assert mesh.balance(payer, wallet_id) == {"available": 100_000 - 7_000, "held": 0}
+    assert mesh.merchant_balance() == 7_000
+
+
+def test_refunds_credit_the_customers_wallet_once_even_when_retried(mesh: Mesh) -> None:
+    payer = customer()
+    wallet_id = mesh.funded_wallet(payer, 30_000)
+    merchant = mesh.payments.api()
+    payment = merchant.create(amount=20_000)
+    assert mesh.confirm(payer, payment["id"], wallet_id).status_code == 200
+
+    path = f"/api/v1/payments/{payment['id']}/refund"
+    key = {"Idempotency-Key": secrets.token_hex(8)}
+    first = merchant.post(path, {"amount": 5_000}, headers=key)
+    again = merchant.post(path, {"amount": 5_000}, headers=key)
+    rest = merchant.post(path)
+
+    assert first.status_code == 201, first.text
+    assert again.status_code == 201 and again.json()["id"] == first.json()["id"]
+    assert rest.status_code == 201 and rest.json()["amount"] == 15_000
+    assert mesh.balance(payer, wallet_id) == {"available": 30_000, "held": 0}
+    assert mesh.merchant_balance() == 0
+
+    # The sweeper credits recent refunds again, by their ids: the wallet moves nothing more.
+    asyncio.run(_sweep(mesh, timedelta(minutes=2)))
+    assert mesh.balance(payer, wallet_id) == {"available": 30_000, "held": 0}
+    assert mesh.merchant_balance() == 0
+
+
+async def _sweep(mesh: Mesh, ahead: timedelta, before_sweep: Any = None) -> None:
+    """Runs the payments sweeper once, as if `ahead` had passed; `before_sweep(service,
+    wallet)` first does what a request would have done before it died."""
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(mesh.mongo_url, tz_aware=True)
+    try:
+        db = client[mesh.payments.db.name]
+        store, outbox = PaymentStore(db), Outbox(db, "payments")
+        settings = PaymentsSettings(env="test")
+        async with httpx.AsyncClient(base_url=mesh.wallet_url, timeout=60) as http:
+            wallet = WalletClient(http, LOCAL_INTERNAL_SECRET)
+            service = PaymentService(store, outbox, settings, wallet=wallet)
+            if before_sweep is not None:
+                await before_sweep(service, wallet)
+
+            def later() -> Any:
+                return now_ms() + ahead
+
+            refunds = RefundService(service, store, outbox, wallet=wallet)
+            await Sweeper(service, refunds, store, outbox, clock=later).sweep()
+    finally:
+        await client.close()
+
+
+@pytest.mark.parametrize("died_after", ["hold", "capture"])
+def test_a_request_dying_mid_payment_is_finished_by_the_sweeper(
+    mesh: Mesh, died_after: str
+) -> None:
+    payer = customer()
+    wallet_id = mesh.funded_wallet(payer, 40_000)
+    payment = mesh.payments.api().create(amount=9_000)
+
+    async def died(service: PaymentService, wallet: WalletClient) -> None:
+        stored = await service._store.get(payment["id"])
+        assert stored is not None
+        fields = {"method": "wallet", "walletId": wallet_id, "payerUserId": payer.user_id}
+        moved = await service.move(stored, "processing", "confirm:wallet", None, fields)
+        assert moved is not None
+        # A processing wallet payment is not the merchant's to cancel: its money is moving.
+        cancel = mesh.payments.api().post(f"/api/v1/payments/{payment['id']}/cancel")
+        assert error_code(cancel) == (409, "payment_state_conflict")
+        hold = await wallet.hold(
+            wallet_id=wallet_id,
+            amount=9_000,
+            currency="INR",
+            mode="test",
+            user_id=str(payer.user_id),
+            reference=payment["id"],
+        )
+        assert hold["status"] == "held"
+        if died_after == "capture":
+            target = await wallet.merchant_wallet(moved["merchantId"], "INR", "test")
+            await wallet.capture(hold["id"], target)
+
+    asyncio.run(_sweep(mesh, timedelta(minutes=2), died))
+
+    stored = mesh.payments.api().get(f"/api/v1/payments/{payment['id']}").json()
+    assert stored["status"] == "succeeded", stored
+    assert mesh.balance(payer, wallet_id) == {"available": 40_000 - 9_000, "held": 0}
+    assert mesh.merchant_balance() == 9_000
