@@ -59,6 +59,25 @@ class SandboxOnly(InvalidRequest):
     code = "sandbox_only"
 
 
+class WalletNotFound(ResourceNotFound):
+    """No wallet with this id belongs to the logged-in customer in the payment's mode."""
+
+    code = "wallet_not_found"
+
+
+class WalletCurrencyMismatch(InvalidRequest):
+    """The customer's wallet holds another currency than the payment's."""
+
+    code = "currency_mismatch"
+
+
+class MerchantWalletShort(ExpeError):
+    """The merchant's wallet holds less than the refund of a wallet payment."""
+
+    status_code = 402
+    code = "insufficient_funds"
+
+
 class PaymentDeclined(ExpeError):
     """The processor declined the payment; the payment is now `failed`."""
 

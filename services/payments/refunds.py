@@ -7,18 +7,27 @@ chain from the same total, so together they cannot go beyond the captured amount
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from services.payments.errors import PaymentNotRefundable, RefundContended, RefundExceedsCaptured
+from services.payments.errors import (
+    MerchantWalletShort,
+    PaymentNotRefundable,
+    RefundContended,
+    RefundExceedsCaptured,
+)
 from services.payments.events import refund_event
 from services.payments.schemas import RefundCreate
 from services.payments.service import PaymentService, Scope, now_ms
 from services.payments.store import PaymentStore, refund_id
 from services.payments.wallet_client import WalletClient
+from shared.errors import ExpeError
 from shared.events.outbox import Outbox
 from shared.ids import new_id
 from shared.mongo import Document
+
+logger = logging.getLogger("expe.payments.refunds")
 
 # Each failed attempt means another refund took a link, so this bounds the refunds racing at once.
 _REFUND_ATTEMPTS = 64
@@ -47,6 +56,8 @@ class RefundService:
             )
         captured = int(payment["amount"])
         count, refunded = payment["refundCount"], payment["amountRefunded"]
+        left = captured - refunded
+        await self._check_merchant_wallet(payment, min(body.amount or left, left))
         for _ in range(_REFUND_ATTEMPTS):
             remaining = captured - refunded
             if remaining <= 0:
@@ -76,11 +87,30 @@ class RefundService:
             if await self._store.append_refund(link):
                 await self._outbox.add(refund_event(payment, link), key=scope.merchant_id)
                 await self.note_refunds(payment_id, count + 1, refunded + amount)
-                await self.credit_wallet(payment, link)
+                try:
+                    await self.credit_wallet(payment, link)
+                except ExpeError as error:
+                    # The refund stands (its record is the truth); the sweeper credits it later.
+                    logger.warning(
+                        "refund credit deferred", extra={"refund": link["id"], "error": repr(error)}
+                    )
                 return link
             # Another refund took this link: read on from it and try the next one.
             count, refunded = await self._store.chain_head(payment_id, count + 1)
         raise RefundContended("Too many refunds of this payment at once; retry.")
+
+    async def _check_merchant_wallet(self, payment: Document, amount: int) -> None:
+        """A wallet payment is refunded from the merchant's wallet: refuse, before anything is
+        recorded, a refund that wallet cannot pay (a concurrent transfer out can still win)."""
+        if payment.get("method") != "wallet" or self._wallet is None or amount <= 0:
+            return
+        merchant = await self._wallet.get_wallet(payment["merchantWalletId"])
+        if int(merchant["available"]) < amount:
+            raise MerchantWalletShort(
+                f"The merchant's wallet holds {merchant['available']} {payment['currency']}, "
+                "less than the refund.",
+                param="amount",
+            )
 
     async def credit_wallet(self, payment: Document, link: Document) -> None:
         """A wallet payment's refund goes back to the customer's wallet, from the merchant's.

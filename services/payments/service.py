@@ -22,6 +22,8 @@ from services.payments.errors import (
     PaymentNotFound,
     PaymentStateConflict,
     SandboxOnly,
+    WalletCurrencyMismatch,
+    WalletNotFound,
 )
 from services.payments.events import payment_event
 from services.payments.sandbox import brand_of, charge_card, fingerprint, luhn_valid, upi_payload
@@ -287,6 +289,16 @@ class PaymentService:
             raise InvalidRequest("walletId: the wallet to pay from is required.", param="walletId")
         if self.wallet is None:
             raise MethodUnavailable("Wallet payments are not available here.", param="method")
+        # Checked before the claim, so a wrong wallet leaves the payment payable (the wallet
+        # checks the owner, mode and currency again on the hold).
+        wallet = await self.wallet.get_wallet(body.wallet_id)
+        if wallet["owner"] != {"type": "user", "id": payer} or wallet["mode"] != payment["mode"]:
+            raise WalletNotFound(f"No wallet {body.wallet_id} is yours.", param="walletId")
+        if wallet["currency"] != payment["currency"]:
+            raise WalletCurrencyMismatch(
+                f"This payment is in {payment['currency']}; the wallet holds {wallet['currency']}.",
+                param="walletId",
+            )
         fields = {"method": "wallet", "walletId": body.wallet_id, "payerUserId": payer}
         # The claim: of any number of confirms, one moves the payment and calls the wallet.
         moved = await self.move(payment, "processing", "confirm:wallet", scope, fields)

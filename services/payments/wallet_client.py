@@ -10,21 +10,15 @@ from typing import Any
 
 import httpx
 
-from services.payments.errors import InsufficientFunds
+from services.payments.errors import InsufficientFunds, WalletNotFound
 from shared.errors import (
     Conflict,
-    ExpeError,
     InvalidRequest,
     PermissionDenied,
-    ResourceNotFound,
     ServiceUnavailable,
 )
 from shared.identity import service_caller
 from shared.internal_http import InternalClient
-
-
-class WalletRefused(ExpeError):
-    """The wallet service refused the request (not the customer's wallet, wrong currency)."""
 
 
 class WalletClient:
@@ -46,12 +40,16 @@ class WalletClient:
         if status in (401, 403):
             raise PermissionDenied(message, param="walletId")
         if status == 404:
-            raise ResourceNotFound(message, param="walletId")
+            raise WalletNotFound(message, param="walletId")
         if status == 409:
             raise Conflict(message)
         if status in (400, 422):
             raise InvalidRequest(message, param="walletId")
         raise ServiceUnavailable(f"The wallet service failed ({code}).")
+
+    async def get_wallet(self, wallet_id: str) -> dict[str, Any]:
+        """The wallet's owner, currency, mode and balances."""
+        return dict(await self._call("GET", f"/internal/v1/wallets/{wallet_id}"))
 
     async def merchant_wallet(self, merchant_id: str, currency: str, mode: str) -> str:
         body = {"merchantId": merchant_id, "currency": currency, "mode": mode}

@@ -7,6 +7,7 @@ from datetime import timedelta
 from fastapi import APIRouter, Depends, Response
 
 from services.wallet.deps import CoreDep, HoldServiceDep
+from services.wallet.errors import WalletNotFound
 from services.wallet.invariants import check_ledger
 from services.wallet.schemas import (
     Hold,
@@ -37,6 +38,15 @@ async def open_merchant_wallet(
     )
     if not created:
         response.status_code = 200
+    return await core.wallets.view(wallet)
+
+
+@router.get("/wallets/{wallet_id}", response_model_by_alias=True)
+async def get_wallet(wallet_id: str, core: CoreDep) -> Wallet:
+    """Any user's or merchant's wallet: its owner, currency, mode and balances."""
+    wallet = await core.wallets.store.get(wallet_id)
+    if wallet is None or wallet.get("system"):
+        raise WalletNotFound(f"No wallet {wallet_id} exists.")
     return await core.wallets.view(wallet)
 
 

@@ -136,12 +136,37 @@ def test_someone_elses_wallet_is_refused_and_nothing_moves(mesh: Mesh) -> None:
     payment = mesh.payments.api().create(amount=5_000)
 
     refused = mesh.confirm(stranger, payment["id"], wallet_id)
+    unknown = mesh.confirm(stranger, payment["id"], "wal_nope")
 
-    assert refused.status_code in (403, 404), refused.text
+    assert error_code(refused) == (404, "wallet_not_found")
+    assert error_code(unknown) == (404, "wallet_not_found")
     assert mesh.balance(owner, wallet_id) == {"available": 50_000, "held": 0}
     assert mesh.merchant_balance() == 0
     stored = mesh.payments.api().get(f"/api/v1/payments/{payment['id']}").json()
-    assert stored["status"] != "succeeded"
+    assert stored["status"] == "created"
+    # Refused before anything was claimed: the payment is still payable, by its customer.
+    assert mesh.confirm(owner, payment["id"], wallet_id).status_code == 200
+    assert mesh.balance(owner, wallet_id) == {"available": 45_000, "held": 0}
+
+
+def test_the_wallet_refuses_a_hold_for_someone_else_even_if_payments_asked(mesh: Mesh) -> None:
+    owner, stranger = customer(), customer()
+    wallet_id = mesh.funded_wallet(owner, 50_000)
+    with mesh.wallet(PAYMENTS) as client:
+        refused = client.post(
+            "/internal/v1/holds",
+            json={
+                "walletId": wallet_id,
+                "amount": 100,
+                "currency": "INR",
+                "reference": "pay_x",
+                "mode": "test",
+                "ownerType": "user",
+                "ownerId": stranger.user_id,
+            },
+        )
+    assert error_code(refused) == (403, "wallet_not_owned")
+    assert mesh.balance(owner, wallet_id) == {"available": 50_000, "held": 0}
 
 
 def test_a_wallet_in_another_currency_or_a_non_customer_caller_is_refused(mesh: Mesh) -> None:
@@ -153,9 +178,11 @@ def test_a_wallet_in_another_currency_or_a_non_customer_caller_is_refused(mesh: 
     wrong_currency = mesh.confirm(payer, payment["id"], usd_wallet)
     by_key = mesh.confirm(secret_key(mesh.payments.merchant_id), other["id"], usd_wallet)
 
-    assert wrong_currency.status_code == 400, wrong_currency.text
+    assert error_code(wrong_currency) == (400, "currency_mismatch")
     assert error_code(by_key) == (400, "method_unavailable")
     assert mesh.balance(payer, usd_wallet) == {"available": 50_000, "held": 0}
+    stored = mesh.payments.api().get(f"/api/v1/payments/{payment['id']}").json()
+    assert stored["status"] == "created"
 
 
 def test_fifty_concurrent_wallet_confirms_charge_once(mesh: Mesh) -> None:
@@ -202,6 +229,38 @@ def test_refunds_credit_the_customers_wallet_once_even_when_retried(mesh: Mesh) 
     # The sweeper credits recent refunds again, by their ids: the wallet moves nothing more.
     asyncio.run(_sweep(mesh, timedelta(minutes=2)))
     assert mesh.balance(payer, wallet_id) == {"available": 30_000, "held": 0}
+    assert mesh.merchant_balance() == 0
+
+
+def test_a_refund_the_merchants_wallet_cannot_pay_is_refused_unrecorded(mesh: Mesh) -> None:
+    payer = customer()
+    wallet_id = mesh.funded_wallet(payer, 30_000)
+    merchant = mesh.payments.api()
+    payment = merchant.create(amount=20_000)
+    paid = mesh.confirm(payer, payment["id"], wallet_id).json()
+    # The merchant pays most of its wallet out elsewhere.
+    elsewhere = mesh.funded_wallet(customer(), 0)
+    with mesh.wallet(secret_key(mesh.payments.merchant_id)) as client:
+        moved = client.post(
+            "/api/v1/transfers",
+            json={
+                "fromWalletId": paid["merchantWalletId"],
+                "to": {"walletId": elsewhere},
+                "amount": 15_000,
+                "currency": "INR",
+            },
+            headers={"Idempotency-Key": secrets.token_hex(8)},
+        )
+    assert moved.status_code == 201, moved.text
+
+    too_much = merchant.post(f"/api/v1/payments/{payment['id']}/refund", {"amount": 6_000})
+    fits = merchant.post(f"/api/v1/payments/{payment['id']}/refund", {"amount": 5_000})
+
+    assert error_code(too_much) == (402, "insufficient_funds")
+    assert fits.status_code == 201, fits.text
+    refunds = merchant.get(f"/api/v1/payments/{payment['id']}/refunds").json()["data"]
+    assert [refund["amount"] for refund in refunds] == [5_000]
+    assert mesh.balance(payer, wallet_id) == {"available": 15_000, "held": 0}
     assert mesh.merchant_balance() == 0
 
 

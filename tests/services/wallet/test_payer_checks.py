@@ -68,3 +68,18 @@ async def test_only_services_open_merchant_wallets(wallet_app: WalletApp) -> Non
     async with wallet_app.client(user()) as client:
         refused = await client.post("/internal/v1/merchant-wallets", json=body)
     assert refused.status_code == 403
+
+
+async def test_services_read_any_wallet_by_id(wallet_app: WalletApp) -> None:
+    alice = user()
+    wallet_id = await wallet_app.funded(alice, 1_000)
+    async with wallet_app.client(PAYMENTS) as client:
+        found = await client.get(f"/internal/v1/wallets/{wallet_id}")
+        missing = await client.get("/internal/v1/wallets/wal_nope")
+    async with wallet_app.client(user()) as client:
+        refused = await client.get(f"/internal/v1/wallets/{wallet_id}")
+    assert found.status_code == 200, found.text
+    assert found.json()["owner"] == {"type": "user", "id": alice.user_id}
+    assert (found.json()["available"], found.json()["mode"]) == (1_000, "test")
+    assert (missing.status_code, missing.json()["error"]["code"]) == (404, "wallet_not_found")
+    assert refused.status_code == 403
