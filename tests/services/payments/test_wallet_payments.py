@@ -323,3 +323,32 @@ def test_a_request_dying_mid_payment_is_finished_by_the_sweeper(
     assert stored["status"] == "succeeded", stored
     assert mesh.balance(payer, wallet_id) == {"available": 40_000 - 9_000, "held": 0}
     assert mesh.merchant_balance() == 9_000
+
+
+def test_a_stuck_payment_whose_hold_was_released_fails_and_the_money_stays(mesh: Mesh) -> None:
+    payer = customer()
+    wallet_id = mesh.funded_wallet(payer, 40_000)
+    payment = mesh.payments.api().create(amount=9_000)
+
+    async def died_and_released(service: PaymentService, wallet: WalletClient) -> None:
+        stored = await service._store.get(payment["id"])
+        assert stored is not None
+        fields = {"method": "wallet", "walletId": wallet_id, "payerUserId": payer.user_id}
+        moved = await service.move(stored, "processing", "confirm:wallet", None, fields)
+        assert moved is not None
+        hold = await wallet.hold(
+            wallet_id=wallet_id,
+            amount=9_000,
+            currency="INR",
+            mode="test",
+            user_id=str(payer.user_id),
+            reference=payment["id"],
+        )
+        await wallet.release(hold["id"])
+
+    asyncio.run(_sweep(mesh, timedelta(minutes=2), died_and_released))
+
+    stored = mesh.payments.api().get(f"/api/v1/payments/{payment['id']}").json()
+    assert (stored["status"], stored["failureCode"]) == ("failed", "processing_error")
+    assert mesh.balance(payer, wallet_id) == {"available": 40_000, "held": 0}
+    assert mesh.merchant_balance() == 0
