@@ -159,9 +159,14 @@ async def list_refunds(payment_id: str, scope: Reader, refunds: Refunds) -> Refu
 
 
 @checkout_router.get("/api/v1/checkout/payments/{payment_id}", response_model_by_alias=True)
-async def checkout_payment(payment_id: str, scope: Checkout, payments: Payments) -> CheckoutPayment:
-    """What the checkout page shows the customer."""
-    doc = await payments.get(scope, payment_id)
+async def checkout_payment(
+    payment_id: str, caller: CallerDep, payments: Payments
+) -> CheckoutPayment:
+    """What the checkout page shows the customer (a logged-in customer too, to pay by wallet)."""
+    if caller.kind == "user" and caller.user_id is not None and caller.merchant_id is None:
+        doc = await payments.get_as_customer(caller.mode or "test", payment_id)
+    else:
+        doc = await payments.get(checkout(caller), payment_id)
     return CheckoutPayment.model_validate({**doc, "id": doc["_id"]})
 
 

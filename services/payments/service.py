@@ -208,14 +208,19 @@ class PaymentService:
             raise PaymentStateConflict("This payment changed state meanwhile; it was not canceled.")
         return moved
 
+    async def get_as_customer(self, mode: str, payment_id: str) -> Document:
+        """The payment as the customer paying it sees it: found by its id, in their mode."""
+        payment = await self._store.get(payment_id)
+        if payment is None or payment["mode"] != mode:
+            raise PaymentNotFound(f"No payment {payment_id} in {mode} mode.")
+        return payment
+
     async def confirm_as_customer(
         self, user_id: str, mode: str, payment_id: str, body: ConfirmRequest
     ) -> Document:
         """A logged-in customer pays from their wallet: the payment id is what they were given
         (the checkout link), so it is found by id, in the mode the customer acts in."""
-        payment = await self._store.get(payment_id)
-        if payment is None or payment["mode"] != mode:
-            raise PaymentNotFound(f"No payment {payment_id} in {mode} mode.")
+        payment = await self.get_as_customer(mode, payment_id)
         scope = Scope(payment["merchantId"], payment["mode"], {"type": "user", "id": user_id})
         return await self.confirm(scope, payment_id, body, payer=user_id)
 

@@ -39,7 +39,10 @@ def test_customer_pays_from_wallet_and_gets_a_partial_refund(
     assert created.status_code == 201, created.text
     payment_id = created.json()["id"]
 
-    # The customer, logged in, pays from their own wallet.
+    # The customer, logged in, sees what they pay and pays it from their own wallet.
+    view = gateway.get(f"/api/v1/checkout/payments/{payment_id}", headers=customer.headers())
+    assert view.status_code == 200, view.text
+    assert (view.json()["amount"], view.json()["currency"]) == (AMOUNT, "INR")
     confirm = f"/api/v1/checkout/payments/{payment_id}/confirm"
     paid = gateway.post(
         confirm, json={"method": "wallet", "walletId": wallet_id}, headers=customer.headers()

@@ -102,6 +102,9 @@ def test_customer_pays_from_their_wallet_into_the_merchants(mesh: Mesh) -> None:
     payer = customer()
     wallet_id = mesh.funded_wallet(payer, 50_000)
     payment = mesh.payments.api().create(amount=12_345)
+    view = mesh.payments.api(payer).get(f"/api/v1/checkout/payments/{payment['id']}")
+    assert view.status_code == 200, view.text
+    assert (view.json()["amount"], view.json()["status"]) == (12_345, "created")
 
     paid = mesh.confirm(payer, payment["id"], wallet_id)
 
