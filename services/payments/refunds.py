@@ -84,17 +84,18 @@ class RefundService:
                 "actor": scope.actor,
                 "createdAt": self._clock(),
             }
+            credits = self._credits(payment)
+            if credits:
+                # Marked before the link exists, so no refund is ever left uncredited unseen.
+                await self._store.mark_credit(link)
             if await self._store.append_refund(link):
                 await self._outbox.add(refund_event(payment, link), key=scope.merchant_id)
                 await self.note_refunds(payment_id, count + 1, refunded + amount)
-                try:
-                    await self.credit_wallet(payment, link)
-                except ExpeError as error:
-                    # The refund stands (its record is the truth); the sweeper credits it later.
-                    logger.warning(
-                        "refund credit deferred", extra={"refund": link["id"], "error": repr(error)}
-                    )
+                if credits:
+                    await self.settle_credit(payment, link)
                 return link
+            if credits:
+                await self._store.clear_credit(link["id"])
             # Another refund took this link: read on from it and try the next one.
             count, refunded = await self._store.chain_head(payment_id, count + 1)
         raise RefundContended("Too many refunds of this payment at once; retry.")
@@ -112,13 +113,31 @@ class RefundService:
                 param="amount",
             )
 
+    def _credits(self, payment: Document) -> bool:
+        return payment.get("method") == "wallet" and self._wallet is not None
+
+    async def settle_credit(self, payment: Document, link: Document) -> bool:
+        """Credits the refund to the customer's wallet and clears its marker; False (marker
+        kept, for the sweeper to try again) when the wallet could not do it now."""
+        try:
+            await self.credit_wallet(payment, link)
+        except ExpeError as error:
+            # The refund stands (its record is the truth); the sweeper credits it later.
+            logger.warning(
+                "refund credit deferred", extra={"refund": link["id"], "error": repr(error)}
+            )
+            return False
+        await self._store.clear_credit(link["id"])
+        return True
+
     async def credit_wallet(self, payment: Document, link: Document) -> None:
         """A wallet payment's refund goes back to the customer's wallet, from the merchant's.
 
         The credit's reference is the refund's id, so the wallet moves it once however often
-        this runs (the sweeper runs it again for recent refunds, in case a request died here)."""
-        if payment.get("method") != "wallet" or self._wallet is None:
+        this runs."""
+        if not self._credits(payment):
             return
+        assert self._wallet is not None
         await self._wallet.refund_credit(
             from_wallet_id=payment["merchantWalletId"],
             to_wallet_id=payment["walletId"],

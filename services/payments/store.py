@@ -26,6 +26,9 @@ PAYMENTS = "payments"
 TRANSITIONS = "payment_transitions"
 REFUNDS = "refunds"
 SWEEPS = "sweeps"
+# Refunds of wallet payments whose credit to the customer's wallet may not have happened yet:
+# written before the refund's link, removed once the wallet credited it (a small collection).
+CREDITS_PENDING = "refund_credits_pending"
 
 INDEXES = (
     CollectionIndexes(
@@ -55,6 +58,7 @@ class PaymentStore:
         self._transitions = db[TRANSITIONS]
         self._refunds = db[REFUNDS]
         self._sweeps = db[SWEEPS]
+        self._credits = db[CREDITS_PENDING]
 
     async def insert(self, payment: Document) -> None:
         await self._payments.insert_one(payment)
@@ -142,6 +146,16 @@ class PaymentStore:
         except DuplicateKeyError:
             return False
         return True
+
+    async def mark_credit(self, link: Document) -> None:
+        marker = {"_id": link["id"], "paymentId": link["paymentId"], "n": link["n"]}
+        await self._credits.insert_one({**marker, "at": link["createdAt"]})
+
+    async def clear_credit(self, refund: str) -> None:
+        await self._credits.delete_one({"_id": refund})
+
+    async def pending_credits(self, before: datetime) -> list[Document]:
+        return await self._credits.find({"at": {"$lt": before}}).limit(500).to_list()
 
     async def refunds_between(self, since: datetime, until: datetime) -> list[Document]:
         query = {"createdAt": {"$gte": since, "$lt": until}}

@@ -66,6 +66,7 @@ class Sweeper:
         await self._publish_refunds(now - _LOOKBACK, now - _SETTLE)
         await self._fail_stuck_cards(now - _CARD_TIMEOUT)
         await self._settle_stuck_wallets(now - _SETTLE)
+        await self._credit_refunds(now - _SETTLE)
 
     async def _expire(self, now: datetime) -> None:
         for payment in await self._store.expired(now):
@@ -99,16 +100,21 @@ class Sweeper:
             if payment is not None:
                 await self._outbox.add(refund_event(payment, link), key=payment["merchantId"])
                 await self._refunds.note_refunds(payment["_id"], link["n"], link["amountRefunded"])
-                try:
-                    await self._refunds.credit_wallet(payment, link)
-                except ExpeError as error:
-                    logger.warning(
-                        "refund credit failed", extra={"refund": link["id"], "error": repr(error)}
-                    )
 
     async def _fail_stuck_cards(self, before: datetime) -> None:
         for payment in await self._store.stuck_card_payments(before):
             await self._payments.fail(payment, "processing_error", "processing_timeout", None)
+
+    async def _credit_refunds(self, before: datetime) -> None:
+        """Credits refunds of wallet payments whose request died (or found the wallet down)
+        before the credit; a marker without its refund link is a refund that never was."""
+        for marker in await self._store.pending_credits(before):
+            link = await self._store.refund_link(marker["paymentId"], marker["n"])
+            payment = await self._store.get(marker["paymentId"])
+            if link is None or link["id"] != marker["_id"] or payment is None:
+                await self._store.clear_credit(marker["_id"])
+                continue
+            await self._refunds.settle_credit(payment, link)
 
     async def _settle_stuck_wallets(self, before: datetime) -> None:
         """A wallet payment processing this long lost its request between the claim and the

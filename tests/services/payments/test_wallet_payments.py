@@ -17,13 +17,15 @@ from pymongo import AsyncMongoClient
 
 from devstack.profile import Profile
 from services.payments.refunds import RefundService
-from services.payments.service import PaymentService, now_ms
+from services.payments.schemas import RefundCreate
+from services.payments.service import PaymentService, Scope, now_ms
 from services.payments.settings import PaymentsSettings
 from services.payments.store import PaymentStore
 from services.payments.sweeper import Sweeper
 from services.payments.wallet_client import WalletClient
 from services.wallet.app import create_app as create_wallet_app
 from services.wallet.settings import WalletSettings
+from shared.errors import ServiceUnavailable
 from shared.events.outbox import Outbox
 from shared.identity import Caller, service_caller
 from shared.settings import LOCAL_INTERNAL_SECRET
@@ -229,7 +231,7 @@ def test_refunds_credit_the_customers_wallet_once_even_when_retried(mesh: Mesh) 
     assert mesh.balance(payer, wallet_id) == {"available": 30_000, "held": 0}
     assert mesh.merchant_balance() == 0
 
-    # The sweeper credits recent refunds again, by their ids: the wallet moves nothing more.
+    # The sweeper finds no refund left to credit: the wallet moves nothing more.
     asyncio.run(_sweep(mesh, timedelta(minutes=2)))
     assert mesh.balance(payer, wallet_id) == {"available": 30_000, "held": 0}
     assert mesh.merchant_balance() == 0
@@ -355,3 +357,34 @@ def test_a_stuck_payment_whose_hold_was_released_fails_and_the_money_stays(mesh:
     assert (stored["status"], stored["failureCode"]) == ("failed", "processing_error")
     assert mesh.balance(payer, wallet_id) == {"available": 40_000, "held": 0}
     assert mesh.merchant_balance() == 0
+
+
+class WalletDownForCredits(WalletClient):
+    """The wallet service as a request saw it when it went down just before the credit."""
+
+    async def refund_credit(self, **_fields: Any) -> dict[str, Any]:
+        raise ServiceUnavailable("The wallet service is unavailable.")
+
+
+def test_a_refund_credit_the_wallet_missed_is_made_once_by_the_sweeper(mesh: Mesh) -> None:
+    payer = customer()
+    wallet_id = mesh.funded_wallet(payer, 30_000)
+    payment = mesh.payments.api().create(amount=20_000)
+    assert mesh.confirm(payer, payment["id"], wallet_id).status_code == 200
+    scope = Scope(mesh.payments.merchant_id, "test", {"type": "api_key", "id": "key_x"})
+
+    async def refund_while_wallet_down(service: PaymentService, wallet: WalletClient) -> None:
+        down = WalletDownForCredits(wallet._http._client, LOCAL_INTERNAL_SECRET)
+        refunds = RefundService(service, service._store, service._outbox, wallet=down)
+        link = await refunds.refund(scope, payment["id"], RefundCreate(amount=4_000))
+        assert link["amount"] == 4_000
+
+    asyncio.run(_sweep(mesh, timedelta(seconds=0), refund_while_wallet_down))
+    # Refunded, not yet credited (the sweep above ran before the credit was a minute old).
+    assert mesh.balance(payer, wallet_id) == {"available": 10_000, "held": 0}
+
+    asyncio.run(_sweep(mesh, timedelta(minutes=2)))
+    asyncio.run(_sweep(mesh, timedelta(minutes=2)))
+
+    assert mesh.balance(payer, wallet_id) == {"available": 14_000, "held": 0}
+    assert mesh.merchant_balance() == 16_000
