@@ -54,6 +54,7 @@ _FAILURE_MESSAGES = {
     "wallet_refused": "The wallet cannot pay this payment (not yours, or another currency).",
 }
 _WALLET_INSUFFICIENT = "The wallet's available balance is smaller than the amount."
+_WALLET_UNFINISHED = "The wallet payment was not completed; the money stayed in the wallet."
 # Who acts when no request does: the sweeper.
 SYSTEM = {"type": "system", "id": "payments-sweeper"}
 
@@ -349,7 +350,9 @@ class PaymentService:
             except Conflict:  # released meanwhile (cannot happen but by hand): read its outcome
                 hold = await self.wallet.get_hold(hold["id"])
         if hold["status"] != "captured":
-            failed = await self.fail(payment, "processing_error", f"wallet_{hold['status']}", scope)
+            failed = await self.fail(
+                payment, "processing_error", f"wallet_{hold['status']}", scope, _WALLET_UNFINISHED
+            )
             if failed is None:
                 raise PaymentStateConflict("This payment changed state meanwhile.")
             raise DECLINES["processing_error"](failed["failureMessage"])
