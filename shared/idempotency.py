@@ -37,8 +37,9 @@ HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 IDEMPOTENCY_KEYS = "idempotency_keys"
 RETENTION = timedelta(hours=24)
-# A claim older than this whose request never finished (its process died) may be taken over.
-ABANDONED_AFTER = timedelta(minutes=2)
+# A claim older than this whose request never finished (its process died) may be taken over:
+# twice the gateway's upstream timeout, past which no caller still waits for the answer.
+ABANDONED_AFTER = timedelta(seconds=30)
 _VALID_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 _KEPT_HEADERS = ("content-type", "location")
 
