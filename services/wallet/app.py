@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 from typing import cast
 
+import httpx
 from fastapi import FastAPI
 
 from services.wallet.api import router
+from services.wallet.auth_client import AuthClient
 from services.wallet.core import WalletCore, run_sweep
 from services.wallet.internal_api import router as internal_router
 from services.wallet.ledger import Heads
@@ -16,8 +18,19 @@ from services.wallet.store import INDEXES
 from shared.app import Runtime, ServiceDefinition, app_factory
 
 
+async def _close_on_shutdown(client: httpx.AsyncClient) -> None:
+    """Waits for the shutdown (which cancels the service's tasks), then closes the client."""
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await client.aclose()
+
+
 async def startup(app: FastAPI, runtime: Runtime) -> None:
     settings = cast(WalletSettings, runtime.settings)
+    http = httpx.AsyncClient(base_url=settings.services.auth, timeout=settings.auth_timeout_seconds)
+    runtime.tasks.append(asyncio.create_task(_close_on_shutdown(http), name="auth-client"))
+    app.state.auth_client = AuthClient(http, settings.internal_secret.get_secret_value())
     app.state.wallet_heads = Heads()
     core = WalletCore.build(runtime.db, app.state.wallet_heads, runtime.outbox)
     runtime.tasks.append(

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Request
 
+from services.wallet.auth_client import AuthClient
 from services.wallet.core import WalletCore
 from services.wallet.errors import IdempotencyKeyRequired
 from services.wallet.holds import HoldService
@@ -22,8 +23,9 @@ def wallet_core(request: Request, db: Database, runtime: RuntimeDep) -> WalletCo
 CoreDep = Annotated[WalletCore, Depends(wallet_core)]
 
 
-def wallet_service(core: CoreDep, caller: CallerDep) -> WalletService:
-    return WalletService(core.wallets, core.ledger_store, core.movements, caller)
+def wallet_service(request: Request, core: CoreDep, caller: CallerDep) -> WalletService:
+    auth: AuthClient | None = getattr(request.app.state, "auth_client", None)
+    return WalletService(core.wallets, core.ledger_store, core.movements, caller, auth)
 
 
 def hold_service(core: CoreDep) -> HoldService:

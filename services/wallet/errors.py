@@ -19,6 +19,12 @@ class WalletNotFound(ResourceNotFound):
     code = "wallet_not_found"
 
 
+class RecipientNotFound(ResourceNotFound):
+    """No verified user has this email address (which of the two is never told)."""
+
+    code = "recipient_not_found"
+
+
 class WalletNotOwned(PermissionDenied):
     """The wallet does not belong to the owner the calling service vouches for."""
 

@@ -5,7 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictStr
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    StrictStr,
+    model_validator,
+)
 from pydantic.alias_generators import to_camel
 
 from shared.money import PositiveMinorUnits, normalize_currency
@@ -43,9 +51,28 @@ class TopupCreate(_Input):
     source: Annotated[BankSource | UpiSource, Field(discriminator="type")]
 
 
+def _lookup_safe(email: str) -> str:
+    # The address travels in the path of auth's lookup route, which these would break.
+    if any(char in email for char in "/?#%\\"):
+        raise ValueError("This email address cannot receive transfers.")
+    return email.strip().lower()
+
+
+RecipientEmail = Annotated[EmailStr, Field(max_length=254), AfterValidator(_lookup_safe)]
+
+
 class TransferTarget(_Input):
-    # Paying an email address needs auth to resolve it to a user's wallet: not yet supported.
-    wallet_id: WalletId
+    """A wallet by id, or the user a verified email belongs to (their wallet in the transfer's
+    currency and mode, opened on first use)."""
+
+    wallet_id: WalletId | None = None
+    email: RecipientEmail | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> TransferTarget:
+        if (self.wallet_id is None) == (self.email is None):
+            raise ValueError("Give either walletId or email.")
+        return self
 
 
 class TransferCreate(_Input):

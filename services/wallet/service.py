@@ -9,10 +9,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from services.wallet.auth_client import AuthClient
 from services.wallet.errors import (
     CurrencyMismatch,
     InsufficientFunds,
     MovementNotFound,
+    RecipientNotFound,
     RoleRequired,
     SameWallet,
     TopupDeclined,
@@ -31,6 +33,7 @@ from services.wallet.schemas import (
     Wallet,
 )
 from services.wallet.store import LedgerStore, WalletStore
+from shared.errors import ServiceUnavailable
 from shared.idempotency import scope_of
 from shared.identity import Caller
 from shared.ids import new_id
@@ -142,12 +145,14 @@ class WalletService:
         ledger_store: LedgerStore,
         movements: Movements,
         caller: Caller,
+        auth: AuthClient | None = None,
     ) -> None:
         self._wallets = wallets
         self._ledger_store = ledger_store
         self._movements = movements
         self._caller = caller
         self._owner = Owned.of(caller)
+        self._auth = auth
 
     async def create(self, currency: str) -> tuple[Wallet, bool]:
         owner = self._owner
@@ -215,13 +220,42 @@ class WalletService:
         raise_failure(stored)
         return movement_view(stored)
 
+    async def _recipient_wallet(self, email: str, currency: str, mode: str) -> Document:
+        """The wallet of the verified user `email` belongs to, in this currency and mode,
+        opened on first use; the same wallet on every retry (one slot per owner and currency)."""
+        if self._auth is None:
+            raise ServiceUnavailable("Transfers to an email address are not available.")
+        owner = await self._auth.user_by_email(email)
+        if owner is None or not owner.email_verified:
+            raise RecipientNotFound(
+                "No user with a verified email address can receive this transfer.",
+                param="to.email",
+            )
+        wallet, _ = await self._wallets.open("user", owner.user_id, mode, currency)
+        return wallet
+
     async def transfer(self, idempotency_key: str, body: TransferCreate) -> Movement:
         source = await self.owned(body.from_wallet_id, to_move=True)
-        target = await self._wallets.store.get(body.to.wallet_id)
-        if target is None or target["mode"] != source["mode"] or target.get("system"):
-            raise WalletNotFound(f"No wallet {body.to.wallet_id} exists.", param="to.walletId")
+        params = body.model_dump(by_alias=True)
+        if body.to.email is not None:
+            param = "to.email"
+            if body.currency != source["currency"]:
+                raise CurrencyMismatch(
+                    f"The wallet holds {source['currency']}, not {body.currency}.",
+                    param="currency",
+                )
+            target = await self._recipient_wallet(body.to.email, body.currency, source["mode"])
+        else:
+            assert body.to.wallet_id is not None
+            param = "to.walletId"
+            # The same fingerprint as before transfers to emails existed.
+            params["to"] = {"walletId": body.to.wallet_id}
+            found = await self._wallets.store.get(body.to.wallet_id)
+            if found is None or found["mode"] != source["mode"] or found.get("system"):
+                raise WalletNotFound(f"No wallet {body.to.wallet_id} exists.", param=param)
+            target = found
         if target["_id"] == source["_id"]:
-            raise SameWallet("A transfer needs two different wallets.", param="to.walletId")
+            raise SameWallet("A transfer needs two different wallets.", param=param)
         if body.currency != source["currency"] or body.currency != target["currency"]:
             raise CurrencyMismatch(
                 f"Both wallets must hold {body.currency}: they hold {source['currency']} "
@@ -231,7 +265,7 @@ class WalletService:
         movement = new_movement(
             self.movement_id("transfer", idempotency_key),
             "transfer",
-            params=body.model_dump(by_alias=True),
+            params=params,
             amount=body.amount,
             currency=body.currency,
             mode=source["mode"],

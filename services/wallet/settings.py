@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+from pydantic import BaseModel
+
 from shared.settings import BaseServiceSettings
+
+
+class ServiceUrls(BaseModel):
+    """The services wallet calls synchronously (EXPE_SERVICES__AUTH)."""
+
+    auth: str = "http://127.0.0.1:8001"
 
 
 class WalletSettings(BaseServiceSettings):
@@ -10,3 +18,6 @@ class WalletSettings(BaseServiceSettings):
     # before the sweep takes it over from the request that started it.
     sweep_interval_seconds: float = 5.0
     sweep_after_seconds: float = 10.0
+    services: ServiceUrls = ServiceUrls()
+    # How long resolving a transfer's recipient email through auth may take.
+    auth_timeout_seconds: float = 5.0

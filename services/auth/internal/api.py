@@ -1,4 +1,4 @@
-"""Internal routes: only the gateway may call them."""
+"""Internal routes: the gateway's (API keys, memberships) and other services' (users by email)."""
 
 from __future__ import annotations
 
@@ -10,11 +10,12 @@ from services.auth.apikeys.schemas import ResolvedApiKey
 from services.auth.apikeys.service import ApiKeyResolver
 from services.auth.apikeys.store import ApiKeyStore
 from services.auth.apikeys.usage import UsageThrottle
-from services.auth.internal.schemas import ApiKeyResolve, GatewayMembership
-from services.auth.internal.service import gateway_membership
+from services.auth.internal.schemas import ApiKeyResolve, GatewayMembership, UserByEmail
+from services.auth.internal.service import gateway_membership, user_by_email
 from services.auth.merchants.store import MerchantStore
+from services.auth.users.store import UserStore
 from shared.app import Database
-from shared.identity import GatewayDep
+from shared.identity import GatewayDep, ServiceDep
 
 router = APIRouter(prefix="/internal/v1", tags=["internal"], include_in_schema=False)
 
@@ -44,3 +45,10 @@ async def membership(
 ) -> GatewayMembership:
     """A user's role in a merchant, with the merchant's status and plan; 404 if not a member."""
     return await gateway_membership(MerchantStore(db), merchant_id, user_id)
+
+
+@router.get("/users/by-email/{email}", response_model_by_alias=True)
+async def user_by_email_route(email: str, db: Database, _: ServiceDep) -> UserByEmail:
+    """The user registered with this email (any case, surrounding spaces ignored) and whether
+    they verified it; 404 user_not_found otherwise. Only other services may ask."""
+    return await user_by_email(UserStore(db), email)

@@ -18,3 +18,8 @@ class GatewayMembership(Schema):
     role: MemberRole
     merchant_status: MerchantStatus
     plan: str
+
+
+class UserByEmail(Schema):
+    user_id: str
+    email_verified: bool

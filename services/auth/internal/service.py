@@ -1,11 +1,20 @@
-"""What the gateway asks about a user's standing in a merchant."""
+"""What the gateway asks about a user's standing in a merchant, and services about an email."""
 
 from __future__ import annotations
 
 from services.auth.errors import MemberNotFound
-from services.auth.internal.schemas import GatewayMembership
+from services.auth.internal.schemas import GatewayMembership, UserByEmail
 from services.auth.merchants.service import membership_access
 from services.auth.merchants.store import MerchantStore
+from services.auth.users.service import normalize_email
+from services.auth.users.store import UserStore
+from shared.errors import ResourceNotFound
+
+
+class UserNotFound(ResourceNotFound):
+    """No user is registered with this email address."""
+
+    code = "user_not_found"
 
 
 async def gateway_membership(
@@ -19,3 +28,13 @@ async def gateway_membership(
     return GatewayMembership(
         role=membership["role"], merchant_status=merchant["status"], plan=merchant["plan"]
     )
+
+
+async def user_by_email(store: UserStore, email: str) -> UserByEmail:
+    """The user registered with this email, normalized as registration does (two `_id` reads:
+    `user_emails`, then the user)."""
+    normalized = normalize_email(email)
+    user = await store.get_by_email(normalized)
+    if user is None or user.get("email") != normalized:
+        raise UserNotFound("No user is registered with this email address.")
+    return UserByEmail(user_id=user["_id"], email_verified=bool(user.get("emailVerified")))
