@@ -90,7 +90,10 @@ async def create_transfer(
 ) -> Movement:
     """Moves money from one of the caller's wallets to another wallet (needs Idempotency-Key).
 
-    Without enough available balance: 402 `insufficient_funds`, and nothing moves."""
+    `to` is `{walletId}` or `{email}`: a verified user's email address, resolved through auth,
+    pays into their wallet in the transfer's currency and mode (opened on first use); an unknown
+    or unverified address is 404 `recipient_not_found`. Without enough available balance: 402
+    `insufficient_funds`. Either way nothing moves."""
     return await wallets.transfer(key, body)
 
 
