@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import string
 
@@ -18,6 +19,19 @@ def new_id(prefix: str) -> str:
     if prefix not in PREFIXES:
         raise ValueError(f"unknown id prefix {prefix!r}")
     return f"{prefix}_{''.join(secrets.choice(_ALPHABET) for _ in range(_RANDOM_LENGTH))}"
+
+
+def derived_id(prefix: str, *parts: str) -> str:
+    """An id computed from what it stands for (a retry names the same movement, leg or event):
+    the prefix plus 22 base62 characters of SHA-256 over the parts, like a random id."""
+    if prefix not in PREFIXES:
+        raise ValueError(f"unknown id prefix {prefix!r}")
+    digest = int.from_bytes(hashlib.sha256("\x1f".join(parts).encode()).digest(), "big")
+    chars = []
+    for _ in range(_RANDOM_LENGTH):
+        digest, index = divmod(digest, len(_ALPHABET))
+        chars.append(_ALPHABET[index])
+    return f"{prefix}_{''.join(chars)}"
 
 
 def has_prefix(value: str, prefix: str) -> bool:

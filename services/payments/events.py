@@ -6,8 +6,6 @@ link) makes writing it again, after a retry or by the recovery sweep, a no-op.
 
 from __future__ import annotations
 
-import hashlib
-import string
 from typing import Any
 
 from shared.events.envelope import (
@@ -19,10 +17,10 @@ from shared.events.envelope import (
     EventEnvelope,
 )
 from shared.events.outbox import new_event
+from shared.ids import derived_id
 from shared.mongo import Document
 
 PRODUCER = "payments"
-_ALPHABET = string.ascii_letters + string.digits
 # Which event reports a payment entering each state (processing has none).
 EVENT_OF_STATE = {
     "created": PAYMENT_CREATED,
@@ -35,17 +33,17 @@ EVENT_OF_STATE = {
 
 def derived_event_id(source: str) -> str:
     """`evt_` and 22 base62 characters, the same for the same source."""
-    value = int.from_bytes(hashlib.sha256(f"payments:{source}".encode()).digest(), "big")
-    chars = []
-    for _ in range(22):
-        value, digit = divmod(value, 62)
-        chars.append(_ALPHABET[digit])
-    return "evt_" + "".join(chars)
+    return derived_id("evt", PRODUCER, source)
 
 
 def _event(event_type: str, data: dict[str, Any], merchant_id: str, source: str) -> EventEnvelope:
-    envelope = new_event(event_type, data, producer=PRODUCER, merchant_id=merchant_id)
-    return envelope.model_copy(update={"id": derived_event_id(source)})
+    return new_event(
+        event_type,
+        data,
+        producer=PRODUCER,
+        merchant_id=merchant_id,
+        event_id=derived_event_id(source),
+    )
 
 
 def payment_event(payment: Document, transition: Document) -> EventEnvelope | None:

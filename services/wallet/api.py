@@ -9,7 +9,7 @@ from fastapi.responses import StreamingResponse
 
 from services.wallet.deps import IdempotencyKeyDep, WalletServiceDep
 from services.wallet.schemas import (
-    EntryList,
+    Entry,
     Movement,
     TopupCreate,
     TransferCreate,
@@ -18,6 +18,7 @@ from services.wallet.schemas import (
     WalletList,
 )
 from shared.idempotency import IdempotentRoute
+from shared.paging import Page, PagingDep
 
 router = APIRouter(route_class=IdempotentRoute, tags=["wallets"])
 
@@ -49,10 +50,9 @@ async def get_wallet(wallet_id: str, wallets: WalletServiceDep) -> Wallet:
 async def list_entries(
     wallet_id: str,
     wallets: WalletServiceDep,
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    paging: PagingDep,
     format: Annotated[Literal["json", "csv"], Query()] = "json",
-) -> EntryList | StreamingResponse:
+) -> Page[Entry] | StreamingResponse:
     """The wallet's statement, newest first (`?format=csv` streams every entry as CSV).
 
     Declined attempts (insufficient funds) appear with status `declined` and no change."""
@@ -63,14 +63,8 @@ async def list_entries(
             media_type="text/csv",
             headers={"Content-Disposition": f'attachment; filename="{wallet_id}.csv"'},
         )
-    entries, total = await wallets.statement(wallet_id, page, limit)
-    return EntryList(
-        data=entries,
-        page=page,
-        limit=limit,
-        total=total,
-        has_more=(page - 1) * limit + len(entries) < total,
-    )
+    entries, total = await wallets.statement(wallet_id, paging.page, paging.limit)
+    return Page.of(entries, paging, total)
 
 
 @router.post("/api/v1/topups", status_code=201, response_model_by_alias=True)

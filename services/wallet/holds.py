@@ -18,7 +18,6 @@ from services.wallet.errors import (
     WalletNotFound,
     WalletNotOwned,
 )
-from services.wallet.ids import derived_id
 from services.wallet.movements import INSUFFICIENT_FUNDS, Movements, leg_plan, new_movement
 from services.wallet.schemas import (
     Hold,
@@ -29,6 +28,7 @@ from services.wallet.schemas import (
 )
 from services.wallet.service import Wallets, movement_view
 from services.wallet.store import LedgerStore
+from shared.ids import derived_id
 from shared.mongo import Document
 
 

@@ -49,12 +49,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from services.wallet.errors import WalletBusy
-from services.wallet.ids import derived_id
 from services.wallet.store import LedgerStore, WalletStore, entry_id
-from shared.events.envelope import WALLET_CREDITED, WALLET_DEBITED, EventEnvelope
-from shared.events.outbox import Outbox
+from shared.events.envelope import WALLET_CREDITED, WALLET_DEBITED
+from shared.events.outbox import Outbox, new_event
+from shared.ids import derived_id
 from shared.mongo import Document
-from shared.tracing import current_traceparent
 
 # Inserts a leg may lose to other processes before the request gives up with 503 (its leg stays
 # claimed; a retry or the sweep settles it).
@@ -217,12 +216,11 @@ class Ledger:
     async def _announce(self, leg: Leg, entry: Document) -> None:
         if self._outbox is None or entry["declined"] or entry["amount"] == 0:
             return
-        envelope = EventEnvelope(
-            id=event_id(leg.id),
-            type=WALLET_CREDITED if entry["amount"] > 0 else WALLET_DEBITED,
+        envelope = new_event(
+            WALLET_CREDITED if entry["amount"] > 0 else WALLET_DEBITED,
             producer="wallet",
             merchant_id=leg.merchant_id,
-            traceparent=current_traceparent(),
+            event_id=event_id(leg.id),
             data={
                 "walletId": leg.wallet_id,
                 "entryId": entry["_id"],

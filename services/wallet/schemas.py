@@ -182,14 +182,6 @@ class Entry(_Output):
     created_at: datetime
 
 
-class EntryList(_Output):
-    data: list[Entry]
-    page: int
-    limit: int
-    total: int
-    has_more: bool
-
-
 class SweepRequest(_Input):
     older_than_seconds: Annotated[float, Field(ge=0, le=86_400)] = 0.0
 

@@ -21,7 +21,6 @@ from services.wallet.errors import (
     WalletNotFound,
     WalletOwnerUnknown,
 )
-from services.wallet.ids import derived_id
 from services.wallet.ledger import Head, Ledger
 from services.wallet.movements import INSUFFICIENT_FUNDS, Movements, leg_plan, new_movement
 from services.wallet.schemas import (
@@ -36,7 +35,7 @@ from services.wallet.store import LedgerStore, WalletStore
 from shared.errors import ServiceUnavailable
 from shared.idempotency import scope_of
 from shared.identity import Caller
-from shared.ids import new_id
+from shared.ids import derived_id, new_id
 from shared.mongo import Document
 
 TOPUP_DECLINED = "topup_declined"

@@ -54,9 +54,16 @@ OUTBOX_INDEXES = CollectionIndexes(
 
 
 def new_event(
-    event_type: str, data: dict[str, Any], *, producer: str, merchant_id: str | None = None
+    event_type: str,
+    data: dict[str, Any],
+    *,
+    producer: str,
+    merchant_id: str | None = None,
+    event_id: str | None = None,
 ) -> EventEnvelope:
+    """A new event; pass `event_id` (derived from its cause) so a retry writes the same event."""
     return EventEnvelope(
+        id=event_id or new_id("evt"),
         type=event_type,
         producer=producer,
         merchant_id=merchant_id,

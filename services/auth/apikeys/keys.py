@@ -6,12 +6,12 @@ unsalted fast hash is safe here: there is nothing to guess from it.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import secrets
 import string
 from dataclasses import dataclass
 
+from services.auth.digest import digest
 from shared.identity import KeyType, Mode
 
 _ALPHABET = string.ascii_letters + string.digits
@@ -42,10 +42,6 @@ def generate(key_type: KeyType, mode: Mode) -> NewKey:
     prefix = prefix_of(key_type, mode)
     random_part = "".join(secrets.choice(_ALPHABET) for _ in range(RANDOM_LENGTH))
     return NewKey(secret=prefix + random_part, prefix=prefix)
-
-
-def digest(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
 
 
 def well_formed(key: str) -> bool:

@@ -26,6 +26,7 @@ from services.auth.audit.service import (
     API_KEY_ROTATED,
     API_KEY_UPDATED,
 )
+from services.auth.digest import digest
 from services.auth.errors import (
     ApiKeyInvalid,
     ApiKeyNotActive,
@@ -300,7 +301,7 @@ class ApiKeyResolver:
     async def resolve(self, key: str) -> ResolvedApiKey:
         if not keys.well_formed(key):
             raise ApiKeyInvalid("The API key is not valid.")
-        secret = await self._keys.secret(keys.digest(key))
+        secret = await self._keys.secret(digest(key))
         now = utcnow()
         if secret is None or (secret["expiresAt"] is not None and secret["expiresAt"] <= now):
             raise ApiKeyInvalid("The API key is not valid.")

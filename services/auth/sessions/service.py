@@ -7,7 +7,6 @@ ends every session started under the old one, even one whose revocation was inte
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -16,6 +15,7 @@ from redis.asyncio import Redis
 
 from services.auth.audit import service as audit
 from services.auth.audit.store import AuditStore
+from services.auth.digest import digest
 from services.auth.errors import InvalidRefreshToken
 from services.auth.sessions.revocation import publish_revoked_session
 from services.auth.sessions.store import ACTIVE, SessionStore
@@ -29,10 +29,6 @@ from shared.mongo import Document
 
 # Beyond this many live sessions a login ends the oldest, so the list in the user stays small.
 MAX_SESSIONS_PER_USER = 50
-
-
-def token_digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -109,11 +105,11 @@ class Sessions:
     async def refresh(self, token: str, *, caller: Caller, user_agent: str | None) -> IssuedTokens:
         """Exchanges a refresh token for a new pair; a token presented twice ends its session."""
         now = datetime.now(UTC)
-        digest = token_digest(token)
-        presented = await self._store.get_refresh_token(digest)
+        token_id = digest(token)
+        presented = await self._store.get_refresh_token(token_id)
         if presented is None or presented["expiresAt"] <= now:
             raise InvalidRefreshToken("The refresh token is invalid or expired; log in again.")
-        if not await self._store.use_refresh_token(digest, now):
+        if not await self._store.use_refresh_token(token_id, now):
             await self._refresh_token_reused(presented, caller=caller, user_agent=user_agent)
             raise InvalidRefreshToken("The refresh token is invalid or expired; log in again.")
         user_id: str = presented["userId"]
@@ -168,7 +164,7 @@ class Sessions:
         refresh_token = secrets.token_urlsafe(32)
         await self._store.insert_refresh_token(
             {
-                "_id": token_digest(refresh_token),
+                "_id": digest(refresh_token),
                 "sessionId": session_id,
                 "userId": user["_id"],
                 "status": ACTIVE,

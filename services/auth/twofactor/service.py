@@ -8,7 +8,6 @@ stored as SHA-256 digests, and each works once.
 from __future__ import annotations
 
 import base64
-import hashlib
 import hmac
 import io
 import re
@@ -22,6 +21,7 @@ import segno
 
 from services.auth.audit import service as audit
 from services.auth.audit.store import AuditStore
+from services.auth.digest import digest
 from services.auth.errors import (
     InvalidTwoFactorCode,
     TwoFactorAlreadyEnabled,
@@ -63,7 +63,7 @@ def new_recovery_code() -> str:
 
 def recovery_digest(code: str) -> str:
     normalized = re.sub(r"[\s-]", "", code).lower()
-    return hashlib.sha256(normalized.encode()).hexdigest()
+    return digest(normalized)
 
 
 def qr_png_data_uri(content: str) -> str:

@@ -8,9 +8,9 @@ runs after the response, in `send_*`.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import logging
 import secrets
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -19,6 +19,7 @@ from redis.exceptions import RedisError
 
 from services.auth.audit import service as audit
 from services.auth.audit.store import AuditStore
+from services.auth.digest import digest
 from services.auth.errors import EmailAlreadyRegistered, IncorrectPassword, InvalidToken
 from services.auth.mail import Mailer
 from services.auth.passwords import PasswordHasher, check_policy
@@ -46,10 +47,6 @@ def _now_ms() -> datetime:
     # MongoDB keeps milliseconds: the user returned now must equal the one read back later.
     now = datetime.now(UTC)
     return now.replace(microsecond=now.microsecond // 1000 * 1000)
-
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class Users:
@@ -125,7 +122,7 @@ class Users:
 
     async def verify_email(self, token: str, *, caller: Caller, user_agent: str | None) -> Document:
         now = datetime.now(UTC)
-        used = await self._store.take_token(_digest(token), VERIFY_EMAIL, now)
+        used = await self._store.take_token(digest(token), VERIFY_EMAIL, now)
         user = (
             await self._store.mark_email_verified(used["userId"], used["email"], now)
             if used
@@ -154,17 +151,9 @@ class Users:
         """Mails a fresh verification link if the account exists and is unverified."""
         try:
             user = await self._store.get_by_email(email)
-            if user is None or user.get("emailVerified"):
-                return
-            ttl = self._settings.email_token_ttl_seconds
-            token = await self._new_token(VERIFY_EMAIL, user, ttl)
-            subject, text = verification_email(
-                public_url=self._settings.public_url,
-                name=user["name"],
-                token=token,
-                ttl_seconds=ttl,
-            )
-            await self._mailer.send(user["email"], subject, text)
+            if user is not None and not user.get("emailVerified"):
+                ttl = self._settings.email_token_ttl_seconds
+                await self._mail_token(user, VERIFY_EMAIL, ttl, verification_email)
         except Exception:
             # Runs after the response: nobody is left to tell but the log (no address, no token).
             logger.exception("verification email not sent")
@@ -173,21 +162,32 @@ class Users:
         """Mails a password reset link if the account exists."""
         try:
             user = await self._store.get_by_email(email)
-            if user is None:
-                return
-            ttl = self._settings.password_reset_ttl_seconds
-            token = await self._new_token(
-                RESET_PASSWORD, user, ttl, passwordVersion=user["passwordVersion"]
-            )
-            subject, text = password_reset_email(
-                public_url=self._settings.public_url,
-                name=user["name"],
-                token=token,
-                ttl_seconds=ttl,
-            )
-            await self._mailer.send(user["email"], subject, text)
+            if user is not None:
+                ttl = self._settings.password_reset_ttl_seconds
+                await self._mail_token(
+                    user,
+                    RESET_PASSWORD,
+                    ttl,
+                    password_reset_email,
+                    passwordVersion=user["passwordVersion"],
+                )
         except Exception:
             logger.exception("password reset email not sent")
+
+    async def _mail_token(
+        self,
+        user: Document,
+        purpose: str,
+        ttl: int,
+        template: Callable[..., tuple[str, str]],
+        **extra: Any,
+    ) -> None:
+        """Makes a one-time token for `purpose` and mails it to the user with `template`."""
+        token = await self._new_token(purpose, user, ttl, **extra)
+        subject, text = template(
+            public_url=self._settings.public_url, name=user["name"], token=token, ttl_seconds=ttl
+        )
+        await self._mailer.send(user["email"], subject, text)
 
     async def reset_password(
         self, token: str, new_password: str, *, caller: Caller, user_agent: str | None
@@ -197,15 +197,15 @@ class Users:
             "This reset link is invalid, used or expired; ask for a new one.", param="token"
         )
         now = datetime.now(UTC)
-        digest = _digest(token)
-        pending = await self._store.peek_token(digest, RESET_PASSWORD, now)
+        token_id = digest(token)
+        pending = await self._store.peek_token(token_id, RESET_PASSWORD, now)
         user = await self._store.get(pending["userId"]) if pending else None
         if user is None:
             raise invalid
         # The policy is checked before the token is used up, so a refused password costs nothing.
         check_policy(new_password, user["email"])
         password_hash = await self._hasher.hash(new_password)
-        used = await self._store.take_token(digest, RESET_PASSWORD, now)
+        used = await self._store.take_token(token_id, RESET_PASSWORD, now)
         if used is None:
             raise invalid
         # Only the password the link was sent for may be replaced: a link from before another
@@ -273,7 +273,7 @@ class Users:
         now = datetime.now(UTC)
         await self._store.insert_token(
             {
-                "_id": _digest(token),
+                "_id": digest(token),
                 "purpose": purpose,
                 "userId": user["_id"],
                 "email": user["email"],
@@ -285,7 +285,7 @@ class Users:
         return token
 
     async def _take_cooldown(self, purpose: str, email: str) -> bool:
-        key = f"expe:mail-cooldown:{purpose}:{_digest(email)}"
+        key = f"expe:mail-cooldown:{purpose}:{digest(email)}"
         try:
             taken = await self._redis.set(
                 key, 1, nx=True, ex=self._settings.verification_resend_seconds

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 import string
@@ -16,6 +15,7 @@ from services.auth.audit.service import (
     MEMBER_REMOVED,
     MEMBER_ROLE_CHANGED,
 )
+from services.auth.digest import digest
 from services.auth.errors import (
     AlreadyMember,
     EmailNotVerified,
@@ -46,10 +46,6 @@ from shared.mongo import Document
 from shared.paging import Page, Paging
 
 _ALPHABET = string.ascii_letters + string.digits
-
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def member_view(doc: Document) -> Member:
@@ -104,7 +100,7 @@ class MemberService:
             "merchantId": merchant_id,
             "email": email,
             "role": body.role,
-            "tokenHash": _digest(token),
+            "tokenHash": digest(token),
             "status": "pending",
             "createdAt": now,
             "createdBy": self._actor.user_id,
@@ -147,7 +143,7 @@ class MemberService:
         invitation = None
         if has_prefix(invitation_id, "inv"):
             invitation = await self._invitations.get(invitation_id)
-        if invitation is None or not hmac.compare_digest(invitation["tokenHash"], _digest(token)):
+        if invitation is None or not hmac.compare_digest(invitation["tokenHash"], digest(token)):
             raise InvalidToken("This invitation is unknown, used or expired.", param="token")
         async with self._locks.hold(f"invitation:{invitation_id}"):
             return await self._accept(invitation_id)
