@@ -68,6 +68,15 @@ class ServiceDefinition:
     startup: Callable[[FastAPI, Runtime], Awaitable[None]] | None = None
 
 
+async def close_on_shutdown(close: Callable[[], Awaitable[None]]) -> None:
+    """A task that waits for the shutdown (which cancels the service's tasks), then calls
+    `close`: the way a service's own clients end with it."""
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await close()
+
+
 def get_runtime(request: Request) -> Runtime:
     runtime: Runtime = request.app.state.runtime
     return runtime

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 
-from services.payments.deps import Checkout, Payments, Reader, Refunds, Writer, checkout
+from services.payments.deps import Checkout, Payments, Refunds, checkout
 from services.payments.errors import PaymentNotFound
 from services.payments.export import XLSX_MEDIA_TYPE, csv_rows, xlsx_rows
 from services.payments.schemas import (
@@ -31,6 +31,7 @@ from shared.identity import CallerDep
 from shared.money import MAX_MINOR_UNITS
 from shared.mongo import Document
 from shared.paging import Page, PagingDep
+from shared.scopes import Reader, Writer
 
 router = APIRouter(tags=["payments"], route_class=IdempotentRoute)
 checkout_router = APIRouter(tags=["checkout"], route_class=IdempotentRoute)

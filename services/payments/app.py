@@ -15,7 +15,7 @@ from services.payments.settings import PaymentsSettings
 from services.payments.store import INDEXES, PaymentStore
 from services.payments.sweeper import Sweeper
 from services.payments.wallet_client import WalletClient
-from shared.app import Runtime, ServiceDefinition, app_factory
+from shared.app import Runtime, ServiceDefinition, app_factory, close_on_shutdown
 
 
 def sweeper(runtime: Runtime, wallet: WalletClient | None = None) -> Sweeper:
@@ -26,20 +26,12 @@ def sweeper(runtime: Runtime, wallet: WalletClient | None = None) -> Sweeper:
     return Sweeper(payments, refunds, store, runtime.outbox)
 
 
-async def _close_on_shutdown(client: httpx.AsyncClient) -> None:
-    """Waits for the shutdown (which cancels the service's tasks), then closes the client."""
-    try:
-        await asyncio.Event().wait()
-    finally:
-        await client.aclose()
-
-
 async def startup(app: FastAPI, runtime: Runtime) -> None:
     settings = cast(PaymentsSettings, runtime.settings)
     http = httpx.AsyncClient(
         base_url=settings.services.wallet, timeout=settings.wallet_timeout_seconds
     )
-    runtime.tasks.append(asyncio.create_task(_close_on_shutdown(http), name="wallet-client"))
+    runtime.tasks.append(asyncio.create_task(close_on_shutdown(http.aclose), name="wallet-client"))
     wallet = WalletClient(http, settings.internal_secret.get_secret_value())
     app.state.wallet_client = wallet
     runtime.tasks.append(

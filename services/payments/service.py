@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -41,6 +41,7 @@ from shared.events.outbox import Outbox
 from shared.ids import new_id
 from shared.mongo import Document
 from shared.paging import Paging
+from shared.scopes import Scope
 
 logger = logging.getLogger("expe.payments")
 
@@ -57,15 +58,6 @@ _WALLET_INSUFFICIENT = "The wallet's available balance is smaller than the amoun
 _WALLET_UNFINISHED = "The wallet payment was not completed; the money stayed in the wallet."
 # Who acts when no request does: the sweeper.
 SYSTEM = {"type": "system", "id": "payments-sweeper"}
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Whose payments a request may see: one merchant, one mode, and who acts."""
-
-    merchant_id: str
-    mode: str
-    actor: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,59 @@
 """The webhooks service app."""
 
-from shared.app import ServiceDefinition, app_factory
+from __future__ import annotations
 
-create_app = app_factory(ServiceDefinition(name="webhooks", title="Expe webhooks service"))
+import asyncio
+from typing import cast
+
+import httpx
+from fastapi import FastAPI
+
+from services.webhooks.api import router
+from services.webhooks.consumers import message_consumer
+from services.webhooks.delivery import Sender
+from services.webhooks.deps import Webhooks
+from services.webhooks.dispatcher import Dispatcher
+from services.webhooks.endpoints import EndpointService
+from services.webhooks.messages import MessageService
+from services.webhooks.settings import WebhooksSettings
+from services.webhooks.store import INDEXES, WebhookStore
+from shared.app import Runtime, ServiceDefinition, app_factory, close_on_shutdown
+
+
+async def startup(app: FastAPI, runtime: Runtime) -> None:
+    settings = cast(WebhooksSettings, runtime.settings)
+    # Receivers are strangers: no redirects followed, no proxy or netrc from the environment.
+    http = httpx.AsyncClient(
+        timeout=settings.attempt_timeout_seconds,
+        follow_redirects=False,
+        trust_env=False,
+        limits=httpx.Limits(
+            max_connections=settings.max_in_flight, max_keepalive_connections=settings.max_in_flight
+        ),
+    )
+    wake = asyncio.Event()
+    store = WebhookStore(runtime.db)
+    endpoints = EndpointService(store, settings)
+    messages = MessageService(store, wake)
+    sender = Sender(
+        http, timeout=settings.attempt_timeout_seconds, body_limit=settings.response_body_limit
+    )
+    dispatcher = Dispatcher(store, endpoints, sender, runtime.outbox, settings, wake)
+    app.state.webhooks = Webhooks(store, endpoints, messages, dispatcher, settings)
+    runtime.tasks.append(asyncio.create_task(close_on_shutdown(http.aclose), name="receivers"))
+    runtime.tasks.append(asyncio.create_task(dispatcher.run(), name="webhook-dispatcher"))
+    if settings.consume_events:
+        consumer = message_consumer(runtime, settings, messages)
+        runtime.tasks.append(asyncio.create_task(consumer.run(), name=consumer.name))
+
+
+create_app = app_factory(
+    ServiceDefinition(
+        name="webhooks",
+        title="Expe webhooks service",
+        routers=[router],
+        indexes=INDEXES,
+        settings_class=WebhooksSettings,
+        startup=startup,
+    )
+)

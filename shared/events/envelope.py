@@ -19,6 +19,9 @@ PAYMENT_CANCELED = "payment.canceled"
 REFUND_ISSUED = "refund.issued"
 WALLET_CREDITED = "wallet.credited"
 WALLET_DEBITED = "wallet.debited"
+# Notices of the webhooks service to a merchant's owners (emailed by auth).
+WEBHOOK_MESSAGE_FAILED = "webhook.message_failed"
+WEBHOOK_ENDPOINT_DISABLED = "webhook.endpoint_disabled"
 
 TOPICS = (
     PAYMENT_CREATED,
@@ -28,6 +31,8 @@ TOPICS = (
     REFUND_ISSUED,
     WALLET_CREDITED,
     WALLET_DEBITED,
+    WEBHOOK_MESSAGE_FAILED,
+    WEBHOOK_ENDPOINT_DISABLED,
 )
 
 

@@ -15,13 +15,14 @@ from devstack.profile import Profile
 from services.payments.errors import PaymentStateConflict
 from services.payments.refunds import RefundService
 from services.payments.schemas import ConfirmRequest, PaymentCreate, RefundCreate
-from services.payments.service import PaymentService, Scope
+from services.payments.service import PaymentService
 from services.payments.settings import PaymentsSettings
 from services.payments.states import transition_id
 from services.payments.store import PaymentStore, refund_id
 from services.payments.sweeper import Sweeper
 from shared.events.outbox import Outbox
 from shared.mongo import Document
+from shared.scopes import Scope
 
 pytestmark = pytest.mark.infra
 

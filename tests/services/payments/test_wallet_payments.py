@@ -18,7 +18,7 @@ from pymongo import AsyncMongoClient
 from devstack.profile import Profile
 from services.payments.refunds import RefundService
 from services.payments.schemas import RefundCreate
-from services.payments.service import PaymentService, Scope, now_ms
+from services.payments.service import PaymentService, now_ms
 from services.payments.settings import PaymentsSettings
 from services.payments.store import PaymentStore
 from services.payments.sweeper import Sweeper
@@ -28,6 +28,7 @@ from services.wallet.settings import WalletSettings
 from shared.errors import ServiceUnavailable
 from shared.events.outbox import Outbox
 from shared.identity import Caller, service_caller
+from shared.scopes import Scope
 from shared.settings import LOCAL_INTERNAL_SECRET
 from tests.services.payments.conftest import Service, error_code, running, secret_key
 from tests.signing import AsGateway

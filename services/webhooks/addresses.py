@@ -1,0 +1,115 @@
+"""Where webhooks may be sent: URL rules per mode and the address check against SSRF.
+
+Test mode may call `http://` and this machine (a developer's tunnel or local receiver). Live
+mode needs `https://` and a public address: private, loopback, link-local (cloud metadata),
+shared, multicast and reserved ranges are refused. The check runs when an endpoint is saved and
+again for every attempt, after DNS resolution, and the attempt connects to the address that was
+checked, so a name that starts resolving to an internal address (DNS rebinding) gets nowhere.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+from dataclasses import dataclass
+from urllib.parse import SplitResult, urlsplit
+
+MAX_URL_LENGTH = 2048
+_INTERNAL_NAMES = ("localhost", ".localhost", ".local", ".internal", ".home.arpa")
+
+
+class UrlRefused(ValueError):
+    """The URL may not receive webhooks in this mode; the message says why."""
+
+    def __init__(self, message: str, code: str = "url_not_allowed") -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Target:
+    """A URL split into what an attempt needs."""
+
+    url: str
+    scheme: str
+    host: str
+    port: int
+
+
+def parse(url: str, mode: str) -> Target:
+    """The URL's parts, or UrlRefused when its form is not allowed in `mode`."""
+    if len(url) > MAX_URL_LENGTH:
+        raise UrlRefused(f"The URL is longer than {MAX_URL_LENGTH} characters.", "url_invalid")
+    try:
+        parts: SplitResult = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        raise UrlRefused("The URL is not valid.", "url_invalid") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UrlRefused("The URL must be absolute, http:// or https://.", "url_invalid")
+    if parts.username is not None or parts.password is not None:
+        raise UrlRefused("The URL may not carry a user name or password.", "url_invalid")
+    if parts.fragment:
+        raise UrlRefused("The URL may not have a #fragment.", "url_invalid")
+    if mode == "live" and parts.scheme != "https":
+        raise UrlRefused("Live-mode endpoints must use https://.", "https_required")
+    host = parts.hostname.rstrip(".").lower()
+    if mode == "live" and (host == "localhost" or host.endswith(_INTERNAL_NAMES)):
+        raise UrlRefused(f"{host} names an internal host; live mode sends to public hosts only.")
+    default_port = 443 if parts.scheme == "https" else 80
+    target = Target(url, parts.scheme, host, port or default_port)
+    if mode == "live":
+        literal = _ip_literal(host)
+        if literal is not None:
+            refuse_internal([literal], host)
+    return target
+
+
+def _ip_literal(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(host)
+    except ValueError:
+        return None
+
+
+def is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return is_public(address.ipv4_mapped)
+    return address.is_global and not address.is_multicast
+
+
+def refuse_internal(
+    addresses: list[ipaddress.IPv4Address | ipaddress.IPv6Address], host: str
+) -> None:
+    internal = [str(a) for a in addresses if not is_public(a)]
+    if internal:
+        named = host if internal == [host] else f"{host} resolves to {', '.join(internal)}, which"
+        raise UrlRefused(
+            f"{named} is not a public address; live mode never sends to private, loopback or "
+            "link-local addresses."
+        )
+
+
+async def resolve(host: str, port: int) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+    """The host's addresses (IPv4 first); raises OSError when the name does not resolve."""
+    literal = _ip_literal(host)
+    if literal is not None:
+        return [literal]
+    infos = await asyncio.get_running_loop().getaddrinfo(
+        host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP
+    )
+    found = {ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos}
+    return sorted(found, key=lambda a: (a.version, int(a)))
+
+
+async def check_on_save(target: Target, mode: str) -> None:
+    """Live mode: refuse a name that resolves to an internal address now. A name that does not
+    resolve yet is accepted (DNS may follow); every attempt checks again."""
+    if mode != "live" or _ip_literal(target.host) is not None:
+        return
+    try:
+        addresses = await resolve(target.host, target.port)
+    except OSError:
+        return
+    refuse_internal(addresses, target.host)

@@ -1,0 +1,263 @@
+"""Webhooks routes: endpoints, messages, attempts, retries, replays, tests and verification."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Response
+
+from services.webhooks.deps import WebhooksDep
+from services.webhooks.errors import AttemptNotFound, UnknownEventType
+from services.webhooks.events import DELIVERABLE
+from services.webhooks.schemas import (
+    Attempt,
+    AttemptDetail,
+    AttemptError,
+    Endpoint,
+    EndpointCreate,
+    EndpointCreated,
+    EndpointUpdate,
+    Message,
+    MessageWithAttempts,
+    PaymentWebhooks,
+    PingResult,
+    ReplayRequest,
+    ReplayResult,
+    SecretRotate,
+    SecretRotated,
+    TestEventCreate,
+    VerifyRequest,
+    VerifyResult,
+)
+from services.webhooks.signing import verify
+from shared.idempotency import IdempotentRoute
+from shared.mongo import Document
+from shared.paging import Page, PagingDep
+from shared.scopes import Reader, Writer
+
+router = APIRouter(tags=["webhooks"], route_class=IdempotentRoute)
+
+_ENDPOINTS = "/api/v1/webhooks/endpoints"
+
+
+def _endpoint(doc: Document) -> Endpoint:
+    return Endpoint.model_validate({**doc, "id": doc["_id"]})
+
+
+def _message(doc: Document) -> Message:
+    return Message.model_validate({**doc, "id": doc["_id"]})
+
+
+def _attempt(doc: Document) -> AttemptDetail:
+    return AttemptDetail.model_validate({**doc, "id": doc["_id"]})
+
+
+# Endpoints.
+
+
+@router.post(_ENDPOINTS, status_code=201, response_model_by_alias=True)
+async def create_endpoint(
+    body: EndpointCreate, scope: Writer, hooks: WebhooksDep
+) -> EndpointCreated:
+    """Registers an endpoint; its signing secret is in this answer only."""
+    endpoint, secret = await hooks.endpoints.create(scope, body)
+    return EndpointCreated.model_validate({**endpoint, "id": endpoint["_id"], "secret": secret})
+
+
+@router.get(_ENDPOINTS, response_model_by_alias=True)
+async def list_endpoints(
+    scope: Reader,
+    hooks: WebhooksDep,
+    paging: PagingDep,
+    project_id: Annotated[str | None, Query(alias="projectId", max_length=64)] = None,
+) -> Page[Endpoint]:
+    """The merchant's endpoints in the caller's mode, oldest first."""
+    found, total = await hooks.endpoints.page(scope, paging, project_id)
+    return Page[Endpoint].of([_endpoint(doc) for doc in found], paging, total)
+
+
+@router.get(_ENDPOINTS + "/{endpoint_id}", response_model_by_alias=True)
+async def get_endpoint(endpoint_id: str, scope: Reader, hooks: WebhooksDep) -> Endpoint:
+    """One endpoint (never its secret)."""
+    return _endpoint(await hooks.endpoints.get(scope, endpoint_id))
+
+
+@router.patch(_ENDPOINTS + "/{endpoint_id}", response_model_by_alias=True)
+async def update_endpoint(
+    endpoint_id: str, body: EndpointUpdate, scope: Writer, hooks: WebhooksDep
+) -> Endpoint:
+    """Changes the URL, event filter, description, or enables/disables the endpoint."""
+    return _endpoint(await hooks.endpoints.update(scope, endpoint_id, body))
+
+
+@router.delete(_ENDPOINTS + "/{endpoint_id}", status_code=204)
+async def delete_endpoint(endpoint_id: str, scope: Writer, hooks: WebhooksDep) -> Response:
+    """Deletes the endpoint; messages still waiting for it are canceled."""
+    await hooks.endpoints.delete(scope, endpoint_id)
+    return Response(status_code=204)
+
+
+@router.post(_ENDPOINTS + "/{endpoint_id}/rotate-secret", response_model_by_alias=True)
+async def rotate_secret(
+    endpoint_id: str, scope: Writer, hooks: WebhooksDep, body: SecretRotate | None = None
+) -> SecretRotated:
+    """A new signing secret; the previous one keeps signing alongside until it expires."""
+    grace = body.grace_seconds if body else None
+    secret, expires = await hooks.endpoints.rotate(scope, endpoint_id, grace)
+    return SecretRotated(endpoint_id=endpoint_id, secret=secret, previous_secret_expires_at=expires)
+
+
+@router.post(_ENDPOINTS + "/{endpoint_id}/test", status_code=201, response_model_by_alias=True)
+async def send_test_event(
+    endpoint_id: str, scope: Writer, hooks: WebhooksDep, body: TestEventCreate | None = None
+) -> Message:
+    """Queues a sample event (data.test = true) for the endpoint, delivered like any other."""
+    event_type = body.event_type if body else TestEventCreate().event_type
+    if event_type not in DELIVERABLE:
+        raise UnknownEventType(
+            f"Unknown event type {event_type!r}; use one of {', '.join(DELIVERABLE)}.",
+            param="eventType",
+        )
+    endpoint = await hooks.endpoints.get(scope, endpoint_id)
+    return _message(await hooks.messages.test_event(endpoint, event_type))
+
+
+@router.post(_ENDPOINTS + "/{endpoint_id}/ping", response_model_by_alias=True)
+async def ping_endpoint(endpoint_id: str, scope: Writer, hooks: WebhooksDep) -> PingResult:
+    """Sends a signed `webhook.ping` now and reports the answer and its latency."""
+    endpoint = await hooks.endpoints.get(scope, endpoint_id)
+    message_id, body = hooks.messages.ping_body(endpoint)
+    attempt = await hooks.dispatcher.ping(endpoint, message_id, body)
+    error = attempt.get("error")
+    return PingResult(
+        endpoint_id=endpoint_id,
+        ok=attempt["status"] == "succeeded",
+        status=attempt.get("responseStatus"),
+        latency_ms=attempt["latencyMs"],
+        error=AttemptError.model_validate(error) if error else None,
+        attempt_id=attempt["_id"],
+    )
+
+
+@router.post(_ENDPOINTS + "/{endpoint_id}/replay", status_code=202, response_model_by_alias=True)
+async def replay_events(
+    endpoint_id: str, body: ReplayRequest, scope: Writer, hooks: WebhooksDep
+) -> ReplayResult:
+    """Sends again every event since `since` (until `until`) the endpoint subscribes to."""
+    endpoint = await hooks.endpoints.get(scope, endpoint_id)
+    queued = await hooks.messages.replay(endpoint, body.since, body.until)
+    return ReplayResult(endpoint_id=endpoint_id, queued=queued)
+
+
+# Messages and attempts.
+
+MessageStatus = Literal["pending", "delivered", "failed", "canceled"]
+AttemptStatus = Literal["sending", "succeeded", "failed"]
+
+
+@router.get("/api/v1/webhooks/messages", response_model_by_alias=True)
+async def list_messages(
+    scope: Reader,
+    hooks: WebhooksDep,
+    paging: PagingDep,
+    endpoint_id: Annotated[str | None, Query(alias="endpointId", max_length=64)] = None,
+    payment_id: Annotated[str | None, Query(alias="paymentId", max_length=64)] = None,
+    status: MessageStatus | None = None,
+) -> Page[Message]:
+    """Messages (one event for one endpoint), newest first."""
+    query: Document = {"merchantId": scope.merchant_id, "mode": scope.mode}
+    for field, value in (
+        ("endpointId", endpoint_id),
+        ("paymentId", payment_id),
+        ("status", status),
+    ):
+        if value is not None:
+            query[field] = value
+    found, total = await hooks.store.messages(query, skip=paging.skip, limit=paging.limit)
+    return Page[Message].of([_message(doc) for doc in found], paging, total)
+
+
+@router.get("/api/v1/webhooks/attempts", response_model_by_alias=True)
+async def list_attempts(
+    scope: Reader,
+    hooks: WebhooksDep,
+    paging: PagingDep,
+    payment_id: Annotated[str | None, Query(alias="paymentId", max_length=64)] = None,
+    endpoint_id: Annotated[str | None, Query(alias="endpointId", max_length=64)] = None,
+    message_id: Annotated[str | None, Query(alias="messageId", max_length=64)] = None,
+    status: AttemptStatus | None = None,
+) -> Page[Attempt]:
+    """Every delivery attempt, newest first; open one for its request and response."""
+    query: Document = {"merchantId": scope.merchant_id, "mode": scope.mode}
+    filters = (
+        ("paymentId", payment_id),
+        ("endpointId", endpoint_id),
+        ("messageId", message_id),
+        ("status", status),
+    )
+    for field, value in filters:
+        if value is not None:
+            query[field] = value
+    found, total = await hooks.store.attempts(
+        query, skip=paging.skip, limit=paging.limit, fields={"request": 0, "response": 0}
+    )
+    return Page[Attempt].of(
+        [Attempt.model_validate({**doc, "id": doc["_id"]}) for doc in found], paging, total
+    )
+
+
+async def _own_attempt(
+    attempt_id: str, merchant_id: str, mode: str, hooks: WebhooksDep
+) -> Document:
+    attempt = await hooks.store.attempt(attempt_id)
+    if attempt is None or attempt["merchantId"] != merchant_id or attempt["mode"] != mode:
+        raise AttemptNotFound(f"No webhook attempt {attempt_id} in {mode} mode.")
+    return attempt
+
+
+@router.get("/api/v1/webhooks/attempts/{attempt_id}", response_model_by_alias=True)
+async def get_attempt(attempt_id: str, scope: Reader, hooks: WebhooksDep) -> AttemptDetail:
+    """One attempt with the request sent and the response received (bodies truncated)."""
+    return _attempt(await _own_attempt(attempt_id, scope.merchant_id, scope.mode, hooks))
+
+
+@router.post("/api/v1/webhooks/verify", response_model_by_alias=True)
+async def verify_signature(body: VerifyRequest, _: Reader, hooks: WebhooksDep) -> VerifyResult:
+    """Checks a received webhook's signature as a receiver should, and says why it fails."""
+    tolerance = body.tolerance_seconds
+    verdict = verify(
+        body.secret,
+        body.body.encode(),
+        body.headers,
+        tolerance_seconds=hooks.settings.signature_tolerance_seconds
+        if tolerance is None
+        else tolerance,
+    )
+    return VerifyResult(valid=verdict.valid, reason=verdict.reason, message=verdict.message)
+
+
+@router.post("/api/v1/webhooks/{attempt_id}/retry", status_code=201, response_model_by_alias=True)
+async def retry_attempt(attempt_id: str, scope: Writer, hooks: WebhooksDep) -> AttemptDetail:
+    """Sends the attempt's message again now, with the same webhook-id; returns the new attempt."""
+    attempt = await _own_attempt(attempt_id, scope.merchant_id, scope.mode, hooks)
+    return _attempt(await hooks.dispatcher.retry(attempt))
+
+
+@router.get("/api/v1/payments/{payment_id}/webhooks", response_model_by_alias=True)
+async def payment_webhooks(payment_id: str, scope: Reader, hooks: WebhooksDep) -> PaymentWebhooks:
+    """Every webhook message about the payment, with its attempts, newest first."""
+    query = {"merchantId": scope.merchant_id, "mode": scope.mode, "paymentId": payment_id}
+    messages, _ = await hooks.store.messages(query, limit=200)
+    attempts = await hooks.store.attempts_of([m["_id"] for m in messages])
+    by_message: dict[str, list[Attempt]] = {}
+    for doc in attempts:
+        by_message.setdefault(doc["messageId"], []).append(
+            Attempt.model_validate({**doc, "id": doc["_id"]})
+        )
+    data = [
+        MessageWithAttempts.model_validate(
+            {**m, "id": m["_id"], "attempts": by_message.get(m["_id"], [])}
+        )
+        for m in messages
+    ]
+    return PaymentWebhooks(payment_id=payment_id, data=data)

@@ -1,0 +1,31 @@
+"""The webhooks service's long-lived parts, built at startup and handed to routes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from services.webhooks.dispatcher import Dispatcher
+from services.webhooks.endpoints import EndpointService
+from services.webhooks.messages import MessageService
+from services.webhooks.settings import WebhooksSettings
+from services.webhooks.store import WebhookStore
+
+
+@dataclass(frozen=True)
+class Webhooks:
+    store: WebhookStore
+    endpoints: EndpointService
+    messages: MessageService
+    dispatcher: Dispatcher
+    settings: WebhooksSettings
+
+
+def webhooks(request: Request) -> Webhooks:
+    parts: Webhooks = request.app.state.webhooks
+    return parts
+
+
+WebhooksDep = Annotated[Webhooks, Depends(webhooks)]

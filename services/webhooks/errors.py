@@ -1,0 +1,43 @@
+"""What the webhooks API refuses, named as facts."""
+
+from __future__ import annotations
+
+from shared.errors import Conflict, InvalidRequest, ResourceNotFound
+
+
+class EndpointNotFound(ResourceNotFound):
+    """No webhook endpoint with this id for this merchant and mode."""
+
+
+class AttemptNotFound(ResourceNotFound):
+    """No delivery attempt with this id for this merchant and mode."""
+
+
+class EndpointUrlRefused(InvalidRequest):
+    """The endpoint URL may not receive webhooks in this mode."""
+
+    code = "url_not_allowed"
+
+
+class UnknownEventType(InvalidRequest):
+    """An event type the endpoint asks for does not exist."""
+
+    code = "unknown_event_type"
+
+
+class TooManyEndpoints(Conflict):
+    """The merchant has as many endpoints in this mode as allowed."""
+
+    code = "too_many_endpoints"
+
+
+class EndpointDisabled(Conflict):
+    """The endpoint is disabled; enable it before sending to it."""
+
+    code = "endpoint_disabled"
+
+
+class AttemptNotRetryable(Conflict):
+    """The attempt has no message to send again (a ping)."""
+
+    code = "attempt_not_retryable"

@@ -1,0 +1,167 @@
+"""From events to messages: one per matching endpoint, queued for the dispatcher.
+
+A message's id is derived from its endpoint and event, so an event handled twice (Kafka
+redelivers, the consumer restarts) makes the same message once. The message id is the
+`webhook-id` receivers see, stable across retries, so they can deduplicate too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from services.webhooks.endpoints import now_ms
+from services.webhooks.events import PING, body_of, matches
+from services.webhooks.store import WebhookStore
+from shared.events.envelope import EventEnvelope
+from shared.ids import derived_id, new_id
+from shared.mongo import Document
+
+# A replay queues at most this many events at once; ask again from the last one for more.
+REPLAY_LIMIT = 10_000
+
+
+def message_id(endpoint_id: str, event_id: str) -> str:
+    return derived_id("msg", endpoint_id, event_id)
+
+
+class MessageService:
+    def __init__(
+        self,
+        store: WebhookStore,
+        wake: asyncio.Event,
+        clock: Callable[[], datetime] = now_ms,
+    ) -> None:
+        self._store = store
+        self._wake = wake
+        self._clock = clock
+
+    async def ingest(self, event: EventEnvelope) -> int:
+        """Makes a message for every endpoint of the event's merchant and mode that wants it;
+        returns how many."""
+        mode = event.data.get("mode")
+        if event.merchant_id is None or mode not in ("test", "live"):
+            return 0
+        occurred_at = event.occurred_at
+        body = body_of(event.id, event.type, occurred_at, event.merchant_id, mode, event.data)
+        record = {
+            "_id": event.id,
+            "merchantId": event.merchant_id,
+            "mode": mode,
+            "type": event.type,
+            "paymentId": event.data.get("paymentId"),
+            "occurredAt": occurred_at,
+            "body": body,
+        }
+        await self._store.remember_event(record)
+        endpoints, _ = await self._store.endpoints(
+            {"merchantId": event.merchant_id, "mode": mode, "enabled": True}
+        )
+        made = 0
+        for endpoint in endpoints:
+            if matches(endpoint["enabledEvents"], event.type):
+                await self.make(endpoint, record, "event")
+                made += 1
+        return made
+
+    async def make(self, endpoint: Document, event: Document, trigger: str) -> Document:
+        """The message of `event` for `endpoint`, queued unless it is finished already."""
+        now = self._clock()
+        message: Document = {
+            "_id": message_id(endpoint["_id"], event["_id"]),
+            "endpointId": endpoint["_id"],
+            "merchantId": endpoint["merchantId"],
+            "mode": endpoint["mode"],
+            "eventId": event["_id"],
+            "eventType": event["type"],
+            "paymentId": event.get("paymentId"),
+            "eventAt": event["occurredAt"],
+            "body": event["body"],
+            "trigger": trigger,
+            "status": "pending",
+            "attemptCount": 0,
+            "seq": 0,
+            "nextAttemptAt": now,
+            "createdAt": now,
+        }
+        if not await self._store.insert_message(message):
+            existing = await self._store.message(message["_id"])
+            if existing is None or existing["status"] != "pending":
+                # Delivered or given up already: an event seen again must not send it again.
+                return existing or message
+            message = existing
+        await self._store.enqueue(
+            {
+                "_id": message["_id"],
+                "endpointId": endpoint["_id"],
+                "dueAt": now,
+                "seq": message["seq"] + 1,
+                "step": 0,
+            }
+        )
+        self._wake.set()
+        return message
+
+    async def test_event(self, endpoint: Document, event_type: str) -> Document:
+        """A sample event of `event_type` through the normal pipeline (queue, signing,
+        retries), marked as a test in its data."""
+        now = self._clock()
+        event_id = new_id("evt")
+        data: dict[str, Any] = {"test": True, "mode": endpoint["mode"]}
+        if event_type.startswith(("payment.", "refund.")):
+            data.update(
+                paymentId=new_id("pay"), amount=10_000, currency="INR", orderId="order_test"
+            )
+        event = {
+            "_id": event_id,
+            "type": event_type,
+            "occurredAt": now,
+            "body": body_of(
+                event_id, event_type, now, endpoint["merchantId"], endpoint["mode"], data
+            ),
+        }
+        return await self.make(endpoint, event, "test")
+
+    def ping_body(self, endpoint: Document) -> tuple[str, str]:
+        """A ping's message id and body (a ping is sent at once, never queued)."""
+        now = self._clock()
+        event_id = new_id("evt")
+        body = body_of(
+            event_id, PING, now, endpoint["merchantId"], endpoint["mode"], {"test": True}
+        )
+        return new_id("msg"), body
+
+    async def replay(self, endpoint: Document, since: datetime, until: datetime | None) -> int:
+        """Queues every event of the endpoint's merchant and mode in [since, until] that the
+        endpoint subscribes to, delivered before or not; returns how many."""
+        events = await self._store.events_between(
+            endpoint["merchantId"], endpoint["mode"], since, until or self._clock(), REPLAY_LIMIT
+        )
+        queued = 0
+        for event in events:
+            if not matches(endpoint["enabledEvents"], event["type"]):
+                continue
+            message = await self.make(endpoint, event, "replay")
+            if message["status"] != "pending":
+                await self.requeue(message)
+            queued += 1
+        return queued
+
+    async def requeue(self, message: Document) -> None:
+        """Sends a finished message again, with a fresh schedule and the same webhook-id."""
+        now = self._clock()
+        await self._store.update_message(
+            message["_id"], {"status": "pending", "nextAttemptAt": now, "reason": None}
+        )
+        await self._store.enqueue(
+            {
+                "_id": message["_id"],
+                "endpointId": message["endpointId"],
+                "dueAt": now,
+                "seq": message["seq"] + 1,
+                "step": 0,
+            }
+        )
+        self._wake.set()

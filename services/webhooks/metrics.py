@@ -1,0 +1,24 @@
+"""What SREs watch for webhooks: delivery latency, attempts by outcome, the backlog."""
+
+from __future__ import annotations
+
+from prometheus_client import Counter, Gauge, Histogram
+
+DELIVERY_LATENCY = Histogram(
+    "expe_webhook_delivery_latency_seconds",
+    "From the event's creation to the receiver's 2xx",
+    buckets=(0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 1800, 7200, 36000, 86400, 259200),
+)
+ATTEMPTS = Counter(
+    "expe_webhook_attempts_total",
+    "Delivery attempts by outcome (succeeded, http_error, timeout, connection_error, "
+    "dns_error, address_not_allowed, interrupted)",
+    ["outcome"],
+)
+MESSAGES_FINISHED = Counter(
+    "expe_webhook_messages_total",
+    "Messages that reached a final state (delivered, dead, canceled)",
+    ["state"],
+)
+BACKLOG = Gauge("expe_webhook_backlog", "Messages queued for delivery (due now or later)")
+IN_FLIGHT = Gauge("expe_webhook_in_flight", "Attempts being sent by this replica")

@@ -1,0 +1,167 @@
+"""The webhooks API's request and response bodies (camelCase on the wire)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic.alias_generators import to_camel
+
+from services.webhooks.addresses import MAX_URL_LENGTH
+
+
+class _Input(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+
+
+class _Output(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+
+
+EventFilter = list[str]
+
+
+class EndpointCreate(_Input):
+    url: str = Field(max_length=MAX_URL_LENGTH)
+    # Event types to receive: exact types, a family (`payment.*`) or everything (`*`).
+    enabled_events: EventFilter = Field(default_factory=lambda: ["*"], min_length=1, max_length=50)
+    description: str | None = Field(None, max_length=500)
+    # The project the endpoint belongs to; an API key's own project when left out.
+    project_id: str | None = Field(None, max_length=64)
+
+
+class EndpointUpdate(_Input):
+    url: str | None = Field(None, max_length=MAX_URL_LENGTH)
+    enabled_events: EventFilter | None = Field(None, min_length=1, max_length=50)
+    description: str | None = Field(None, max_length=500)
+    enabled: bool | None = None
+
+    @model_validator(mode="after")
+    def _something_to_change(self) -> EndpointUpdate:
+        if not self.model_fields_set:
+            raise ValueError("name at least one of url, enabledEvents, description, enabled")
+        return self
+
+
+class Endpoint(_Output):
+    id: str
+    url: str
+    mode: str
+    project_id: str | None = None
+    description: str | None = None
+    enabled_events: list[str]
+    enabled: bool
+    disabled_reason: str | None = None
+    disabled_at: datetime | None = None
+    # Since when every attempt failed (None while the endpoint answers).
+    failing_since: datetime | None = None
+    created_at: datetime
+    updated_at: datetime
+
+
+class EndpointCreated(Endpoint):
+    # Shown once; keep it to verify signatures.
+    secret: str
+
+
+class SecretRotate(_Input):
+    # How long the previous secret keeps signing next to the new one.
+    grace_seconds: int | None = Field(None, ge=0, le=7 * 24 * 3600)
+
+
+class SecretRotated(_Output):
+    endpoint_id: str
+    secret: str
+    previous_secret_expires_at: datetime
+
+
+class TestEventCreate(_Input):
+    event_type: str = "payment.completed"
+
+
+class ReplayRequest(_Input):
+    since: datetime
+    until: datetime | None = None
+
+
+class ReplayResult(_Output):
+    endpoint_id: str
+    queued: int
+
+
+class Message(_Output):
+    """One event on its way to one endpoint; `id` is the `webhook-id` the receiver sees."""
+
+    id: str
+    endpoint_id: str
+    event_id: str
+    event_type: str
+    payment_id: str | None = None
+    trigger: str
+    status: Literal["pending", "delivered", "failed", "canceled"]
+    attempt_count: int = 0
+    next_attempt_at: datetime | None = None
+    delivered_at: datetime | None = None
+    reason: str | None = None
+    created_at: datetime
+
+
+class AttemptError(_Output):
+    code: str
+    message: str | None = None
+
+
+class Attempt(_Output):
+    id: str
+    message_id: str | None = None
+    endpoint_id: str
+    event_id: str | None = None
+    event_type: str
+    payment_id: str | None = None
+    # automatic (the schedule), manual (a retry asked for), test or ping.
+    trigger: str
+    status: Literal["sending", "succeeded", "failed"]
+    url: str
+    response_status: int | None = None
+    latency_ms: float | None = None
+    error: AttemptError | None = None
+    started_at: datetime
+    finished_at: datetime | None = None
+
+
+class AttemptDetail(Attempt):
+    request: dict[str, Any] | None = None
+    response: dict[str, Any] | None = None
+
+
+class MessageWithAttempts(Message):
+    attempts: list[Attempt]
+
+
+class PaymentWebhooks(_Output):
+    payment_id: str
+    data: list[MessageWithAttempts]
+
+
+class PingResult(_Output):
+    endpoint_id: str
+    ok: bool
+    status: int | None
+    latency_ms: float
+    error: AttemptError | None = None
+    attempt_id: str
+
+
+class VerifyRequest(_Input):
+    # The body exactly as received, and the three webhook-* headers (names in any case).
+    body: str
+    headers: dict[str, str]
+    secret: str = Field(max_length=200)
+    tolerance_seconds: int | None = Field(None, ge=0, le=7 * 24 * 3600)
+
+
+class VerifyResult(_Output):
+    valid: bool
+    reason: str | None
+    message: str

@@ -1,0 +1,194 @@
+"""The only code of the webhooks service that touches MongoDB.
+
+Collections: `endpoints`; `events` (the domain events received, for replays); `messages` (one
+event for one endpoint, with its signed body); `queue` (the messages still to deliver, and
+when); `attempts` (every request made, with its answer). The queue is kept apart from messages
+so the dispatcher's frequent "what is due" query scans only what is pending: on FerretDB only
+`_id` lookups use an index, and delivered messages pile up.
+
+An attempt's `_id` is derived from its message and sequence number, so inserting it is the claim
+that lets exactly one dispatcher replica send it (an `_id` insert is atomic on FerretDB, its
+conditional updates are not).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from pymongo import ASCENDING, DESCENDING, IndexModel
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from shared.mongo import CollectionIndexes, Document
+
+ENDPOINTS = "endpoints"
+EVENTS = "events"
+MESSAGES = "messages"
+QUEUE = "queue"
+ATTEMPTS = "attempts"
+
+INDEXES = (
+    CollectionIndexes(
+        ENDPOINTS, (IndexModel([("merchantId", ASCENDING), ("mode", ASCENDING)], name="owner"),)
+    ),
+    CollectionIndexes(
+        EVENTS,
+        (
+            IndexModel(
+                [("merchantId", ASCENDING), ("mode", ASCENDING), ("occurredAt", ASCENDING)],
+                name="owner_time",
+            ),
+        ),
+    ),
+    CollectionIndexes(
+        MESSAGES,
+        (
+            IndexModel([("paymentId", ASCENDING)], name="payment"),
+            IndexModel([("endpointId", ASCENDING), ("createdAt", DESCENDING)], name="endpoint"),
+        ),
+    ),
+    CollectionIndexes(QUEUE, (IndexModel([("dueAt", ASCENDING)], name="due"),)),
+    CollectionIndexes(
+        ATTEMPTS,
+        (
+            IndexModel(
+                [("merchantId", ASCENDING), ("mode", ASCENDING), ("startedAt", DESCENDING)],
+                name="owner_time",
+            ),
+            IndexModel([("messageId", ASCENDING)], name="message"),
+        ),
+    ),
+)
+
+_NEWEST_FIRST = [("startedAt", DESCENDING), ("_id", DESCENDING)]
+
+
+class WebhookStore:
+    def __init__(self, db: AsyncDatabase[Document]) -> None:
+        self._endpoints = db[ENDPOINTS]
+        self._events = db[EVENTS]
+        self._messages = db[MESSAGES]
+        self._queue = db[QUEUE]
+        self._attempts = db[ATTEMPTS]
+
+    # Endpoints.
+
+    async def insert_endpoint(self, endpoint: Document) -> None:
+        await self._endpoints.insert_one(endpoint)
+
+    async def endpoint(self, endpoint_id: str) -> Document | None:
+        return await self._endpoints.find_one({"_id": endpoint_id})
+
+    async def endpoints(
+        self, query: Document, *, skip: int = 0, limit: int = 0
+    ) -> tuple[list[Document], int]:
+        total = await self._endpoints.count_documents(query)
+        cursor = self._endpoints.find(query).sort([("createdAt", ASCENDING), ("_id", ASCENDING)])
+        return await cursor.skip(skip).limit(limit).to_list(), total
+
+    async def update_endpoint(
+        self, endpoint_id: str, fields: Document, unset: Sequence[str] = ()
+    ) -> None:
+        update: Document = {"$set": fields}
+        if unset:
+            update["$unset"] = dict.fromkeys(unset, "")
+        await self._endpoints.update_one({"_id": endpoint_id}, update)
+
+    async def delete_endpoint(self, endpoint_id: str) -> None:
+        await self._endpoints.delete_one({"_id": endpoint_id})
+
+    # Events received (kept for replays).
+
+    async def remember_event(self, event: Document) -> None:
+        try:
+            await self._events.insert_one(event)
+        except DuplicateKeyError:
+            pass
+
+    async def events_between(
+        self, merchant_id: str, mode: str, since: datetime, until: datetime, limit: int
+    ) -> list[Document]:
+        query = {
+            "merchantId": merchant_id,
+            "mode": mode,
+            "occurredAt": {"$gte": since, "$lte": until},
+        }
+        cursor = self._events.find(query).sort([("occurredAt", ASCENDING), ("_id", ASCENDING)])
+        return await cursor.limit(limit).to_list()
+
+    # Messages and the queue.
+
+    async def insert_message(self, message: Document) -> bool:
+        """False when the message exists already (the same event for the same endpoint)."""
+        try:
+            await self._messages.insert_one(message)
+        except DuplicateKeyError:
+            return False
+        return True
+
+    async def message(self, message_id: str) -> Document | None:
+        return await self._messages.find_one({"_id": message_id})
+
+    async def update_message(self, message_id: str, fields: Document) -> None:
+        await self._messages.update_one({"_id": message_id}, {"$set": fields})
+
+    async def messages(
+        self, query: Document, *, skip: int = 0, limit: int = 0
+    ) -> tuple[list[Document], int]:
+        total = await self._messages.count_documents(query)
+        cursor = self._messages.find(query).sort([("createdAt", DESCENDING), ("_id", DESCENDING)])
+        return await cursor.skip(skip).limit(limit).to_list(), total
+
+    async def enqueue(self, entry: Document) -> None:
+        """Queues a message; queueing one that is queued already changes nothing."""
+        try:
+            await self._queue.insert_one(entry)
+        except DuplicateKeyError:
+            pass
+
+    async def due(self, now: datetime, limit: int) -> list[Document]:
+        cursor = self._queue.find({"dueAt": {"$lte": now}}).sort([("dueAt", ASCENDING)])
+        return await cursor.limit(limit).to_list()
+
+    async def reschedule(self, message_id: str, fields: Document) -> None:
+        await self._queue.update_one({"_id": message_id}, {"$set": fields})
+
+    async def dequeue(self, message_id: str) -> None:
+        await self._queue.delete_one({"_id": message_id})
+
+    async def queued(self, message_id: str) -> Document | None:
+        return await self._queue.find_one({"_id": message_id})
+
+    async def backlog(self) -> int:
+        return await self._queue.count_documents({})
+
+    # Attempts.
+
+    async def claim_attempt(self, attempt: Document) -> bool:
+        """True when this insert made the attempt ours to send."""
+        try:
+            await self._attempts.insert_one(attempt)
+        except DuplicateKeyError:
+            return False
+        return True
+
+    async def attempt(self, attempt_id: str) -> Document | None:
+        return await self._attempts.find_one({"_id": attempt_id})
+
+    async def finish_attempt(self, attempt_id: str, fields: Document) -> None:
+        await self._attempts.update_one({"_id": attempt_id}, {"$set": fields})
+
+    async def attempts(
+        self, query: Document, *, skip: int = 0, limit: int = 0, fields: Document | None = None
+    ) -> tuple[list[Document], int]:
+        total = await self._attempts.count_documents(query)
+        cursor = self._attempts.find(query, fields).sort(_NEWEST_FIRST)
+        return await cursor.skip(skip).limit(limit).to_list(), total
+
+    async def attempts_of(self, message_ids: Sequence[str]) -> list[Document]:
+        if not message_ids:
+            return []
+        query: dict[str, Any] = {"messageId": {"$in": list(message_ids)}}
+        return await self._attempts.find(query).sort([("startedAt", ASCENDING)]).to_list()
