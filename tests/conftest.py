@@ -47,6 +47,12 @@ def stack(profile: Profile) -> Iterator[Stack]:
             "EXPE_OUTBOX__LEASE_SECONDS": "3",
             "EXPE_UPSTREAM_TIMEOUT_SECONDS": "10",
             "EXPE_PLATFORM_ADMINS": '["admin@example.com"]',
+            # Webhooks on a compressed clock: four attempts within seconds, an endpoint failing
+            # for two seconds is disabled, an interrupted attempt is resent after a few seconds.
+            "EXPE_RETRY_SCHEDULE_SECONDS": "[0, 0.5, 1, 2]",
+            "EXPE_ATTEMPT_TIMEOUT_SECONDS": "3",
+            "EXPE_DISABLE_AFTER_FAILING_SECONDS": "2",
+            "EXPE_POLL_INTERVAL_SECONDS": "0.1",
         },
     )
     mesh.start()

@@ -49,6 +49,7 @@ logger = logging.getLogger("expe.webhooks.dispatcher")
 # How long past its timeout a "sending" claim is left alone before it counts as interrupted.
 _CLAIM_GRACE_SECONDS = 5.0
 _BACKLOG_EVERY_SECONDS = 5.0
+_CANCEL_CLEANUP_SECONDS = 2.0
 
 
 def attempt_id_of(message_id: str, seq: int) -> str:
@@ -159,7 +160,15 @@ class Dispatcher:
         attempt_id = attempt_id_of(message["_id"], entry["seq"])
         claim = self._attempt(attempt_id, endpoint, message, "automatic", entry["seq"], now)
         if await self._store.claim_attempt(claim):
-            result = await self._send(endpoint, message, attempt_id)
+            try:
+                result = await self._send(endpoint, message, attempt_id)
+            except asyncio.CancelledError:
+                # A graceful stop (deploy, scale-in): hand the message on at once rather than
+                # leave the claim for the next dispatcher to time out.
+                with contextlib.suppress(Exception):
+                    async with asyncio.timeout(_CANCEL_CLEANUP_SECONDS):
+                        await self._interrupted(message, entry, attempt_id, self._clock())
+                raise
             await self._advance(message, endpoint, entry, result.as_fields())
             return
         existing = await self._store.attempt(attempt_id)
@@ -172,6 +181,12 @@ class Dispatcher:
         limit = timedelta(seconds=self._settings.attempt_timeout_seconds + _CLAIM_GRACE_SECONDS)
         if existing["startedAt"] > now - limit:
             return  # another replica is sending it right now
+        await self._interrupted(message, entry, attempt_id, now)
+
+    async def _interrupted(
+        self, message: Document, entry: Document, attempt_id: str, now: datetime
+    ) -> None:
+        """Records that the attempt's sender stopped before an answer, and sends again."""
         await self._store.finish_attempt(
             attempt_id,
             {

@@ -1,0 +1,213 @@
+"""Webhooks end to end: real payments through the gateway reach a merchant's receiver, signed
+per Standard Webhooks, through the outbox, Kafka and the webhooks service; deliveries survive a
+`kill -9` of the webhooks service; a dead message and a disabled endpoint reach the owner's
+inbox."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+import httpx
+import pytest
+from standardwebhooks.webhooks import Webhook
+
+from devstack.accounts import SEEN, Session, bearer, create_key, create_merchant, mail_text
+from devstack.stack import Stack
+from devstack.waiting import wait_until
+from tests.e2e.conftest import Account
+from tests.receivers import Receiver, receiving
+
+pytestmark = pytest.mark.e2e
+
+CARD = {"number": "4242424242424242", "expMonth": 12, "expYear": 2099, "cvc": "123"}
+
+
+def register(
+    gateway: httpx.Client, account: Account, url: str, events: list[str] | None = None
+) -> dict[str, Any]:
+    created = gateway.post(
+        "/api/v1/webhooks/endpoints",
+        json={"url": url, "enabledEvents": events or ["*"], "description": "orders"},
+        headers={**bearer(account.secret_key), "Idempotency-Key": secrets.token_hex(8)},
+    )
+    assert created.status_code == 201, created.text
+    endpoint = dict(created.json())
+    SEEN.add(endpoint["secret"])
+    return endpoint
+
+
+def create_payment(gateway: httpx.Client, account: Account, amount: int = 10_000) -> str:
+    created = gateway.post(
+        "/api/v1/payments",
+        json={"amount": amount, "currency": "INR", "orderId": f"ord_{secrets.token_hex(4)}"},
+        headers={**bearer(account.secret_key), "Idempotency-Key": secrets.token_hex(8)},
+    )
+    assert created.status_code == 201, created.text
+    return str(created.json()["id"])
+
+
+def pay(gateway: httpx.Client, account: Account, payment_id: str) -> None:
+    confirmed = gateway.post(
+        f"/api/v1/checkout/payments/{payment_id}/confirm",
+        json={"method": "card", "card": CARD},
+        headers=bearer(account.secret_key),
+    )
+    assert confirmed.status_code == 200, confirmed.text
+
+
+def verified_events(receiver: Receiver, secret: str) -> list[dict[str, Any]]:
+    """What the receiver got, each checked by the reference Standard Webhooks library."""
+    webhook = Webhook(secret)
+    return [dict(webhook.verify(r.body, r.headers)) for r in receiver.events()]
+
+
+def test_payment_events_reach_the_endpoint_signed(gateway: httpx.Client, account: Account) -> None:
+    with receiving() as receiver:
+        endpoint = register(gateway, account, receiver.url, ["payment.*", "refund.issued"])
+        payment_id = create_payment(gateway, account)
+        pay(gateway, account, payment_id)
+        refund = gateway.post(
+            f"/api/v1/payments/{payment_id}/refund",
+            json={"amount": 2_500},
+            headers={**bearer(account.secret_key), "Idempotency-Key": secrets.token_hex(8)},
+        )
+        assert refund.status_code == 201, refund.text
+        wait_until(lambda: len(receiver.ids()) >= 3, timeout=30, what="three webhooks")
+        events = verified_events(receiver, endpoint["secret"])
+
+    types = sorted(event["type"] for event in events)
+    assert types == ["payment.completed", "payment.created", "refund.issued"]
+    assert {event["data"]["paymentId"] for event in events} == {payment_id}
+    assert all(e["merchantId"] == account.merchant_id and e["mode"] == "test" for e in events)
+    refund_event = next(e for e in events if e["type"] == "refund.issued")
+    assert refund_event["data"]["amount"] == 2_500
+
+    # The dashboard's view of the same deliveries.
+    listed = gateway.get(
+        f"/api/v1/payments/{payment_id}/webhooks", headers=bearer(account.secret_key)
+    )
+    assert listed.status_code == 200, listed.text
+    messages = listed.json()["data"]
+    assert sorted(m["eventType"] for m in messages) == types
+    assert {m["id"] for m in messages} == set(receiver.ids())
+    assert all(m["status"] == "delivered" and len(m["attempts"]) == 1 for m in messages)
+    attempts = gateway.get(
+        "/api/v1/webhooks/attempts",
+        params={"paymentId": payment_id, "status": "succeeded"},
+        headers=bearer(account.secret_key),
+    ).json()
+    assert attempts["total"] == 3
+    assert {a["responseStatus"] for a in attempts["data"]} == {200}
+
+
+def test_deliveries_show_in_the_metrics(stack: Stack) -> None:
+    """Runs after a delivery above: SREs see latency, attempts by outcome and the backlog."""
+    metrics = httpx.get(f"{stack['webhooks'].url}/metrics").text
+    count = next(
+        line
+        for line in metrics.splitlines()
+        if line.startswith("expe_webhook_delivery_latency_seconds_count")
+    )
+    assert float(count.split()[-1]) >= 3
+    assert 'expe_webhook_attempts_total{outcome="succeeded"}' in metrics
+    assert "expe_webhook_backlog " in metrics
+
+
+@pytest.fixture
+def other_account(gateway: httpx.Client, owner: Session) -> Account:
+    merchant = create_merchant(gateway, owner)
+    return Account(merchant, str(create_key(gateway, merchant)["secret"]))
+
+
+def test_an_event_of_another_merchant_or_type_is_not_sent(
+    gateway: httpx.Client, account: Account, other_account: Account
+) -> None:
+    with receiving() as receiver, receiving() as other:
+        register(gateway, account, receiver.url, ["payment.completed"])
+        register(gateway, other_account, other.url, ["payment.completed"])
+        payment_id = create_payment(gateway, account)
+        pay(gateway, account, payment_id)
+        wait_until(lambda: receiver.ids(), timeout=30, what="the completed payment's webhook")
+        # The created event came first and was not sent; the other merchant got nothing.
+        assert [r.event["type"] for r in receiver.events()] == ["payment.completed"]
+        assert other.ids() == []
+
+
+@pytest.mark.parametrize("stop", ["kill", "stop"])
+def test_webhooks_stopped_mid_delivery_delivers_every_message_after_restart(
+    gateway: httpx.Client, stack: Stack, account: Account, stop: str
+) -> None:
+    """`kill -9` (a crash) or SIGTERM (a deploy) while attempts are in flight."""
+    payments = 8
+    # The receiver holds every request a while, so attempts are in flight when the service dies.
+    with receiving(lambda _: (200, 1.0)) as receiver:
+        register(gateway, account, receiver.url, ["payment.created"])
+        created = [create_payment(gateway, account) for _ in range(payments)]
+        wait_until(lambda: receiver.ids(), timeout=30, what="a first delivery in flight")
+        getattr(stack["webhooks"], stop)()
+        stack["webhooks"].start()
+        stack["webhooks"].wait_ready()
+
+        def delivered_payments() -> set[str] | None:
+            got = {r.event["data"]["paymentId"] for r in receiver.events()}
+            return got if got == set(created) else None
+
+        wait_until(delivered_payments, timeout=60, what="every payment's webhook")
+
+        # The receiver records a request as it arrives; its answer comes a second later.
+        def all_delivered() -> dict[str, Any] | None:
+            listed = gateway.get(
+                "/api/v1/webhooks/messages",
+                params={"limit": 100},
+                headers=bearer(account.secret_key),
+            ).json()
+            statuses = {m["status"] for m in listed["data"]}
+            return listed if statuses == {"delivered"} else None
+
+        listed = wait_until(all_delivered, timeout=30, what="every message marked delivered")
+    assert listed is not None and listed["total"] == payments
+    # A webhook-id arrives twice only when the crash cut its attempt off (the receiver may have
+    # processed it; it deduplicates by webhook-id); no message was lost or sent twice otherwise.
+    ids = receiver.ids()
+    repeated = {i for i in ids if ids.count(i) > 1}
+    interrupted = gateway.get(
+        "/api/v1/webhooks/attempts",
+        params={"status": "failed", "limit": 100},
+        headers=bearer(account.secret_key),
+    ).json()["data"]
+    assert repeated <= {a["messageId"] for a in interrupted if a["error"]["code"] == "interrupted"}
+    assert len(set(ids)) == payments
+
+
+def test_a_dead_endpoint_is_disabled_and_its_owner_told(
+    gateway: httpx.Client, account: Account, mailpit_url: str
+) -> None:
+    with receiving(lambda _: 500) as receiver:
+        endpoint = register(gateway, account, receiver.url, ["payment.created"])
+        payment_id = create_payment(gateway, account)
+
+        def dead() -> list[dict[str, Any]] | None:
+            found = gateway.get(
+                "/api/v1/webhooks/messages",
+                params={"status": "failed", "paymentId": payment_id},
+                headers=bearer(account.secret_key),
+            ).json()["data"]
+            return found or None
+
+        found = wait_until(dead, timeout=30, what="the message to be given up")
+        assert found is not None
+        message = found[0]
+        # The whole schedule (four attempts on the test clock) was used, same webhook-id each time.
+        assert message["attemptCount"] == 4 and message["reason"] == "attempts_exhausted"
+        assert receiver.ids() == [message["id"]] * 4
+
+    shown = gateway.get(
+        f"/api/v1/webhooks/endpoints/{endpoint['id']}", headers=bearer(account.secret_key)
+    ).json()
+    assert shown["enabled"] is False and shown["disabledReason"] == "failing"
+    owner_email = account.merchant.owner.email
+    dead_mail = mail_text(mailpit_url, owner_email, "could not be delivered")
+    assert endpoint["url"] in dead_mail
+    disabled_mail = mail_text(mailpit_url, owner_email, "endpoint disabled")
+    assert endpoint["url"] in disabled_mail
