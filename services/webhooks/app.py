@@ -15,6 +15,7 @@ from services.webhooks.deps import Webhooks
 from services.webhooks.dispatcher import Dispatcher
 from services.webhooks.endpoints import EndpointService
 from services.webhooks.messages import MessageService
+from services.webhooks.retention import purge_forever
 from services.webhooks.settings import WebhooksSettings
 from services.webhooks.store import INDEXES, WebhookStore
 from shared.app import Runtime, ServiceDefinition, app_factory, close_on_shutdown
@@ -42,6 +43,9 @@ async def startup(app: FastAPI, runtime: Runtime) -> None:
     app.state.webhooks = Webhooks(store, endpoints, messages, dispatcher, settings)
     runtime.tasks.append(asyncio.create_task(close_on_shutdown(http.aclose), name="receivers"))
     runtime.tasks.append(asyncio.create_task(dispatcher.run(), name="webhook-dispatcher"))
+    runtime.tasks.append(
+        asyncio.create_task(purge_forever(store, settings.retention_days), name="webhook-purge")
+    )
     if settings.consume_events:
         consumer = message_consumer(runtime, settings, messages)
         runtime.tasks.append(asyncio.create_task(consumer.run(), name=consumer.name))

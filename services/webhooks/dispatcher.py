@@ -174,6 +174,8 @@ class Dispatcher:
         existing = await self._store.attempt(attempt_id)
         if existing is None:
             return
+        if (existing.get("error") or {}).get("code") == "interrupted":
+            return  # another dispatcher found it interrupted and queued the message again
         if existing["status"] != "sending":
             # Its sender recorded the answer and died before moving the message on.
             await self._advance(message, endpoint, entry, existing)

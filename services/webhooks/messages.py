@@ -56,11 +56,8 @@ class MessageService:
             "body": body,
         }
         await self._store.remember_event(record)
-        endpoints, _ = await self._store.endpoints(
-            {"merchantId": event.merchant_id, "mode": mode, "enabled": True}
-        )
         made = 0
-        for endpoint in endpoints:
+        for endpoint in await self._store.enabled_endpoints(event.merchant_id, mode):
             if matches(endpoint["enabledEvents"], event.type):
                 await self.make(endpoint, record, "event")
                 made += 1

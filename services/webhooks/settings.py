@@ -38,6 +38,8 @@ class WebhooksSettings(BaseServiceSettings):
     # libraries use.
     signature_tolerance_seconds: int = 300
     endpoints_per_merchant: int = 16
+    # Events (what a replay can resend), finished messages and attempts are kept this long.
+    retention_days: int = Field(30, ge=1)
     # The consumer group that turns domain events into messages; off only where a process
     # should serve the API without taking events (tests of the API on their own).
     consume_events: bool = True

@@ -88,6 +88,10 @@ class WebhookStore:
         cursor = self._endpoints.find(query).sort([("createdAt", ASCENDING), ("_id", ASCENDING)])
         return await cursor.skip(skip).limit(limit).to_list(), total
 
+    async def enabled_endpoints(self, merchant_id: str, mode: str) -> list[Document]:
+        query = {"merchantId": merchant_id, "mode": mode, "enabled": True}
+        return await self._endpoints.find(query).to_list()
+
     async def update_endpoint(
         self, endpoint_id: str, fields: Document, unset: Sequence[str] = ()
     ) -> None:
@@ -192,3 +196,11 @@ class WebhookStore:
             return []
         query: dict[str, Any] = {"messageId": {"$in": list(message_ids)}}
         return await self._attempts.find(query).sort([("startedAt", ASCENDING)]).to_list()
+
+    async def purge(self, before: datetime) -> None:
+        """Deletes what is older than `before`: events, finished messages, attempts."""
+        await self._events.delete_many({"occurredAt": {"$lt": before}})
+        await self._messages.delete_many(
+            {"createdAt": {"$lt": before}, "status": {"$ne": "pending"}}
+        )
+        await self._attempts.delete_many({"startedAt": {"$lt": before}})
