@@ -12,8 +12,12 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from urllib.parse import SplitResult, urlsplit
+
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+Resolver = Callable[[str, int], Awaitable[list[Address]]]
 
 MAX_URL_LENGTH = 2048
 _INTERNAL_NAMES = ("localhost", ".localhost", ".local", ".internal", ".home.arpa")
@@ -66,23 +70,23 @@ def parse(url: str, mode: str) -> Target:
     return target
 
 
-def _ip_literal(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+def _ip_literal(host: str) -> Address | None:
     try:
         return ipaddress.ip_address(host)
     except ValueError:
         return None
 
 
-def is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+def is_public(address: Address) -> bool:
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
         return is_public(address.ipv4_mapped)
     return address.is_global and not address.is_multicast
 
 
 def refuse_internal(
-    addresses: list[ipaddress.IPv4Address | ipaddress.IPv6Address], host: str
+    addresses: list[Address], host: str, allowed: Callable[[Address], bool] = is_public
 ) -> None:
-    internal = [str(a) for a in addresses if not is_public(a)]
+    internal = [str(a) for a in addresses if not allowed(a)]
     if internal:
         named = host if internal == [host] else f"{host} resolves to {', '.join(internal)}, which"
         raise UrlRefused(
@@ -91,7 +95,7 @@ def refuse_internal(
         )
 
 
-async def resolve(host: str, port: int) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+async def resolve(host: str, port: int) -> list[Address]:
     """The host's addresses (IPv4 first); raises OSError when the name does not resolve."""
     literal = _ip_literal(host)
     if literal is not None:

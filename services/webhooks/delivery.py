@@ -9,13 +9,22 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 
-from services.webhooks.addresses import UrlRefused, parse, refuse_internal, resolve
+from services.webhooks.addresses import (
+    Address,
+    Resolver,
+    UrlRefused,
+    is_public,
+    parse,
+    refuse_internal,
+    resolve,
+)
 
 USER_AGENT = "Expe-Webhooks/1.0 (+https://github.com/expe)"
 _RECORDED_REQUEST_HEADERS = (
@@ -85,10 +94,21 @@ def _host_header(target_host: str, port: int, scheme: str) -> str:
 
 
 class Sender:
-    def __init__(self, client: httpx.AsyncClient, *, timeout: float, body_limit: int) -> None:
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        *,
+        timeout: float,
+        body_limit: int,
+        resolver: Resolver = resolve,
+        allowed: Callable[[Address], bool] = is_public,
+    ) -> None:
         self._client = client
         self._timeout = timeout
         self._body_limit = body_limit
+        # Both replaceable so a test can point a public-looking name at its own TLS receiver.
+        self._resolve = resolver
+        self._allowed = allowed
 
     async def post(self, url: str, mode: str, headers: dict[str, str], body: bytes) -> Outcome:
         sent_headers = {"content-type": "application/json", "user-agent": USER_AGENT, **headers}
@@ -111,8 +131,8 @@ class Sender:
         request_url, extensions = url, {}
         if mode == "live":
             try:
-                addresses = await resolve(target.host, target.port)
-                refuse_internal(addresses, target.host)
+                addresses = await self._resolve(target.host, target.port)
+                refuse_internal(addresses, target.host, self._allowed)
             except UrlRefused as refused:
                 return failed("address_not_allowed", str(refused))
             except OSError as error:
