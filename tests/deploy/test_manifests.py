@@ -79,7 +79,12 @@ ROLE_ENV = {
     # payments asks wallet synchronously to hold and capture funds (DESIGN.md), so it needs
     # wallet's address; the setting is the same one the gateway uses.
     "payments": {"EXPE_SERVICES__WALLET"},
+    # webhooks seals endpoints' signing secrets at rest and refuses the placeholder key in
+    # production.
+    "webhooks": {"EXPE_SEALING_KEY"},
 }
+# Variables that hold secrets: never a plain value or a ConfigMap key in the cluster manifests.
+SECRET_ENV = {"EXPE_INTERNAL_SECRET", "EXPE_SEALING_KEY"}
 EXPE_ENVS = {"local", "test", "production"}
 TOPICS = [
     "payment.created",
@@ -89,6 +94,9 @@ TOPICS = [
     "refund.issued",
     "wallet.credited",
     "wallet.debited",
+    # Notices of the webhooks service, emailed to merchants by auth.
+    "webhook.message_failed",
+    "webhook.endpoint_disabled",
 ]
 
 # metric name -> labels it carries (besides the job/instance labels Prometheus adds)
@@ -108,6 +116,13 @@ METRICS: dict[str, set[str]] = {
     "expe_upstream_request_duration_seconds_count": {"upstream", "status"},
     "expe_upstream_request_duration_seconds_sum": {"upstream", "status"},
     "expe_upstream_errors_total": {"upstream", "reason"},
+    "expe_webhook_delivery_latency_seconds_bucket": {"le"},
+    "expe_webhook_delivery_latency_seconds_count": set(),
+    "expe_webhook_delivery_latency_seconds_sum": set(),
+    "expe_webhook_attempts_total": {"outcome"},
+    "expe_webhook_messages_total": {"state"},
+    "expe_webhook_backlog": set(),
+    "expe_webhook_in_flight": set(),
     "up": set(),  # Prometheus' own per-target series
 }
 TARGET_LABELS = {"job", "instance"}
@@ -115,6 +130,21 @@ LABEL_VALUES = {
     "outcome": {"processed", "duplicate", "failed"},
     "reason": {"timeout", "unavailable"},
     "job": set(PROCESSES),
+}
+# Where one metric's label takes other values than the same label elsewhere.
+METRIC_LABEL_VALUES: dict[str, dict[str, set[str]]] = {
+    "expe_webhook_attempts_total": {
+        "outcome": {
+            "succeeded",
+            "http_status",
+            "timeout",
+            "connection_error",
+            "dns_error",
+            "address_not_allowed",
+            "interrupted",
+        }
+    },
+    "expe_webhook_messages_total": {"state": {"delivered", "dead", "canceled"}},
 }
 SEVERITIES = {"critical", "warning", "info"}
 
@@ -135,6 +165,11 @@ def uvicorn_command(name: str) -> list[str]:
         "httptools",
         "--no-access-log",
     ]
+
+
+def label_values(metric: str, label: str) -> set[str] | None:
+    """The values `label` takes on `metric`, when the contract knows them."""
+    return METRIC_LABEL_VALUES.get(metric, {}).get(label, LABEL_VALUES.get(label))
 
 
 def expected_env(name: str) -> set[str]:
@@ -537,6 +572,12 @@ def test_compose_publishes_only_the_gateway_among_the_processes(compose):
         assert not services[name].get("ports"), f"{name} is internal and must not be published"
 
 
+def test_topics_are_the_ones_the_code_publishes():
+    from shared.events.envelope import TOPICS as CODE_TOPICS
+
+    assert set(TOPICS) == set(CODE_TOPICS)
+
+
 def test_compose_creates_every_topic(compose):
     init = compose["services"]["kafka-init"]
     script = " ".join((init.get("entrypoint") or []) + (init.get("command") or []))
@@ -760,9 +801,8 @@ def test_deployment_environment_is_the_contract(objects, name):
     )
     plain = {v["name"] for v in container_of(dep).get("env", []) if "value" in v}
     configmap_keys = {k for cm in by_kind(objects, "ConfigMap") for k in cm.get("data", {})}
-    assert "EXPE_INTERNAL_SECRET" not in plain | configmap_keys, (
-        "the internal secret must come from a Secret"
-    )
+    leaked = SECRET_ENV & (plain | configmap_keys)
+    assert not leaked, f"{leaked} must come from a Secret"
     assert env["EXPE_ENV"] == "production"
     assert urlsplit(env["EXPE_MONGO__URL"]).scheme in {"mongodb", "mongodb+srv"}
     assert "replicaSet=" in env["EXPE_MONGO__URL"]
@@ -964,6 +1004,18 @@ def test_helm_uses_an_existing_secret_and_can_drop_the_ingress(helm):
         assert refs == {"expe-prod-internal"} | ({"expe-auth-signing-key"} if auth else set())
 
 
+def test_helm_takes_the_sealing_key_from_the_named_secret(helm):
+    proc = helm_template(helm, "--set", "webhooks.sealingKeySecret=expe-prod-sealing")
+    assert proc.returncode == 0, proc.stderr
+    objects = load_yaml_docs(proc.stdout)
+    for dep in by_kind(objects, "Deployment"):
+        refs = secret_key_refs(dep)
+        if dep["metadata"]["labels"]["app.kubernetes.io/component"] == "webhooks":
+            assert refs == {"EXPE_SEALING_KEY": ("expe-prod-sealing", "EXPE_SEALING_KEY")}
+        else:
+            assert "EXPE_SEALING_KEY" not in refs
+
+
 def test_helm_image_tag_and_infra_urls_come_from_values(helm):
     proc = helm_template(
         helm,
@@ -1081,6 +1133,9 @@ def uses(selectors, metric, **matchers: str) -> bool:
         ("outbox backlog", "expe_outbox_pending", {}, None),
         ("consumer failures", "expe_events_consumed_total", {"outcome": "failed"}, None),
         ("gateway upstream errors", "expe_upstream_errors_total", {}, None),
+        ("webhook backlog growing", "expe_webhook_backlog", {}, r"deriv\("),
+        ("webhook delivery latency p95", "expe_webhook_delivery_latency_seconds", {}, r">\s*5\b"),
+        ("dead webhook messages", "expe_webhook_messages_total", {"state": "dead"}, None),
     ],
 )
 def test_an_alert_watches(promql, what, metric, matchers, condition):
@@ -1117,14 +1172,13 @@ def check_query(expr: str, promql, extra_metrics: dict[str, set[str]]) -> None:
         labels_in_expr |= allowed
         for m in sel["matchers"]:
             assert m["name"] in allowed, f"{sel['metric']} has no label {m['name']} ({expr})"
-            if m["type"] == "=" and m["name"] in LABEL_VALUES:
-                assert m["value"] in LABEL_VALUES[m["name"]], (
-                    f"{m['name']}={m['value']!r} never occurs ({expr})"
-                )
-            if m["type"] == "=~" and m["name"] in LABEL_VALUES and "$" not in m["value"]:
+            values = label_values(sel["metric"], m["name"])
+            if m["type"] == "=" and values is not None:
+                assert m["value"] in values, f"{m['name']}={m['value']!r} never occurs ({expr})"
+            if m["type"] == "=~" and values is not None and "$" not in m["value"]:
                 alts = set(m["value"].split("|"))
                 if all(re.fullmatch(r"[\w.-]+", a) for a in alts):
-                    assert alts <= LABEL_VALUES[m["name"]], f"{m['name']}=~{m['value']!r} ({expr})"
+                    assert alts <= values, f"{m['name']}=~{m['value']!r} ({expr})"
     for grouping in info["grouping"]:
         assert set(grouping) <= labels_in_expr, (
             f"grouping by {grouping} a label the series lack ({expr})"
@@ -1253,6 +1307,12 @@ def test_dashboard_queries_use_contract_metrics_and_labels(promql):
         ),
         ("outbox backlog", "expe_outbox_pending", set(), None),
         ("events consumed by outcome", "expe_events_consumed_total", {"outcome"}, None),
+        ("webhook delivery p50", "expe_webhook_delivery_latency_seconds", {"le"}, "0.5"),
+        ("webhook delivery p95", "expe_webhook_delivery_latency_seconds", {"le"}, "0.95"),
+        ("webhook delivery p99", "expe_webhook_delivery_latency_seconds", {"le"}, "0.99"),
+        ("webhook attempts by outcome", "expe_webhook_attempts_total", {"outcome"}, None),
+        ("dead webhook messages", "expe_webhook_messages_total", set(), 'state="dead"'),
+        ("webhook backlog", "expe_webhook_backlog", set(), None),
     ],
 )
 def test_overview_dashboard_shows(promql, what, metric, group_by, extra):
@@ -1361,6 +1421,15 @@ def secret_refs(deployment: dict) -> set[str]:
     return {source["secretRef"]["name"] for source in sources if "secretRef" in source}
 
 
+def secret_key_refs(deployment: dict) -> dict[str, tuple[str, str]]:
+    """variable -> (Secret, key) of the container's env entries taken from a Secret."""
+    return {
+        var["name"]: (ref["name"], ref["key"])
+        for var in container_of(deployment).get("env", [])
+        if (ref := var.get("valueFrom", {}).get("secretKeyRef"))
+    }
+
+
 @pytest.mark.parametrize("name", list(PROCESSES))
 def test_k8s_environment_is_read_by_the_process_settings(objects, monkeypatch, name):
     dep = component(objects, "Deployment", name)
@@ -1373,6 +1442,13 @@ def test_k8s_environment_is_read_by_the_process_settings(objects, monkeypatch, n
         # The token signing key comes from the operator's own Secret, which auth mounts.
         assert "expe-auth-signing-key" in secret_refs(dep)
         values["EXPE_TOKENS__SIGNING_KEY"] = new_signing_key().to_pem()
+    if name == "webhooks":
+        # The sealing key comes from the operator's own Secret too.
+        assert secret_key_refs(dep)["EXPE_SEALING_KEY"] == (
+            "expe-webhooks-sealing-key",
+            "EXPE_SEALING_KEY",
+        )
+        values["EXPE_SEALING_KEY"] = "s" * 44
     settings = load_settings(monkeypatch, name, values)
     assert settings.env == "production"
     assert settings.redis.url == env["EXPE_REDIS__URL"]
