@@ -41,8 +41,10 @@ class Target:
     port: int
 
 
-def parse(url: str, mode: str) -> Target:
-    """The URL's parts, or UrlRefused when its form is not allowed in `mode`."""
+def parse(url: str, mode: str, *, public_only: bool | None = None) -> Target:
+    """The URL's parts, or UrlRefused when its form is not allowed in `mode`. `public_only`
+    (live mode's rule, and test mode's too on a production deployment) refuses internal hosts."""
+    public_only = mode == "live" if public_only is None else public_only
     if len(url) > MAX_URL_LENGTH:
         raise UrlRefused(f"The URL is longer than {MAX_URL_LENGTH} characters.", "url_invalid")
     try:
@@ -59,11 +61,11 @@ def parse(url: str, mode: str) -> Target:
     if mode == "live" and parts.scheme != "https":
         raise UrlRefused("Live-mode endpoints must use https://.", "https_required")
     host = parts.hostname.rstrip(".").lower()
-    if mode == "live" and (host == "localhost" or host.endswith(_INTERNAL_NAMES)):
-        raise UrlRefused(f"{host} names an internal host; live mode sends to public hosts only.")
+    if public_only and (host == "localhost" or host.endswith(_INTERNAL_NAMES)):
+        raise UrlRefused(f"{host} names an internal host; webhooks go to public hosts only.")
     default_port = 443 if parts.scheme == "https" else 80
     target = Target(url, parts.scheme, host, port or default_port)
-    if mode == "live":
+    if public_only:
         literal = _ip_literal(host)
         if literal is not None:
             refuse_internal([literal], host)
@@ -90,8 +92,8 @@ def refuse_internal(
     if internal:
         named = host if internal == [host] else f"{host} resolves to {', '.join(internal)}, which"
         raise UrlRefused(
-            f"{named} is not a public address; live mode never sends to private, loopback or "
-            "link-local addresses."
+            f"{named} is not a public address; webhooks are never sent to private, loopback or "
+            "link-local addresses here."
         )
 
 
@@ -107,10 +109,11 @@ async def resolve(host: str, port: int) -> list[Address]:
     return sorted(found, key=lambda a: (a.version, int(a)))
 
 
-async def check_on_save(target: Target, mode: str) -> None:
-    """Live mode: refuse a name that resolves to an internal address now. A name that does not
-    resolve yet is accepted (DNS may follow); every attempt checks again."""
-    if mode != "live" or _ip_literal(target.host) is not None:
+async def check_on_save(target: Target, mode: str, *, public_only: bool | None = None) -> None:
+    """Where public addresses are required, refuse a name that resolves to an internal one now.
+    A name that does not resolve yet is accepted (DNS may follow); every attempt checks again."""
+    public_only = mode == "live" if public_only is None else public_only
+    if not public_only or _ip_literal(target.host) is not None:
         return
     try:
         addresses = await resolve(target.host, target.port)

@@ -37,7 +37,10 @@ async def startup(app: FastAPI, runtime: Runtime) -> None:
     endpoints = EndpointService(store, settings)
     messages = MessageService(store, wake)
     sender = Sender(
-        http, timeout=settings.attempt_timeout_seconds, body_limit=settings.response_body_limit
+        http,
+        timeout=settings.attempt_timeout_seconds,
+        body_limit=settings.response_body_limit,
+        private_test_endpoints=settings.test_endpoints_may_be_private,
     )
     dispatcher = Dispatcher(store, endpoints, sender, runtime.outbox, settings, wake)
     app.state.webhooks = Webhooks(store, endpoints, messages, dispatcher, settings)

@@ -58,7 +58,7 @@ class Outcome:
 
     @property
     def metric_outcome(self) -> str:
-        return "succeeded" if self.delivered else (self.error_code or "http_error")
+        return "succeeded" if self.delivered else (self.error_code or "http_status")
 
     def as_fields(self) -> dict[str, Any]:
         return {
@@ -102,6 +102,7 @@ class Sender:
         body_limit: int,
         resolver: Resolver = resolve,
         allowed: Callable[[Address], bool] = is_public,
+        private_test_endpoints: bool = True,
     ) -> None:
         self._client = client
         self._timeout = timeout
@@ -109,6 +110,7 @@ class Sender:
         # Both replaceable so a test can point a public-looking name at its own TLS receiver.
         self._resolve = resolver
         self._allowed = allowed
+        self._private_test_endpoints = private_test_endpoints
 
     async def post(self, url: str, mode: str, headers: dict[str, str], body: bytes) -> Outcome:
         sent_headers = {"content-type": "application/json", "user-agent": USER_AGENT, **headers}
@@ -124,12 +126,13 @@ class Sender:
             elapsed = (time.perf_counter() - started) * 1000
             return Outcome(False, elapsed, request, error_code=code, error=message)
 
+        public_only = mode == "live" or not self._private_test_endpoints
         try:
-            target = parse(url, mode)
+            target = parse(url, mode, public_only=public_only)
         except UrlRefused as refused:
             return failed("address_not_allowed", str(refused))
         request_url, extensions = url, {}
-        if mode == "live":
+        if public_only:
             try:
                 addresses = await self._resolve(target.host, target.port)
                 refuse_internal(addresses, target.host, self._allowed)

@@ -35,10 +35,11 @@ def sealer_for(settings: WebhooksSettings) -> Sealer:
     return Sealer(settings.sealing_key.get_secret_value(), "webhook-endpoint-secret")
 
 
-async def _checked_url(url: str, mode: str) -> str:
+async def _checked_url(url: str, mode: str, settings: WebhooksSettings) -> str:
+    public_only = mode == "live" or not settings.test_endpoints_may_be_private
     try:
-        target = parse(url, mode)
-        await check_on_save(target, mode)
+        target = parse(url, mode, public_only=public_only)
+        await check_on_save(target, mode, public_only=public_only)
     except UrlRefused as refused:
         raise EndpointUrlRefused(str(refused), param="url") from None
     return url
@@ -69,7 +70,7 @@ class EndpointService:
 
     async def create(self, scope: Scope, body: EndpointCreate) -> tuple[Document, str]:
         """The new endpoint and its secret (shown this once)."""
-        url = await _checked_url(body.url, scope.mode)
+        url = await _checked_url(body.url, scope.mode, self._settings)
         events = _checked_events(body.enabled_events)
         _, count = await self._store.endpoints(
             {"merchantId": scope.merchant_id, "mode": scope.mode}, limit=1
@@ -121,7 +122,7 @@ class EndpointService:
         changes: dict[str, Any] = {"updatedAt": self._clock()}
         unset: list[str] = []
         if body.url is not None:
-            changes["url"] = await _checked_url(body.url, scope.mode)
+            changes["url"] = await _checked_url(body.url, scope.mode, self._settings)
         if body.enabled_events is not None:
             changes["enabledEvents"] = _checked_events(body.enabled_events)
         if "description" in body.model_fields_set:

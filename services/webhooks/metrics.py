@@ -11,7 +11,7 @@ DELIVERY_LATENCY = Histogram(
 )
 ATTEMPTS = Counter(
     "expe_webhook_attempts_total",
-    "Delivery attempts by outcome (succeeded, http_error, timeout, connection_error, "
+    "Delivery attempts by outcome (succeeded, http_status, timeout, connection_error, "
     "dns_error, address_not_allowed, interrupted)",
     ["outcome"],
 )

@@ -38,6 +38,10 @@ class WebhooksSettings(BaseServiceSettings):
     # libraries use.
     signature_tolerance_seconds: int = 300
     endpoints_per_merchant: int = 16
+    # Test-mode endpoints may be on private and loopback addresses (a developer's machine or
+    # tunnel). Left unset, that holds everywhere but production, where any test key could
+    # otherwise point webhooks at the cluster's own services.
+    private_test_endpoints: bool | None = None
     # Events (what a replay can resend), finished messages and attempts are kept this long.
     retention_days: int = Field(30, ge=1)
     # The consumer group that turns domain events into messages; off only where a process
@@ -46,6 +50,12 @@ class WebhooksSettings(BaseServiceSettings):
     consumer_group: str = "expe-webhooks"
     # Key that seals endpoint secrets at rest (AES-GCM); set a real one outside local and test.
     sealing_key: SecretStr = SecretStr(LOCAL_SEALING_KEY)
+
+    @property
+    def test_endpoints_may_be_private(self) -> bool:
+        if self.private_test_endpoints is not None:
+            return self.private_test_endpoints
+        return self.env != "production"
 
     @model_validator(mode="after")
     def _refuse_placeholder_sealing_key(self) -> WebhooksSettings:
