@@ -18,6 +18,7 @@ from services.auth.merchants.members.store import INDEXES as INVITATION_INDEXES
 from services.auth.merchants.projects.api import router as projects_router
 from services.auth.merchants.projects.store import INDEXES as PROJECT_INDEXES
 from services.auth.merchants.store import INDEXES as MERCHANT_INDEXES
+from services.auth.notices.consumers import build_consumers
 from services.auth.sessions.api import router as sessions_router
 from services.auth.settings import AuthSettings
 from services.auth.tokens.api import router as jwks_router
@@ -58,6 +59,7 @@ create_app = app_factory(
             *PROJECT_INDEXES,
             *API_KEY_INDEXES,
         ],
+        consumers=build_consumers,
         settings_class=AuthSettings,
         startup=startup,
     )

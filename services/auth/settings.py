@@ -44,11 +44,21 @@ class LoginThrottleSettings(BaseModel):
     window_seconds: int = 3600
 
 
+class NoticeSettings(BaseModel):
+    """Emails to a merchant's owners and developers about its webhooks (notices of the webhooks
+    service, taken from Kafka)."""
+
+    # Off only where a process serves the API without taking events (tests of the API alone).
+    consume: bool = True
+    consumer_group: str = "expe-auth-notices"
+
+
 class AuthSettings(BaseServiceSettings):
     smtp: SmtpSettings = SmtpSettings()
     password_hash: PasswordHashSettings = PasswordHashSettings()
     tokens: TokenSettings = TokenSettings()
     login_throttle: LoginThrottleSettings = LoginThrottleSettings()
+    notices: NoticeSettings = NoticeSettings()
     # Where links in emails point (the dashboard).
     public_url: str = "http://localhost:8000"
     # Emails that hold the platform-operator role once verified.

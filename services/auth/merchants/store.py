@@ -101,6 +101,15 @@ class MerchantStore:
     ) -> tuple[list[Document], int]:
         return await self._page({"merchantId": merchant_id}, skip=skip, limit=limit)
 
+    async def members_with_roles(
+        self, merchant_id: str, roles: Sequence[MemberRole]
+    ) -> list[Document]:
+        """Every member of the merchant holding one of `roles` (a merchant has a handful)."""
+        cursor = self._memberships.find(
+            {"merchantId": merchant_id, "role": {"$in": list(roles)}}
+        ).sort([("joinedAt", ASCENDING), ("_id", ASCENDING)])
+        return await cursor.to_list()
+
     async def _page(self, query: Document, *, skip: int, limit: int) -> tuple[list[Document], int]:
         total = await self._memberships.count_documents(query)
         cursor = (

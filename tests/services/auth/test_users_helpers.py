@@ -26,6 +26,9 @@ from tests.signing import AsGateway
 CHEAP_HASH = {"time_cost": 1, "memory_cost_kib": 1024, "parallelism": 1}
 PASSWORD = "correct horse battery staple 42"
 PUBLIC_URL = "http://dashboard.expe.test"
+# Tests of the API alone take no webhook notices: the consumer group is shared with the auth
+# process of the e2e mesh, whose notices a service under test would take and refuse.
+API_ONLY = {"consume": False}
 
 
 def unique_email(tag: str = "user") -> str:
@@ -42,6 +45,7 @@ def auth_settings(profile: Profile, **overrides: Any) -> dict[str, Any]:
         "smtp": {"host": "127.0.0.1", "port": profile.port("EXPE_MAILPIT_SMTP_PORT")},
         "password_hash": CHEAP_HASH,
         "public_url": PUBLIC_URL,
+        "notices": API_ONLY,
     }
     settings.update(overrides)
     return settings

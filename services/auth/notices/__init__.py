@@ -1,0 +1,1 @@
+"""Emails to a merchant's owners and developers about its webhooks."""
