@@ -8,7 +8,7 @@ import contextlib
 import secrets
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -117,9 +117,7 @@ class Receiver:
 
     async def _handle(self, request: Request) -> Response:
         body = await request.body()
-        received = Received(
-            request.url.path, dict(request.headers.items()), body, time.monotonic()
-        )
+        received = Received(request.url.path, dict(request.headers.items()), body, time.monotonic())
         with self._lock:
             self._requests.append(received)
             answer = self._script.pop(0) if self._script else self.default
@@ -137,9 +135,7 @@ class Receiver:
 
     def wait_for(self, count: int, *, timeout: float = 15) -> list[Received]:
         """The first `count` requests, once they have arrived."""
-        wait_until(
-            lambda: len(self.requests) >= count, timeout=timeout, what=f"{count} requests"
-        )
+        wait_until(lambda: len(self.requests) >= count, timeout=timeout, what=f"{count} requests")
         return self.requests[:count]
 
 
@@ -218,9 +214,7 @@ class Api:
         return self.ok(self.get(f"{ENDPOINTS}/{endpoint_id}"))
 
     def send_test(self, endpoint_id: str, event_type: str = "payment.completed") -> dict[str, Any]:
-        return self.ok(
-            self.post(f"{ENDPOINTS}/{endpoint_id}/test", {"eventType": event_type}), 201
-        )
+        return self.ok(self.post(f"{ENDPOINTS}/{endpoint_id}/test", {"eventType": event_type}), 201)
 
     def messages(self, **query: Any) -> list[dict[str, Any]]:
         page = self.ok(self.get("/api/v1/webhooks/messages", params={"limit": 100, **query}))
@@ -241,9 +235,9 @@ class Api:
     def wait_for_status(
         self, message_id: str, status: str, *, timeout: float = 15
     ) -> dict[str, Any]:
-        def reached() -> dict[str, Any] | None:
+        def reached() -> dict[str, Any]:
             message = self.message(message_id)
-            return message if message["status"] == status else None
+            return message if message["status"] == status else {}
 
         return wait_until(reached, timeout=timeout, what=f"{message_id} {status}")
 
@@ -263,9 +257,7 @@ class Service:
 
     def outbox(self, event_type: str) -> list[dict[str, Any]]:
         """The events of `event_type` the service wrote to its outbox."""
-        return [
-            doc["envelope"] for doc in self.db["outbox"].find({"envelope.type": event_type})
-        ]
+        return [doc["envelope"] for doc in self.db["outbox"].find({"envelope.type": event_type})]
 
 
 @contextmanager

@@ -276,14 +276,14 @@ def test_an_endpoint_failing_for_too_long_is_disabled(profile: Profile) -> None:
         endpoint = api.create_endpoint(receiver.url)
         api.send_test(endpoint["id"])
         disabled = wait_until(
-            lambda: (e := api.endpoint(endpoint["id"]))["enabled"] is False and e,
+            lambda: api.endpoint(endpoint["id"])["disabledReason"] == "failing",
             timeout=10,
             what="the endpoint disabled",
         )
         (notice,) = wait_until(
             lambda: webhooks.outbox("webhook.endpoint_disabled"), timeout=5, what="the notice"
         )
-        assert disabled["disabledReason"] == "failing"
+        assert api.endpoint(endpoint["id"])["enabled"] is False
         assert notice["data"]["reason"] == "failing"
 
 

@@ -37,7 +37,9 @@ def test_after_a_rotation_both_secrets_sign_until_the_old_one_expires(
     assert rotated["endpointId"] == endpoint["id"]
     grace = timedelta(seconds=webhooks.settings.rotation_grace_seconds)
     assert abs(expires - (datetime.now(UTC) + grace)) < timedelta(minutes=1)
-    assert sorted(_signatures(request)) == sorted([_signed_by(new, request), _signed_by(old, request)])
+    assert sorted(_signatures(request)) == sorted(
+        [_signed_by(new, request), _signed_by(old, request)]
+    )
     Webhook(new).verify(request.body, request.headers)
     Webhook(old).verify(request.body, request.headers)
     assert new not in api.get(f"{ENDPOINTS}/{endpoint['id']}").text
@@ -46,9 +48,7 @@ def test_after_a_rotation_both_secrets_sign_until_the_old_one_expires(
 def test_without_grace_only_the_new_secret_signs(webhooks: Service, receiver: Receiver) -> None:
     api = webhooks.api()
     endpoint = api.create_endpoint(receiver.url)
-    rotated = api.ok(
-        api.post(f"{ENDPOINTS}/{endpoint['id']}/rotate-secret", {"graceSeconds": 0})
-    )
+    rotated = api.ok(api.post(f"{ENDPOINTS}/{endpoint['id']}/rotate-secret", {"graceSeconds": 0}))
     api.send_test(endpoint["id"])
     (request,) = receiver.wait_for(1)
     assert _signatures(request) == [_signed_by(rotated["secret"], request)]

@@ -37,13 +37,14 @@ def test_test_mode_sends_to_this_machine_over_http(webhooks: Service) -> None:
         ("https://[::ffff:127.0.0.1]/x", "url_not_allowed"),
         ("https://[fd00::1]/x", "url_not_allowed"),
         ("https://224.0.0.1/x", "url_not_allowed"),
+        ("https://127.1/x", "url_not_allowed"),
+        ("https://2130706433/x", "url_not_allowed"),
+        ("https://0x7f000001/x", "url_not_allowed"),
         ("https://user:pw@hooks.example.com/x", "url_invalid"),
         ("https://hooks.example.com/x#part", "url_invalid"),
     ],
 )
-def test_live_mode_refuses_internal_and_unsafe_urls(
-    webhooks: Service, url: str, code: str
-) -> None:
+def test_live_mode_refuses_internal_and_unsafe_urls(webhooks: Service, url: str, code: str) -> None:
     live = webhooks.live()
     refused = live.post(ENDPOINTS, {"url": url})
     assert error_of(refused) == (400, code)
