@@ -220,3 +220,16 @@ def test_an_idempotency_key_replays_the_same_endpoint(webhooks: Service) -> None
     assert again.headers.get("Idempotent-Replayed") == "true"
     assert error_of(other_body) == (409, "idempotency_key_reused")
     assert api.ok(api.get(ENDPOINTS))["total"] == 1
+
+
+def test_no_collection_keeps_a_secret_in_the_clear(webhooks: Service) -> None:
+    """Secrets are sealed at rest, a replayable create included."""
+    api = webhooks.api()
+    plain = api.create_endpoint(URL)
+    keyed = api.post(ENDPOINTS, {"url": URL}, headers={"Idempotency-Key": secrets.token_hex(8)})
+    rotated = api.ok(api.post(f"{ENDPOINTS}/{plain['id']}/rotate-secret"))
+    stored = "".join(
+        str(list(webhooks.db[name].find())) for name in webhooks.db.list_collection_names()
+    )
+    for secret in (plain["secret"], keyed.json()["secret"], rotated["secret"]):
+        assert secret.removeprefix("whsec_") not in stored
