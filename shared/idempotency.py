@@ -5,7 +5,10 @@ scope plus the key: an insert of one `_id` is atomic even on FerretDB, so of con
 exactly one runs. The others see the claim: another body under the same key is refused (409
 `idempotency_key_reused`), a request still running is refused (409 `idempotency_key_in_use`,
 retry shortly), a finished one is replayed with `Idempotent-Replayed: true`. Responses are kept
-for at least 24 hours. A 5xx answer releases the key, so the client's retry runs again.
+for at least 24 hours, sealed (AES-GCM under a key derived from the internal secret): a first
+response may carry a secret shown once, such as a new webhook endpoint's signing secret, and the
+database must not hold it readable. A 5xx answer releases the key, so the client's retry runs
+again.
 
 Use it per router: `APIRouter(route_class=IdempotentRoute)`.
 """
@@ -30,6 +33,7 @@ from pymongo.errors import DuplicateKeyError, PyMongoError
 from shared.errors import Conflict, InvalidRequest
 from shared.identity import Caller, caller_from_request
 from shared.mongo import CollectionIndexes, Document
+from shared.sealing import Sealer
 
 logger = logging.getLogger("expe.idempotency")
 
@@ -90,7 +94,8 @@ class IdempotentRoute(APIRoute):
                 b"%s %s\n%s"
                 % (request.method.encode(), request.url.path.encode(), await request.body())
             ).hexdigest()
-            replay = await _claim(keys, claim_id, fingerprint)
+            sealer = _sealer(request)
+            replay = await _claim(keys, claim_id, fingerprint, sealer)
             if replay is not None:
                 return replay
             try:
@@ -101,14 +106,19 @@ class IdempotentRoute(APIRoute):
             if response.status_code >= 500:
                 await keys.delete_one({"_id": claim_id})
             else:
-                await keys.update_one({"_id": claim_id}, {"$set": _stored(response)})
+                await keys.update_one({"_id": claim_id}, {"$set": _stored(response, sealer)})
             return response
 
         return idempotent_handler
 
 
+def _sealer(request: Request) -> Sealer:
+    secret: str = request.app.state.runtime.settings.internal_secret.get_secret_value()
+    return Sealer(secret, "idempotent-response")
+
+
 async def _claim(
-    keys: AsyncCollection[Document], claim_id: str, fingerprint: str
+    keys: AsyncCollection[Document], claim_id: str, fingerprint: str, sealer: Sealer
 ) -> Response | None:
     """Claims the key (returns None: run the request) or answers for an earlier claim."""
     now = datetime.now(UTC)
@@ -125,7 +135,7 @@ async def _claim(
                 f"This {HEADER} was already used with a different request; use a new key."
             )
         if "status" in earlier:
-            return _replayed(earlier)
+            return _replayed(earlier, sealer)
         if now - earlier["createdAt"] < ABANDONED_AFTER:
             raise IdempotencyKeyInUse(
                 f"A request with this {HEADER} is still in progress; retry shortly."
@@ -135,18 +145,20 @@ async def _claim(
     raise IdempotencyKeyInUse(f"A request with this {HEADER} is still in progress.")
 
 
-def _stored(response: Response) -> dict[str, Any]:
+def _stored(response: Response, sealer: Sealer) -> dict[str, Any]:
     return {
         "status": response.status_code,
-        "body": bytes(response.body),
+        "sealedBody": sealer.seal_bytes(bytes(response.body)),
         "headers": {k: v for k, v in response.headers.items() if k in _KEPT_HEADERS},
         "completedAt": datetime.now(UTC),
     }
 
 
-def _replayed(stored: Document) -> Response:
+def _replayed(stored: Document, sealer: Sealer) -> Response:
     headers = {**stored.get("headers", {}), REPLAYED_HEADER: "true"}
-    return Response(content=stored["body"], status_code=stored["status"], headers=headers)
+    # Responses stored before sealing keep a plain `body` until the retention drops them.
+    body = sealer.open_bytes(stored["sealedBody"]) if "sealedBody" in stored else stored["body"]
+    return Response(content=body, status_code=stored["status"], headers=headers)
 
 
 async def purge_expired_keys(db: AsyncDatabase[Document]) -> None:

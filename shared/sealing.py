@@ -1,4 +1,5 @@
-"""Secrets we must read back (webhook signing secrets) are sealed at rest with AES-GCM.
+"""Secrets we must read back (webhook signing secrets, responses kept for Idempotency-Key
+replays, which may show a secret once) are sealed at rest with AES-GCM.
 
 The database then holds nothing that signs a message by itself; the key lives in the service's
 settings (a Kubernetes Secret in production). The sealed form names its scheme, so the key or
@@ -30,16 +31,19 @@ class Sealer:
         self._purpose = purpose.encode()
 
     def seal(self, plain: str) -> str:
-        nonce = os.urandom(_NONCE_BYTES)
-        sealed = self._aead.encrypt(nonce, plain.encode(), self._purpose)
-        return _SCHEME + base64.b64encode(nonce + sealed).decode()
+        return _SCHEME + base64.b64encode(self.seal_bytes(plain.encode())).decode()
 
     def open(self, sealed: str) -> str:
         if not sealed.startswith(_SCHEME):
             raise SealBroken("unknown sealing scheme")
-        raw = base64.b64decode(sealed.removeprefix(_SCHEME))
+        return self.open_bytes(base64.b64decode(sealed.removeprefix(_SCHEME))).decode()
+
+    def seal_bytes(self, plain: bytes) -> bytes:
+        nonce = os.urandom(_NONCE_BYTES)
+        return nonce + self._aead.encrypt(nonce, plain, self._purpose)
+
+    def open_bytes(self, sealed: bytes) -> bytes:
         try:
-            plain = self._aead.decrypt(raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], self._purpose)
+            return self._aead.decrypt(sealed[:_NONCE_BYTES], sealed[_NONCE_BYTES:], self._purpose)
         except InvalidTag:
             raise SealBroken("the sealed value does not open with this key") from None
-        return plain.decode()

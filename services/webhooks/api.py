@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Response
 
 from services.webhooks.deps import WebhooksDep
-from services.webhooks.errors import AttemptNotFound, UnknownEventType
+from services.webhooks.errors import AttemptNotFound, EndpointDisabled, UnknownEventType
 from services.webhooks.events import DELIVERABLE
 from services.webhooks.schemas import (
     Attempt,
@@ -119,6 +119,8 @@ async def send_test_event(
             param="eventType",
         )
     endpoint = await hooks.endpoints.get(scope, endpoint_id)
+    if not endpoint["enabled"]:
+        raise EndpointDisabled(f"Endpoint {endpoint_id} is disabled; enable it to send to it.")
     return _message(await hooks.messages.test_event(endpoint, event_type))
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from services.webhooks.addresses import UrlRefused, check_on_save, parse
 from services.webhooks.errors import (
+    URL_ERRORS,
     EndpointNotFound,
     EndpointUrlRefused,
     TooManyEndpoints,
@@ -41,7 +42,7 @@ async def _checked_url(url: str, mode: str, settings: WebhooksSettings) -> str:
         target = parse(url, mode, public_only=public_only)
         await check_on_save(target, mode, public_only=public_only)
     except UrlRefused as refused:
-        raise EndpointUrlRefused(str(refused), param="url") from None
+        raise URL_ERRORS.get(refused.code, EndpointUrlRefused)(str(refused), param="url") from None
     return url
 
 

@@ -14,9 +14,28 @@ class AttemptNotFound(ResourceNotFound):
 
 
 class EndpointUrlRefused(InvalidRequest):
-    """The endpoint URL may not receive webhooks in this mode."""
+    """The endpoint URL may not receive webhooks in this mode (an internal address)."""
 
     code = "url_not_allowed"
+
+
+class EndpointUrlInvalid(InvalidRequest):
+    """The endpoint URL is not an absolute http(s) URL without credentials or fragment."""
+
+    code = "url_invalid"
+
+
+class HttpsRequired(InvalidRequest):
+    """Live-mode endpoints must use https://."""
+
+    code = "https_required"
+
+
+URL_ERRORS: dict[str, type[InvalidRequest]] = {
+    "url_not_allowed": EndpointUrlRefused,
+    "url_invalid": EndpointUrlInvalid,
+    "https_required": HttpsRequired,
+}
 
 
 class UnknownEventType(InvalidRequest):

@@ -8,6 +8,7 @@ import secrets
 from typing import Any
 
 import httpx
+import pymongo
 import pytest
 from fastapi import APIRouter, Body, FastAPI
 from fastapi.responses import JSONResponse
@@ -131,3 +132,21 @@ def test_malformed_keys_are_refused(serve, key: str) -> None:
         )
     assert response.status_code == 400
     assert response.json()["error"]["param"] == "Idempotency-Key"
+
+
+def test_kept_responses_are_sealed_at_rest(serve, profile) -> None:
+    """A first response may show a secret once; the replay shows it again, the database never."""
+    marker = f"whsec_{secrets.token_hex(12)}"
+    key = secrets.token_hex(8)
+    with serve(build_app) as url, pymongo.MongoClient(profile.mongo_url) as client:
+        first = post(url, {"secret": marker}, key)
+        again = post(url, {"secret": marker}, key)
+        kept = [
+            doc
+            for name in client.list_database_names()
+            if name.startswith(f"{profile.db_prefix}svc") and name.endswith("_things")
+            for doc in client[name]["idempotency_keys"].find()
+        ]
+    assert again.json() == first.json() and marker in again.text
+    assert kept and all("status" in doc for doc in kept)
+    assert not any(marker.encode() in repr(doc).encode() for doc in kept)

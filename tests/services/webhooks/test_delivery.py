@@ -234,16 +234,23 @@ def test_a_410_disables_the_endpoint_until_the_merchant_enables_it(
     assert receiver.requests[-1].webhook_id == again["id"]
 
 
-def test_messages_for_a_disabled_endpoint_are_canceled_not_sent(
-    webhooks: Service, receiver: Receiver
-) -> None:
-    api = webhooks.api()
-    endpoint = api.create_endpoint(receiver.url)
-    api.ok(api.patch(f"{ENDPOINTS}/{endpoint['id']}", {"enabled": False}))
-    message = api.send_test(endpoint["id"])
-    canceled = api.wait_for_status(message["id"], "canceled")
-    assert canceled["reason"] == "endpoint_disabled"
-    assert receiver.requests == []
+def test_messages_for_a_disabled_endpoint_are_canceled_not_sent(profile: Profile) -> None:
+    with (
+        running(profile, retry_schedule_seconds=[0, 1, 1, 1]) as webhooks,
+        receiving(Receiver(default=500)) as receiver,
+    ):
+        api = webhooks.api()
+        endpoint = api.create_endpoint(receiver.url)
+        message = api.send_test(endpoint["id"])
+        receiver.wait_for(1)
+        api.ok(api.patch(f"{ENDPOINTS}/{endpoint['id']}", {"enabled": False}))
+        canceled = api.wait_for_status(message["id"], "canceled")
+        assert canceled["reason"] == "endpoint_disabled"
+        assert len(receiver.requests) <= 2
+        # Nothing new is queued for it either: a test event is refused until it is enabled.
+        refused = api.post(f"{ENDPOINTS}/{endpoint['id']}/test", {})
+        assert refused.status_code == 409, refused.text
+        assert refused.json()["error"]["code"] == "endpoint_disabled"
 
 
 def test_messages_still_retrying_for_a_deleted_endpoint_are_canceled(
@@ -275,7 +282,7 @@ def test_an_endpoint_failing_for_too_long_is_disabled(profile: Profile) -> None:
         api = webhooks.api()
         endpoint = api.create_endpoint(receiver.url)
         api.send_test(endpoint["id"])
-        disabled = wait_until(
+        wait_until(
             lambda: api.endpoint(endpoint["id"])["disabledReason"] == "failing",
             timeout=10,
             what="the endpoint disabled",
