@@ -24,6 +24,7 @@ from typing import Any
 
 import httpx
 
+from devstack import bench_webhooks as hooks
 from devstack.accounts import bearer, create_key, create_merchant, sign_up
 from devstack.profile import Profile
 from devstack.stack import Stack
@@ -114,6 +115,18 @@ SCENARIOS = (
         transfer_body,
     ),
 )
+# Confirms at fixed rates, each completing a payment whose webhook the scenario waits for; the
+# second rate is past what a 2-core machine sustains, to show where queueing starts.
+WEBHOOKS = tuple(
+    Scenario(
+        "confirm payment for webhook delivery (gateway -> payments -> MongoDB + outbox)",
+        "POST",
+        "/api/v1/checkout/payments/{id}/confirm",
+        rate,
+        20,
+    )
+    for rate in (5, 10)
+)
 
 
 def seed(profile: Profile, merchant_id: str) -> None:
@@ -127,7 +140,7 @@ def seed(profile: Profile, merchant_id: str) -> None:
     from shared.ids import new_id
 
     async def write() -> None:
-        client: AsyncMongoClient[dict] = AsyncMongoClient(profile.mongo_url)
+        client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(profile.mongo_url)
         outbox = Outbox(client[f"{profile.db_prefix}_payments"], "payments")
         for index in range(SEED_PAYMENTS):
             await outbox.add(
@@ -148,28 +161,36 @@ def seed(profile: Profile, merchant_id: str) -> None:
     asyncio.run(write())
 
 
-def targets(base_url: str, context: Context, scenario: Scenario) -> str:
-    """vegeta JSON targets, one per request, so each POST has its own Idempotency-Key."""
-    lines = []
-    for n in range(scenario.rate * scenario.seconds if scenario.body else 1):
-        header = {"Authorization": [f"Bearer {context.secret_key}"]}
-        target: dict[str, Any] = {"method": scenario.method, "url": base_url + scenario.path}
-        if scenario.body is not None:
-            body = json.dumps(scenario.body(context, n)).encode()
-            target["body"] = base64.b64encode(body).decode()
-            header |= {
-                "Content-Type": ["application/json"],
-                "Idempotency-Key": [f"bench-{uuid.uuid4()}"],
-            }
-        target["header"] = header
-        lines.append(json.dumps(target))
-    return "\n".join(lines) + "\n"
+def target(method: str, url: str, secret_key: str, body: dict[str, Any] | None = None) -> str:
+    """One vegeta JSON target; a body also gets a fresh Idempotency-Key."""
+    header = {"Authorization": [f"Bearer {secret_key}"]}
+    line: dict[str, Any] = {"method": method, "url": url}
+    if body is not None:
+        line["body"] = base64.b64encode(json.dumps(body).encode()).decode()
+        header |= {
+            "Content-Type": ["application/json"],
+            "Idempotency-Key": [f"bench-{uuid.uuid4()}"],
+        }
+    line["header"] = header
+    return json.dumps(line)
 
 
-def attack(vegeta: str, base_url: str, context: Context, scenario: Scenario) -> dict[str, Any]:
+def targets(base_url: str, context: Context, scenario: Scenario) -> list[str]:
+    """One target per request, so each POST has its own Idempotency-Key."""
+    url = base_url + scenario.path
+    if scenario.body is None:
+        return [target(scenario.method, url, context.secret_key)]
+    return [
+        target(scenario.method, url, context.secret_key, scenario.body(context, n))
+        for n in range(scenario.rate * scenario.seconds)
+    ]
+
+
+def attack(vegeta: str, lines: list[str], scenario: Scenario) -> dict[str, Any]:
+    """Fires `lines` (taken in turn, over again if fewer) at the scenario's rate and length."""
     with tempfile.TemporaryDirectory() as folder:
         target_file = Path(folder) / "targets.json"
-        target_file.write_text(targets(base_url, context, scenario))
+        target_file.write_text("\n".join(lines) + "\n")
         results = Path(folder) / "results.bin"
         subprocess.run(
             [
@@ -194,7 +215,7 @@ def attack(vegeta: str, base_url: str, context: Context, scenario: Scenario) -> 
     return dict(json.loads(report.stdout))
 
 
-def print_report(scenario: Scenario, report: dict) -> None:
+def print_report(scenario: Scenario, report: dict[str, Any]) -> None:
     latencies = report["latencies"]
     codes = report.get("status_codes", {})
     failures = sum(count for code, count in codes.items() if not code.startswith("2"))
@@ -232,6 +253,34 @@ def prepare(profile: Profile, gateway_url: str) -> Context:
     return Context(secret_key, owner.access_token, merchant_wallet, user_wallet)
 
 
+def webhook_delivery(
+    vegeta: str, profile: Profile, base_url: str, context: Context, scenario: Scenario
+) -> None:
+    """Payments completed at a fixed rate with a local receiver: the confirms' own figures, then
+    event-to-delivery latency, duplicates and the backlog left."""
+    receiver = hooks.Receiver()
+    key = context.secret_key
+    with hooks.serving(receiver) as url, httpx.Client(base_url=base_url, timeout=15) as gateway:
+        endpoint_id = hooks.register_endpoint(gateway, key, url)
+        try:
+            payment_ids = hooks.create_payments(gateway, key, scenario.rate * scenario.seconds)
+            settled_after = hooks.settle(gateway, key, receiver)
+            # One target per payment: vegeta cannot chain create -> confirm, so only confirms
+            # are timed.
+            confirms = [
+                target("POST", base_url + hooks.confirm_path(pid), key, hooks.SANDBOX_CARD)
+                for pid in payment_ids
+            ]
+            before = hooks.succeeded(gateway, key)
+            print_report(scenario, attack(vegeta, confirms, scenario))
+            completed = hooks.wait_for_deliveries(gateway, key, receiver, before)
+            left = hooks.backlog(profile)
+            hooks.print_deliveries(receiver, completed, scenario.rate, left, settled_after)
+        finally:
+            # The next run's receiver listens elsewhere: this endpoint would only fail retries.
+            hooks.delete_endpoint(gateway, key, endpoint_id)
+
+
 def _open_wallet(gateway: httpx.Client, headers: dict[str, str]) -> str:
     response = gateway.post(
         "/api/v1/wallets",
@@ -247,6 +296,9 @@ def main() -> int:
     parser.add_argument("--profile", default="bench")
     parser.add_argument("--target", help="bench this running gateway instead of starting one")
     parser.add_argument("--key", help="with --target: a secret test key of a merchant there")
+    parser.add_argument(
+        "--only", help="run only the scenarios whose name contains this (e.g. webhook, transfer)"
+    )
     args = parser.parse_args()
     vegeta = shutil.which("vegeta")
     if vegeta is None:
@@ -256,27 +308,33 @@ def main() -> int:
         print("--target needs --key (a secret test key)", file=sys.stderr)
         return 2
     stack: Stack | None = None
-    target = args.target
+    base_url = args.target
     try:
-        if target is None:
+        if base_url is None:
             profile = Profile.load(args.profile)
             stack = Stack(profile, extra_env=BENCH_LIMITS)
             stack.start()
-            target = stack["gateway"].url
-            context = prepare(profile, target)
+            base_url = stack["gateway"].url
+            context = prepare(profile, base_url)
         else:
             # Against a running gateway only the read scenario runs: the others need funded
             # wallets that `prepare` makes on a stack of its own.
             context = Context(args.key, "", "", "")
         print(
             f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
-            f"{platform.python_version()}; target {target}\n",
+            f"{platform.python_version()}; target {base_url}\n",
             flush=True,
         )
         for scenario in SCENARIOS:
             if args.target and scenario.body is not None:
                 continue
-            print_report(scenario, attack(vegeta, target, context, scenario))
+            if args.only and args.only not in scenario.name:
+                continue
+            print_report(scenario, attack(vegeta, targets(base_url, context, scenario), scenario))
+        # Last: it needs a receiver on this machine and the stack's database, so not --target.
+        for scenario in WEBHOOKS:
+            if stack is not None and (not args.only or args.only in scenario.name):
+                webhook_delivery(vegeta, stack.profile, base_url, context, scenario)
     finally:
         if stack is not None:
             stack.stop()

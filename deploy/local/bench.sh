@@ -2,6 +2,7 @@
 # `make bench`: fixed-rate load through the gateway, reported by vegeta.
 # By default it starts its own stack (bench profile) and stops it afterwards; with
 # BENCH_TARGET=http://127.0.0.1:8000 BENCH_KEY=sk_test_... it loads an already running gateway.
+# Arguments go to `python -m devstack.bench`: `--only webhook` runs the scenarios named so.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 source deploy/local/common.sh
