@@ -23,4 +23,7 @@ def message_consumer(
         db=runtime.db,
         settings=settings.kafka,
         group_id=settings.consumer_group,
+        # Ingesting is idempotent by itself (events and messages are inserted under ids the event
+        # determines, and a finished message is never queued again).
+        track_processed=False,
     )

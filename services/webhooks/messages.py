@@ -39,13 +39,16 @@ class MessageService:
         self._clock = clock
 
     async def ingest(self, event: EventEnvelope) -> int:
-        """Makes a message for every endpoint of the event's merchant and mode that wants it;
-        returns how many."""
+        """Makes a message for every enabled endpoint of the event's merchant and mode that
+        wants it; returns how many. Events of merchants without endpoints in that mode are not
+        kept (most merchants: one read per event); the others are, for replays."""
         mode = event.data.get("mode")
         if event.merchant_id is None or mode not in ("test", "live"):
             return 0
+        endpoints = await self._store.endpoints_of(event.merchant_id, mode)
+        if not endpoints:
+            return 0
         occurred_at = event.occurred_at
-        body = body_of(event.id, event.type, occurred_at, event.merchant_id, mode, event.data)
         record = {
             "_id": event.id,
             "merchantId": event.merchant_id,
@@ -53,12 +56,12 @@ class MessageService:
             "type": event.type,
             "paymentId": event.data.get("paymentId"),
             "occurredAt": occurred_at,
-            "body": body,
+            "body": body_of(event.id, event.type, occurred_at, event.merchant_id, mode, event.data),
         }
         await self._store.remember_event(record)
         made = 0
-        for endpoint in await self._store.enabled_endpoints(event.merchant_id, mode):
-            if matches(endpoint["enabledEvents"], event.type):
+        for endpoint in endpoints:
+            if endpoint["enabled"] and matches(endpoint["enabledEvents"], event.type):
                 await self.make(endpoint, record, "event")
                 made += 1
         return made

@@ -88,8 +88,8 @@ class WebhookStore:
         cursor = self._endpoints.find(query).sort([("createdAt", ASCENDING), ("_id", ASCENDING)])
         return await cursor.skip(skip).limit(limit).to_list(), total
 
-    async def enabled_endpoints(self, merchant_id: str, mode: str) -> list[Document]:
-        query = {"merchantId": merchant_id, "mode": mode, "enabled": True}
+    async def endpoints_of(self, merchant_id: str, mode: str) -> list[Document]:
+        query = {"merchantId": merchant_id, "mode": mode}
         return await self._endpoints.find(query).to_list()
 
     async def update_endpoint(

@@ -68,7 +68,10 @@ class EventConsumer:
         db: AsyncDatabase[Document],
         settings: KafkaSettings,
         group_id: str,
+        track_processed: bool = True,
     ) -> None:
+        """`track_processed=False` is for handlers idempotent on their own (their writes are
+        keyed by what the event names): it saves the marker's read and write per event."""
         self.name = name
         self._topics = list(topics)
         self._handler = handler
@@ -76,6 +79,7 @@ class EventConsumer:
         self._failed = db[FAILED]
         self._settings = settings
         self._group_id = group_id
+        self._track_processed = track_processed
         self._tracer = trace.get_tracer("expe.consumer")
 
     async def run(self) -> None:
@@ -133,6 +137,9 @@ class EventConsumer:
         marker_id = f"{self.name}:{envelope.id}"
         for attempt in itertools.count(1):
             try:
+                if not self._track_processed:
+                    await self._handler(envelope)
+                    return "processed"
                 if await self._processed.find_one({"_id": marker_id}, {"_id": 1}):
                     return "duplicate"
                 await self._handler(envelope)

@@ -223,14 +223,15 @@ def test_every_webhook_about_a_payment_with_its_attempts(
 ) -> None:
     api = webhooks.api()
     now, _ = _stored_events(webhooks)
+    # One message in flight at a time, so the one 500 is certainly pay_one's first attempt.
     receiver.answer_with(500)
-    endpoint = api.create_endpoint(receiver.url)
+    endpoint = api.create_endpoint(receiver.url, enabledEvents=["payment.completed"])
     other = api.create_endpoint(receiver.url, enabledEvents=["refund.issued"])
     since = {"since": _iso(now - timedelta(hours=2.5))}
-    assert api.ok(api.post(f"{ENDPOINTS}/{endpoint['id']}/replay", since), 202)["queued"] == 3
-    assert api.ok(api.post(f"{ENDPOINTS}/{other['id']}/replay", since), 202)["queued"] == 1
+    assert api.ok(api.post(f"{ENDPOINTS}/{endpoint['id']}/replay", since), 202)["queued"] == 1
     (message,) = api.messages(paymentId="pay_one")
     api.wait_for_status(message["id"], "delivered")
+    assert api.ok(api.post(f"{ENDPOINTS}/{other['id']}/replay", since), 202)["queued"] == 1
     view = api.ok(api.get("/api/v1/payments/pay_one/webhooks"))
     attempts = api.attempts(paymentId="pay_one")
     assert view["paymentId"] == "pay_one"
