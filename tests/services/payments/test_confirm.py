@@ -9,13 +9,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.services.payments.conftest import (
-    Service,
-    error_code,
-    member,
-    publishable_key,
-    secret_key,
-)
+from tests.callers import member, publishable_key, secret_key
+from tests.services.payments.conftest import Service, error_code
 from tests.signing import AsGateway
 
 pytestmark = pytest.mark.infra

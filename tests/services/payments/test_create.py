@@ -12,13 +12,8 @@ import httpx
 import pytest
 
 from services.analytics.events import PaymentCreatedData
-from tests.services.payments.conftest import (
-    PUBLIC_URL,
-    Service,
-    error_code,
-    member,
-    publishable_key,
-)
+from tests.callers import member, publishable_key
+from tests.services.payments.conftest import PUBLIC_URL, Service, error_code
 from tests.signing import AsGateway
 
 pytestmark = pytest.mark.infra

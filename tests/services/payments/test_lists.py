@@ -14,7 +14,8 @@ import pytest
 from devstack.profile import Profile
 from devstack.waiting import wait_until
 from services.payments.export import XLSX_MEDIA_TYPE
-from tests.services.payments.conftest import Service, error_code, running, secret_key
+from tests.callers import secret_key
+from tests.services.payments.conftest import Service, error_code, running
 
 pytestmark = pytest.mark.infra
 

@@ -30,7 +30,8 @@ from shared.events.outbox import Outbox
 from shared.identity import Caller, service_caller
 from shared.scopes import Scope
 from shared.settings import LOCAL_INTERNAL_SECRET
-from tests.services.payments.conftest import Service, error_code, running, secret_key
+from tests.callers import secret_key
+from tests.services.payments.conftest import Service, error_code, running
 from tests.signing import AsGateway
 
 pytestmark = pytest.mark.infra

@@ -27,41 +27,15 @@ from devstack.profile import Profile
 from devstack.waiting import wait_until
 from services.webhooks.app import create_app
 from services.webhooks.settings import WebhooksSettings
-from shared.identity import Caller, MemberRole, Mode
+from shared.identity import Caller
 from shared.ids import new_id
+from tests.callers import secret_key
 from tests.servers import free_port
 from tests.signing import AsGateway
 
 ENDPOINTS = "/api/v1/webhooks/endpoints"
 # Compressed so a message runs through its whole schedule in about a second.
 FAST_SCHEDULE = [0, 0.2, 0.4, 0.8]
-
-
-def secret_key(merchant_id: str, mode: Mode = "test") -> Caller:
-    return Caller(
-        kind="api_key",
-        merchant_id=merchant_id,
-        key_id=new_id("key"),
-        key_type="secret",
-        mode=mode,
-        ip="198.51.100.9",
-    )
-
-
-def publishable_key(merchant_id: str, mode: Mode = "test") -> Caller:
-    return secret_key(merchant_id, mode).model_copy(update={"key_type": "publishable"})
-
-
-def member(merchant_id: str, role: MemberRole, mode: Mode = "test") -> Caller:
-    return Caller(
-        kind="user",
-        user_id=new_id("usr"),
-        email=f"{secrets.token_hex(4)}@example.test",
-        email_verified=True,
-        merchant_id=merchant_id,
-        role=role,
-        mode=mode,
-    )
 
 
 def error_of(response: httpx.Response) -> tuple[int, str]:

@@ -8,15 +8,8 @@ import pytest
 
 from devstack.profile import Profile
 from shared.ids import new_id
-from tests.services.webhooks.conftest import (
-    ENDPOINTS,
-    Service,
-    error_of,
-    member,
-    publishable_key,
-    running,
-    secret_key,
-)
+from tests.callers import member, publishable_key, secret_key
+from tests.services.webhooks.conftest import ENDPOINTS, Service, error_of, running
 
 pytestmark = pytest.mark.infra
 

@@ -9,15 +9,9 @@ import pytest
 from standardwebhooks.webhooks import Webhook
 
 from services.webhooks.signing import new_secret
+from tests.callers import member
 from tests.servers import free_port
-from tests.services.webhooks.conftest import (
-    ENDPOINTS,
-    Answer,
-    Receiver,
-    Service,
-    error_of,
-    member,
-)
+from tests.services.webhooks.conftest import ENDPOINTS, Answer, Receiver, Service, error_of
 
 pytestmark = pytest.mark.infra
 

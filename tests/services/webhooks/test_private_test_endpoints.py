@@ -12,8 +12,8 @@ import pytest
 from services.webhooks.app import create_app
 from services.webhooks.delivery import Sender
 from services.webhooks.settings import WebhooksSettings
-from shared.identity import Caller
 from shared.ids import new_id
+from tests.callers import secret_key
 from tests.receivers import receiving
 from tests.signing import AsGateway
 
@@ -27,13 +27,7 @@ def test_production_defaults_refuse_private_test_endpoints() -> None:
 
 
 def test_a_test_mode_endpoint_on_a_private_address_is_refused(serve: Callable[..., Any]) -> None:
-    caller = Caller(
-        kind="api_key",
-        merchant_id=new_id("mer"),
-        key_id=new_id("key"),
-        key_type="secret",
-        mode="test",
-    )
+    caller = secret_key(new_id("mer"))
     with serve(
         create_app, WebhooksSettings, consume_events=False, private_test_endpoints=False
     ) as url:

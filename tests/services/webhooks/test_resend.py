@@ -11,13 +11,8 @@ import pytest
 from standardwebhooks.webhooks import Webhook
 
 from shared.ids import new_id
-from tests.services.webhooks.conftest import (
-    ENDPOINTS,
-    Receiver,
-    Service,
-    error_of,
-    secret_key,
-)
+from tests.callers import secret_key
+from tests.services.webhooks.conftest import ENDPOINTS, Receiver, Service, error_of
 
 pytestmark = pytest.mark.infra
 
