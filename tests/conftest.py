@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -16,7 +15,7 @@ from pymongo import AsyncMongoClient
 from devstack.profile import Profile
 from devstack.stack import Stack
 from shared.settings import BaseServiceSettings
-from tests.servers import serve_in_thread
+from tests.servers import on_own_database
 
 
 @pytest.fixture(scope="session")
@@ -71,21 +70,8 @@ def serve(profile: Profile) -> Callable[..., Any]:
         settings_class: type[BaseServiceSettings] = BaseServiceSettings,
         **overrides: Any,
     ) -> Iterator[str]:
-        prefix = f"{profile.db_prefix}svc{secrets.token_hex(4)}"
-        settings = settings_class(
-            env="test",
-            mongo={"url": profile.mongo_url, "db_prefix": prefix},
-            kafka={"bootstrap_servers": profile.kafka_bootstrap},
-            redis={"url": profile.redis_url},
-            **overrides,
-        )
-        try:
-            with serve_in_thread(create_app(settings)) as url:
-                yield url
-        finally:
-            with pymongo.MongoClient(profile.mongo_url) as client:
-                for name in client.list_database_names():
-                    if name.startswith(prefix):
-                        client.drop_database(name)
+        # The database handle is not needed here; the name only labels it.
+        with on_own_database(profile, create_app, settings_class, "any", **overrides) as served:
+            yield served.url
 
     return run

@@ -1,4 +1,5 @@
-"""A merchant's webhook receiver for tests: records every request, answers as the test says."""
+"""A merchant's webhook receiver for tests: a real HTTP server whose answers each test scripts
+and whose requests (headers and raw body) it reads."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import contextlib
 import json
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,11 +17,23 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from devstack.waiting import wait_until
 from tests.servers import serve_in_thread
 
 
 @dataclass(frozen=True)
+class Answer:
+    """What a receiver answers to one request (after `delay` seconds)."""
+
+    status: int = 200
+    body: str = "ok"
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+
+
+@dataclass(frozen=True)
 class Received:
+    path: str
     headers: dict[str, str]
     body: bytes
     at: float
@@ -34,42 +47,59 @@ class Received:
         return dict(json.loads(self.body))
 
 
-# What the receiver answers to request number n (from 1): a status, or (status, seconds to wait).
-Answer = Callable[[int], int | tuple[int, float]]
-
-
-@dataclass
 class Receiver:
-    url: str = ""
-    answer: Answer = lambda _: 200
-    received: list[Received] = field(default_factory=list)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    """A merchant's webhook receiver: answers as `script` says, then `default`; records every
+    request (headers and raw body) as it arrives."""
+
+    def __init__(self, *script: Answer | int, default: Answer | int = 200) -> None:
+        self._script = [self._answer(a) for a in script]
+        self.default = self._answer(default)
+        self._lock = threading.Lock()
+        self._requests: list[Received] = []
+        self.app = Starlette(routes=[Route("/{path:path}", self._handle, methods=["POST"])])
+        self.url = ""
+
+    @staticmethod
+    def _answer(answer: Answer | int) -> Answer:
+        return answer if isinstance(answer, Answer) else Answer(answer)
+
+    def answer_with(self, *script: Answer | int, default: Answer | int | None = None) -> None:
+        with self._lock:
+            self._script = [self._answer(a) for a in script]
+            if default is not None:
+                self.default = self._answer(default)
 
     async def _handle(self, request: Request) -> Response:
         body = await request.body()
+        received = Received(request.url.path, dict(request.headers.items()), body, time.monotonic())
         with self._lock:
-            self.received.append(Received(dict(request.headers), body, time.time()))
-            n = len(self.received)
-        answer = self.answer(n)
-        status, delay = answer if isinstance(answer, tuple) else (answer, 0.0)
-        if delay:
-            await asyncio.sleep(delay)
-        return Response(b'{"received":true}', status_code=status, media_type="application/json")
+            self._requests.append(received)
+            answer = self._script.pop(0) if self._script else self.default
+        if answer.delay:
+            await asyncio.sleep(answer.delay)
+        return Response(answer.body, status_code=answer.status, headers=answer.headers)
+
+    @property
+    def requests(self) -> list[Received]:
+        with self._lock:
+            return list(self._requests)
 
     def ids(self) -> list[str]:
-        with self._lock:
-            return [r.webhook_id for r in self.received]
+        """The webhook-id of every request, in arrival order."""
+        return [r.webhook_id for r in self.requests]
 
-    def events(self) -> list[Received]:
-        with self._lock:
-            return list(self.received)
+    def of(self, webhook_id: str) -> list[Received]:
+        return [r for r in self.requests if r.headers.get("webhook-id") == webhook_id]
+
+    def wait_for(self, count: int, *, timeout: float = 15) -> list[Received]:
+        """The first `count` requests, once they have arrived."""
+        wait_until(lambda: len(self.requests) >= count, timeout=timeout, what=f"{count} requests")
+        return self.requests[:count]
 
 
 @contextlib.contextmanager
-def receiving(answer: Answer = lambda _: 200) -> Iterator[Receiver]:
-    """A receiver at `{receiver.url}` (POST /hook) on a free loopback port."""
-    receiver = Receiver(answer=answer)
-    app = Starlette(routes=[Route("/hook", receiver._handle, methods=["POST"])])
-    with serve_in_thread(app) as base:
-        receiver.url = f"{base}/hook"
+def receiving(receiver: Receiver, port: int | None = None) -> Iterator[Receiver]:
+    """Serves `receiver` on `port` (a free one when None); its `url` is set while it runs."""
+    with serve_in_thread(receiver.app, port) as url:
+        receiver.url = f"{url}/hooks"
         yield receiver

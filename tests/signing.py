@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Generator
+from dataclasses import dataclass
+from typing import Any, Self
 
 import httpx
 
@@ -28,3 +31,31 @@ class AsGateway(httpx.Auth):
 
 ANONYMOUS = Caller(kind="anonymous", ip="203.0.113.7")
 GATEWAY = Caller(kind="gateway")
+
+
+@dataclass
+class SignedClient:
+    """Calls a service at `url` as `caller`, signed as the gateway would."""
+
+    url: str
+    caller: Caller
+
+    def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        return httpx.request(
+            method, f"{self.url}{path}", auth=AsGateway(self.caller), timeout=30, **kwargs
+        )
+
+    def get(self, path: str, **kwargs: Any) -> httpx.Response:
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, body: Any = None, **kwargs: Any) -> httpx.Response:
+        return self.request("POST", path, json=body, **kwargs)
+
+    def patch(self, path: str, body: Any = None, **kwargs: Any) -> httpx.Response:
+        return self.request("PATCH", path, json=body, **kwargs)
+
+    def delete(self, path: str, **kwargs: Any) -> httpx.Response:
+        return self.request("DELETE", path, **kwargs)
+
+    def as_(self, caller: Caller) -> Self:
+        return dataclasses.replace(self, caller=caller)

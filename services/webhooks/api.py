@@ -33,7 +33,7 @@ from services.webhooks.signing import verify
 from shared.idempotency import IdempotentRoute
 from shared.mongo import Document
 from shared.paging import Page, PagingDep
-from shared.scopes import Reader, Writer
+from shared.scopes import Reader, Scope, Writer
 
 router = APIRouter(tags=["webhooks"], route_class=IdempotentRoute)
 
@@ -50,6 +50,10 @@ def _message(doc: Document) -> Message:
 
 def _attempt(doc: Document) -> AttemptDetail:
     return AttemptDetail.model_validate({**doc, "id": doc["_id"]})
+
+
+def _attempt_summary(doc: Document) -> Attempt:
+    return Attempt.model_validate({**doc, "id": doc["_id"]})
 
 
 # Endpoints.
@@ -203,24 +207,24 @@ async def list_attempts(
     found, total = await hooks.store.attempts(
         query, skip=paging.skip, limit=paging.limit, fields={"request": 0, "response": 0}
     )
-    return Page[Attempt].of(
-        [Attempt.model_validate({**doc, "id": doc["_id"]}) for doc in found], paging, total
-    )
+    return Page[Attempt].of([_attempt_summary(doc) for doc in found], paging, total)
 
 
-async def _own_attempt(
-    attempt_id: str, merchant_id: str, mode: str, hooks: WebhooksDep
-) -> Document:
+async def _own_attempt(attempt_id: str, scope: Scope, hooks: WebhooksDep) -> Document:
     attempt = await hooks.store.attempt(attempt_id)
-    if attempt is None or attempt["merchantId"] != merchant_id or attempt["mode"] != mode:
-        raise AttemptNotFound(f"No webhook attempt {attempt_id} in {mode} mode.")
+    if (
+        attempt is None
+        or attempt["merchantId"] != scope.merchant_id
+        or attempt["mode"] != scope.mode
+    ):
+        raise AttemptNotFound(f"No webhook attempt {attempt_id} in {scope.mode} mode.")
     return attempt
 
 
 @router.get("/api/v1/webhooks/attempts/{attempt_id}", response_model_by_alias=True)
 async def get_attempt(attempt_id: str, scope: Reader, hooks: WebhooksDep) -> AttemptDetail:
     """One attempt with the request sent and the response received (bodies truncated)."""
-    return _attempt(await _own_attempt(attempt_id, scope.merchant_id, scope.mode, hooks))
+    return _attempt(await _own_attempt(attempt_id, scope, hooks))
 
 
 @router.post("/api/v1/webhooks/verify", response_model_by_alias=True)
@@ -241,7 +245,7 @@ async def verify_signature(body: VerifyRequest, _: Reader, hooks: WebhooksDep) -
 @router.post("/api/v1/webhooks/{attempt_id}/retry", status_code=201, response_model_by_alias=True)
 async def retry_attempt(attempt_id: str, scope: Writer, hooks: WebhooksDep) -> AttemptDetail:
     """Sends the attempt's message again now, with the same webhook-id; returns the new attempt."""
-    attempt = await _own_attempt(attempt_id, scope.merchant_id, scope.mode, hooks)
+    attempt = await _own_attempt(attempt_id, scope, hooks)
     return _attempt(await hooks.dispatcher.retry(attempt))
 
 
@@ -253,9 +257,7 @@ async def payment_webhooks(payment_id: str, scope: Reader, hooks: WebhooksDep) -
     attempts = await hooks.store.attempts_of([m["_id"] for m in messages])
     by_message: dict[str, list[Attempt]] = {}
     for doc in attempts:
-        by_message.setdefault(doc["messageId"], []).append(
-            Attempt.model_validate({**doc, "id": doc["_id"]})
-        )
+        by_message.setdefault(doc["messageId"], []).append(_attempt_summary(doc))
     data = [
         MessageWithAttempts.model_validate(
             {**m, "id": m["_id"], "attempts": by_message.get(m["_id"], [])}

@@ -10,7 +10,7 @@ import asyncio
 import email.utils
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -49,7 +49,6 @@ class Outcome:
     error_code: str | None = None
     error: str | None = None
     retry_after: float | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def gone(self) -> bool:
@@ -150,9 +149,7 @@ class Sender:
                     "POST", request_url, content=body, headers=sent_headers, extensions=extensions
                 ) as response:
                     answer = await self._read_bounded(response)
-        except TimeoutError:
-            return failed("timeout", f"No answer within {self._timeout:g} s.")
-        except httpx.TimeoutException:
+        except (TimeoutError, httpx.TimeoutException):
             return failed("timeout", f"No answer within {self._timeout:g} s.")
         except httpx.HTTPError as error:
             return failed("connection_error", f"{type(error).__name__}: {error}".rstrip(": "))

@@ -26,7 +26,7 @@ from typing import Any
 
 from pymongo.errors import PyMongoError
 
-from services.webhooks.delivery import Outcome, Sender
+from services.webhooks.delivery import Sender
 from services.webhooks.endpoints import EndpointService, now_ms
 from services.webhooks.errors import AttemptNotRetryable, EndpointDisabled, EndpointNotFound
 from services.webhooks.events import PING, endpoint_disabled, message_failed
@@ -161,7 +161,7 @@ class Dispatcher:
         claim = self._attempt(attempt_id, endpoint, message, "automatic", entry["seq"], now)
         if await self._store.claim_attempt(claim):
             try:
-                result = await self._send(endpoint, message, attempt_id)
+                recorded = await self._send(endpoint, message, attempt_id)
             except asyncio.CancelledError:
                 # A graceful stop (deploy, scale-in): hand the message on at once rather than
                 # leave the claim for the next dispatcher to time out.
@@ -169,7 +169,7 @@ class Dispatcher:
                     async with asyncio.timeout(_CANCEL_CLEANUP_SECONDS):
                         await self._interrupted(message, entry, attempt_id, self._clock())
                 raise
-            await self._advance(message, endpoint, entry, result.as_fields())
+            await self._advance(message, endpoint, entry, recorded)
             return
         existing = await self._store.attempt(attempt_id)
         if existing is None:
@@ -233,16 +233,16 @@ class Dispatcher:
             "startedAt": now,
         }
 
-    async def _send(self, endpoint: Document, message: Document, attempt_id: str) -> Outcome:
+    async def _send(self, endpoint: Document, message: Document, attempt_id: str) -> Document:
+        """Sends the message; returns what the attempt recorded (status, response, error...)."""
         body = message["body"].encode()
         secrets = self._endpoints.signing_secrets(endpoint)
         headers = signed_headers(secrets, message["_id"], body)
         outcome = await self._sender.post(endpoint["url"], endpoint["mode"], headers, body)
         ATTEMPTS.labels(outcome.metric_outcome).inc()
-        await self._store.finish_attempt(
-            attempt_id, {**outcome.as_fields(), "finishedAt": self._clock()}
-        )
-        return outcome
+        recorded = {**outcome.as_fields(), "finishedAt": self._clock()}
+        await self._store.finish_attempt(attempt_id, recorded)
+        return recorded
 
     async def _advance(
         self, message: Document, endpoint: Document, entry: Document, result: Document
@@ -349,9 +349,8 @@ class Dispatcher:
         attempt_id = new_id("wa")
         attempt = self._attempt(attempt_id, endpoint, message, trigger, None, now)
         await self._store.claim_attempt(attempt)
-        outcome = await self._send(endpoint, message, attempt_id)
-        attempt.update(outcome.as_fields(), finishedAt=self._clock())
-        if outcome.delivered and message.get("status") not in (None, "delivered"):
+        attempt.update(await self._send(endpoint, message, attempt_id))
+        if attempt["status"] == "succeeded" and message.get("status") not in (None, "delivered"):
             done: dict[str, Any] = {"attemptCount": message.get("attemptCount", 0) + 1}
             await self._delivered(message, endpoint, done)
         return attempt

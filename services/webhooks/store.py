@@ -162,9 +162,6 @@ class WebhookStore:
     async def dequeue(self, message_id: str) -> None:
         await self._queue.delete_one({"_id": message_id})
 
-    async def queued(self, message_id: str) -> Document | None:
-        return await self._queue.find_one({"_id": message_id})
-
     async def backlog(self) -> int:
         return await self._queue.count_documents({})
 

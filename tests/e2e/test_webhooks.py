@@ -16,7 +16,7 @@ from devstack.accounts import SEEN, Session, bearer, create_key, create_merchant
 from devstack.stack import Stack
 from devstack.waiting import wait_until
 from tests.e2e.conftest import Account
-from tests.receivers import Receiver, receiving
+from tests.receivers import Answer, Receiver, receiving
 
 pytestmark = pytest.mark.e2e
 
@@ -59,13 +59,13 @@ def pay(gateway: httpx.Client, account: Account, payment_id: str) -> None:
 def verified_events(receiver: Receiver, secret: str) -> list[dict[str, Any]]:
     """What the receiver got, each checked by the reference Standard Webhooks library."""
     webhook = Webhook(secret)
-    return [dict(webhook.verify(r.body, r.headers)) for r in receiver.events()]
+    return [dict(webhook.verify(r.body, r.headers)) for r in receiver.requests]
 
 
 def test_payment_events_reach_the_endpoint_signed(
     gateway: httpx.Client, account: Account, stack: Stack
 ) -> None:
-    with receiving() as receiver:
+    with receiving(Receiver()) as receiver:
         endpoint = register(gateway, account, receiver.url, ["payment.*", "refund.issued"])
         payment_id = create_payment(gateway, account)
         pay(gateway, account, payment_id)
@@ -123,14 +123,14 @@ def other_account(gateway: httpx.Client, owner: Session) -> Account:
 def test_an_event_of_another_merchant_or_type_is_not_sent(
     gateway: httpx.Client, account: Account, other_account: Account
 ) -> None:
-    with receiving() as receiver, receiving() as other:
+    with receiving(Receiver()) as receiver, receiving(Receiver()) as other:
         register(gateway, account, receiver.url, ["payment.completed"])
         register(gateway, other_account, other.url, ["payment.completed"])
         payment_id = create_payment(gateway, account)
         pay(gateway, account, payment_id)
         wait_until(lambda: receiver.ids(), timeout=30, what="the completed payment's webhook")
         # The created event came first and was not sent; the other merchant got nothing.
-        assert [r.event["type"] for r in receiver.events()] == ["payment.completed"]
+        assert [r.event["type"] for r in receiver.requests] == ["payment.completed"]
         assert other.ids() == []
 
 
@@ -141,7 +141,7 @@ def test_webhooks_stopped_mid_delivery_delivers_every_message_after_restart(
     """`kill -9` (a crash) or SIGTERM (a deploy) while attempts are in flight."""
     payments = 8
     # The receiver holds every request a while, so attempts are in flight when the service dies.
-    with receiving(lambda _: (200, 1.0)) as receiver:
+    with receiving(Receiver(default=Answer(200, delay=1.0))) as receiver:
         register(gateway, account, receiver.url, ["payment.created"])
         created = [create_payment(gateway, account) for _ in range(payments)]
         wait_until(lambda: receiver.ids(), timeout=30, what="a first delivery in flight")
@@ -150,7 +150,7 @@ def test_webhooks_stopped_mid_delivery_delivers_every_message_after_restart(
         stack["webhooks"].wait_ready()
 
         def delivered_payments() -> set[str] | None:
-            got = {r.event["data"]["paymentId"] for r in receiver.events()}
+            got = {r.event["data"]["paymentId"] for r in receiver.requests}
             return got if got == set(created) else None
 
         wait_until(delivered_payments, timeout=60, what="every payment's webhook")
@@ -183,7 +183,7 @@ def test_webhooks_stopped_mid_delivery_delivers_every_message_after_restart(
 def test_a_dead_endpoint_is_disabled_and_its_owner_told(
     gateway: httpx.Client, account: Account, mailpit_url: str
 ) -> None:
-    with receiving(lambda _: 500) as receiver:
+    with receiving(Receiver(default=500)) as receiver:
         endpoint = register(gateway, account, receiver.url, ["payment.created"])
         payment_id = create_payment(gateway, account)
 

@@ -18,32 +18,14 @@ from services.payments.settings import PaymentsSettings
 from shared.identity import Caller
 from shared.ids import new_id
 from tests.callers import secret_key
-from tests.servers import serve_in_thread
-from tests.signing import AsGateway
+from tests.servers import on_own_database
+from tests.signing import SignedClient
 
 PUBLIC_URL = "https://pay.expe.test"
 
 
-@dataclass
-class Api:
+class Api(SignedClient):
     """Calls the payments service as one caller."""
-
-    url: str
-    caller: Caller
-
-    def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        return httpx.request(
-            method, f"{self.url}{path}", auth=AsGateway(self.caller), timeout=30, **kwargs
-        )
-
-    def get(self, path: str, **kwargs: Any) -> httpx.Response:
-        return self.request("GET", path, **kwargs)
-
-    def post(self, path: str, body: Any = None, **kwargs: Any) -> httpx.Response:
-        return self.request("POST", path, json=body, **kwargs)
-
-    def as_(self, caller: Caller) -> Api:
-        return Api(self.url, caller)
 
     def create(self, **fields: Any) -> dict[str, Any]:
         body = {"amount": 10_000, "currency": "INR", "orderId": f"ord_{secrets.token_hex(4)}"}
@@ -78,26 +60,9 @@ class Service:
 @contextmanager
 def running(profile: Profile, **overrides: Any) -> Iterator[Service]:
     """The payments service on a fresh database of its own, dropped afterwards."""
-    prefix = f"{profile.db_prefix}svc{secrets.token_hex(4)}"
-    settings = PaymentsSettings(
-        env="test",
-        mongo={"url": profile.mongo_url, "db_prefix": prefix},
-        kafka={"bootstrap_servers": profile.kafka_bootstrap},
-        redis={"url": profile.redis_url},
-        public_url=PUBLIC_URL,
-        **overrides,
-    )
-    client: pymongo.MongoClient[dict[str, Any]] = pymongo.MongoClient(
-        profile.mongo_url, tz_aware=True
-    )
-    try:
-        with serve_in_thread(create_app(settings)) as url:
-            yield Service(url, client[f"{prefix}_payments"], new_id("mer"))
-    finally:
-        for name in client.list_database_names():
-            if name.startswith(prefix):
-                client.drop_database(name)
-        client.close()
+    options = {"public_url": PUBLIC_URL, **overrides}
+    with on_own_database(profile, create_app, PaymentsSettings, "payments", **options) as served:
+        yield Service(served.url, served.db, new_id("mer"))
 
 
 @pytest.fixture

@@ -12,12 +12,10 @@ import contextlib
 import datetime as dt
 import ipaddress
 import ssl
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import uvicorn
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -27,10 +25,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from devstack.waiting import wait_until
 from services.webhooks.addresses import Address
 from services.webhooks.delivery import Sender
-from tests.servers import free_port
+from tests.servers import serve_in_thread
 
 HOST = "hooks.example.test"
 
@@ -69,26 +66,9 @@ def tls_receiver(cert: Path, key: Path, seen: list[str]) -> Iterator[int]:
         seen.append(request.headers["host"])
         return Response(status_code=204)
 
-    port = free_port()
     app = Starlette(routes=[Route("/hook", hook, methods=["POST"])])
-    server = uvicorn.Server(
-        uvicorn.Config(
-            app,
-            host="127.0.0.1",
-            port=port,
-            ssl_certfile=str(cert),
-            ssl_keyfile=str(key),
-            log_config=None,
-        )
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    wait_until(lambda: server.started, timeout=15, what="the TLS receiver")
-    try:
-        yield port
-    finally:
-        server.should_exit = True
-        thread.join(timeout=15)
+    with serve_in_thread(app, ssl_certfile=str(cert), ssl_keyfile=str(key)) as url:
+        yield int(url.rsplit(":", 1)[1])
 
 
 async def at_loopback(host: str, port: int) -> list[Address]:

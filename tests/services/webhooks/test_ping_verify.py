@@ -10,8 +10,9 @@ from standardwebhooks.webhooks import Webhook
 
 from services.webhooks.signing import new_secret
 from tests.callers import member
+from tests.receivers import Answer, Receiver
 from tests.servers import free_port
-from tests.services.webhooks.conftest import ENDPOINTS, Answer, Receiver, Service, error_of
+from tests.services.webhooks.conftest import ENDPOINTS, Service, error_of
 
 pytestmark = pytest.mark.infra
 

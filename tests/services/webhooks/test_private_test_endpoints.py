@@ -14,7 +14,7 @@ from services.webhooks.delivery import Sender
 from services.webhooks.settings import WebhooksSettings
 from shared.ids import new_id
 from tests.callers import secret_key
-from tests.receivers import receiving
+from tests.receivers import Receiver, receiving
 from tests.signing import AsGateway
 
 pytestmark = pytest.mark.infra
@@ -42,7 +42,7 @@ def test_a_test_mode_endpoint_on_a_private_address_is_refused(serve: Callable[..
 
 
 async def test_a_test_mode_attempt_to_a_private_address_is_not_sent() -> None:
-    with receiving() as receiver:
+    with receiving(Receiver()) as receiver:
         async with httpx.AsyncClient() as client:
             sender = Sender(client, timeout=5, body_limit=100, private_test_endpoints=False)
             outcome = await sender.post(receiver.url, "test", {}, b"{}")

@@ -12,7 +12,8 @@ from standardwebhooks.webhooks import Webhook
 
 from shared.ids import new_id
 from tests.callers import secret_key
-from tests.services.webhooks.conftest import ENDPOINTS, Receiver, Service, error_of
+from tests.receivers import Receiver
+from tests.services.webhooks.conftest import ENDPOINTS, Service, error_of
 
 pytestmark = pytest.mark.infra
 

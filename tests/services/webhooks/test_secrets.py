@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
-from tests.services.webhooks.conftest import ENDPOINTS, Received, Receiver, Service, error_of
+from tests.receivers import Received, Receiver
+from tests.services.webhooks.conftest import ENDPOINTS, Service, error_of
 
 pytestmark = pytest.mark.infra
 

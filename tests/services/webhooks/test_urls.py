@@ -8,7 +8,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.services.webhooks.conftest import ENDPOINTS, Receiver, Service, error_of
+from tests.receivers import Receiver
+from tests.services.webhooks.conftest import ENDPOINTS, Service, error_of
 
 pytestmark = pytest.mark.infra
 
