@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import json
 import math
-import socket
 import threading
 import time
 import uuid
@@ -21,12 +20,12 @@ from datetime import datetime
 from typing import Any
 
 import httpx
-import uvicorn
 from pymongo import MongoClient
 from starlette.types import Receive, Scope, Send
 
 from devstack.accounts import bearer
 from devstack.profile import Profile
+from devstack.serving import serve_in_thread
 from devstack.waiting import wait_until
 
 EVENT = "payment.completed"
@@ -109,21 +108,8 @@ class Receiver:
 @contextlib.contextmanager
 def serving(receiver: Receiver) -> Iterator[str]:
     """Serves the receiver on a free loopback port in a thread; yields its hook URL."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
-    config = uvicorn.Config(
-        receiver, host="127.0.0.1", port=port, lifespan="off", log_config=None, access_log=False
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="webhook-receiver", daemon=True)
-    thread.start()
-    wait_until(lambda: server.started, timeout=15, what="the webhook receiver to start")
-    try:
-        yield f"http://127.0.0.1:{port}/hook"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=15)
+    with serve_in_thread(receiver, lifespan="off", access_log=False) as url:
+        yield f"{url}/hook"
 
 
 def register_endpoint(gateway: httpx.Client, secret_key: str, url: str) -> str:

@@ -16,6 +16,7 @@ Use it per router: `APIRouter(route_class=IdempotentRoute)`.
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import logging
 import re
@@ -65,7 +66,7 @@ class IdempotencyKeyInUse(Conflict):
     code = "idempotency_key_in_use"
 
 
-def scope_of(caller: Caller) -> str:
+def key_scope(caller: Caller) -> str:
     """Keys are per caller: two merchants may pick the same key without meeting."""
     if caller.kind == "api_key":
         return f"merchant:{caller.merchant_id}:{caller.mode}"
@@ -88,7 +89,7 @@ class IdempotentRoute(APIRoute):
                 )
             keys: AsyncCollection[Document] = request.app.state.runtime.db[IDEMPOTENCY_KEYS]
             claim_id = hashlib.sha256(
-                f"{scope_of(caller_from_request(request))}:{key}".encode()
+                f"{key_scope(caller_from_request(request))}:{key}".encode()
             ).hexdigest()
             fingerprint = hashlib.sha256(
                 b"%s %s\n%s"
@@ -114,6 +115,12 @@ class IdempotentRoute(APIRoute):
 
 def _sealer(request: Request) -> Sealer:
     secret: str = request.app.state.runtime.settings.internal_secret.get_secret_value()
+    return _sealer_for(secret)
+
+
+@functools.lru_cache(maxsize=4)
+def _sealer_for(secret: str) -> Sealer:
+    # Deriving the key and setting up the cipher once, not on every POST with a key.
     return Sealer(secret, "idempotent-response")
 
 

@@ -17,8 +17,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from devstack.serving import serve_in_thread
 from devstack.waiting import wait_until
-from tests.servers import serve_in_thread
 
 
 @dataclass(frozen=True)

@@ -1,49 +1,20 @@
-"""A real uvicorn server in a background thread, for tests that need an HTTP peer in-process."""
+"""Services served in-process for tests, each on a database of its own."""
 
 from __future__ import annotations
 
 import contextlib
 import secrets
-import socket
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 import pymongo
 import pymongo.database
-import uvicorn
 from starlette.types import ASGIApp
 
 from devstack.profile import Profile
-from devstack.waiting import wait_until
+from devstack.serving import serve_in_thread
 from shared.settings import BaseServiceSettings
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@contextlib.contextmanager
-def serve_in_thread(app: ASGIApp, port: int | None = None, **config: Any) -> Iterator[str]:
-    """Serves `app` (lifespan included) on `port` of loopback (a free one when None), with any
-    further uvicorn settings (`ssl_certfile=...`); yields its base URL."""
-    port = port or free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="on", **config)
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    wait_until(lambda: server.started, timeout=15, what=f"a server on port {port}")
-    scheme = "https" if "ssl_certfile" in config else "http"
-    try:
-        yield f"{scheme}://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=15)
-
 
 SettingsT = TypeVar("SettingsT", bound=BaseServiceSettings)
 

@@ -10,8 +10,8 @@ from fastapi import APIRouter, Query
 from services.analytics.schemas import CurrencyTotal, PaymentSummary
 from services.analytics.store import PaymentFacts
 from shared.app import Database
-from shared.errors import PermissionDenied
 from shared.identity import CallerDep
+from shared.scopes import scope_of
 
 router = APIRouter(prefix="/api/v1/analytics", tags=["analytics"])
 
@@ -24,13 +24,10 @@ async def payment_summary(
     until: Annotated[datetime | None, Query(alias="to")] = None,
 ) -> PaymentSummary:
     """Payments created per currency for the caller's merchant and mode, within [from, to)."""
-    if caller.merchant_id is None or caller.mode is None:
-        raise PermissionDenied(
-            "Use a secret key, or a dashboard session with an Expe-Merchant header."
-        )
-    totals = await PaymentFacts(db).created_totals(caller.merchant_id, caller.mode, since, until)
+    scope = scope_of(caller)
+    totals = await PaymentFacts(db).created_totals(scope.merchant_id, scope.mode, since, until)
     return PaymentSummary(
-        merchant_id=caller.merchant_id,
-        mode=caller.mode,
+        merchant_id=scope.merchant_id,
+        mode=scope.mode,
         payments_created=[CurrencyTotal.model_validate(row) for row in totals],
     )

@@ -7,7 +7,6 @@ captured amount, even on FerretDB, whose conditional updates are not atomic.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -42,8 +41,6 @@ from shared.ids import new_id
 from shared.mongo import Document
 from shared.paging import Paging
 from shared.scopes import Scope
-
-logger = logging.getLogger("expe.payments")
 
 _FAILURE_MESSAGES = {
     "card_declined": "The card was declined.",

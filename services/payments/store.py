@@ -105,9 +105,6 @@ class PaymentStore:
         query = {"createdAt": {"$gte": since, "$lt": until}}
         return await self._payments.find(query).to_list()
 
-    async def stuck_card_payments(self, before: datetime) -> list[Document]:
-        return await self.stuck_payments("card", before)
-
     async def stuck_payments(self, method: str, before: datetime) -> list[Document]:
         query = {"status": "processing", "method": method, "updatedAt": {"$lt": before}}
         return await self._payments.find(query).limit(500).to_list()

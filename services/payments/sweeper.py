@@ -102,7 +102,7 @@ class Sweeper:
                 await self._refunds.note_refunds(payment["_id"], link["n"], link["amountRefunded"])
 
     async def _fail_stuck_cards(self, before: datetime) -> None:
-        for payment in await self._store.stuck_card_payments(before):
+        for payment in await self._store.stuck_payments("card", before):
             await self._payments.fail(payment, "processing_error", "processing_timeout", None)
 
     async def _credit_refunds(self, before: datetime) -> None:

@@ -15,21 +15,13 @@ from services.wallet.internal_api import router as internal_router
 from services.wallet.ledger import Heads
 from services.wallet.settings import WalletSettings
 from services.wallet.store import INDEXES
-from shared.app import Runtime, ServiceDefinition, app_factory
-
-
-async def _close_on_shutdown(client: httpx.AsyncClient) -> None:
-    """Waits for the shutdown (which cancels the service's tasks), then closes the client."""
-    try:
-        await asyncio.Event().wait()
-    finally:
-        await client.aclose()
+from shared.app import Runtime, ServiceDefinition, app_factory, close_on_shutdown
 
 
 async def startup(app: FastAPI, runtime: Runtime) -> None:
     settings = cast(WalletSettings, runtime.settings)
     http = httpx.AsyncClient(base_url=settings.services.auth, timeout=settings.auth_timeout_seconds)
-    runtime.tasks.append(asyncio.create_task(_close_on_shutdown(http), name="auth-client"))
+    runtime.tasks.append(asyncio.create_task(close_on_shutdown(http.aclose), name="auth-client"))
     app.state.auth_client = AuthClient(http, settings.internal_secret.get_secret_value())
     app.state.wallet_heads = Heads()
     core = WalletCore.build(runtime.db, app.state.wallet_heads, runtime.outbox)

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -27,8 +26,6 @@ from services.wallet.errors import MovementReused
 from services.wallet.ledger import Ledger, Leg
 from services.wallet.store import LedgerStore
 from shared.mongo import Document
-
-logger = logging.getLogger("expe.wallet.movements")
 
 INSUFFICIENT_FUNDS = "insufficient_funds"
 HOLD_NOT_ACTIVE = "hold_not_active"

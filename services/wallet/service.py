@@ -33,7 +33,7 @@ from services.wallet.schemas import (
 )
 from services.wallet.store import LedgerStore, WalletStore
 from shared.errors import ServiceUnavailable
-from shared.idempotency import scope_of
+from shared.idempotency import key_scope
 from shared.identity import Caller
 from shared.ids import derived_id, new_id
 from shared.mongo import Document
@@ -182,7 +182,7 @@ class WalletService:
         return wallet
 
     def movement_id(self, kind: str, idempotency_key: str) -> str:
-        return derived_id("txn", kind, scope_of(self._caller), self._owner.mode, idempotency_key)
+        return derived_id("txn", kind, key_scope(self._caller), self._owner.mode, idempotency_key)
 
     async def topup(self, idempotency_key: str, body: TopupCreate) -> Movement:
         """Adds money from a sandbox funding source. Amounts ending in 99 minor units are

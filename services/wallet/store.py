@@ -135,9 +135,6 @@ class LedgerStore:
             assert existing is not None  # claims are never deleted
             return existing
 
-    async def leg(self, leg_id: str) -> Document | None:
-        return await self._legs.find_one({"_id": leg_id})
-
     async def settled_marker(self, leg_id: str) -> Document | None:
         return await self._legs.find_one({"_id": f"{leg_id}:settled"})
 

@@ -46,11 +46,15 @@ class Account:
         return self.merchant.merchant_id
 
 
-@pytest.fixture
-def account(gateway: httpx.Client, owner: Session) -> Account:
+def new_account(gateway: httpx.Client, owner: Session) -> Account:
     """A new merchant of `owner`'s, with a project and a test-mode secret key."""
     merchant = create_merchant(gateway, owner)
     return Account(merchant, str(create_key(gateway, merchant)["secret"]))
+
+
+@pytest.fixture
+def account(gateway: httpx.Client, owner: Session) -> Account:
+    return new_account(gateway, owner)
 
 
 @pytest.fixture

@@ -12,10 +12,10 @@ import httpx
 import pytest
 from standardwebhooks.webhooks import Webhook
 
-from devstack.accounts import SEEN, Session, bearer, create_key, create_merchant, mail_text
+from devstack.accounts import SEEN, Session, bearer, mail_text
 from devstack.stack import Stack
 from devstack.waiting import wait_until
-from tests.e2e.conftest import Account
+from tests.e2e.conftest import Account, new_account
 from tests.receivers import Answer, Receiver, receiving
 
 pytestmark = pytest.mark.e2e
@@ -114,15 +114,10 @@ def test_payment_events_reach_the_endpoint_signed(
     assert "expe_webhook_backlog " in metrics
 
 
-@pytest.fixture
-def other_account(gateway: httpx.Client, owner: Session) -> Account:
-    merchant = create_merchant(gateway, owner)
-    return Account(merchant, str(create_key(gateway, merchant)["secret"]))
-
-
 def test_an_event_of_another_merchant_or_type_is_not_sent(
-    gateway: httpx.Client, account: Account, other_account: Account
+    gateway: httpx.Client, account: Account, owner: Session
 ) -> None:
+    other_account = new_account(gateway, owner)
     with receiving(Receiver()) as receiver, receiving(Receiver()) as other:
         register(gateway, account, receiver.url, ["payment.completed"])
         register(gateway, other_account, other.url, ["payment.completed"])

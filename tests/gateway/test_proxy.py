@@ -13,13 +13,13 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from devstack.profile import Profile
+from devstack.serving import free_port, serve_in_thread
 from devstack.waiting import wait_until
 from gateway.app import create_app
 from gateway.ratelimit import Limit, RateLimitSettings
 from gateway.settings import GatewaySettings, ServiceUrls
 from shared.identity import Caller, verify_headers
 from shared.settings import LOCAL_INTERNAL_SECRET
-from tests.servers import free_port, serve_in_thread
 from tests.tokens import mint, new_signing_key, unsigned
 
 # The upstream below stands in for every service the gateway routes to, auth included (it

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from pymongo import DESCENDING, IndexModel
@@ -36,8 +35,3 @@ class AuditStore:
         total = await self._events.count_documents(query)
         cursor = self._events.find(query).sort([("at", DESCENDING)]).skip(skip).limit(limit)
         return await cursor.to_list(), total
-
-    @staticmethod
-    def window(since: datetime | None, until: datetime | None) -> dict[str, Any]:
-        bounds = {op: t for op, t in (("$gte", since), ("$lt", until)) if t is not None}
-        return {"at": bounds} if bounds else {}

@@ -20,19 +20,16 @@ from services.auth.app import create_app
 from services.auth.settings import AuthSettings
 from shared.identity import Caller
 from shared.ids import new_id
-from tests.services.auth.test_users_helpers import API_ONLY
+from tests.services.auth.test_users_helpers import auth_settings
 from tests.signing import GATEWAY, AsGateway
 
-PUBLIC_URL = "http://dashboard.expe.test"
 _TOKEN_LINE = re.compile(r"^(inv_[A-Za-z0-9]+_[A-Za-z0-9]+)\r?$", re.MULTILINE)
 
 
 @contextmanager
 def auth_service(serve: Callable[..., Any], profile: Profile, **overrides: Any) -> Iterator[str]:
     """The auth service on a fresh database, sending its mail to the test Mailpit."""
-    smtp = {"host": "127.0.0.1", "port": profile.port("EXPE_MAILPIT_SMTP_PORT")}
-    settings = {"smtp": smtp, "public_url": PUBLIC_URL, "notices": API_ONLY, **overrides}
-    with serve(create_app, AuthSettings, **settings) as url:
+    with serve(create_app, AuthSettings, **auth_settings(profile, **overrides)) as url:
         yield url
 
 

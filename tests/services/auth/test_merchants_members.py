@@ -6,7 +6,6 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 from tests.services.auth.test_merchants_factories import (
-    PUBLIC_URL,
     User,
     auth_service,
     create_merchant,
@@ -18,6 +17,7 @@ from tests.services.auth.test_merchants_factories import (
     ok,
     token_in,
 )
+from tests.services.auth.test_users_helpers import PUBLIC_URL
 
 
 def test_an_invitee_joins_with_the_mailed_token_once(serve, profile) -> None:

@@ -12,9 +12,9 @@ import pymongo
 import pytest
 
 from devstack.profile import Profile
+from devstack.serving import serve_in_thread
 from services.auth.app import create_app
 from services.auth.settings import AuthSettings, PasswordHashSettings
-from tests.servers import serve_in_thread
 from tests.services.auth.test_users_helpers import (
     CHEAP_HASH,
     PASSWORD,

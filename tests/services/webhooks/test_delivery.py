@@ -11,9 +11,9 @@ import pytest
 from standardwebhooks.webhooks import Webhook
 
 from devstack.profile import Profile
+from devstack.serving import free_port
 from devstack.waiting import wait_until
 from tests.receivers import Answer, Receiver, receiving
-from tests.servers import free_port
 from tests.services.webhooks.conftest import ENDPOINTS, Service, running
 
 pytestmark = pytest.mark.infra

@@ -25,9 +25,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from devstack.serving import serve_in_thread
 from services.webhooks.addresses import Address
 from services.webhooks.delivery import Sender
-from tests.servers import serve_in_thread
 
 HOST = "hooks.example.test"
 

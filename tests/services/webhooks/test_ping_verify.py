@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from standardwebhooks.webhooks import Webhook
 
+from devstack.serving import free_port
 from services.webhooks.signing import new_secret
 from tests.callers import member
 from tests.receivers import Answer, Receiver
-from tests.servers import free_port
 from tests.services.webhooks.conftest import ENDPOINTS, Service, error_of
 
 pytestmark = pytest.mark.infra
