@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
 
 from services.payments.deps import Checkout, Payments, Refunds, checkout
@@ -47,15 +47,19 @@ def _refund(doc: Document) -> Refund:
     return Refund.model_validate(doc)
 
 
-def _filters(
-    status: list[PaymentStatus],
-    since: datetime | None,
-    until: datetime | None,
-    min_amount: int | None,
-    max_amount: int | None,
-    q: str | None,
+def list_filters(
+    status: Annotated[list[PaymentStatus], Query()] = [],  # noqa: B006
+    since: Annotated[datetime | None, Query(alias="from")] = None,
+    until: Annotated[datetime | None, Query(alias="to")] = None,
+    min_amount: Annotated[Amount, Query(alias="minAmount")] = None,
+    max_amount: Annotated[Amount, Query(alias="maxAmount")] = None,
+    q: Annotated[str | None, Query(max_length=100)] = None,
 ) -> ListFilters:
+    """The filters the list and the export share."""
     return ListFilters(tuple(status), since, until, min_amount, max_amount, q or None)
+
+
+Filters = Annotated[ListFilters, Depends(list_filters)]
 
 
 @router.post("/api/v1/payments", status_code=201, response_model_by_alias=True)
@@ -66,18 +70,9 @@ async def create_payment(body: PaymentCreate, scope: Writer, payments: Payments)
 
 @router.get("/api/v1/payments", response_model_by_alias=True)
 async def list_payments(
-    scope: Reader,
-    payments: Payments,
-    paging: PagingDep,
-    status: Annotated[list[PaymentStatus], Query()] = [],  # noqa: B006
-    since: Annotated[datetime | None, Query(alias="from")] = None,
-    until: Annotated[datetime | None, Query(alias="to")] = None,
-    min_amount: Annotated[Amount, Query(alias="minAmount")] = None,
-    max_amount: Annotated[Amount, Query(alias="maxAmount")] = None,
-    q: Annotated[str | None, Query(max_length=100)] = None,
+    scope: Reader, payments: Payments, paging: PagingDep, filters: Filters
 ) -> Page[Payment]:
     """The merchant's payments in the caller's mode, newest first; `q` matches id or order id."""
-    filters = _filters(status, since, until, min_amount, max_amount, q)
     found, total = await payments.page(scope, filters, paging)
     return Page[Payment].of([_payment(doc) for doc in found], paging, total)
 
@@ -86,16 +81,11 @@ async def list_payments(
 async def export_payments(
     scope: Reader,
     payments: Payments,
+    filters: Filters,
     format: Literal["csv", "xlsx"] = "csv",
-    status: Annotated[list[PaymentStatus], Query()] = [],  # noqa: B006
-    since: Annotated[datetime | None, Query(alias="from")] = None,
-    until: Annotated[datetime | None, Query(alias="to")] = None,
-    min_amount: Annotated[Amount, Query(alias="minAmount")] = None,
-    max_amount: Annotated[Amount, Query(alias="maxAmount")] = None,
-    q: Annotated[str | None, Query(max_length=100)] = None,
 ) -> StreamingResponse:
     """The payments the list would show, all of them, as CSV or Excel (streamed)."""
-    rows = payments.export(scope, _filters(status, since, until, min_amount, max_amount, q))
+    rows = payments.export(scope, filters)
     disposition = {"Content-Disposition": f'attachment; filename="payments.{format}"'}
     if format == "xlsx":
         return StreamingResponse(xlsx_rows(rows), media_type=XLSX_MEDIA_TYPE, headers=disposition)

@@ -144,7 +144,8 @@ class PaymentService:
             raise InvalidRequest(f"expiresAt must be within {days} days.", param="expiresAt")
         return _ms(requested.astimezone(UTC))
 
-    async def get(self, scope: Scope, payment_id: str) -> Document:
+    async def _owned(self, scope: Scope, payment_id: str) -> Document:
+        """The payment as stored, if it is the scope's (state changes need no refund totals)."""
         payment = await self._store.get(payment_id)
         if (
             payment is None
@@ -152,6 +153,11 @@ class PaymentService:
             or payment["mode"] != scope.mode
         ):
             raise PaymentNotFound(f"No payment {payment_id} in {scope.mode} mode.")
+        return payment
+
+    async def get(self, scope: Scope, payment_id: str) -> Document:
+        """The payment with its refund totals read from the refund chain."""
+        payment = await self._owned(scope, payment_id)
         if payment["status"] == "succeeded":
             # The chain of refunds is the truth; the payment's own total is a hint.
             count, refunded = await self._store.chain_head(payment_id, payment["refundCount"])
@@ -159,7 +165,7 @@ class PaymentService:
         return payment
 
     async def history(self, scope: Scope, payment_id: str) -> list[Document]:
-        await self.get(scope, payment_id)
+        await self._owned(scope, payment_id)
         return await self._store.timeline(payment_id)
 
     async def page(
@@ -188,7 +194,7 @@ class PaymentService:
     # State changes.
 
     async def cancel(self, scope: Scope, payment_id: str, reason: str | None) -> Document:
-        payment = await self.get(scope, payment_id)
+        payment = await self._owned(scope, payment_id)
         check_transition(payment["status"], "canceled", PaymentStateConflict, "canceled")
         if payment["status"] == "processing" and payment["method"] == "wallet":
             # The customer's money is held or moving: the payment finishes on its own.
@@ -212,12 +218,14 @@ class PaymentService:
         (the checkout link), so it is found by id, in the mode the customer acts in."""
         payment = await self.get_as_customer(mode, payment_id)
         scope = Scope(payment["merchantId"], payment["mode"], {"type": "user", "id": user_id})
-        return await self.confirm(scope, payment_id, body, payer=user_id)
+        return await self._confirm(scope, payment, body, payer=user_id)
 
-    async def confirm(
-        self, scope: Scope, payment_id: str, body: ConfirmRequest, payer: str | None = None
+    async def confirm(self, scope: Scope, payment_id: str, body: ConfirmRequest) -> Document:
+        return await self._confirm(scope, await self._owned(scope, payment_id), body, None)
+
+    async def _confirm(
+        self, scope: Scope, payment: Document, body: ConfirmRequest, payer: str | None
     ) -> Document:
-        payment = await self.get(scope, payment_id)
         if body.method not in payment["allowedMethods"]:
             raise MethodNotAllowed(f"This payment does not accept {body.method}.", param="method")
         check_transition(payment["status"], "processing", PaymentStateConflict, "confirmed")
@@ -357,7 +365,7 @@ class PaymentService:
     async def complete_upi(self, scope: Scope, payment_id: str, outcome: str) -> Document:
         if scope.mode != "test":
             raise SandboxOnly("UPI outcomes can be simulated in test mode only.")
-        payment = await self.get(scope, payment_id)
+        payment = await self._owned(scope, payment_id)
         if payment["method"] != "upi_qr" or payment["status"] != "processing":
             raise PaymentStateConflict(
                 f"This payment is {payment['status']}; only a UPI payment being processed "
