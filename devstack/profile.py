@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,7 +39,9 @@ class Profile:
 
     @classmethod
     def load(cls, name: str) -> Profile:
-        return cls(name, read_env_file(PROFILES / f"{name}.env"))
+        """The profile's values, each overridden by the environment variable of its name."""
+        values = read_env_file(PROFILES / f"{name}.env")
+        return cls(name, {key: os.environ.get(key, value) for key, value in values.items()})
 
     def port(self, key: str) -> int:
         return int(self.values[key])
@@ -49,7 +52,7 @@ class Profile:
 
     @property
     def mongo_url(self) -> str:
-        return f"mongodb://127.0.0.1:{self.port('EXPE_FERRETDB_PORT')}"
+        return f"mongodb://127.0.0.1:{self.port('EXPE_STORE_PORT')}"
 
     @property
     def kafka_bootstrap(self) -> str:

@@ -1,14 +1,13 @@
 """`Idempotency-Key` for POST routes: the same key with the same body replays the first response.
 
-A request with the header claims the key by inserting a document whose `_id` is the caller's
-scope plus the key: an insert of one `_id` is atomic even on FerretDB, so of concurrent requests
-exactly one runs. The others see the claim: another body under the same key is refused (409
-`idempotency_key_reused`), a request still running is refused (409 `idempotency_key_in_use`,
-retry shortly), a finished one is replayed with `Idempotent-Replayed: true`. Responses are kept
-for at least 24 hours, sealed (AES-GCM under a key derived from the internal secret): a first
-response may carry a secret shown once, such as a new webhook endpoint's signing secret, and the
-database must not hold it readable. A 5xx answer releases the key, so the client's retry runs
-again.
+A request with the header claims the key (`shared.claims`: an insert whose `_id` is a digest of the
+caller's scope plus the key), so of concurrent requests exactly one runs. The others see the claim:
+another body under the same key is refused (409 `idempotency_key_reused`), a request still running
+is refused (409 `idempotency_key_in_use`, retry shortly), a finished one is replayed with
+`Idempotent-Replayed: true`. Responses are kept for at least 24 hours, sealed (AES-GCM under a key
+derived from the internal secret): a first response may carry a secret shown once, such as a new
+webhook endpoint's signing secret, and the database must not hold it readable. A 5xx answer releases
+the key, so the client's retry runs again.
 
 Use it per router: `APIRouter(route_class=IdempotentRoute)`.
 """
@@ -29,8 +28,9 @@ from fastapi.routing import APIRoute
 from pymongo import ASCENDING, IndexModel
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError, PyMongoError
+from pymongo.errors import PyMongoError
 
+from shared.claims import insert_once
 from shared.errors import Conflict, InvalidRequest
 from shared.identity import Caller, caller_from_request
 from shared.mongo import CollectionIndexes, Document
@@ -130,11 +130,10 @@ async def _claim(
     """Claims the key (returns None: run the request) or answers for an earlier claim."""
     now = datetime.now(UTC)
     for _ in range(2):
-        try:
-            await keys.insert_one({"_id": claim_id, "fingerprint": fingerprint, "createdAt": now})
+        claim = {"_id": claim_id, "fingerprint": fingerprint, "createdAt": now}
+        if await insert_once(keys, claim):
             return None
-        except DuplicateKeyError:
-            earlier = await keys.find_one({"_id": claim_id})
+        earlier = await keys.find_one({"_id": claim_id})
         if earlier is None:
             continue  # released between our insert and read: claim again
         if earlier["fingerprint"] != fingerprint:
@@ -169,7 +168,8 @@ def _replayed(stored: Document, sealer: Sealer) -> Response:
 
 
 async def purge_expired_keys(db: AsyncDatabase[Document]) -> None:
-    """Forgets keys past the retention, every few minutes (FerretDB has no TTL indexes)."""
+    """Forgets keys past the retention, every few minutes (the local store has no TTL
+    indexes, so one loop does it everywhere)."""
     while True:
         try:
             cutoff = datetime.now(UTC) - RETENTION

@@ -1,7 +1,8 @@
 """MongoDB access: one AsyncMongoClient per process, one database per service, indexes at start.
 
-Only the subset of MongoDB that FerretDB 1.24 also speaks is used: single-document atomic updates,
-unique indexes, find-and-modify, simple aggregation. No multi-document transactions.
+Only what MongoDB 7 guarantees and the local store also speaks is used: single-document atomic
+updates, unique indexes, find-and-modify, simple aggregation. No multi-document transactions,
+change streams or TTL indexes.
 """
 
 from __future__ import annotations
@@ -38,17 +39,10 @@ class Mongo:
         self.db: AsyncDatabase[Document] = self.client[database_name]
 
     async def ensure_indexes(self, specs: Sequence[CollectionIndexes]) -> None:
-        """Creates the indexes that are missing, one command each.
-
-        FerretDB 1.24 drops the connection when one createIndexes command names several indexes
-        that already exist, so existing ones are skipped and the rest sent singly.
-        """
+        """Creates each collection's indexes (creating existing ones again changes nothing)."""
         for spec in specs:
-            collection = self.db[spec.collection]
-            existing = {index["name"] async for index in await collection.list_indexes()}
-            for index in spec.indexes:
-                if index.document["name"] not in existing:
-                    await collection.create_indexes([index])
+            if spec.indexes:
+                await self.db[spec.collection].create_indexes(list(spec.indexes))
 
     async def ping(self) -> None:
         await self.client.admin.command("ping")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -11,6 +12,7 @@ import pymongo
 import pytest
 from fastapi import FastAPI
 from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
 
 from devstack.profile import Profile
 from devstack.stack import Stack
@@ -30,6 +32,16 @@ async def mongo_client(profile: Profile) -> AsyncIterator[AsyncMongoClient[dict]
     )
     yield client
     await client.close()
+
+
+@pytest.fixture
+async def db(
+    mongo_client: AsyncMongoClient[dict], profile: Profile
+) -> AsyncIterator[AsyncDatabase[dict]]:
+    """A database of the test's own, dropped afterwards."""
+    name = f"{profile.db_prefix}_t{secrets.token_hex(4)}"
+    yield mongo_client[name]
+    await mongo_client.drop_database(name)
 
 
 @pytest.fixture(scope="session")

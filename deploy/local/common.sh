@@ -12,13 +12,21 @@ KAFKA_VERSION="$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$KAF
 KAFKA_HOME="$EXPE_HOME/kafka/$KAFKA_VERSION"
 KAFKA_LIBS="$KAFKA_HOME/libs"
 
+# The local MongoDB-wire store: mongo-java-server jars from Maven Central plus the project's own
+# launcher (deploy/local/store/src), compiled against them. The pom holds the versions.
+STORE_POM="$EXPE_REPO/deploy/local/store/pom.xml"
+STORE_SRC="$EXPE_REPO/deploy/local/store/src"
+STORE_VERSION="$(sed -n 's:.*<mongo-java-server.version>\(.*\)</mongo-java-server.version>.*:\1:p' "$STORE_POM")"
+STORE_HOME="$EXPE_HOME/store/$STORE_VERSION"
+STORE_LIBS="$STORE_HOME/libs"
+STORE_CLASSES="$STORE_HOME/classes"
+
 # Go-built tools: name -> "module/package@version". The binary lands in $EXPE_BIN/<name>
 # next to a stamp file $EXPE_BIN/.<name>.version holding the pinned version.
 declare -A GO_TOOLS=(
-  [ferretdb]="github.com/FerretDB/FerretDB/cmd/ferretdb@v1.24.2"
   [mailpit]="github.com/axllent/mailpit@v1.33.1"
   [vegeta]="github.com/tsenart/vegeta/v12@v12.13.0"
 )
-GO_TOOL_ORDER=(ferretdb mailpit vegeta)
+GO_TOOL_ORDER=(mailpit vegeta)
 
 go_tool_version() { echo "${GO_TOOLS[$1]##*@}"; }

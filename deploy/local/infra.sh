@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts/stops the local infrastructure (no Docker) as background daemons:
 #
-#   deploy/local/infra.sh {start|stop|status|restart} [kafka|ferretdb|redis|mailpit ...]
+#   deploy/local/infra.sh {start|stop|status|restart} [kafka|store|redis|mailpit ...]
 #
 # With no component named, acts on all four. Binaries come from deploy/local/install.sh.
 #
@@ -10,9 +10,9 @@
 #                                                   pid files in <dir>/pids/
 #   EXPE_KAFKA_PORT             [9092]   Kafka client listener (PLAINTEXT)
 #   EXPE_KAFKA_CONTROLLER_PORT  [9093]   KRaft controller listener
-#   EXPE_FERRETDB_PORT          [27017]  MongoDB wire protocol
-#   EXPE_FERRETDB_DEBUG_PORT    [unset]  FerretDB metrics/pprof HTTP; disabled unless set
-#   EXPE_FERRETDB_LOG_LEVEL     [warn]   info adds a line per client connection open/close
+#   EXPE_STORE_PORT             [27017]  MongoDB wire protocol (the local store)
+#   EXPE_STORE_HEAP             [1g]     the store's JVM heap (its data lives in the heap's cache
+#                                        and the file; 1g holds a few hundred thousand payments)
 #   EXPE_REDIS_PORT             [6379]
 #   EXPE_MAILPIT_SMTP_PORT      [1025]
 #   EXPE_MAILPIT_HTTP_PORT      [8025]   web UI + API
@@ -32,16 +32,15 @@ PID_DIR="$DATA_DIR/pids"
 
 KAFKA_PORT="${EXPE_KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${EXPE_KAFKA_CONTROLLER_PORT:-9093}"
-FERRETDB_PORT="${EXPE_FERRETDB_PORT:-27017}"
-FERRETDB_DEBUG_PORT="${EXPE_FERRETDB_DEBUG_PORT:-}"
-FERRETDB_LOG_LEVEL="${EXPE_FERRETDB_LOG_LEVEL:-warn}"
+STORE_PORT="${EXPE_STORE_PORT:-27017}"
+STORE_HEAP="${EXPE_STORE_HEAP:-1g}"
 REDIS_PORT="${EXPE_REDIS_PORT:-6379}"
 MAILPIT_SMTP_PORT="${EXPE_MAILPIT_SMTP_PORT:-1025}"
 MAILPIT_HTTP_PORT="${EXPE_MAILPIT_HTTP_PORT:-8025}"
 START_TIMEOUT="${EXPE_START_TIMEOUT:-90}"
 STOP_TIMEOUT="${EXPE_STOP_TIMEOUT:-30}"
 
-ALL_COMPONENTS=(kafka ferretdb redis mailpit)
+ALL_COMPONENTS=(kafka store redis mailpit)
 HOST=127.0.0.1
 
 # ---------------------------------------------------------------------------------------------
@@ -205,27 +204,28 @@ kafka_ready() {
   grep -q "Kafka Server started" < <(tail -c "+$((pos + 1))" "$LOG_DIR/kafka.log")
 }
 
-# --- FerretDB v1 with the embedded SQLite backend.
-ferretdb_marker() { echo "ferretdb"; }
-ferretdb_ports() { echo "$FERRETDB_PORT $FERRETDB_DEBUG_PORT"; }
-ferretdb_prepare() {
-  [[ -x "$EXPE_BIN/ferretdb" ]] || die "ferretdb missing in $EXPE_BIN; run deploy/local/install.sh"
-  mkdir -p "$DATA_DIR/ferretdb/sqlite"
+# --- The store: mongo-java-server on an H2 MVStore file, committed before each write is
+# acknowledged (deploy/local/store/src/ExpeStore.java says how).
+store_marker() { echo "ExpeStore $HOST $STORE_PORT"; }
+store_ports() { echo "$STORE_PORT"; }
+store_prepare() {
+  [[ -d "$STORE_CLASSES" ]] || die "store missing in $STORE_HOME; run deploy/local/install.sh"
+  mkdir -p "$DATA_DIR/store"
 }
-ferretdb_command() {
-  # The debug HTTP listener defaults to 127.0.0.1:8088 for every instance; "-" disables it.
-  local debug_addr="-"
-  [[ -n "$FERRETDB_DEBUG_PORT" ]] && debug_addr="$HOST:$FERRETDB_DEBUG_PORT"
-  CMD=("$EXPE_BIN/ferretdb"
-    --handler=sqlite
-    --sqlite-url="file:$DATA_DIR/ferretdb/sqlite/"
-    --state-dir="$DATA_DIR/ferretdb"
-    --listen-addr="$HOST:$FERRETDB_PORT"
-    --debug-addr="$debug_addr"
-    --telemetry=disable
-    --log-level="$FERRETDB_LOG_LEVEL")
+store_command() {
+  # slf4j-simple logs to stderr (the log file); at warn it says nothing in normal operation but
+  # "non-unique index ignored" for every createIndexes, which is known: the store keeps unique
+  # indexes only (README, "Data"), hence error for the collection classes.
+  CMD=(java -Xms256m "-Xmx$STORE_HEAP" -XX:+UseParallelGC -XX:+ExitOnOutOfMemoryError
+    -Djava.awt.headless=true
+    -Dorg.slf4j.simpleLogger.defaultLogLevel=warn
+    -Dorg.slf4j.simpleLogger.showDateTime=true
+    -Dorg.slf4j.simpleLogger.log.de.bwaldvogel.mongo.MongoServer=info
+    -cp "$STORE_LIBS/*:$STORE_CLASSES"
+    ExpeStore "$HOST" "$STORE_PORT" "$DATA_DIR/store/expe.mv")
 }
-ferretdb_ready() { port_open "$FERRETDB_PORT"; }
+# The launcher opens the data file before it binds, so an open port means it serves requests.
+store_ready() { port_open "$STORE_PORT"; }
 
 # --- Redis: in the foreground (we daemonize it ourselves), RDB snapshots in its data dir.
 redis_marker() { echo "redis-server"; }
@@ -347,7 +347,7 @@ status_one() {  # returns non-zero when the component is down
 }
 
 usage() {
-  echo "usage: $0 {start|stop|status|restart} [kafka|ferretdb|redis|mailpit ...]" >&2
+  echo "usage: $0 {start|stop|status|restart} [kafka|store|redis|mailpit ...]" >&2
   exit 2
 }
 

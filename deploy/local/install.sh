@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the local (Docker-free) infrastructure into the cache folder ${EXPE_HOME:-~/.cache/expe}:
 #   kafka     - broker jars resolved by Maven from deploy/local/kafka/pom.xml
-#   ferretdb  - built from the Go module source (see build_ferretdb for why not `go install`)
+#   store     - mongo-java-server jars resolved by Maven from deploy/local/store/pom.xml, and the
+#               launcher in deploy/local/store/src compiled against them
 #   mailpit, vegeta - `go install` into $EXPE_HOME/bin
 #   redis     - the Debian package, only when redis-server is not on PATH (its system service is
 #               then disabled: infra.sh runs its own redis-server per instance)
@@ -65,34 +66,35 @@ install_kafka() {
   echo "$pom_hash" >"$stamp"
 }
 
+install_store() {
+  local label="store (mongo-java-server $STORE_VERSION)" stamp="$STORE_HOME/.installed" hash
+  # The stamp holds the hash of the pom and the launcher source: an edit to either rebuilds.
+  hash="$(cat "$STORE_POM" "$STORE_SRC"/*.java | sha256sum | cut -d' ' -f1)"
+  if [[ -d "$STORE_LIBS" && -d "$STORE_CLASSES" && -f "$stamp" && "$(cat "$stamp")" == "$hash" ]]; then
+    echo "$label: cached"
+    return
+  fi
+  echo "$label: installing jars into $STORE_LIBS and compiling the launcher ..."
+  need java "install openjdk-17-jre-headless"
+  need javac "install openjdk-17-jdk-headless"
+  need mvn "install maven"
+  local libs="$STORE_HOME/libs.tmp" classes="$STORE_HOME/classes.tmp"
+  rm -rf "$libs" "$classes"
+  mkdir -p "$STORE_HOME"
+  run_logged "$STORE_HOME/mvn.log" mvn -B -Dstyle.color=never -f "$STORE_POM" \
+    dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$libs"
+  run_logged "$STORE_HOME/javac.log" javac -Xlint:all -Werror -cp "$libs/*" -d "$classes" \
+    "$STORE_SRC"/*.java
+  rm -rf "$STORE_LIBS" "$STORE_CLASSES"
+  mv "$libs" "$STORE_LIBS"
+  mv "$classes" "$STORE_CLASSES"
+  echo "$hash" >"$stamp"
+}
+
 # go_tool_cached NAME: true when the binary exists and its stamp holds the pinned version.
 go_tool_cached() {
   local bin="$EXPE_BIN/$1" stamp="$EXPE_BIN/.$1.version"
   [[ -x "$bin" && -f "$stamp" && "$(cat "$stamp")" == "$(go_tool_version "$1")" ]]
-}
-
-# FerretDB's version package panics at startup unless build/version/version.txt exists, and that
-# file is generated (gitignored), so it is absent from the module zip: a plain
-# `go install .../ferretdb@v1.24.2` yields a binary that panics. Build from a copy of the module
-# source with the file added instead.
-build_ferretdb() {
-  local out=$1 spec="${GO_TOOLS[ferretdb]}"
-  local version="${spec##*@}" module="github.com/FerretDB/FerretDB"
-  local moddir src
-  moddir="$(cd / && run go mod download -json "$module@$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
-  [[ -d "$moddir" ]] || { echo "install.sh: go mod download $module@$version gave no source dir" >&2; exit 1; }
-  src="$(mktemp -d)"
-  cp -R "$moddir/." "$src/"
-  chmod -R u+w "$src"                          # the module cache is read-only
-  echo "$version" >"$src/build/version/version.txt"
-  (cd "$src" && run go build -trimpath -buildvcs=false -ldflags='-s -w' -o "$out" ./cmd/ferretdb)
-  rm -rf "$src"
-  # Smoke test: the binary must start far enough to report its version.
-  # (Output captured first: `| grep -q` would SIGPIPE the binary and trip pipefail.)
-  local reported
-  reported="$("$out" --version 2>&1 || true)"
-  [[ "$reported" == *"version: $version"* ]] \
-    || { echo "install.sh: built ferretdb does not report $version:" >&2; echo "$reported" >&2; exit 1; }
 }
 
 install_go_tool() {
@@ -110,11 +112,7 @@ install_go_tool() {
   local tmp
   rm -rf "$EXPE_BIN"/.build.*                  # leftovers of an interrupted run (we hold the lock)
   tmp="$(mktemp -d "$EXPE_BIN/.build.XXXXXX")"
-  if [[ "$name" == ferretdb ]]; then
-    build_ferretdb "$tmp/$name"
-  else
-    GOBIN="$tmp" run go install "$spec"
-  fi
+  GOBIN="$tmp" run go install "$spec"
   mv -f "$tmp/$name" "$EXPE_BIN/$name"
   rm -rf "$tmp"
   echo "$version" >"$EXPE_BIN/.$name.version"
@@ -144,6 +142,7 @@ main() {
   exec 9>"$EXPE_HOME/.install.lock"
   flock 9
   install_kafka
+  install_store
   local tool
   for tool in "${GO_TOOL_ORDER[@]}"; do
     install_go_tool "$tool"

@@ -148,18 +148,9 @@ class RefundService:
         )
 
     async def note_refunds(self, payment_id: str, count: int, refunded: int) -> None:
-        """Keeps the payment's refunded total (a hint for lists) up with the chain.
-
-        Racing writers can leave an older total behind (FerretDB writes whole documents back),
-        so each writer reads back and writes again until the stored count reaches the head.
-        """
-        for _ in range(5):
-            await self._store.note_refunds(payment_id, count, refunded)
-            stored = await self._store.get(payment_id)
-            head = await self._store.chain_head(payment_id, count)
-            if stored is None or stored.get("refundCount", 0) >= head[0]:
-                return
-            count, refunded = head
+        """Keeps the payment's refunded total (a hint for lists) up with the chain; of racing
+        writers the furthest wins, and one that died first is made up by the sweeper."""
+        await self._store.note_refunds(payment_id, count, refunded)
 
     async def of_payment(self, scope: Scope, payment_id: str) -> list[Document]:
         payment = await self._payments.get(scope, payment_id)

@@ -2,7 +2,7 @@
 
 Whatever must happen once is claimed by inserting a unique `_id` (see store.py), and only the
 claimant writes the payment: so a double submit charges once and refunds never exceed the
-captured amount, even on FerretDB, whose conditional updates are not atomic.
+captured amount.
 """
 
 from __future__ import annotations

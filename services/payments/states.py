@@ -3,8 +3,8 @@
 created -> processing -> succeeded | failed; created | processing -> canceled; created -> expired.
 
 Every state is entered at most once, so leaving a state is a unique event: a transition is
-claimed by inserting the document `_id = f"{paymentId}:{fromState}"` (the one write FerretDB
-makes atomic under concurrency), and only the claimant applies it. Creation is the entry
+claimed by inserting the document `_id = f"{paymentId}:{fromState}"` (`shared.claims`), and only
+the claimant applies it. Creation is the entry
 `f"{paymentId}:new"`.
 """
 

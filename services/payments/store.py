@@ -2,8 +2,8 @@
 
 `payments` (`_id` = `pay_…`) holds each payment as the API shows it. `payment_transitions`
 (`_id` = `{paymentId}:{fromState}`) is both the claim of each state change and the payment's
-timeline: inserting it is atomic even on FerretDB, so of concurrent requests exactly one moves a
-payment out of a state, and only that one writes the payment document. `refunds`
+timeline: it is a claim (`shared.claims`), so of concurrent requests exactly one moves a payment
+out of a state, and only that one writes the payment document. `refunds`
 (`_id` = `{paymentId}:refund:{n}`) is a chain per payment: each link holds the refunded total so
 far, and the next link can be inserted only once, so concurrent refunds can never together go
 beyond the captured amount.
@@ -17,9 +17,9 @@ from typing import Any
 
 from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
 
 from services.payments.states import EXITS, transition_id
+from shared.claims import SlotLease, insert_once
 from shared.mongo import CollectionIndexes, Document
 
 PAYMENTS = "payments"
@@ -78,11 +78,7 @@ class PaymentStore:
 
     async def claim(self, transition: Document) -> bool:
         """Inserts the transition; False when another request already left that state."""
-        try:
-            await self._transitions.insert_one(transition)
-        except DuplicateKeyError:
-            return False
-        return True
+        return await insert_once(self._transitions, transition)
 
     async def mark_applied(self, claim_id: str) -> None:
         await self._transitions.update_one({"_id": claim_id}, {"$set": {"applied": True}})
@@ -109,14 +105,9 @@ class PaymentStore:
         query = {"status": "processing", "method": method, "updatedAt": {"$lt": before}}
         return await self._payments.find(query).limit(500).to_list()
 
-    async def claim_sweep(self, slot: int) -> bool:
-        """One replica sweeps per time slot: whoever inserts the slot's document first."""
-        try:
-            await self._sweeps.insert_one({"_id": f"sweep:{slot}"})
-        except DuplicateKeyError:
-            return False
-        await self._sweeps.delete_many({"_id": f"sweep:{slot - 10}"})
-        return True
+    def sweep_lease(self, interval: float) -> SlotLease:
+        """Of several replicas, the holder of this lease sweeps."""
+        return SlotLease(self._sweeps, "sweep", interval)
 
     # Refunds: a chain of links `{paymentId}:refund:1`, `:2`, … each with the running total.
 
@@ -138,11 +129,7 @@ class PaymentStore:
         return count, refunded
 
     async def append_refund(self, link: Document) -> bool:
-        try:
-            await self._refunds.insert_one(link)
-        except DuplicateKeyError:
-            return False
-        return True
+        return await insert_once(self._refunds, link)
 
     async def mark_credit(self, link: Document) -> None:
         marker = {"_id": link["id"], "paymentId": link["paymentId"], "n": link["n"]}

@@ -50,9 +50,10 @@ class Sweeper:
 
     async def run(self, interval: float) -> None:
         """Sweeps every `interval` seconds; of several replicas, one sweeps each interval."""
+        lease = self._store.sweep_lease(interval)
         while True:
             try:
-                if await self._store.claim_sweep(int(time.time() // interval)):
+                if await lease.held():
                     await self.sweep()
             except PyMongoError as error:
                 logger.warning("payments sweep failed", extra={"error": repr(error)})

@@ -1,15 +1,14 @@
 """The ledger: per-wallet chains of entries, and legs that land in them exactly once.
 
-Why chains. On FerretDB 1.24 only an insert of a given `_id` is atomic under concurrency;
-conditional updates and `$inc` race. So a wallet's balance is never a mutated number: it is the
-head of a chain of immutable entries with `_id = f"{walletId}:{seq:012d}"`, each holding the
-change and the resulting `available` and `held`. To change a wallet, read the head (seq n),
-compute the new state, and insert entry n+1. Two writers that read the same head both try
-n+1; the database lets one insert win and the other gets DuplicateKeyError, reads the new head
-and tries again. The chain therefore serialises every wallet without locks, and "available never
-below zero" is checked against the very head the new entry extends, so it holds under any
-concurrency. (A per-process asyncio lock per wallet keeps one process's requests from competing
-with each other; it is a throughput measure only, correctness never depends on it.)
+Why chains. A wallet's balance is never a mutated number: it is the head of a chain of immutable
+entries with `_id = f"{walletId}:{seq:012d}"`, each holding the change and the resulting `available`
+and `held`, so the ledger is its own audit trail. To change a wallet, read the head (seq n), compute
+the new state, and claim entry n+1 (`shared.claims.insert_once`). Two writers that read the same
+head both try n+1; the database lets one insert win, and the other reads the new head and tries
+again. The chain therefore serialises every wallet without locks, and "available never below zero"
+is checked against the very head the new entry extends, so it holds under any concurrency. (A
+per-process asyncio lock per wallet keeps one process's requests from competing with each other; it
+is a throughput measure only, correctness never depends on it.)
 
 Why legs. A movement (`txn_…`) changes several wallets, one leg each, e.g. debit A then credit
 B. A leg is `f"{movementId}:{name}"` and must land in its wallet's chain exactly once, although

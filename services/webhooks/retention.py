@@ -1,7 +1,7 @@
 """Old events, finished messages and attempts are deleted after the retention period.
 
-FerretDB has no TTL indexes, so a loop does it. The deletes are by date and idempotent, so every
-replica may run them; messages still pending are never deleted.
+The local store has no TTL indexes, so a loop does it, here and on MongoDB alike. The deletes are by
+date and idempotent, so every replica may run them; messages still pending are never deleted.
 """
 
 from __future__ import annotations

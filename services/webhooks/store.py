@@ -3,12 +3,11 @@
 Collections: `endpoints`; `events` (the domain events received, for replays); `messages` (one
 event for one endpoint, with its signed body); `queue` (the messages still to deliver, and
 when); `attempts` (every request made, with its answer). The queue is kept apart from messages
-so the dispatcher's frequent "what is due" query scans only what is pending: on FerretDB only
-`_id` lookups use an index, and delivered messages pile up.
+so the dispatcher's frequent "what is due" query reads only what is pending, whatever the number
+of delivered messages: the local store keeps no index but `_id`'s and unique ones, and scans.
 
 An attempt's `_id` is derived from its message and sequence number, so inserting it is the claim
-that lets exactly one dispatcher replica send it (an `_id` insert is atomic on FerretDB, its
-conditional updates are not).
+(`shared.claims`) that lets exactly one dispatcher replica send it.
 """
 
 from __future__ import annotations
@@ -19,8 +18,8 @@ from typing import Any
 
 from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
 
+from shared.claims import insert_once
 from shared.mongo import CollectionIndexes, Document
 
 ENDPOINTS = "endpoints"
@@ -106,10 +105,7 @@ class WebhookStore:
     # Events received (kept for replays).
 
     async def remember_event(self, event: Document) -> None:
-        try:
-            await self._events.insert_one(event)
-        except DuplicateKeyError:
-            pass
+        await insert_once(self._events, event)
 
     async def events_between(
         self, merchant_id: str, mode: str, since: datetime, until: datetime, limit: int
@@ -126,11 +122,7 @@ class WebhookStore:
 
     async def insert_message(self, message: Document) -> bool:
         """False when the message exists already (the same event for the same endpoint)."""
-        try:
-            await self._messages.insert_one(message)
-        except DuplicateKeyError:
-            return False
-        return True
+        return await insert_once(self._messages, message)
 
     async def message(self, message_id: str) -> Document | None:
         return await self._messages.find_one({"_id": message_id})
@@ -147,10 +139,7 @@ class WebhookStore:
 
     async def enqueue(self, entry: Document) -> None:
         """Queues a message; queueing one that is queued already changes nothing."""
-        try:
-            await self._queue.insert_one(entry)
-        except DuplicateKeyError:
-            pass
+        await insert_once(self._queue, entry)
 
     async def due(self, now: datetime, limit: int) -> list[Document]:
         cursor = self._queue.find({"dueAt": {"$lte": now}}).sort([("dueAt", ASCENDING)])
@@ -169,11 +158,7 @@ class WebhookStore:
 
     async def claim_attempt(self, attempt: Document) -> bool:
         """True when this insert made the attempt ours to send."""
-        try:
-            await self._attempts.insert_one(attempt)
-        except DuplicateKeyError:
-            return False
-        return True
+        return await insert_once(self._attempts, attempt)
 
     async def attempt(self, attempt_id: str) -> Document | None:
         return await self._attempts.find_one({"_id": attempt_id})

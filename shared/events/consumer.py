@@ -28,8 +28,9 @@ from opentelemetry.trace import SpanKind
 from pydantic import ValidationError
 from pymongo import ASCENDING, IndexModel
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import ConnectionFailure, DuplicateKeyError
+from pymongo.errors import ConnectionFailure
 
+from shared.claims import insert_once
 from shared.events.envelope import EventEnvelope
 from shared.metrics import EVENTS_CONSUMED
 from shared.mongo import CollectionIndexes, Document
@@ -143,10 +144,8 @@ class EventConsumer:
                 if await self._processed.find_one({"_id": marker_id}, {"_id": 1}):
                     return "duplicate"
                 await self._handler(envelope)
-                with contextlib.suppress(DuplicateKeyError):
-                    await self._processed.insert_one(
-                        {"_id": marker_id, "type": envelope.type, "processedAt": datetime.now(UTC)}
-                    )
+                marker = {"_id": marker_id, "type": envelope.type, "processedAt": datetime.now(UTC)}
+                await insert_once(self._processed, marker)
                 return "processed"
             except _TRANSIENT as error:
                 logger.warning(

@@ -6,9 +6,8 @@ in creation order and marks them sent, so an event survives a crash or restart o
 between the write and the publish. Delivery is at least once: a crash after the publish and
 before the mark resends, and consumers deduplicate by event id.
 
-Only one relay per service publishes at a time (a lease in the service's own database, taken by
-inserting a document per time slot), which keeps per-key order and avoids every replica sending
-the same backlog.
+Only one relay per service publishes at a time (a `SlotLease` in the service's own database),
+which keeps per-key order and avoids every replica sending the same backlog.
 """
 
 from __future__ import annotations
@@ -16,8 +15,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
-import socket
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -25,8 +22,9 @@ from typing import Any
 from aiokafka.errors import KafkaError
 from pymongo import ASCENDING, IndexModel
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError, PyMongoError
+from pymongo.errors import PyMongoError
 
+from shared.claims import SlotLease, insert_once
 from shared.errors import ServiceUnavailable
 from shared.events.envelope import EventEnvelope
 from shared.events.producer import EventProducer
@@ -115,8 +113,7 @@ class Outbox:
 
     async def add(self, envelope: EventEnvelope, key: str | None = None) -> None:
         """Stores the event; writing the same event twice is harmless."""
-        with contextlib.suppress(DuplicateKeyError):
-            await self._collection.insert_one(outbox_document(envelope, key))
+        await insert_once(self._collection, outbox_document(envelope, key))
         self.written.set()
 
 
@@ -131,19 +128,17 @@ class OutboxRelay:
         written: asyncio.Event,
     ) -> None:
         self._outbox = db[OUTBOX]
-        self._leases = db[LEASES]
         self._producer = producer
         self._settings = settings
         self._written = written
-        self._owner = f"{socket.gethostname()}:{os.getpid()}:{new_id('req')[-8:]}"
+        self._lease = SlotLease(db[LEASES], _RELAY_LEASE, settings.lease_seconds)
         self._last_purge = datetime.min.replace(tzinfo=UTC)
-        self._owned_slots: set[int] = set()
 
     async def run(self) -> None:
         while True:
             try:
                 await self._producer.wait_ready()
-                published = await self.relay_once() if await self._hold_lease() else 0
+                published = await self.relay_once() if await self._lease.held() else 0
             except (PyMongoError, KafkaError, ServiceUnavailable) as error:
                 logger.warning("outbox relay paused", extra={"error": repr(error)})
                 published = 0
@@ -155,39 +150,6 @@ class OutboxRelay:
             async with asyncio.timeout(self._settings.poll_interval_seconds):
                 await self._written.wait()
         self._written.clear()
-
-    async def _hold_lease(self) -> bool:
-        """True while this relay owns the current lease slot.
-
-        Time is cut into slots of `lease_seconds`; a slot belongs to whoever first inserts its
-        document. An insert with a given `_id` is the one write FerretDB makes atomic under
-        concurrency (its conditional updates are not), so exactly one replica wins each slot.
-        The owner claims the next slot halfway through its own, so it keeps the lease without a
-        gap; if it dies, the others race for the slot after, and one wins.
-        """
-        now = time.time()
-        slot = int(now // self._settings.lease_seconds)
-        if not await self._owns(slot):
-            return False
-        if now % self._settings.lease_seconds > self._settings.lease_seconds / 2:
-            await self._owns(slot + 1)
-        return True
-
-    async def _owns(self, slot: int) -> bool:
-        if slot in self._owned_slots:
-            return True
-        slot_id = f"{_RELAY_LEASE}:{slot}"
-        try:
-            await self._leases.insert_one(
-                {"_id": slot_id, "owner": self._owner, "claimedAt": datetime.now(UTC)}
-            )
-        except DuplicateKeyError:
-            holder = await self._leases.find_one({"_id": slot_id}, {"owner": 1})
-            if holder is None or holder["owner"] != self._owner:
-                return False
-        self._owned_slots = {s for s in self._owned_slots if s >= slot - 1} | {slot}
-        await self._leases.delete_many({"_id": f"{_RELAY_LEASE}:{slot - 3}"})
-        return True
 
     async def relay_once(self) -> int:
         """Publishes one batch of pending events; returns how many went out."""
@@ -223,7 +185,6 @@ class OutboxRelay:
         await self._outbox.delete_many({"status": "sent", "sentAt": {"$lt": now - _SENT_RETENTION}})
 
     async def release(self) -> None:
-        """Gives up the slots this relay holds, so a successor need not wait for them to pass."""
-        ids = [f"{_RELAY_LEASE}:{slot}" for slot in self._owned_slots]
+        """Gives up the lease, so a successor need not wait for its slots to pass."""
         with contextlib.suppress(PyMongoError):
-            await self._leases.delete_many({"_id": {"$in": ids}, "owner": self._owner})
+            await self._lease.release()

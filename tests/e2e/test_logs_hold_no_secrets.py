@@ -14,7 +14,7 @@ pytestmark = pytest.mark.e2e
 def test_no_secret_reached_any_log(profile: Profile, stack: object) -> None:
     assert len(SEEN.values) >= 5, "the e2e run should have handled passwords, tokens and keys"
     logs = sorted((profile.data_dir / "logs").glob("*.log"))
-    assert {"gateway.log", "auth.log", "kafka.log", "ferretdb.log"} <= {p.name for p in logs}
+    assert {"gateway.log", "auth.log", "kafka.log", "store.log"} <= {p.name for p in logs}
     leaks = {
         (path.name, secret[:10])
         for path in logs

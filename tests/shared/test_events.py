@@ -1,4 +1,4 @@
-"""The outbox relay and the idempotent consumer against the real Kafka and FerretDB."""
+"""The outbox relay and the idempotent consumer against the real Kafka and local store."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from contextlib import asynccontextmanager
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from devstack.profile import Profile
@@ -21,15 +20,6 @@ from shared.events.producer import EventProducer
 from shared.settings import KafkaSettings, OutboxSettings
 
 pytestmark = pytest.mark.infra
-
-
-@pytest.fixture
-async def db(
-    mongo_client: AsyncMongoClient[dict], profile: Profile
-) -> AsyncIterator[AsyncDatabase[dict]]:
-    name = f"{profile.db_prefix}_events_{secrets.token_hex(4)}"
-    yield mongo_client[name]
-    await mongo_client.drop_database(name)
 
 
 @pytest.fixture

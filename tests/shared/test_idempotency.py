@@ -1,4 +1,4 @@
-"""Idempotency-Key on POST routes, on the real FerretDB."""
+"""Idempotency-Key on POST routes, on the real local store."""
 
 from __future__ import annotations
 

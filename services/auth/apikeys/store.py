@@ -4,8 +4,8 @@
 SHA-256) is what resolving a key reads: one `_id` lookup, holding everything the gateway needs but
 the merchant's plan. A key works exactly while its secret document exists and has not expired, so
 revoking deletes it and rotating gives it an expiry. `api_key_usage` (`_id` = `key_…`) holds when
-a key was last used, apart from the others: FerretDB writes a whole document back on update, so a
-use recorded at the same moment as a change would otherwise undo that change.
+a key was last used, apart from the others, so that the write every authenticated request makes
+touches a small document of its own and never the key a merchant is editing.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from typing import Any
 
 from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
 
+from shared.claims import upsert
 from shared.identity import Mode
 from shared.mongo import CollectionIndexes, Document
 
@@ -95,10 +95,7 @@ class ApiKeyStore:
 
     async def record_use(self, key_id: str, at: datetime) -> None:
         """`$max` keeps the latest time whichever of two concurrent writers lands last."""
-        try:
-            await self._usage.update_one({"_id": key_id}, {"$max": {"lastUsedAt": at}}, upsert=True)
-        except DuplicateKeyError:
-            pass  # another request created it at the same moment, with a time as recent
+        await upsert(self._usage, {"_id": key_id}, {"$max": {"lastUsedAt": at}})
 
     async def last_used(self, key_ids: Sequence[str]) -> dict[str, datetime]:
         found = await asyncio.gather(*(self._usage.find_one({"_id": one}) for one in key_ids))

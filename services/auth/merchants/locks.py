@@ -1,11 +1,9 @@
 """Short exclusive locks, one document each, for changes that must not interleave.
 
-FerretDB 1.24 applies an update by reading the document, changing it and writing it back, with
-nothing stopping a concurrent update in between (measured: two conditional updates on one document
-both succeed; concurrent `$inc`s lose increments). An insert with a given `_id` and a delete by
-`_id`, though, have exactly one winner. So a change that reads state and then writes it holds a
-lock: a document inserted under the resource's name, deleted when the change is done. A lock left
-by a crashed process is taken over once older than `STALE_AFTER`.
+A change to a merchant's members reads several documents (how many owners are left) and then
+writes one, which no single-document atomic update can decide. So it holds a lock: a claim
+(`shared.claims`) of a document named after the resource, deleted when the change is done. A lock
+left by a crashed process is taken over once older than `STALE_AFTER`.
 """
 
 from __future__ import annotations
@@ -18,10 +16,10 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
 
 from services.auth.errors import ChangeInProgress
 from services.auth.merchants.clock import utcnow
+from shared.claims import insert_once
 from shared.mongo import Document
 
 LOCKS = "resource_locks"
@@ -48,11 +46,8 @@ class Locks:
     async def _acquire(self, name: str, holder: str) -> None:
         deadline = time.monotonic() + WAIT_SECONDS
         while True:
-            try:
-                await self._locks.insert_one({"_id": name, "holder": holder, "at": utcnow()})
+            if await insert_once(self._locks, {"_id": name, "holder": holder, "at": utcnow()}):
                 return
-            except DuplicateKeyError:
-                pass
             current = await self._locks.find_one({"_id": name})
             if current is not None and current["at"] < utcnow() - STALE_AFTER:
                 await self._locks.delete_one({"_id": name, "holder": current["holder"]})

@@ -1,7 +1,7 @@
 """Merchants and memberships in MongoDB.
 
-Every lookup on a hot path goes by `_id` (FerretDB scans the collection for any other filter):
-a membership's `_id` is `<merchantId>:<userId>`. Changes to a merchant's members are made under
+Every lookup on a hot path goes by `_id` (the local store scans for any other filter): a
+membership's `_id` is `<merchantId>:<userId>`. Changes to a merchant's members are made under
 the merchant's members lock (see `locks.py`), so counting its owners and then changing one
 cannot interleave with another such change.
 """
@@ -14,8 +14,8 @@ from datetime import datetime
 
 from pymongo import ASCENDING, IndexModel, ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
 
+from shared.claims import insert_once
 from shared.identity import MemberRole
 from shared.mongo import CollectionIndexes, Document
 
@@ -64,11 +64,7 @@ class MerchantStore:
 
     async def insert_membership(self, membership: Document) -> bool:
         """False when the user is a member already."""
-        try:
-            await self._memberships.insert_one(membership)
-        except DuplicateKeyError:
-            return False
-        return True
+        return await insert_once(self._memberships, membership)
 
     async def membership(self, merchant_id: str, user_id: str) -> Document | None:
         if ":" in merchant_id:

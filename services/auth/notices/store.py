@@ -1,8 +1,7 @@
 """Which notice emails went out, one document per event and recipient.
 
-A document is inserted before its email is sent: on FerretDB only a second insert of the same
-`_id` is refused under concurrency (a conditional update is not atomic there), so the insert is
-the claim that makes one consumer, once, send that email.
+A document is inserted before its email is sent: the insert is the claim (`shared.claims`) that
+makes one consumer, once, send that email.
 """
 
 from __future__ import annotations
@@ -10,8 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
 
+from shared.claims import insert_once
 from shared.mongo import Document
 
 NOTICE_EMAILS = "notice_emails"
@@ -27,11 +26,7 @@ class NoticeEmailStore:
 
     async def claim(self, email: Document) -> bool:
         """True for exactly one caller per `_id`: that caller sends the email."""
-        try:
-            await self._emails.insert_one({**email, "status": "sending"})
-        except DuplicateKeyError:
-            return False
-        return True
+        return await insert_once(self._emails, {**email, "status": "sending"})
 
     async def mark(self, email_id: str, status: str, at: datetime) -> None:
         await self._emails.update_one({"_id": email_id}, {"$set": {"status": status, "at": at}})

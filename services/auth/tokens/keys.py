@@ -16,9 +16,9 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
 
 from services.auth.settings import AuthSettings
+from shared.claims import insert_or_get
 from shared.mongo import Document
 
 SIGNING_KEYS = "signing_keys"
@@ -88,13 +88,12 @@ async def load_key_ring(db: AsyncDatabase[Document], settings: AuthSettings) -> 
         return KeyRing(active=key, published=(key,))
     keys = db[SIGNING_KEYS]
     generated = SigningKey("", Ed25519PrivateKey.generate())
-    try:
-        await keys.insert_one(
-            {"_id": _GENERATED_KEY_ID, "pem": generated.to_pem(), "createdAt": datetime.now(UTC)}
-        )
-    except DuplicateKeyError:
-        pass  # another replica made it first: use theirs
-    stored = await keys.find_one({"_id": _GENERATED_KEY_ID})
-    assert stored is not None
+    # Of replicas starting together, the first to store its key wins; all use that one.
+    candidate = {
+        "_id": _GENERATED_KEY_ID,
+        "pem": generated.to_pem(),
+        "createdAt": datetime.now(UTC),
+    }
+    stored = await insert_or_get(keys, candidate)
     key = SigningKey.from_pem(stored["pem"])
     return KeyRing(active=key, published=(key,))

@@ -1,6 +1,6 @@
 """Users, the email -> user map, and one-time email tokens.
 
-Every lookup goes by `_id` (FerretDB scans the collection for any other filter): a user by id,
+Every lookup goes by `_id` (the local store scans for any other filter): a user by id,
 an email through `user_emails` (`_id` = normalized email, which also makes emails unique), a
 one-time token by the SHA-256 of its value. The ids of a user's live sessions are kept in the user
 document (`sessions.<id>` = expiry), so revoking them all needs no scan either.
@@ -14,8 +14,8 @@ from typing import Any
 
 from pymongo import ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
 
+from shared.claims import insert_once
 from shared.mongo import Document
 
 USERS = "users"
@@ -25,24 +25,15 @@ SINGLE_USES = "single_uses"
 
 
 class SingleUse:
-    """Things that may happen once (a token used, a code accepted), claimed by inserting a key.
-
-    FerretDB 1.24 does not make a conditional update atomic: two concurrent
-    `find_one_and_update({..., "status": "active"})` calls can both match (measured: 13 of 30
-    races on the SQLite backend; `find_one_and_delete` 30 of 30). A second insert of the same
-    `_id` is refused every time, by MongoDB and FerretDB alike, so the claim is an insert.
-    """
+    """Things that may happen once (a refresh token used, a code accepted): a claim
+    (`shared.claims`) of a key naming it, kept as the record that it happened."""
 
     def __init__(self, db: AsyncDatabase[Document]) -> None:
         self._uses = db[SINGLE_USES]
 
     async def claim(self, key: str, at: datetime) -> bool:
         """True for exactly one caller per key, ever."""
-        try:
-            await self._uses.insert_one({"_id": key, "at": at})
-        except DuplicateKeyError:
-            return False
-        return True
+        return await insert_once(self._uses, {"_id": key, "at": at})
 
 
 class UserStore:
@@ -50,7 +41,6 @@ class UserStore:
         self._users = db[USERS]
         self._emails = db[USER_EMAILS]
         self._tokens = db[ONE_TIME_TOKENS]
-        self._single_use = SingleUse(db)
 
     # -- users -------------------------------------------------------------------------------
 
@@ -72,11 +62,7 @@ class UserStore:
 
     async def claim_email(self, email: str, user_id: str, at: datetime) -> bool:
         """Makes `email` point at `user_id`; False when another user holds it."""
-        try:
-            await self._emails.insert_one({"_id": email, "userId": user_id, "createdAt": at})
-        except DuplicateKeyError:
-            return False
-        return True
+        return await insert_once(self._emails, {"_id": email, "userId": user_id, "createdAt": at})
 
     async def delete(self, user_id: str) -> None:
         await self._users.delete_one({"_id": user_id})
@@ -97,9 +83,9 @@ class UserStore:
         at: datetime,
         verify_email: bool = False,
     ) -> Document | None:
-        """Replaces the hash if no other change came first; bumps `passwordVersion`, which ends
-        every session started under the old password. (On FerretDB 1.24 two changes racing may
-        both pass; each needed the current password or a one-time link, and the later wins.)"""
+        """Replaces the hash if no other change came first (of two racing, exactly one finds
+        `expected_version` and passes); bumps `passwordVersion`, which ends every session started
+        under the old password."""
         changes: dict[str, Any] = {"passwordHash": password_hash, "updatedAt": at}
         if verify_email:
             changes["emailVerified"] = True
@@ -152,9 +138,7 @@ class UserStore:
         )
 
     async def take_token(self, digest: str, purpose: str, now: datetime) -> Document | None:
-        """Uses the token up: of two concurrent takers exactly one gets it."""
-        token = await self.peek_token(digest, purpose, now)
-        if token is None or not await self._single_use.claim(f"token:{digest}", now):
-            return None
-        await self._tokens.delete_one({"_id": digest})
-        return token
+        """Uses the token up: of concurrent takers exactly one gets it (the delete is atomic)."""
+        return await self._tokens.find_one_and_delete(
+            {"_id": digest, "purpose": purpose, "expiresAt": {"$gt": now}}
+        )

@@ -1,5 +1,5 @@
 """Webhook notices become emails to a merchant's owners and developers: the notice service on
-the real FerretDB, sending through the real Mailpit.
+the real local store, sending through the real Mailpit.
 
 The handler is called as the event consumer calls it; delivery through Kafka is in
 test_notices_consumers.py.
@@ -8,12 +8,9 @@ test_notices_consumers.py.
 from __future__ import annotations
 
 import asyncio
-import secrets
 import socket
-from collections.abc import AsyncIterator
 
 import pytest
-from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from devstack.profile import Profile
@@ -33,15 +30,6 @@ from tests.services.auth.test_notices_helpers import (
     message_failed,
 )
 from tests.services.auth.test_users_helpers import PUBLIC_URL, Mailbox, unique_email
-
-
-@pytest.fixture
-async def db(
-    mongo_client: AsyncMongoClient[dict], profile: Profile
-) -> AsyncIterator[AsyncDatabase[dict]]:
-    name = f"{profile.db_prefix}_notices_{secrets.token_hex(4)}"
-    yield mongo_client[name]
-    await mongo_client.drop_database(name)
 
 
 def mailer(profile: Profile) -> Mailer:

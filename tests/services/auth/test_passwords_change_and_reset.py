@@ -171,3 +171,31 @@ def test_an_expired_reset_link_is_refused(serve, profile: Profile) -> None:
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "invalid_token"
     assert still.status_code == 200
+
+
+def test_password_changes_racing_from_one_session_set_one_password(auth: AuthApi) -> None:
+    email = unique_email("change-race")
+    auth.registered(email)
+    me = auth.as_user(auth.logged_in(email))
+    candidates = [f"{NEW_PASSWORD} variant {i}" for i in range(5)]
+
+    with ThreadPoolExecutor(max_workers=5) as pool:
+        responses = list(
+            pool.map(
+                lambda password: auth.post(
+                    "/password/change",
+                    {"currentPassword": PASSWORD, "newPassword": password},
+                    caller=me,
+                ),
+                candidates,
+            )
+        )
+
+    accepted = [password for password, r in zip(candidates, responses, strict=True) if r.is_success]
+    assert len(accepted) == 1
+    # Each loser found the password changed: the current one no longer matches, or the change
+    # landed between its check and its write.
+    assert all(r.status_code in (400, 401, 409) for r in responses if not r.is_success)
+    assert auth.login(email, accepted[0]).status_code == 200
+    for loser in set(candidates) - set(accepted):
+        assert auth.login(email, loser).status_code == 401

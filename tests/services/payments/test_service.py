@@ -1,17 +1,13 @@
-"""The service on the real FerretDB without HTTP: what the sweeper does after a crash."""
+"""The service on the real local store without HTTP: what the sweeper does after a crash."""
 
 from __future__ import annotations
 
 import asyncio
-import secrets
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
-from devstack.profile import Profile
 from services.payments.errors import PaymentStateConflict
 from services.payments.refunds import RefundService
 from services.payments.schemas import ConfirmRequest, PaymentCreate, RefundCreate
@@ -38,15 +34,6 @@ class Clock:
 
     def advance(self, **delta: float) -> None:
         self.now += timedelta(**delta)
-
-
-@pytest.fixture
-async def db(
-    mongo_client: AsyncMongoClient[Document], profile: Profile
-) -> AsyncIterator[AsyncDatabase[Document]]:
-    name = f"{profile.db_prefix}_paysvc_{secrets.token_hex(4)}"
-    yield mongo_client[name]
-    await mongo_client.drop_database(name)
 
 
 class Services:
@@ -168,8 +155,11 @@ async def test_every_state_change_goes_through_the_state_machine(
 
 
 async def test_one_replica_sweeps_each_interval(db: AsyncDatabase[Document]) -> None:
-    replicas = [PaymentStore(db) for _ in range(10)]
-    won = await asyncio.gather(*(store.claim_sweep(42) for store in replicas))
-    later = await replicas[3].claim_sweep(43)
-    assert sorted(won) == [False] * 9 + [True]
-    assert later is True
+    leases = [PaymentStore(db).sweep_lease(3600) for _ in range(10)]
+    held = await asyncio.gather(*(lease.held() for lease in leases))
+    assert sorted(held) == [False] * 9 + [True]
+    sweeper = leases[held.index(True)]
+    assert await sweeper.held()
+    await sweeper.release()
+    held_after = await asyncio.gather(*(lease.held() for lease in leases))
+    assert sum(held_after) == 1

@@ -1,0 +1,133 @@
+"""The local store (deploy/local/store) keeps what it acknowledged: through a `kill -9` of its
+process in the middle of concurrent writes, and across restarts.
+
+Each test starts a store of its own (own port and data folder) with `deploy/local/infra.sh`, as
+`make run` and `make test` do, and kills or stops it by the pid that script recorded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pymongo
+import pytest
+from pymongo import AsyncMongoClient, IndexModel
+from pymongo.errors import DuplicateKeyError, PyMongoError
+
+from devstack.profile import REPO
+from devstack.waiting import wait_until
+
+pytestmark = pytest.mark.infra
+
+INFRA = REPO / "deploy" / "local" / "infra.sh"
+WRITERS = 16
+
+
+@dataclass
+class LocalStore:
+    data_dir: Path
+    port: int
+
+    @property
+    def url(self) -> str:
+        return f"mongodb://127.0.0.1:{self.port}"
+
+    def infra(self, action: str) -> None:
+        env = {**os.environ, "EXPE_DATA_DIR": str(self.data_dir), "EXPE_STORE_PORT": str(self.port)}
+        subprocess.run([str(INFRA), action, "store"], env=env, check=True, capture_output=True)
+
+    def kill(self) -> None:
+        pid = int((self.data_dir / "pids" / "store.pid").read_text())
+        os.kill(pid, signal.SIGKILL)
+        wait_until(lambda: not _alive(pid), timeout=10, interval=0.01, what="the store to die")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, IndexError):
+        return False
+    return state != "Z"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[LocalStore]:
+    own = LocalStore(tmp_path, _free_port())
+    own.infra("start")
+    yield own
+    own.infra("stop")
+
+
+async def _write_until_killed(store: LocalStore) -> tuple[set[str], dict[str, int]]:
+    """Writers insert documents and increment counters until the store is killed under them;
+    returns what was acknowledged: the ids inserted, and the increments per counter."""
+    client: AsyncMongoClient[dict] = AsyncMongoClient(
+        store.url, serverSelectionTimeoutMS=2000, socketTimeoutMS=2000, retryWrites=False
+    )
+    docs, counters = client.durability.docs, client.durability.counters
+    await counters.insert_many([{"_id": f"c{w}", "n": 0} for w in range(WRITERS)])
+    inserted: set[str] = set()
+    increments = {f"c{w}": 0 for w in range(WRITERS)}
+    enough = asyncio.Event()
+
+    async def writer(w: int) -> None:
+        for i in range(100_000):
+            try:
+                await docs.insert_one({"_id": f"{w}-{i}", "pad": "x" * 512})
+                inserted.add(f"{w}-{i}")
+                await counters.update_one({"_id": f"c{w}"}, {"$inc": {"n": 1}})
+                increments[f"c{w}"] += 1
+            except PyMongoError:
+                return  # the store is gone
+            if len(inserted) >= 2_000:
+                enough.set()
+
+    tasks = [asyncio.create_task(writer(w)) for w in range(WRITERS)]
+    await asyncio.wait_for(enough.wait(), timeout=120)
+    store.kill()
+    await asyncio.wait_for(asyncio.gather(*tasks), timeout=60)
+    await client.close()
+    return inserted, increments
+
+
+def test_every_acknowledged_write_survives_a_kill_9(store: LocalStore) -> None:
+    inserted, increments = asyncio.run(_write_until_killed(store))
+    store.infra("start")
+    with pymongo.MongoClient(store.url, serverSelectionTimeoutMS=5000) as client:
+        stored = {doc["_id"] for doc in client.durability.docs.find({}, {"_id": 1})}
+        counters = {doc["_id"]: doc["n"] for doc in client.durability.counters.find()}
+    assert len(inserted) >= 2_000
+    assert inserted <= stored
+    # One write per writer may have been applied without its answer arriving: never more.
+    assert len(stored - inserted) <= WRITERS
+    for counter, acknowledged in increments.items():
+        assert acknowledged <= counters[counter] <= acknowledged + 1
+
+
+def test_data_and_unique_indexes_are_kept_across_restarts(store: LocalStore) -> None:
+    with pymongo.MongoClient(store.url, serverSelectionTimeoutMS=5000) as client:
+        users = client.restarts.users
+        users.create_indexes([IndexModel("email", unique=True, name="email")])
+        users.insert_many([{"_id": n, "email": f"u{n}@example.com"} for n in range(500)])
+    store.infra("restart")
+    store.kill()
+    store.infra("start")
+    with pymongo.MongoClient(store.url, serverSelectionTimeoutMS=5000) as client:
+        users = client.restarts.users
+        assert users.count_documents({}) == 500
+        assert users.find_one({"_id": 499}) == {"_id": 499, "email": "u499@example.com"}
+        with pytest.raises(DuplicateKeyError):
+            users.insert_one({"_id": 500, "email": "u7@example.com"})
