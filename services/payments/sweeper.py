@@ -47,6 +47,10 @@ class Sweeper:
         self._store = store
         self._outbox = outbox
         self._clock = clock
+        # Writes up to here were checked for a missing event already: each sweep checks only
+        # what is new since the last, so the check costs once per payment, not once per sweep
+        # for as long as the payment is in the lookback (a restart checks the lookback again).
+        self._checked_until: datetime | None = None
 
     async def run(self, interval: float) -> None:
         """Sweeps every `interval` seconds; of several replicas, one sweeps each interval."""
@@ -63,8 +67,12 @@ class Sweeper:
         now = self._clock()
         await self._expire(now)
         await self._finish_transitions(now - _SETTLE)
-        await self._publish_creations(now - _LOOKBACK, now - _SETTLE)
-        await self._publish_refunds(now - _LOOKBACK, now - _SETTLE)
+        since, until = now - _LOOKBACK, now - _SETTLE
+        if self._checked_until is not None:
+            since = max(since, self._checked_until)
+        await self._publish_creations(since, until)
+        await self._publish_refunds(since, until)
+        self._checked_until = until
         await self._fail_stuck_cards(now - _CARD_TIMEOUT)
         await self._settle_stuck_wallets(now - _SETTLE)
         await self._credit_refunds(now - _SETTLE)

@@ -8,6 +8,12 @@ before the mark resends, and consumers deduplicate by event id.
 
 Only one relay per service publishes at a time (a `SlotLease` in the service's own database),
 which keeps per-key order and avoids every replica sending the same backlog.
+
+`outbox` keeps every event (pending, then sent, for a day), and is what makes writing an event
+twice harmless. The relay reads what to send from `outbox_queue`, which holds an entry per
+pending event only: its poll then costs the same however many events were sent, even on the local
+store, which scans for anything but `_id`. A writer that dies between the two inserts leaves a
+pending event without an entry; the relay looks for those once a minute.
 """
 
 from __future__ import annotations
@@ -37,10 +43,13 @@ from shared.tracing import current_traceparent
 logger = logging.getLogger("expe.outbox")
 
 OUTBOX = "outbox"
+OUTBOX_QUEUE = "outbox_queue"
 LEASES = "leases"
 _RELAY_LEASE = "outbox-relay"
 # Sent events are kept a day for inspection, then purged.
 _SENT_RETENTION = timedelta(hours=24)
+# How often the relay looks for pending events that lost their queue entry.
+_RECOVERY_INTERVAL = timedelta(minutes=1)
 
 OUTBOX_INDEXES = CollectionIndexes(
     OUTBOX,
@@ -103,6 +112,7 @@ class Outbox:
 
     def __init__(self, db: AsyncDatabase[Document], service: str) -> None:
         self._collection = db[OUTBOX]
+        self._queue = db[OUTBOX_QUEUE]
         self.service = service
         self.written = asyncio.Event()
 
@@ -112,9 +122,16 @@ class Outbox:
         return new_event(event_type, data, producer=self.service, merchant_id=merchant_id)
 
     async def add(self, envelope: EventEnvelope, key: str | None = None) -> None:
-        """Stores the event; writing the same event twice is harmless."""
-        await insert_once(self._collection, outbox_document(envelope, key))
+        """Stores the event and queues it for the relay; writing the same event twice is
+        harmless."""
+        document = outbox_document(envelope, key)
+        if await insert_once(self._collection, document):
+            await insert_once(self._queue, _queue_entry(document))
         self.written.set()
+
+
+def _queue_entry(document: Document) -> Document:
+    return {"_id": document["_id"], "order": document["order"]}
 
 
 class OutboxRelay:
@@ -128,11 +145,13 @@ class OutboxRelay:
         written: asyncio.Event,
     ) -> None:
         self._outbox = db[OUTBOX]
+        self._queue = db[OUTBOX_QUEUE]
         self._producer = producer
         self._settings = settings
         self._written = written
         self._lease = SlotLease(db[LEASES], _RELAY_LEASE, settings.lease_seconds)
         self._last_purge = datetime.min.replace(tzinfo=UTC)
+        self._last_recovery = datetime.min.replace(tzinfo=UTC)
 
     async def run(self) -> None:
         while True:
@@ -153,29 +172,47 @@ class OutboxRelay:
 
     async def relay_once(self) -> int:
         """Publishes one batch of pending events; returns how many went out."""
-        pending = (
-            await self._outbox.find({"status": "pending"})
+        await self._recover_queue()
+        queued = (
+            await self._queue.find({})
             .sort([("order", ASCENDING), ("_id", ASCENDING)])
             .limit(self._settings.batch_size)
             .to_list()
         )
-        if not pending:
+        if not queued:
             OUTBOX_PENDING.set(0)
             await self._purge_sent()
             return 0
-        if len(pending) == self._settings.batch_size:
-            OUTBOX_PENDING.set(await self._outbox.count_documents({"status": "pending"}))
+        if len(queued) == self._settings.batch_size:
+            OUTBOX_PENDING.set(await self._queue.count_documents({}))
         else:
-            OUTBOX_PENDING.set(len(pending))
+            OUTBOX_PENDING.set(len(queued))
+        ids = [entry["_id"] for entry in queued]
+        stored = {
+            doc["_id"]: doc for doc in await self._outbox.find({"_id": {"$in": ids}}).to_list()
+        }
+        # In queue order; an entry whose event is sent already (recovered twice) goes unsent.
+        pending = [stored[i] for i in ids if i in stored and stored[i]["status"] == "pending"]
         batch = [(EventEnvelope.model_validate(doc["envelope"]), doc.get("key")) for doc in pending]
         await self._producer.publish_many(batch)
-        ids = [doc["_id"] for doc in pending]
+        sent = [doc["_id"] for doc in pending]
         await self._outbox.update_many(
-            {"_id": {"$in": ids}}, {"$set": {"status": "sent", "sentAt": datetime.now(UTC)}}
+            {"_id": {"$in": sent}}, {"$set": {"status": "sent", "sentAt": datetime.now(UTC)}}
         )
-        OUTBOX_PUBLISHED.inc(len(ids))
+        await self._queue.delete_many({"_id": {"$in": ids}})
+        OUTBOX_PUBLISHED.inc(len(sent))
         OUTBOX_PENDING.dec(len(ids))
         return len(ids)
+
+    async def _recover_queue(self) -> None:
+        """Queues pending events whose writer died before queueing them (the query scans the
+        outbox on the local store, so it runs once a minute, not on every poll)."""
+        now = datetime.now(UTC)
+        if now - self._last_recovery < _RECOVERY_INTERVAL:
+            return
+        self._last_recovery = now
+        async for doc in self._outbox.find({"status": "pending"}, {"order": 1}):
+            await insert_once(self._queue, _queue_entry(doc))
 
     async def _purge_sent(self) -> None:
         now = datetime.now(UTC)

@@ -15,7 +15,14 @@ from devstack.profile import Profile
 from devstack.waiting import eventually
 from shared.events.consumer import FAILED, EventConsumer, PermanentEventError
 from shared.events.envelope import EventEnvelope
-from shared.events.outbox import OUTBOX, Outbox, OutboxRelay, new_event
+from shared.events.outbox import (
+    OUTBOX,
+    OUTBOX_QUEUE,
+    Outbox,
+    OutboxRelay,
+    new_event,
+    outbox_document,
+)
 from shared.events.producer import EventProducer
 from shared.settings import KafkaSettings, OutboxSettings
 
@@ -114,6 +121,24 @@ async def test_relay_publishes_pending_events_in_order_once(
     await producer.stop()
     # Two relays ran; the lease let one publish, so each event is on the topic once, in order.
     assert [e.id for e in published] == [e.id for e in events]
+
+
+async def test_an_event_whose_writer_died_before_queueing_it_is_still_published(
+    db: AsyncDatabase[dict], kafka: KafkaSettings, topic: str
+) -> None:
+    producer = EventProducer(kafka, client_id="relay-test")
+    producer.start()
+    outbox = Outbox(db, "tests")
+    orphan, queued = event(topic, 1), event(topic, 2)
+    # The writer stored the event and died before its queue entry.
+    await db[OUTBOX].insert_one(outbox_document(orphan))
+    await outbox.add(queued)
+    relay = OutboxRelay(db, producer, OutboxSettings(poll_interval_seconds=0.05), outbox.written)
+    async with running(relay.run()):
+        published = await read_topic(kafka, topic, expected=2)
+    await producer.stop()
+    assert sorted(e.id for e in published) == sorted([orphan.id, queued.id])
+    assert await db[OUTBOX_QUEUE].count_documents({}) == 0
 
 
 async def test_redelivered_events_take_effect_once(
