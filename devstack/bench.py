@@ -1,300 +1,116 @@
-"""Fixed-rate load through the gateway with vegeta; prints rate, p50/p95/p99 and errors.
+"""`make bench`: fixed-rate load through the gateway at two sizes of history, with what each
+operation costs every process.
 
-A fixed arrival rate (not a closed loop of N clients) keeps latency honest: a slow response does
-not slow the arrivals down, so queueing shows up in the percentiles.
+It starts its own stack (bench profile, fresh data, the real rate limits), onboards merchants
+through the API, and runs every scenario twice: with 1,000 paid payments in the database and
+with 100,000 (`devstack.bench_fill`), so that a cost that grows with data shows. Load is spread
+over 16 merchants with 2 secret keys each, so the per-key limit (25/s in test mode) is not what
+is measured below 800 requests a second. Before each run the stack is left to go quiet, and the
+costs are read once it is quiet again, so background work a run causes is charged to it.
 """
 
 from __future__ import annotations
 
 import argparse
-import base64
-import json
+import asyncio
 import os
 import platform
 import shutil
-import subprocess
 import sys
-import tempfile
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import httpx
 
 from devstack import bench_webhooks as hooks
 from devstack.accounts import bearer, create_key, create_merchant, sign_up
+from devstack.bench_cost import Meter, cpu_seconds, process_ids
+from devstack.bench_fill import fill_payments, open_payments
+from devstack.bench_load import Report, Scenario, attack, print_report, target
 from devstack.profile import Profile
 from devstack.stack import Stack
 from devstack.waiting import wait_until
 
-# The limiter stays on (its Redis round trip is part of every request), set above the bench's rate.
-BENCH_LIMITS = {
-    "EXPE_RATE_LIMITS__PLANS": json.dumps(
-        {"standard": {mode: {"limit": 100_000, "window_seconds": 1} for mode in ("test", "live")}}
-    )
-}
-# Few facts: FerretDB (SQLite) scans a collection per query, so the summary cost grows with it.
-SEED_PAYMENTS = 20
+__all__ = ["Scenario", "attack", "print_report", "target"]
+
+SIZES = (1_000, 100_000)
+MERCHANTS = 16
+KEYS_PER_MERCHANT = 2
+SECONDS = 10
+# What --find-max looks for: the highest rate holding this p95 with no error.
+MAX_P95_MS = 100.0
+# A stack is quiet when all its processes together use less than this share of a core.
+_QUIET_CORES = 0.15
 
 
 @dataclass(frozen=True)
-class Context:
-    """What the scenarios need: the merchant's key, the owner's token, and two wallets."""
+class Tenant:
+    """A merchant of the bench: its keys, its wallet and its owner's (the transfer pair)."""
 
-    secret_key: str
-    access_token: str
-    merchant_wallet: str
-    user_wallet: str
-
-
-Body = Callable[[Context, int], dict[str, Any] | None]
+    merchant_id: str
+    keys: tuple[str, ...]
+    wallet: str
+    owner_wallet: str
 
 
-@dataclass(frozen=True)
-class Scenario:
-    name: str
-    method: str
-    path: str
-    rate: int
-    seconds: int
-    # The JSON body of request number n; a body also gets a fresh Idempotency-Key.
-    body: Body | None = None
-    # Past what this 2-core machine sustains: it shows where queueing starts, and its requests
-    # go on after vegeta gives up, so it runs after the others.
-    saturates: bool = False
+@dataclass
+class Bench:
+    vegeta: str
+    stack: Stack
+    profile: Profile
+    base_url: str
+    tenants: list[Tenant]
+
+    def key(self, n: int) -> tuple[Tenant, str]:
+        """Request n's tenant and key, round robin over every key."""
+        tenant = self.tenants[n % len(self.tenants)]
+        return tenant, tenant.keys[(n // len(self.tenants)) % len(tenant.keys)]
+
+    def run(self, scenario: Scenario, lines: list[str]) -> Report:
+        wait_quiet(self.stack, self.profile)
+        meter = Meter(self.stack, self.profile)
+        report = attack(self.vegeta, lines, scenario.rate, scenario.seconds)
+        wait_quiet(self.stack, self.profile)
+        print_report(scenario, report)
+        print("\n".join(meter.costs(report.completed).lines()), flush=True)
+        return report
 
 
-SUMMARY = "/api/v1/analytics/payments/summary"
+def wait_quiet(stack: Stack, profile: Profile, timeout: float = 120) -> None:
+    """Waits until the processes use almost no CPU: what a run left behind has finished."""
+    pids = process_ids(stack, profile)
+
+    def quiet() -> bool:
+        before = sum(cpu_seconds(pid) for pid in pids.values())
+        time.sleep(1)
+        return sum(cpu_seconds(pid) for pid in pids.values()) - before < _QUIET_CORES
+
+    wait_until(quiet, timeout=timeout, interval=0, what="the stack to go quiet")
 
 
-def payment_body(_: Context, n: int) -> dict[str, Any]:
-    return {"amount": 10_000 + n, "currency": "INR", "orderId": f"bench-{n}"}
-
-
-def transfer_body(context: Context, _: int) -> dict[str, Any]:
-    return {
-        "fromWalletId": context.merchant_wallet,
-        "to": {"walletId": context.user_wallet},
-        "amount": 100,
-        "currency": "INR",
-    }
-
-
-SCENARIOS = (
-    Scenario("payment summary (gateway -> analytics -> MongoDB)", "GET", SUMMARY, 50, 15),
-    Scenario(
-        "create payment (gateway -> payments -> MongoDB + outbox)",
-        "POST",
-        "/api/v1/payments",
-        25,
-        15,
-        payment_body,
-    ),
-    Scenario(
-        "create payment (gateway -> payments -> MongoDB + outbox)",
-        "POST",
-        "/api/v1/payments",
-        50,
-        15,
-        payment_body,
-        saturates=True,
-    ),
-    Scenario(
-        "wallet transfer (gateway -> wallet ledger)",
-        "POST",
-        "/api/v1/transfers",
-        10,
-        15,
-        transfer_body,
-        saturates=True,
-    ),
-    Scenario(
-        "wallet transfer (gateway -> wallet ledger)",
-        "POST",
-        "/api/v1/transfers",
-        25,
-        15,
-        transfer_body,
-        saturates=True,
-    ),
-)
-# Confirms at fixed rates, each completing a payment whose webhook the scenario waits for; the
-# second rate is past what a 2-core machine sustains, to show where queueing starts.
-WEBHOOKS = tuple(
-    Scenario(
-        "confirm payment for webhook delivery (gateway -> payments -> MongoDB + outbox)",
-        "POST",
-        "/api/v1/checkout/payments/{id}/confirm",
-        rate,
-        20,
-    )
-    for rate in (5, 10)
-)
-
-
-def ordered() -> tuple[Scenario, ...]:
-    """Those within the machine's capacity first, on a quiet stack; then webhook delivery (each
-    rate waits for its deliveries, so it leaves nothing running); last those past saturation,
-    whose requests go on for a while after vegeta gives up on them."""
-    within = tuple(s for s in SCENARIOS if not s.saturates)
-    past = tuple(s for s in SCENARIOS if s.saturates)
-    return (*within, *WEBHOOKS, *past)
-
-
-def seed(profile: Profile, merchant_id: str) -> None:
-    """Puts payment facts behind the summary through the real event path."""
-    import asyncio
-
-    from pymongo import AsyncMongoClient
-
-    from shared.events.envelope import PAYMENT_CREATED
-    from shared.events.outbox import Outbox, new_event
-    from shared.ids import new_id
-
-    async def write() -> None:
-        client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(profile.mongo_url)
-        outbox = Outbox(client[f"{profile.db_prefix}_payments"], "payments")
-        for index in range(SEED_PAYMENTS):
-            await outbox.add(
-                new_event(
-                    PAYMENT_CREATED,
-                    producer="payments",
-                    merchant_id=merchant_id,
-                    data={
-                        "paymentId": new_id("pay"),
-                        "amount": 100 + index,
-                        "currency": "INR" if index % 2 else "USD",
-                        "createdAt": datetime.now(UTC).isoformat(),
-                    },
-                )
+def prepare(profile: Profile, gateway_url: str) -> list[Tenant]:
+    """Merchants onboarded through the API, each with keys and a funded wallet."""
+    tenants = []
+    with httpx.Client(base_url=gateway_url, timeout=30) as gateway:
+        for _ in range(MERCHANTS):
+            owner = sign_up(gateway, profile.mailpit_url)
+            merchant = create_merchant(gateway, owner)
+            keys = tuple(
+                str(create_key(gateway, merchant)["secret"]) for _ in range(KEYS_PER_MERCHANT)
             )
-        await client.close()
-
-    asyncio.run(write())
-
-
-def target(method: str, url: str, secret_key: str, body: dict[str, Any] | None = None) -> str:
-    """One vegeta JSON target; a body also gets a fresh Idempotency-Key."""
-    header = {"Authorization": [f"Bearer {secret_key}"]}
-    line: dict[str, Any] = {"method": method, "url": url}
-    if body is not None:
-        line["body"] = base64.b64encode(json.dumps(body).encode()).decode()
-        header |= {
-            "Content-Type": ["application/json"],
-            "Idempotency-Key": [f"bench-{uuid.uuid4()}"],
-        }
-    line["header"] = header
-    return json.dumps(line)
-
-
-def targets(base_url: str, context: Context, scenario: Scenario) -> list[str]:
-    """One target per request, so each POST has its own Idempotency-Key."""
-    url = base_url + scenario.path
-    if scenario.body is None:
-        return [target(scenario.method, url, context.secret_key)]
-    return [
-        target(scenario.method, url, context.secret_key, scenario.body(context, n))
-        for n in range(scenario.rate * scenario.seconds)
-    ]
-
-
-def attack(vegeta: str, lines: list[str], scenario: Scenario) -> dict[str, Any]:
-    """Fires `lines` (taken in turn, over again if fewer) at the scenario's rate and length."""
-    with tempfile.TemporaryDirectory() as folder:
-        target_file = Path(folder) / "targets.json"
-        target_file.write_text("\n".join(lines) + "\n")
-        results = Path(folder) / "results.bin"
-        subprocess.run(
-            [
-                vegeta,
-                "attack",
-                "-format=json",
-                f"-targets={target_file}",
-                f"-rate={scenario.rate}/s",
-                f"-duration={scenario.seconds}s",
-                "-timeout=10s",
-                "-max-workers=512",
-                f"-output={results}",
-            ],
-            check=True,
-        )
-        report = subprocess.run(
-            [vegeta, "report", "-type=json", str(results)],
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-    return dict(json.loads(report.stdout))
-
-
-def print_report(scenario: Scenario, report: dict[str, Any]) -> None:
-    latencies = report["latencies"]
-    codes = report.get("status_codes", {})
-    failures = sum(count for code, count in codes.items() if not code.startswith("2"))
-    print(
-        f"{scenario.name}\n"
-        f"  target rate {scenario.rate}/s for {scenario.seconds}s: {report['requests']} requests\n"
-        f"  achieved    {report['throughput']:.1f} req/s (sent at {report['rate']:.1f}/s)\n"
-        f"  latency     p50 {latencies['50th'] / 1e6:.1f} ms  p95 {latencies['95th'] / 1e6:.1f} ms"
-        f"  p99 {latencies['99th'] / 1e6:.1f} ms  max {latencies['max'] / 1e6:.1f} ms\n"
-        f"  errors      {failures} ({100 * (1 - report['success']):.2f}%)  status codes {codes}",
-        flush=True,
-    )
-
-
-def prepare(profile: Profile, gateway_url: str) -> Context:
-    """Onboards a merchant through the API, seeds its payments and funds its wallet."""
-    with httpx.Client(base_url=gateway_url, timeout=15) as gateway:
-        owner = sign_up(gateway, profile.mailpit_url)
-        merchant = create_merchant(gateway, owner)
-        secret_key = str(create_key(gateway, merchant)["secret"])
-        seed(profile, merchant.merchant_id)
-        wait_until(
-            lambda: gateway.get(SUMMARY, headers=bearer(secret_key)).json()["paymentsCreated"],
-            timeout=60,
-            what="seeded payments to reach analytics",
-        )
-        merchant_wallet = _open_wallet(gateway, bearer(secret_key))
-        user_wallet = _open_wallet(gateway, owner.headers())
-        topped_up = gateway.post(
-            "/api/v1/topups",
-            json={"walletId": merchant_wallet, "amount": 10**12, "source": {"type": "bank"}},
-            headers={**bearer(secret_key), "Idempotency-Key": f"bench-{uuid.uuid4()}"},
-        )
-        assert topped_up.status_code == 201, topped_up.text
-    return Context(secret_key, owner.access_token, merchant_wallet, user_wallet)
-
-
-def webhook_delivery(vegeta: str, profile: Profile, base_url: str, scenario: Scenario) -> None:
-    """Payments completed at a fixed rate with a local receiver: the confirms' own figures, then
-    event-to-delivery latency, duplicates and the backlog left."""
-    receiver = hooks.Receiver()
-    with hooks.serving(receiver) as url, httpx.Client(base_url=base_url, timeout=15) as gateway:
-        # A merchant of its own: the payments it completes would otherwise grow the summary
-        # scenario's merchant, whose cost grows with its payments on FerretDB (SQLite).
-        merchant = create_merchant(gateway, sign_up(gateway, profile.mailpit_url))
-        key = str(create_key(gateway, merchant)["secret"])
-        endpoint_id = hooks.register_endpoint(gateway, key, url)
-        try:
-            payment_ids = hooks.create_payments(gateway, key, scenario.rate * scenario.seconds)
-            settled_after = hooks.settle(gateway, key, receiver)
-            # One target per payment: vegeta cannot chain create -> confirm, so only confirms
-            # are timed.
-            confirms = [
-                target("POST", base_url + hooks.confirm_path(pid), key, hooks.SANDBOX_CARD)
-                for pid in payment_ids
-            ]
-            before = hooks.succeeded(gateway, key)
-            print_report(scenario, attack(vegeta, confirms, scenario))
-            completed = hooks.wait_for_deliveries(gateway, key, receiver, before)
-            left = hooks.backlog(profile)
-            hooks.print_deliveries(receiver, completed, scenario.rate, left, settled_after)
-        finally:
-            # The next run's receiver listens elsewhere: this endpoint would only fail retries.
-            hooks.delete_endpoint(gateway, key, endpoint_id)
+            wallet = _open_wallet(gateway, bearer(keys[0]))
+            topped_up = gateway.post(
+                "/api/v1/topups",
+                json={"walletId": wallet, "amount": 10**12, "source": {"type": "bank"}},
+                headers={**bearer(keys[0]), "Idempotency-Key": f"bench-{uuid.uuid4()}"},
+            )
+            assert topped_up.status_code == 201, topped_up.text
+            owner_wallet = _open_wallet(gateway, owner.headers())
+            tenants.append(Tenant(merchant.merchant_id, keys, wallet, owner_wallet))
+    return tenants
 
 
 def _open_wallet(gateway: httpx.Client, headers: dict[str, str]) -> str:
@@ -307,54 +123,236 @@ def _open_wallet(gateway: httpx.Client, headers: dict[str, str]) -> str:
     return str(response.json()["id"])
 
 
+# Scenarios: each builds its requests (one per request, so every POST has its own key).
+
+Lines = Callable[[Bench, Scenario], list[str]]
+
+
+def create_lines(bench: Bench, scenario: Scenario) -> list[str]:
+    lines = []
+    for n in range(scenario.rate * scenario.seconds):
+        _, key = bench.key(n)
+        body = {"amount": 10_000 + n, "currency": "INR", "orderId": f"bench-{uuid.uuid4().hex}"}
+        lines.append(target("POST", bench.base_url + scenario.path, key, body))
+    return lines
+
+
+def confirm_lines(bench: Bench, scenario: Scenario) -> list[str]:
+    """Confirms of payments made beforehand (through the service, with their events)."""
+    count = scenario.rate * scenario.seconds
+    merchants = [tenant.merchant_id for tenant in bench.tenants]
+    made = asyncio.run(open_payments(bench.profile, merchants, count))
+    lines = []
+    for n, payment_id in enumerate(made):
+        _, key = bench.key(n)
+        url = bench.base_url + hooks.confirm_path(payment_id)
+        lines.append(target("POST", url, key, hooks.SANDBOX_CARD))
+    return lines
+
+
+def read_lines(bench: Bench, _: Scenario) -> list[str]:
+    merchants = [tenant.merchant_id for tenant in bench.tenants]
+    made = asyncio.run(open_payments(bench.profile, merchants, 200))
+    lines = []
+    for n, payment_id in enumerate(made):
+        _, key = bench.key(n)
+        lines.append(target("GET", f"{bench.base_url}/api/v1/payments/{payment_id}", key))
+    return lines
+
+
+def list_lines(bench: Bench, scenario: Scenario) -> list[str]:
+    return [
+        target("GET", f"{bench.base_url}{scenario.path}?limit=50", bench.key(n)[1])
+        for n in range(len(bench.tenants) * KEYS_PER_MERCHANT)
+    ]
+
+
+def transfer_lines(bench: Bench, scenario: Scenario) -> list[str]:
+    """Each tenant's wallet pays its owner's: as many source wallets as tenants."""
+    lines = []
+    for n in range(scenario.rate * scenario.seconds):
+        tenant, key = bench.key(n)
+        body = _transfer(tenant.wallet, tenant.owner_wallet)
+        lines.append(target("POST", bench.base_url + scenario.path, key, body))
+    return lines
+
+
+def one_source_lines(bench: Bench, scenario: Scenario) -> list[str]:
+    """Every transfer from one wallet: its chain takes one entry at a time, by design."""
+    tenant = bench.tenants[0]
+    body = _transfer(tenant.wallet, tenant.owner_wallet)
+    return [
+        target("POST", bench.base_url + scenario.path, tenant.keys[n % len(tenant.keys)], body)
+        for n in range(scenario.rate * scenario.seconds)
+    ]
+
+
+def _transfer(source: str, destination: str) -> dict[str, Any]:
+    return {
+        "fromWalletId": source,
+        "to": {"walletId": destination},
+        "amount": 100,
+        "currency": "INR",
+    }
+
+
+CREATE = "create payment (gateway -> payments -> store + outbox)"
+SCENARIOS: tuple[tuple[Scenario, Lines], ...] = (
+    *(
+        (Scenario(CREATE, "POST", "/api/v1/payments", rate, SECONDS), create_lines)
+        for rate in (100, 300)
+    ),
+    *(
+        (
+            Scenario(
+                "confirm card payment (gateway -> payments -> store + outbox)",
+                "POST",
+                "/api/v1/checkout/payments/{id}/confirm",
+                rate,
+                SECONDS,
+            ),
+            confirm_lines,
+        )
+        for rate in (100, 200)
+    ),
+    (
+        Scenario("read payment (gateway -> payments -> store)", "GET", "", 300, SECONDS),
+        read_lines,
+    ),
+    (
+        Scenario(
+            "list payments, 50 a page (gateway -> payments -> store; scans on the local store,"
+            " served by index merchant_mode_created on MongoDB)",
+            "GET",
+            "/api/v1/payments",
+            20,
+            SECONDS,
+        ),
+        list_lines,
+    ),
+    *(
+        (
+            Scenario(
+                f"wallet transfer over {MERCHANTS} wallet pairs (gateway -> wallet ledger)",
+                "POST",
+                "/api/v1/transfers",
+                rate,
+                SECONDS,
+            ),
+            transfer_lines,
+        )
+        for rate in (100, 200)
+    ),
+    (
+        Scenario(
+            "wallet transfer from one source wallet (serialised by design)",
+            "POST",
+            "/api/v1/transfers",
+            20,
+            SECONDS,
+        ),
+        one_source_lines,
+    ),
+)
+WEBHOOK_RATES = (20, 100)
+
+
+def webhook_delivery(bench: Bench, rate: int) -> None:
+    """Payments completed at a fixed rate with a local receiver: the confirms' own figures, then
+    event-to-delivery latency, duplicates and the backlog left."""
+    scenario = Scenario(
+        "confirm for webhook delivery (gateway -> payments -> store + outbox)",
+        "POST",
+        "/api/v1/checkout/payments/{id}/confirm",
+        rate,
+        SECONDS,
+    )
+    receiver = hooks.Receiver()
+    with hooks.serving(receiver) as url, httpx.Client(base_url=bench.base_url, timeout=30) as gw:
+        # A merchant of its own, so its counts are its deliveries only.
+        merchant = create_merchant(gw, sign_up(gw, bench.profile.mailpit_url))
+        key = str(create_key(gw, merchant)["secret"])
+        endpoint_id = hooks.register_endpoint(gw, key, url)
+        try:
+            made = asyncio.run(open_payments(bench.profile, [merchant.merchant_id], rate * SECONDS))
+            settled_after = hooks.settle(gw, key, receiver)
+            confirms = [
+                target("POST", bench.base_url + hooks.confirm_path(pid), key, hooks.SANDBOX_CARD)
+                for pid in made
+            ]
+            before = hooks.succeeded(gw, key)
+            wait_quiet(bench.stack, bench.profile)
+            print_report(scenario, attack(bench.vegeta, confirms, rate, SECONDS))
+            completed = hooks.wait_for_deliveries(gw, key, receiver, before)
+            left = hooks.backlog(bench.profile)
+            hooks.print_deliveries(receiver, completed, rate, left, settled_after)
+        finally:
+            hooks.delete_endpoint(gw, key, endpoint_id)
+
+
+def find_max(bench: Bench, scenario: Scenario, lines: Lines) -> None:
+    """The highest rate holding p95 <= MAX_P95_MS with no error: doubling, then bisecting."""
+    held, failed, rate = 0, 0, 25
+    while rate <= 3_200:
+        probe = Scenario(scenario.name, scenario.method, scenario.path, rate, SECONDS)
+        if bench.run(probe, lines(bench, probe)).holds(MAX_P95_MS):
+            held = rate
+        else:
+            failed = rate
+        if not failed:
+            rate *= 2
+        elif failed - held <= max(5, held // 10):
+            break
+        else:
+            rate = (held + failed) // 2
+    print(
+        f"=> {scenario.name}: highest rate holding p95 <= {MAX_P95_MS:.0f} ms with 0 errors:"
+        f" {held}/s (failed at {failed}/s)\n",
+        flush=True,
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="devstack.bench")
     parser.add_argument("--profile", default="bench")
-    parser.add_argument("--target", help="bench this running gateway instead of starting one")
-    parser.add_argument("--key", help="with --target: a secret test key of a merchant there")
+    parser.add_argument("--only", help="run only the scenarios whose name contains this")
     parser.add_argument(
-        "--only", help="run only the scenarios whose name contains this (e.g. webhook, transfer)"
+        "--find-max", action="store_true", help="then search the highest rate creates hold"
+    )
+    parser.add_argument(
+        "--sizes", default=",".join(map(str, SIZES)), help="payments of history, comma-separated"
     )
     args = parser.parse_args()
     vegeta = shutil.which("vegeta")
     if vegeta is None:
         print("vegeta not found: run deploy/local/install.sh", file=sys.stderr)
         return 2
-    if args.target and not args.key:
-        print("--target needs --key (a secret test key)", file=sys.stderr)
-        return 2
-    stack: Stack | None = None
-    base_url = args.target
+    profile = Profile.load(args.profile)
+    stack = Stack(profile)
     try:
-        if base_url is None:
-            profile = Profile.load(args.profile)
-            stack = Stack(profile, extra_env=BENCH_LIMITS)
-            stack.start()
-            base_url = stack["gateway"].url
-            context = prepare(profile, base_url)
-        else:
-            # Against a running gateway only the read scenario runs: the others need funded
-            # wallets that `prepare` makes on a stack of its own.
-            context = Context(args.key, "", "", "")
+        stack.start()
+        base_url = stack["gateway"].url
+        bench = Bench(vegeta, stack, profile, base_url, prepare(profile, base_url))
         print(
             f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
-            f"{platform.python_version()}; target {base_url}\n",
+            f"{platform.python_version()}; target {base_url}; {MERCHANTS} merchants, "
+            f"{MERCHANTS * KEYS_PER_MERCHANT} keys\n",
             flush=True,
         )
-        for scenario in ordered():
-            if args.only and args.only not in scenario.name:
-                continue
-            if scenario in WEBHOOKS:
-                # Needs a receiver here and the stack's database: not with --target.
-                if stack is not None:
-                    webhook_delivery(vegeta, stack.profile, base_url, scenario)
-                continue
-            if args.target and scenario.body is not None:
-                continue
-            print_report(scenario, attack(vegeta, targets(base_url, context, scenario), scenario))
+        merchants = [tenant.merchant_id for tenant in bench.tenants]
+        for size in (int(s) for s in args.sizes.split(",")):
+            held = asyncio.run(fill_payments(profile, merchants, size))
+            print(f"=== {held:,} payments in the database ===\n", flush=True)
+            for scenario, lines in SCENARIOS:
+                if not args.only or args.only in scenario.name:
+                    bench.run(scenario, lines(bench, scenario))
+            if not args.only or args.only in "webhook delivery":
+                for rate in WEBHOOK_RATES:
+                    webhook_delivery(bench, rate)
+            if args.find_max:
+                find_max(bench, SCENARIOS[0][0], SCENARIOS[0][1])
     finally:
-        if stack is not None:
-            stack.stop()
+        stack.stop()
     return 0
 
 

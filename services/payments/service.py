@@ -95,9 +95,20 @@ class PaymentService:
 
     async def create(self, scope: Scope, body: PaymentCreate) -> Document:
         now = self._clock()
-        expires_at = self._expiry(now, body.expires_at)
+        payment = self.new_payment(scope, body, now, self._expiry(now, body.expires_at))
+        await self._store.insert(payment)
+        entry = self.transition(payment["_id"], NEW, "created", now, "payment_created", scope.actor)
+        entry["applied"] = True
+        await self._store.claim(entry)
+        await self.publish(payment, entry)
+        return payment
+
+    def new_payment(
+        self, scope: Scope, body: PaymentCreate, now: datetime, expires_at: datetime
+    ) -> Document:
+        """The document of a new payment, as `create` stores it."""
         payment_id = new_id("pay")
-        payment: Document = {
+        return {
             "_id": payment_id,
             "merchantId": scope.merchant_id,
             "mode": scope.mode,
@@ -127,12 +138,6 @@ class PaymentService:
             "createdAt": now,
             "updatedAt": now,
         }
-        await self._store.insert(payment)
-        entry = self.transition(payment_id, NEW, "created", now, "payment_created", scope.actor)
-        entry["applied"] = True
-        await self._store.claim(entry)
-        await self.publish(payment, entry)
-        return payment
 
     def _expiry(self, now: datetime, requested: datetime | None) -> datetime:
         if requested is None:

@@ -1,0 +1,96 @@
+"""Gives the bench's payments database a history, so that a cost that grows with data shows.
+
+Payments of the last 30 days, spread over the bench's merchants, stored as the payments service
+stores them (its own document builder and state entries): each one paid by a sandbox card, with
+its timeline created -> processing -> succeeded. Their events were sent long ago (the outbox
+keeps a day), so none is written. Bulk inserts make 100,000 payments a matter of a minute.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from pymongo import AsyncMongoClient
+
+from devstack.profile import Profile
+from services.payments.schemas import PaymentCreate
+from services.payments.service import PaymentService
+from services.payments.settings import PaymentsSettings
+from services.payments.states import NEW
+from services.payments.store import PaymentStore
+from shared.events.outbox import Outbox
+from shared.scopes import Scope
+
+_BATCH = 1_000
+_CARD = {"brand": "visa", "last4": "4242", "expMonth": 12, "expYear": 2099, "fingerprint": "f"}
+
+
+def _history(service: PaymentService, merchant_id: str, n: int) -> tuple[dict[str, Any], ...]:
+    """One paid payment of the past and its three state entries."""
+    created = datetime.now(UTC) - timedelta(seconds=random.uniform(3_600, 30 * 86_400))
+    created = created.replace(microsecond=created.microsecond // 1000 * 1000)
+    paid = created + timedelta(seconds=2)
+    scope = Scope(merchant_id, "test", {"type": "api_key", "id": "key_history"})
+    body = PaymentCreate.model_validate(
+        {"amount": 1_000 + n % 90_000, "currency": "INR", "orderId": f"history-{n}"}
+    )
+    payment = service.new_payment(scope, body, created, created + timedelta(minutes=30))
+    payment |= {"status": "succeeded", "method": "card", "card": _CARD, "updatedAt": paid}
+    entries = (
+        service.transition(payment["_id"], NEW, "created", created, "payment_created", scope.actor),
+        service.transition(payment["_id"], "created", "processing", created, "confirm:card", {}),
+        service.transition(payment["_id"], "processing", "succeeded", paid, "card_approved", {}),
+    )
+    for entry in entries:
+        entry["applied"] = True
+    return (payment, *entries)
+
+
+async def fill_payments(profile: Profile, merchant_ids: list[str], total: int) -> int:
+    """Adds paid payments until the database holds `total`; returns how many it holds."""
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(profile.mongo_url, tz_aware=True)
+    try:
+        db = client[f"{profile.db_prefix}_payments"]
+        service = PaymentService(PaymentStore(db), Outbox(db, "payments"), PaymentsSettings())
+        have = await db["payments"].count_documents({})
+        while have < total:
+            size = min(_BATCH, total - have)
+            made = [
+                _history(service, merchant_ids[n % len(merchant_ids)], n)
+                for n in range(have, have + size)
+            ]
+            await asyncio.gather(
+                db["payments"].insert_many([m[0] for m in made], ordered=False),
+                db["payment_transitions"].insert_many(
+                    [entry for m in made for entry in m[1:]], ordered=False
+                ),
+            )
+            have += size
+        return have
+    finally:
+        await client.close()
+
+
+async def open_payments(profile: Profile, merchant_ids: list[str], count: int) -> list[str]:
+    """Payments waiting for their customer, made through the service (events and all), spread
+    over the merchants in turn; their ids, in that order."""
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(profile.mongo_url, tz_aware=True)
+    try:
+        db = client[f"{profile.db_prefix}_payments"]
+        service = PaymentService(PaymentStore(db), Outbox(db, "payments"), PaymentsSettings())
+        gate = asyncio.Semaphore(32)
+
+        async def create(n: int) -> str:
+            scope = Scope(merchant_ids[n % len(merchant_ids)], "test", {"type": "bench"})
+            body = PaymentCreate.model_validate(
+                {"amount": 10_000 + n, "currency": "INR", "orderId": f"open-{n}"}
+            )
+            async with gate:
+                return str((await service.create(scope, body))["_id"])
+
+        return list(await asyncio.gather(*(create(n) for n in range(count))))
+    finally:
+        await client.close()
