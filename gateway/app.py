@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator
 
-import httpx
 from fastapi import FastAPI, Request
 from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import Response
@@ -23,27 +22,24 @@ from shared.errors import ResourceNotFound, install_error_handlers
 from shared.health import run_check
 from shared.http import RequestContextMiddleware
 from shared.identity import signed_headers
-from shared.internal_http import InternalClient
+from shared.internal_http import InternalClient, ServiceClient
 from shared.logs import configure_logging
 from shared.metrics import instrument
 from shared.redis_client import create_redis
 from shared.responses import JsonResponse
-from shared.tracing import configure_tracing, shutdown_tracing
+from shared.tracing import NO_FASTAPI_TELEMETRY, configure_tracing, shutdown_tracing
 
 _METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 
 
-def _service_clients(settings: GatewaySettings) -> dict[str, httpx.AsyncClient]:
-    limits = httpx.Limits(
-        max_connections=settings.upstream_max_connections,
-        max_keepalive_connections=settings.upstream_max_connections,
-    )
-    timeout = httpx.Timeout(
-        settings.upstream_timeout_seconds, connect=settings.upstream_connect_timeout_seconds
-    )
+def _service_clients(settings: GatewaySettings) -> dict[str, ServiceClient]:
     return {
-        name: httpx.AsyncClient(
-            base_url=getattr(settings.services, name), limits=limits, timeout=timeout
+        name: ServiceClient(
+            name,
+            getattr(settings.services, name),
+            timeout=settings.upstream_timeout_seconds,
+            connect_timeout=settings.upstream_connect_timeout_seconds,
+            max_connections=settings.upstream_max_connections,
         )
         for name in SERVICES
     }
@@ -60,7 +56,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.clients = _service_clients(settings)
         app.state.redis = create_redis(settings.redis)
-        auth = InternalClient(app.state.clients["auth"], "auth", secret)
+        auth = InternalClient(app.state.clients["auth"], secret)
         authenticator = Authenticator(settings, auth, app.state.redis, JwksCache(auth))
         limiter = (
             RateLimiter(app.state.redis, settings.rate_limits)
@@ -81,6 +77,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         title="Expe API",
         lifespan=lifespan,
         docs_url="/docs" if settings.env != "production" else None,
+        telemetry=NO_FASTAPI_TELEMETRY,
     )
     install_error_handlers(app)
 
@@ -142,9 +139,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             method=request.method,
             path=request.url.path,
         )
-        response = await forward(
-            request.app.state.clients[service], service, request, body, identity
-        )
+        response = await forward(request.app.state.clients[service], request, body, identity)
         if admission.rate_limit is not None:
             response.headers.update(admission.rate_limit.headers())
         return response

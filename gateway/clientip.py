@@ -16,8 +16,9 @@ from starlette.requests import Request
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
-@lru_cache(maxsize=16)
-def _networks(cidrs: tuple[str, ...]) -> tuple[Network, ...]:
+@lru_cache(maxsize=4096)
+def parse_networks(cidrs: tuple[str, ...]) -> tuple[Network, ...]:
+    """The networks of CIDRs (trusted proxies, an API key's allowlist), parsed once each."""
     return tuple(ipaddress.ip_network(cidr, strict=False) for cidr in cidrs)
 
 
@@ -30,7 +31,7 @@ def _trusted(address: str, networks: Sequence[Network]) -> bool:
 
 def client_ip(request: Request, trusted_proxies: tuple[str, ...]) -> str | None:
     peer = request.client.host if request.client else None
-    networks = _networks(trusted_proxies)
+    networks = parse_networks(trusted_proxies)
     if peer is None or not networks or not _trusted(peer, networks):
         return peer
     hops = [hop.strip() for hop in request.headers.get("x-forwarded-for", "").split(",")]

@@ -1,8 +1,8 @@
 """Turns a request's credentials into a `Caller`: an access token (JWT), an API key, or nobody.
 
 Access tokens are verified here with the auth service's published keys. API keys are resolved by
-the auth service and the answer cached in Redis for a few seconds, which bounds how long a revoked
-key keeps working. Session revocations (logout, password change) are read from Redis.
+the auth service and the answer remembered for a few seconds (gateway/answers.py), which bounds how
+long a revoked key keeps working. Session revocations (logout, password change) are read from Redis.
 """
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import jwt
-import orjson
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 from starlette.requests import Request
 
-from gateway.clientip import client_ip
+from gateway.answers import Answer, RememberedAnswers
+from gateway.clientip import client_ip, parse_networks
 from gateway.jwks import JwksCache
 from gateway.settings import GatewaySettings
 from shared.errors import PermissionDenied, ServiceUnavailable, Unauthenticated
@@ -70,6 +70,7 @@ class Authenticator:
         self._auth = auth
         self._redis = redis
         self._jwks = jwks
+        self._answers = RememberedAnswers(redis, settings.credential_cache_seconds)
 
     async def authenticate(self, request: Request) -> Authenticated:
         ip = client_ip(request, self._settings.trusted_proxies)
@@ -86,7 +87,7 @@ class Authenticator:
     async def _user_caller(self, request: Request, token: str, ip: str | None) -> Caller:
         claims = await self._verified_claims(token)
         session_id = str(claims.get("sid", ""))
-        if await self._cached(revoked_session_key(session_id)):
+        if await self._session_revoked(session_id):
             raise InvalidAccessToken("This session was signed out; log in again.")
         mode = request.headers.get(MODE_HEADER, "test")
         if mode not in ("test", "live"):
@@ -141,7 +142,7 @@ class Authenticator:
         match = _MERCHANT_IN_PATH.match(request.url.path)
         return match.group(1) if match else None
 
-    async def _membership(self, merchant_id: str, user_id: str) -> dict[str, Any] | None:
+    async def _membership(self, merchant_id: str, user_id: str) -> Answer:
         return await self._resolve_cached(
             f"expe:gw:member:{merchant_id}:{user_id}",
             "GET",
@@ -174,12 +175,11 @@ class Authenticator:
 
     async def _resolve_cached(
         self, cache_key: str, method: str, path: str, body: dict[str, Any] | None
-    ) -> dict[str, Any] | None:
+    ) -> Answer:
         """Asks the auth service, remembering the answer (also "no such thing") briefly."""
-        cached = await self._cached(cache_key)
-        if cached is not None:
-            value: dict[str, Any] | None = orjson.loads(cached)
-            return value
+        found, answer = await self._answers.get(cache_key)
+        if found:
+            return answer
         response = await self._auth.request(method, path, json=body)
         if response.status_code == 404:
             answer = None
@@ -187,23 +187,19 @@ class Authenticator:
             answer = response.json()
         else:
             raise ServiceUnavailable("Credentials could not be checked; try again shortly.")
-        ttl = self._settings.credential_cache_seconds
-        try:
-            await self._redis.set(cache_key, orjson.dumps(answer), ex=ttl)
-        except RedisError:
-            pass  # a cold cache only costs another lookup
+        await self._answers.put(cache_key, answer)
         return answer
 
-    async def _cached(self, key: str) -> str | None:
+    async def _session_revoked(self, session_id: str) -> bool:
         try:
-            value = await self._redis.get(key)
+            return bool(await self._redis.exists(revoked_session_key(session_id)))
         except RedisError:
             raise ServiceUnavailable("The credential cache is unavailable.") from None
-        return None if value is None else str(value)
 
 
 def _ip_allowed(ip: str | None, allowlist: list[str]) -> bool:
     if ip is None:
         return False
     address = ipaddress.ip_address(ip)
-    return any(address in ipaddress.ip_network(cidr, strict=False) for cidr in allowlist)
+    # Parsed once per distinct allowlist: a changed allowlist is another key.
+    return any(address in network for network in parse_networks(tuple(allowlist)))

@@ -6,17 +6,17 @@ import asyncio
 import time
 from typing import Any
 
-import httpx
-
+from shared.errors import ExpeError
 from shared.health import run_check
+from shared.internal_http import ServiceClient
 
 
-async def service_readiness(client: httpx.AsyncClient, timeout: float) -> dict[str, Any]:
+async def service_readiness(client: ServiceClient, timeout: float) -> dict[str, Any]:
     started = time.perf_counter()
     try:
-        response = await client.get("/readyz", timeout=timeout)
+        response = await client.request("GET", "/readyz", timeout=timeout)
         body = response.json()
-    except (httpx.HTTPError, ValueError) as error:
+    except (ExpeError, ValueError) as error:
         return {"ok": False, "error": type(error).__name__, "checks": {}}
     return {
         "ok": response.status_code == 200,
@@ -45,7 +45,7 @@ def infrastructure_view(
 
 
 async def mesh_health(
-    clients: dict[str, httpx.AsyncClient], redis_ping: Any, timeout: float
+    clients: dict[str, ServiceClient], redis_ping: Any, timeout: float
 ) -> dict[str, Any]:
     names = list(clients)
     reports, redis = await asyncio.gather(

@@ -1,37 +1,53 @@
-"""Forwards a request to its service over a pooled HTTP client and relays the answer."""
+"""Forwards a request to its service over a pooled connection and relays the answer."""
 
 from __future__ import annotations
 
 import time
 
-import httpx
-from fastapi import Request
+import aiohttp
 from starlette.background import BackgroundTask
+from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
 from shared.context import REQUEST_ID_HEADER, current_request_id
 from shared.errors import PayloadTooLarge, ServiceUnavailable, UpstreamTimeout
+from shared.internal_http import ServiceClient
 from shared.metrics import UPSTREAM_DURATION, UPSTREAM_ERRORS
 from shared.tracing import inject_headers
 
-# Headers that describe one hop, not the message (RFC 9110 §7.6.1), plus ones we recompute.
+# Headers that describe one hop, not the message (RFC 9110 §7.6.1).
 _HOP_BY_HOP = frozenset(
     {
-        "connection",
-        "keep-alive",
-        "proxy-authenticate",
-        "proxy-authorization",
-        "te",
-        "trailer",
-        "transfer-encoding",
-        "upgrade",
-        "host",
-        "content-length",
+        b"connection",
+        b"keep-alive",
+        b"proxy-authenticate",
+        b"proxy-authorization",
+        b"te",
+        b"trailer",
+        b"transfer-encoding",
+        b"upgrade",
     }
 )
+# Not passed on to the service either: the client sets the host and length of the request it
+# sends, the gateway already answered any `Expect`, and it sets the forwarding headers, the
+# request id and the trace context itself.
+_NOT_FORWARDED = _HOP_BY_HOP | {
+    b"host",
+    b"content-length",
+    b"expect",
+    b"x-forwarded-for",
+    b"x-forwarded-proto",
+    b"traceparent",
+    b"tracestate",
+    REQUEST_ID_HEADER.lower().encode(),
+}
 # Identity headers only the gateway may set; a caller sending them is ignored.
-_INTERNAL_PREFIX = "x-expe-"
-_TRACE_HEADERS = frozenset({"traceparent", "tracestate"})
+_INTERNAL_PREFIX = b"x-expe-"
+
+# The gateway's server writes its own; the service's would be sent twice.
+_NOT_RELAYED = _HOP_BY_HOP | {b"date", b"server"}
+
+RawHeaders = list[tuple[bytes, bytes]]
 
 
 async def read_body(request: Request, limit: int) -> bytes:
@@ -51,71 +67,81 @@ def _too_large(limit: int) -> PayloadTooLarge:
     return PayloadTooLarge(f"The request body is larger than the limit of {limit} bytes.")
 
 
-def upstream_headers(request: Request) -> dict[str, str]:
-    headers = {
-        name: value
-        for name, value in request.headers.items()
-        if name not in _HOP_BY_HOP
-        and name not in _TRACE_HEADERS
-        and not name.startswith(_INTERNAL_PREFIX)
-        and name != REQUEST_ID_HEADER.lower()
-    }
-    headers[REQUEST_ID_HEADER] = current_request_id() or ""
+def upstream_headers(request: Request) -> list[tuple[str, str]]:
+    """The caller's headers (repeated ones kept) less the hop's, plus forwarding and tracing."""
+    headers = [
+        (name.decode("latin-1"), value.decode("latin-1"))
+        for name, value in request.scope["headers"]
+        if name not in _NOT_FORWARDED and not name.startswith(_INTERNAL_PREFIX)
+    ]
     client = request.client.host if request.client else ""
     prior = request.headers.get("x-forwarded-for")
-    headers["x-forwarded-for"] = f"{prior}, {client}" if prior else client
-    headers["x-forwarded-proto"] = request.url.scheme
-    # The gateway's own server span is the parent of the service's.
-    return inject_headers(headers)
-
-
-def downstream_headers(upstream: httpx.Response) -> dict[str, str]:
-    return {
-        name: value
-        for name, value in upstream.headers.items()
-        if name.lower() not in _HOP_BY_HOP and name.lower() != "content-encoding"
+    extra = {
+        REQUEST_ID_HEADER: current_request_id() or "",
+        "x-forwarded-for": f"{prior}, {client}" if prior else client,
+        "x-forwarded-proto": request.scope["scheme"],
     }
+    # The gateway's own server span is the parent of the service's.
+    headers.extend(inject_headers(extra).items())
+    return headers
+
+
+def downstream_headers(upstream: aiohttp.ClientResponse) -> RawHeaders:
+    """The service's headers as they came (repeated ones kept), less the hop's."""
+    return [
+        (name.lower(), value)
+        for name, value in upstream.raw_headers
+        if name.lower() not in _NOT_RELAYED
+    ]
+
+
+class RelayedResponse(Response):
+    """A whole answer of the service, headers and body as they came (Content-Length included)."""
+
+    def __init__(self, status_code: int, headers: RawHeaders, body: bytes) -> None:
+        self.status_code = status_code
+        self.body = body
+        self.background = None
+        self.raw_headers = headers
+
+
+def _target(request: Request) -> str:
+    # The path and query go through exactly as the caller encoded them.
+    path: bytes = request.scope.get("raw_path") or request.scope["path"].encode()
+    query: bytes = request.scope["query_string"]
+    return (path + b"?" + query if query else path).decode("latin-1")
 
 
 async def forward(
-    client: httpx.AsyncClient,
-    service: str,
+    client: ServiceClient,
     request: Request,
     body: bytes,
     identity_headers: dict[str, str],
 ) -> Response:
-    upstream_request = client.build_request(
-        request.method,
-        # The query string goes through untouched, exactly as the caller encoded it.
-        f"{request.url.path}?{request.url.query}" if request.url.query else request.url.path,
-        headers=upstream_headers(request) | identity_headers,
-        content=body,
-    )
+    service = client.service
     started = time.perf_counter()
     try:
-        upstream = await client.send(upstream_request, stream=True)
-    except httpx.TimeoutException:
+        upstream = await client.open(
+            request.method,
+            _target(request),
+            headers=[*upstream_headers(request), *identity_headers.items()],
+            body=body or None,
+        )
+    except UpstreamTimeout:
         UPSTREAM_ERRORS.labels(service, "timeout").inc()
-        raise UpstreamTimeout(f"The {service} service did not answer in time.") from None
-    except httpx.TransportError:
+        raise
+    except ServiceUnavailable:
         UPSTREAM_ERRORS.labels(service, "unavailable").inc()
-        raise ServiceUnavailable(f"The {service} service is unavailable.") from None
-    UPSTREAM_DURATION.labels(service, str(upstream.status_code)).observe(
-        time.perf_counter() - started
-    )
+        raise
+    UPSTREAM_DURATION.labels(service, str(upstream.status)).observe(time.perf_counter() - started)
     headers = downstream_headers(upstream)
-    if "content-length" in upstream.headers:
-        # A sized answer is read whole: cheaper than streaming it in pieces.
-        try:
-            content = await upstream.aread()
-        except httpx.TimeoutException:
-            raise UpstreamTimeout(f"The {service} service did not answer in time.") from None
-        finally:
-            await upstream.aclose()
-        return Response(content, status_code=upstream.status_code, headers=headers)
-    return StreamingResponse(
-        upstream.aiter_bytes(),
-        status_code=upstream.status_code,
-        headers=headers,
-        background=BackgroundTask(upstream.aclose),
+    if upstream.content_length is not None or upstream.status in (204, 304):
+        # A sized (or empty) answer is read whole: cheaper than streaming it in pieces.
+        return RelayedResponse(upstream.status, headers, await client.read(upstream))
+    streamed = StreamingResponse(
+        upstream.content.iter_any(),
+        status_code=upstream.status,
+        background=BackgroundTask(upstream.release),
     )
+    streamed.raw_headers = headers
+    return streamed

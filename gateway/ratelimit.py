@@ -13,7 +13,9 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
+from shared.errors import ServiceUnavailable
 from shared.identity import Caller
 
 # KEYS: bucket keys. ARGV: peek flag, then (interval_us, limit) per key. Whole microseconds keep
@@ -134,7 +136,10 @@ class RateLimiter:
         arguments: list[str | int] = ["1" if peek else "0"]
         for bucket in buckets:
             arguments += [bucket.limit.interval_us, bucket.limit.limit]
-        flat = await self._script(keys=[b.key for b in buckets], args=arguments)
+        try:
+            flat = await self._script(keys=[b.key for b in buckets], args=arguments)
+        except RedisError:
+            raise ServiceUnavailable("The rate limiter is unavailable; retry shortly.") from None
         return [
             BucketState(
                 bucket=bucket,

@@ -27,7 +27,7 @@ from shared.metrics import instrument
 from shared.mongo import CollectionIndexes, Document, Mongo
 from shared.redis_client import create_redis
 from shared.settings import BaseServiceSettings
-from shared.tracing import configure_tracing, shutdown_tracing
+from shared.tracing import NO_FASTAPI_TELEMETRY, configure_tracing, shutdown_tracing
 
 logger = logging.getLogger("expe.app")
 
@@ -152,6 +152,7 @@ def create_service_app(definition: ServiceDefinition, settings: BaseServiceSetti
         title=definition.title,
         lifespan=_lifespan(definition, settings),
         docs_url="/docs" if settings.env != "production" else None,
+        telemetry=NO_FASTAPI_TELEMETRY,
     )
     install_error_handlers(app)
     app.include_router(

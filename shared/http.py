@@ -57,11 +57,15 @@ class RequestContextMiddleware:
             await send(message)
 
         with self.tracer.start_as_current_span(
-            f"{method} {path}", context=extract_context(headers), kind=SpanKind.SERVER
+            f"{method} {path}",
+            context=extract_context(headers),
+            kind=SpanKind.SERVER,
+            attributes={
+                "http.request.method": method,
+                "url.path": path,
+                "expe.request_id": request_id,
+            },
         ) as span:
-            span.set_attribute("http.request.method", method)
-            span.set_attribute("url.path", path)
-            span.set_attribute("expe.request_id", request_id)
             try:
                 await self.app(scope, receive, send_with_request_id)
             finally:

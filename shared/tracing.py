@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from fastapi.telemetry import TelemetryConfig
 from opentelemetry import context as otel_context
 from opentelemetry import propagate, trace
 from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
@@ -14,6 +15,11 @@ from opentelemetry.sdk.trace.export import BatchSpanProcessor
 from shared.settings import OtelSettings
 
 _provider: TracerProvider | None = None
+
+# FastAPI (0.142 on) traces every request itself once a tracer provider is installed: a second
+# server span beside RequestContextMiddleware's, plus spans for dependencies, endpoint and
+# serialization, measured at 0.1 ms of CPU per request. RequestContextMiddleware's is the one.
+NO_FASTAPI_TELEMETRY: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False}
 
 
 def configure_tracing(service: str, settings: OtelSettings) -> None:
@@ -49,7 +55,8 @@ def current_traceparent() -> str | None:
 
 
 def extract_context(headers: Mapping[str, str]) -> otel_context.Context:
-    return propagate.extract(dict(headers))
+    # Read from the mapping as it is (Starlette's headers look names up case-insensitively).
+    return propagate.extract(headers)
 
 
 def kafka_headers() -> list[tuple[str, bytes]]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from typing import cast
 
-import httpx
 from fastapi import FastAPI
 
 from services.payments.api import checkout_router, router
@@ -16,6 +15,7 @@ from services.payments.store import INDEXES, PaymentStore
 from services.payments.sweeper import Sweeper
 from services.payments.wallet_client import WalletClient
 from shared.app import Runtime, ServiceDefinition, app_factory, close_on_shutdown
+from shared.internal_http import ServiceClient
 
 
 def sweeper(runtime: Runtime, wallet: WalletClient | None = None) -> Sweeper:
@@ -28,8 +28,8 @@ def sweeper(runtime: Runtime, wallet: WalletClient | None = None) -> Sweeper:
 
 async def startup(app: FastAPI, runtime: Runtime) -> None:
     settings = cast(PaymentsSettings, runtime.settings)
-    http = httpx.AsyncClient(
-        base_url=settings.services.wallet, timeout=settings.wallet_timeout_seconds
+    http = ServiceClient(
+        "wallet", settings.services.wallet, timeout=settings.wallet_timeout_seconds
     )
     runtime.tasks.append(asyncio.create_task(close_on_shutdown(http.aclose), name="wallet-client"))
     wallet = WalletClient(http, settings.internal_secret.get_secret_value())

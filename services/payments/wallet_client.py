@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
-
 from services.payments.errors import InsufficientFunds, WalletNotFound
 from shared.errors import (
     Conflict,
@@ -18,23 +16,19 @@ from shared.errors import (
     ServiceUnavailable,
 )
 from shared.identity import service_caller
-from shared.internal_http import InternalClient
+from shared.internal_http import InternalClient, ServiceClient
 
 
 class WalletClient:
-    def __init__(self, client: httpx.AsyncClient, secret: str) -> None:
-        self._http = InternalClient(client, "wallet", secret, service_caller("payments"))
+    def __init__(self, client: ServiceClient, secret: str) -> None:
+        self._http = InternalClient(client, secret, service_caller("payments"))
 
     async def _call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
         response = await self._http.request(method, path, json=body)
         if response.status_code < 300:
             return response.json()
-        try:
-            error = response.json()["error"]
-            code, message = str(error["code"]), str(error["message"])
-        except (ValueError, KeyError, TypeError):
-            code, message = "wallet_error", response.text[:200]
-        status = response.status_code
+        error = response.error()
+        status, code, message = error.status_code, error.code, error.message
         if status == 402:
             raise InsufficientFunds("The wallet's available balance is smaller than the amount.")
         if status in (401, 403):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from typing import cast
 
-import httpx
 from fastapi import FastAPI
 
 from services.wallet.api import router
@@ -16,11 +15,12 @@ from services.wallet.ledger import Heads
 from services.wallet.settings import WalletSettings
 from services.wallet.store import INDEXES
 from shared.app import Runtime, ServiceDefinition, app_factory, close_on_shutdown
+from shared.internal_http import ServiceClient
 
 
 async def startup(app: FastAPI, runtime: Runtime) -> None:
     settings = cast(WalletSettings, runtime.settings)
-    http = httpx.AsyncClient(base_url=settings.services.auth, timeout=settings.auth_timeout_seconds)
+    http = ServiceClient("auth", settings.services.auth, timeout=settings.auth_timeout_seconds)
     runtime.tasks.append(asyncio.create_task(close_on_shutdown(http.aclose), name="auth-client"))
     app.state.auth_client = AuthClient(http, settings.internal_secret.get_secret_value())
     app.state.wallet_heads = Heads()

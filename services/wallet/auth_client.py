@@ -5,11 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote
 
-import httpx
-
 from shared.errors import ServiceUnavailable
 from shared.identity import service_caller
-from shared.internal_http import InternalClient
+from shared.internal_http import InternalClient, ServiceClient
 
 
 @dataclass(frozen=True)
@@ -19,8 +17,8 @@ class EmailOwner:
 
 
 class AuthClient:
-    def __init__(self, client: httpx.AsyncClient, secret: str) -> None:
-        self._http = InternalClient(client, "auth", secret, service_caller("wallet"))
+    def __init__(self, client: ServiceClient, secret: str) -> None:
+        self._http = InternalClient(client, secret, service_caller("wallet"))
 
     async def user_by_email(self, email: str) -> EmailOwner | None:
         """The user registered with this email, or None when nobody is."""
@@ -30,7 +28,7 @@ class AuthClient:
         if response.status_code == 404:
             return None
         if response.status_code != 200:
-            raise ServiceUnavailable(f"The auth service failed ({response.status_code}).")
+            raise ServiceUnavailable(f"The auth service failed ({response.error().code}).")
         try:
             body = response.json()
             return EmailOwner(str(body["userId"]), bool(body["emailVerified"]))

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import secrets
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
 
 from devstack.profile import Profile
 from devstack.serving import free_port, serve_in_thread
@@ -20,46 +17,8 @@ from gateway.ratelimit import Limit, RateLimitSettings
 from gateway.settings import GatewaySettings, ServiceUrls
 from shared.identity import Caller, verify_headers
 from shared.settings import LOCAL_INTERNAL_SECRET
+from tests.gateway.upstream import EXPORT_LINES, SIGNING_KEY, TRACE_ID
 from tests.tokens import mint, new_signing_key, unsigned
-
-# The upstream below stands in for every service the gateway routes to, auth included (it
-# publishes the test key). The real auth service is exercised end to end in tests/e2e.
-SIGNING_KEY = new_signing_key()
-
-TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
-
-
-def upstream_app() -> FastAPI:
-    app = FastAPI()
-
-    @app.get("/.well-known/jwks.json")
-    async def jwks() -> dict:
-        return {"keys": [SIGNING_KEY.public_jwk]}
-
-    @app.api_route("/api/v1/analytics/echo", methods=["GET", "POST"])
-    async def echo(request: Request) -> dict:
-        return {
-            "headers": dict(request.headers),
-            "query": str(request.query_params),
-            "body": (await request.body()).decode(),
-        }
-
-    @app.get("/api/v1/analytics/slow")
-    async def slow() -> dict:
-        await asyncio.sleep(5)
-        return {}
-
-    @app.get("/api/v1/analytics/missing")
-    async def missing() -> JSONResponse:
-        return JSONResponse({"error": {"code": "resource_missing"}}, status_code=404)
-
-    return app
-
-
-@pytest.fixture(scope="module")
-def upstream_url() -> Iterator[str]:
-    with serve_in_thread(upstream_app()) as url:
-        yield url
 
 
 @pytest.fixture(scope="module")
@@ -286,3 +245,59 @@ def test_rate_limit_refuses_with_retry_after_then_recovers(
             interval=0.2,
             what="the bucket to refill",
         )
+
+
+def test_path_and_query_reach_the_service_as_the_caller_encoded_them(
+    gateway: httpx.Client,
+) -> None:
+    seen = gateway.get("/api/v1/analytics/echo?q=a%2Fb%20c&tag=%E2%82%B9").json()
+    assert seen["rawQuery"] == "q=a%2Fb%20c&tag=%E2%82%B9"
+
+
+def test_a_streamed_answer_arrives_whole(gateway: httpx.Client) -> None:
+    response = gateway.get("/api/v1/analytics/export")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/csv")
+    lines = response.text.splitlines()
+    assert len(lines) == EXPORT_LINES
+    assert lines[-1] == f"{EXPORT_LINES - 1},pay_{EXPORT_LINES - 1}"
+
+
+def test_cookies_a_service_sets_reach_only_the_caller_it_answered(
+    gateway: httpx.Client,
+) -> None:
+    auth = {"Authorization": gateway.headers["Authorization"]}
+    with httpx.Client(base_url=str(gateway.base_url), headers=auth) as first:
+        set_cookies = first.get("/api/v1/analytics/cookies").headers.get_list("set-cookie")
+    assert sorted(cookie.split(";")[0] for cookie in set_cookies) == ["first=1", "second=2"]
+    with httpx.Client(base_url=str(gateway.base_url), headers=auth) as second:
+        seen = second.get("/api/v1/analytics/echo").json()["headers"]
+    assert "cookie" not in seen
+
+
+def test_requests_are_counted_by_route_and_probes_are_not(gateway: httpx.Client) -> None:
+    assert gateway.get("/api/v1/analytics/echo").status_code == 200
+    gateway.get("/healthz")
+    metrics = gateway.get("/metrics").text
+    counted = 'http_requests_total{handler="/api/v1/{path:path}",method="GET",status="200"}'
+    assert counted in metrics
+    assert 'http_request_duration_seconds_bucket{handler="/api/v1/{path:path}"' in metrics
+    assert "http_request_duration_highr_seconds_count" in metrics
+    assert 'handler="/healthz"' not in metrics
+
+
+def test_forwarding_headers_name_each_hop_once(gateway: httpx.Client) -> None:
+    seen = gateway.get(
+        "/api/v1/analytics/echo",
+        headers={"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "gopher"},
+    ).json()["headers"]
+    # The chain the caller sent, plus the one hop the gateway saw.
+    hops = seen["x-forwarded-for"].split(", ")
+    assert len(hops) == 2 and hops[0] == "203.0.113.9"
+    assert seen["x-forwarded-proto"] == "http"
+
+
+def test_an_empty_answer_is_relayed_empty(gateway: httpx.Client) -> None:
+    response = gateway.delete("/api/v1/analytics/things/thing_1")
+    assert response.status_code == 204
+    assert response.content == b""

@@ -28,6 +28,7 @@ from services.wallet.settings import WalletSettings
 from shared.errors import ServiceUnavailable
 from shared.events.outbox import Outbox
 from shared.identity import Caller, service_caller
+from shared.internal_http import ServiceClient
 from shared.scopes import Scope
 from shared.settings import LOCAL_INTERNAL_SECRET
 from tests.callers import secret_key
@@ -279,7 +280,7 @@ async def _sweep(mesh: Mesh, ahead: timedelta, before_sweep: Any = None) -> None
         db = client[mesh.payments.db.name]
         store, outbox = PaymentStore(db), Outbox(db, "payments")
         settings = PaymentsSettings(env="test")
-        async with httpx.AsyncClient(base_url=mesh.wallet_url, timeout=60) as http:
+        async with ServiceClient("wallet", mesh.wallet_url, timeout=60) as http:
             wallet = WalletClient(http, LOCAL_INTERNAL_SECRET)
             service = PaymentService(store, outbox, settings, wallet=wallet)
             if before_sweep is not None:
