@@ -30,12 +30,11 @@ from devstack import bench_webhooks as hooks
 from devstack.accounts import bearer, create_key, create_merchant, sign_up
 from devstack.bench_cost import Meter, cpu_seconds, process_ids
 from devstack.bench_fill import fill_payments, open_payments
+from devstack.bench_gateway import format_overhead, route_overhead
 from devstack.bench_load import Report, Scenario, attack, print_report, target
 from devstack.profile import Profile
 from devstack.stack import Stack
 from devstack.waiting import ConditionTimeout, wait_until
-
-__all__ = ["Scenario", "attack", "print_report", "target"]
 
 SIZES = (1_000, 100_000)
 MERCHANTS = 16
@@ -362,6 +361,15 @@ def main() -> int:
             for scenario, lines in SCENARIOS:
                 if not args.only or args.only in scenario.name:
                     bench.run(scenario, lines(bench, scenario))
+            if not args.only or args.only in "gateway overhead":
+                wait_quiet(stack, profile)
+                tenant = bench.tenants[0]
+                print("gateway overhead (GET /api/v1/wallets/{id}, directly and through it)")
+                path = f"/api/v1/wallets/{tenant.wallet}"
+                overhead = route_overhead(
+                    profile, vegeta, tenant.keys[0], "wallet", path, 20, SECONDS
+                )
+                print(format_overhead(overhead), flush=True)
             if not args.only or args.only in "webhook delivery":
                 for rate in WEBHOOK_RATES:
                     webhook_delivery(bench, rate)

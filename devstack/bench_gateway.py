@@ -186,6 +186,39 @@ def api_key_caller(auth_url: str, key: str, secret: str) -> Caller:
     )
 
 
+def route_overhead(
+    profile: Profile,
+    vegeta: str,
+    key: str,
+    service: str,
+    path: str,
+    rate: int,
+    seconds: int,
+    secret: str = LOCAL_INTERNAL_SECRET,
+) -> OverheadResult:
+    """A GET route of `service` at `rate`, directly and through the gateway, with `key`."""
+    caller = api_key_caller(profile.process_url("auth"), key, secret)
+    # The gateway's own work also costs auth (key lookups) and Redis (rate limits) some CPU.
+    names = dict.fromkeys(("gateway", service, "auth", "redis"))
+    return asyncio.run(
+        measure_overhead(
+            vegeta=vegeta,
+            method="GET",
+            path=path,
+            gateway_url=profile.process_url("gateway"),
+            service_url=profile.process_url(service),
+            key=key,
+            # The signature covers the path alone, as the gateway signs it.
+            service_headers=lambda: signed_headers(
+                caller, secret=secret, method="GET", path=urlsplit(path).path
+            ),
+            pids={name: pid_of(profile, name) for name in names},
+            rate=rate,
+            seconds=seconds,
+        )
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="devstack.bench_gateway")
     parser.add_argument("--profile", default="bench", help="the running stack's profile")
@@ -202,25 +235,8 @@ def main() -> int:
         return 2
     profile = Profile.load(args.profile)
     secret = args.secret or LOCAL_INTERNAL_SECRET
-    caller = api_key_caller(profile.process_url("auth"), args.key, secret)
-    # The gateway's own work also costs auth (key lookups) and Redis (rate limits) some CPU.
-    names = dict.fromkeys(("gateway", args.service, "auth", "redis"))
-    result = asyncio.run(
-        measure_overhead(
-            vegeta=vegeta,
-            method="GET",
-            path=args.path,
-            gateway_url=profile.process_url("gateway"),
-            service_url=profile.process_url(args.service),
-            key=args.key,
-            # The signature covers the path alone, as the gateway signs it.
-            service_headers=lambda: signed_headers(
-                caller, secret=secret, method="GET", path=urlsplit(args.path).path
-            ),
-            pids={name: pid_of(profile, name) for name in names},
-            rate=args.rate,
-            seconds=args.seconds,
-        )
+    result = route_overhead(
+        profile, vegeta, args.key, args.service, args.path, args.rate, args.seconds, secret
     )
     print(format_overhead(result), end="")
     return 0
