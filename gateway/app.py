@@ -18,6 +18,7 @@ from gateway.ratelimit import RateLimiter
 from gateway.routing import SERVICES, service_for
 from gateway.security import SecurityHeadersMiddleware
 from gateway.settings import GatewaySettings, get_settings
+from gateway.shedding import InFlightLimit
 from shared.errors import ResourceNotFound, install_error_handlers
 from shared.health import run_check
 from shared.http import RequestContextMiddleware
@@ -127,6 +128,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             },
         )
 
+    shedding = InFlightLimit(settings.max_in_flight_per_service)
+
     async def proxy(request: Request) -> Response:
         service = service_for(request.url.path)
         if service is None:
@@ -139,7 +142,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             method=request.method,
             path=request.url.path,
         )
-        response = await forward(request.app.state.clients[service], request, body, identity)
+        with shedding.admit(service):
+            response = await forward(request.app.state.clients[service], request, body, identity)
         if admission.rate_limit is not None:
             response.headers.update(admission.rate_limit.headers())
         return response

@@ -25,6 +25,8 @@ class GatewaySettings(BaseServiceSettings):
     max_body_bytes: int = 1_048_576
     upstream_timeout_seconds: float = 15.0
     upstream_connect_timeout_seconds: float = 2.0
+    # Requests this gateway process sends one service at a time; more are shed (gateway/shedding).
+    max_in_flight_per_service: int = 64
     upstream_max_connections: int = 256
     health_timeout_seconds: float = 3.0
     # Must match the auth service's token settings.

@@ -19,6 +19,8 @@ TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
 # What the stand-in auth service answers for each API key; a key missing here is unknown.
 API_KEYS: dict[str, dict[str, Any]] = {}
 EXPORT_LINES = 2_000
+# One item per request the slow route is answering right now.
+SLOW_IN_FLIGHT: list[int] = []
 
 
 def api_key(ip_allowlist: list[str] | None = None) -> str:
@@ -64,7 +66,11 @@ def upstream_app() -> FastAPI:
 
     @app.get("/api/v1/analytics/slow")
     async def slow() -> dict[str, Any]:
-        await asyncio.sleep(5)
+        SLOW_IN_FLIGHT.append(1)
+        try:
+            await asyncio.sleep(5)
+        finally:
+            SLOW_IN_FLIGHT.pop()
         return {}
 
     @app.get("/api/v1/analytics/missing")
