@@ -3,29 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-import secrets
-from collections.abc import AsyncIterator
 
 import pytest
-from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
-from devstack.profile import Profile
 from services.webhooks.messages import MessageService
 from services.webhooks.store import WebhookStore
 from shared.events.envelope import PAYMENT_COMPLETED, PAYMENT_CREATED, EventEnvelope
 from shared.ids import new_id
 
 pytestmark = pytest.mark.infra
-
-
-@pytest.fixture
-async def db(
-    mongo_client: AsyncMongoClient[dict], profile: Profile
-) -> AsyncIterator[AsyncDatabase[dict]]:
-    name = f"{profile.db_prefix}svc{secrets.token_hex(4)}_webhooks"
-    yield mongo_client[name]
-    await mongo_client.drop_database(name)
 
 
 def payment_event(merchant_id: str, event_type: str = PAYMENT_COMPLETED) -> EventEnvelope:
