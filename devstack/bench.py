@@ -64,7 +64,6 @@ class Tenant:
 @dataclass
 class Bench:
     vegeta: str
-    stack: Stack
     profile: Profile
     base_url: str
     tenants: list[Tenant]
@@ -75,18 +74,18 @@ class Bench:
         return tenant, tenant.keys[(n // len(self.tenants)) % len(tenant.keys)]
 
     def run(self, scenario: Scenario, lines: list[str]) -> Report:
-        wait_quiet(self.stack, self.profile)
-        meter = Meter(self.stack, self.profile)
+        wait_quiet(self.profile)
+        meter = Meter(self.profile)
         report = attack(self.vegeta, lines, scenario.rate, scenario.seconds)
-        wait_quiet(self.stack, self.profile)
+        wait_quiet(self.profile)
         print_report(scenario, report)
         print("\n".join(meter.costs(report.completed).lines()), flush=True)
         return report
 
 
-def wait_quiet(stack: Stack, profile: Profile, timeout: float = 120) -> None:
+def wait_quiet(profile: Profile, timeout: float = 120) -> None:
     """Waits until the processes use almost no CPU: what a run left behind has finished."""
-    pids = process_ids(stack, profile)
+    pids = process_ids(profile)
 
     def quiet() -> bool:
         before = sum(cpu_seconds(pid) for pid in pids.values())
@@ -296,7 +295,7 @@ def webhook_delivery(bench: Bench, rate: int) -> None:
                 for n, pid in enumerate(made)
             ]
             before = hooks.succeeded(gw, key)
-            wait_quiet(bench.stack, bench.profile)
+            wait_quiet(bench.profile)
             print_report(scenario, attack(bench.vegeta, confirms, rate, SECONDS))
             completed = hooks.wait_for_deliveries(gw, key, receiver, before)
             left = hooks.backlog(bench.profile)
@@ -347,7 +346,7 @@ def main() -> int:
     try:
         stack.start()
         base_url = stack["gateway"].url
-        bench = Bench(vegeta, stack, profile, base_url, prepare(profile, base_url))
+        bench = Bench(vegeta, profile, base_url, prepare(profile, base_url))
         print(
             f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
             f"{platform.python_version()}; target {base_url}; {MERCHANTS} merchants, "
@@ -362,7 +361,7 @@ def main() -> int:
                 if not args.only or args.only in scenario.name:
                     bench.run(scenario, lines(bench, scenario))
             if not args.only or args.only in "gateway overhead":
-                wait_quiet(stack, profile)
+                wait_quiet(profile)
                 tenant = bench.tenants[0]
                 print("gateway overhead (GET /api/v1/wallets/{id}, directly and through it)")
                 path = f"/api/v1/wallets/{tenant.wallet}"

@@ -8,6 +8,7 @@ relay, consumers, deliveries) is charged to it too.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from dataclasses import dataclass
@@ -15,10 +16,10 @@ from pathlib import Path
 
 import httpx
 
-from devstack.profile import SERVICES, Profile
-from devstack.stack import Stack
+from devstack.profile import PROCESSES, SERVICES, Profile
 
 _TICKS_PER_SECOND = os.sysconf("SC_CLK_TCK")
+_LISTEN = "0A"  # the TCP state LISTEN in /proc/net/tcp
 _INFRA = ("store", "kafka", "redis")
 _COMMAND_COUNT = re.compile(
     r'^expe_mongo_command_duration_seconds_count\{command="(\w+)",outcome="\w+"\} (\S+)$', re.M
@@ -33,18 +34,50 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / _TICKS_PER_SECOND
 
 
-def process_ids(stack: Stack, profile: Profile) -> dict[str, int]:
+def _listening_inodes(port: int) -> set[str]:
+    inodes: set[str] = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(OSError):
+            for line in Path(table).read_text().splitlines()[1:]:
+                fields = line.split()
+                if fields[3] == _LISTEN and int(fields[1].rpartition(":")[2], 16) == port:
+                    inodes.add(fields[9])
+    return inodes
+
+
+def pid_listening_on(port: int) -> int | None:
+    """The process holding the listening socket of `port` (one of ours: /proc shows our own)."""
+    sockets = {f"socket:[{inode}]" for inode in _listening_inodes(port)}
+    if not sockets:
+        return None
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        with contextlib.suppress(OSError):
+            for fd in (entry / "fd").iterdir():
+                if os.readlink(fd) in sockets:
+                    return int(entry.name)
+    return None
+
+
+def pid_of(profile: Profile, name: str) -> int:
+    """A process of a running stack: from `<data dir>/pids/<name>.pid` (the infrastructure's,
+    written by deploy/local/infra.sh), else the gateway's or a service's by the port it listens
+    on (devstack.stack keeps their pids in memory only)."""
+    pid_file = profile.data_dir / "pids" / f"{name}.pid"
+    if pid_file.exists():
+        return int(pid_file.read_text().strip())
+    if name not in PROCESSES:
+        raise RuntimeError(f"no pid file {pid_file}: is the infrastructure up?")
+    pid = pid_listening_on(profile.process_port(name))
+    if pid is None:
+        raise RuntimeError(f"nothing listens on {profile.process_url(name)}: is the stack up?")
+    return pid
+
+
+def process_ids(profile: Profile) -> dict[str, int]:
     """The gateway's, every service's and the infrastructure's pids."""
-    pids = {
-        name: process.process.pid
-        for name, process in stack.processes.items()
-        if process.process is not None
-    }
-    for name in _INFRA:
-        pid_file = profile.data_dir / "pids" / f"{name}.pid"
-        if pid_file.exists():
-            pids[name] = int(pid_file.read_text())
-    return pids
+    return {name: pid_of(profile, name) for name in (*PROCESSES, *_INFRA)}
 
 
 def store_commands(profile: Profile) -> dict[str, float]:
@@ -71,9 +104,9 @@ class Costs:
 class Meter:
     """Reads both before a run; `costs(operations)` after it."""
 
-    def __init__(self, stack: Stack, profile: Profile) -> None:
+    def __init__(self, profile: Profile) -> None:
         self._profile = profile
-        self._pids = process_ids(stack, profile)
+        self._pids = process_ids(profile)
         self._cpu = {name: cpu_seconds(pid) for name, pid in self._pids.items()}
         self._commands = store_commands(profile)
 

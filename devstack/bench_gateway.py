@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import os
 import shutil
 import sys
@@ -25,57 +24,14 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from devstack.bench_cost import cpu_seconds
+from devstack.bench_cost import cpu_seconds, pid_of
 from devstack.bench_load import Report, Scenario, attack, report_lines, target
-from devstack.profile import PROCESSES, Profile
+from devstack.profile import Profile
 from shared.identity import Caller, signed_headers
 from shared.settings import LOCAL_INTERNAL_SECRET
 
-_LISTEN = "0A"  # the TCP state LISTEN in /proc/net/tcp
-
 Headers = Mapping[str, str]
 BodyOf = Callable[[int], dict[str, Any]]
-
-
-def _listening_inodes(port: int) -> set[str]:
-    inodes: set[str] = set()
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        with contextlib.suppress(OSError):
-            for line in Path(table).read_text().splitlines()[1:]:
-                fields = line.split()
-                if fields[3] == _LISTEN and int(fields[1].rpartition(":")[2], 16) == port:
-                    inodes.add(fields[9])
-    return inodes
-
-
-def pid_listening_on(port: int) -> int | None:
-    """The process holding the listening socket of `port` (one of ours: /proc shows our own)."""
-    sockets = {f"socket:[{inode}]" for inode in _listening_inodes(port)}
-    if not sockets:
-        return None
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        with contextlib.suppress(OSError):
-            for fd in (entry / "fd").iterdir():
-                if os.readlink(fd) in sockets:
-                    return int(entry.name)
-    return None
-
-
-def pid_of(profile: Profile, name: str) -> int:
-    """A process of a running stack: from `<data dir>/pids/<name>.pid` (the infrastructure's,
-    written by deploy/local/infra.sh), else the gateway's or a service's by the port it listens
-    on (devstack.stack keeps their pids in memory only)."""
-    pid_file = profile.data_dir / "pids" / f"{name}.pid"
-    if pid_file.exists():
-        return int(pid_file.read_text().strip())
-    if name not in PROCESSES:
-        raise RuntimeError(f"no pid file {pid_file}: is the infrastructure up?")
-    pid = pid_listening_on(profile.process_port(name))
-    if pid is None:
-        raise RuntimeError(f"nothing listens on {profile.process_url(name)}: is the stack up?")
-    return pid
 
 
 @dataclass(frozen=True)
