@@ -1,27 +1,26 @@
-import java.nio.ByteBuffer;
+import java.lang.reflect.Constructor;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 
-import org.h2.mvstore.DataUtils;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
-import org.h2.mvstore.WriteBuffer;
-import org.h2.mvstore.type.BasicDataType;
 
 import de.bwaldvogel.mongo.MongoCollection;
 import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.ServerVersion;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
+import de.bwaldvogel.mongo.backend.CursorRegistry;
+import de.bwaldvogel.mongo.backend.Index;
+import de.bwaldvogel.mongo.backend.IndexKey;
+import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.h2.H2Collection;
 import de.bwaldvogel.mongo.backend.h2.H2Database;
+import de.bwaldvogel.mongo.backend.h2.H2UniqueIndex;
 import de.bwaldvogel.mongo.bson.Document;
-import de.bwaldvogel.mongo.wire.bson.BsonDecoder;
-import de.bwaldvogel.mongo.wire.bson.BsonEncoder;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 
 /**
@@ -29,20 +28,22 @@ import io.netty.channel.Channel;
  * write is acknowledged.
  *
  * <p>mongo-java-server's H2 backend leaves commits to MVStore's background writer (once a
- * second), so a killed process loses up to a second of acknowledged writes. Here every command
- * that may change data commits the store before its answer is sent. MVStore's commit takes the
- * store lock, so a writer that finds another commit in progress waits for it and then writes
- * whatever is still unsaved: concurrent writers share commits instead of queueing one each.
- * A commit hands the new chunk to the operating system, which keeps it when this process dies;
- * surviving a power loss would need an fsync per commit, which the local store does not pay.
+ * second), so a killed process loses up to a second of acknowledged writes. Here the answer to
+ * every command that may change data waits for a commit made after it ({@link GroupCommit}); the
+ * writes of concurrent clients share commits. A commit hands the new chunk to the operating
+ * system, which keeps it when this process dies; surviving a power loss would need an fsync per
+ * commit, which the local store does not pay.
  *
- * <p>Documents are stored as BSON. The H2 backend's default, Java serialization, was most of the
- * server's CPU in a profile of the bench (a commit writes whole pages, so each write serialises
- * every document of the pages it touched).
+ * <p>Documents are stored as BSON ({@link BsonDocumentType}) and unique-index keys by value
+ * ({@link KeyValueType}), instead of the backend's Java serialization. A file written with other
+ * types cannot be read with these, so the file records its {@link #FORMAT}.
  *
  * <p>Usage: {@code java -cp ... ExpeStore HOST PORT DATA_FILE}
  */
 public final class ExpeStore {
+
+    /** How documents and index keys are written; a file of another format is refused. */
+    private static final String FORMAT = "bson-documents,value-keys";
 
     /**
      * The one store of this process. Static because the backend's and the databases'
@@ -50,52 +51,19 @@ public final class ExpeStore {
      */
     private static MVStore store;
 
-    /** Commands that never change data: answered without a commit. Anything else commits. */
+    /** Commands that never change data: answered at once. Anything else waits for a commit. */
     private static final Set<String> READS = Set.of(
         "find", "getmore", "count", "distinct", "aggregate", "killcursors", "listcollections",
         "listindexes", "listdatabases", "hello", "ismaster", "ping", "buildinfo", "whatsmyuri",
         "serverstatus", "dbstats", "collstats", "getlog", "hostinfo", "getcmdlineopts",
         "connectionstatus", "endsessions", "getparameter", "getfreemonitoringstatus");
 
-    /** A document in a store page: its BSON, behind its length. */
-    static final class BsonDocumentType extends BasicDataType<Document> {
-        static final BsonDocumentType INSTANCE = new BsonDocumentType();
-
-        @Override
-        public int getMemory(Document document) {
-            return 64 + 96 * document.size(); // an estimate, for the page cache's accounting
-        }
-
-        @Override
-        public void write(WriteBuffer buffer, Document document) {
-            ByteBuf bson = Unpooled.buffer(256);
-            try {
-                BsonEncoder.encodeDocument(document, bson);
-                buffer.putVarInt(bson.readableBytes());
-                buffer.put(bson.nioBuffer());
-            } finally {
-                bson.release();
-            }
-        }
-
-        @Override
-        public Document read(ByteBuffer buffer) {
-            int length = DataUtils.readVarInt(buffer);
-            ByteBuffer bson = buffer.slice(buffer.position(), length);
-            buffer.position(buffer.position() + length);
-            return BsonDecoder.decodeBson(Unpooled.wrappedBuffer(bson));
-        }
-
-        @Override
-        public Document[] createStorage(int size) {
-            return new Document[size];
-        }
-    }
-
-    /** H2Database storing its documents as BSON (its own data map; the rest as H2Database). */
+    /** H2Database storing documents and index keys with the types above. */
     static final class BsonDatabase extends H2Database {
-        BsonDatabase(String name, CommittingBackend backend) {
-            super(name, store, backend.cursors());
+        private static final Constructor<H2UniqueIndex> UNIQUE_INDEX = uniqueIndexConstructor();
+
+        BsonDatabase(String name, CursorRegistry cursors) {
+            super(name, store, cursors);
         }
 
         @Override
@@ -107,6 +75,32 @@ public final class ExpeStore {
             MVMap<String, Object> meta = store.openMap("meta." + fullName);
             return new H2Collection(this, name, options, data, meta, cursorRegistry);
         }
+
+        /** As H2Database's (same map name), with keys stored by {@link KeyValueType}. */
+        @Override
+        protected Index<Object> openOrCreateUniqueIndex(String collection, String index,
+                                                        List<IndexKey> keys, boolean sparse) {
+            MVMap<KeyValue, Object> map = store.openMap(
+                getFullCollectionNamespace(collection) + "._index_" + index,
+                new MVMap.Builder<KeyValue, Object>().keyType(new KeyValueType()));
+            try {
+                return UNIQUE_INDEX.newInstance(map, index, keys, sparse);
+            } catch (ReflectiveOperationException error) {
+                throw new IllegalStateException("cannot open index " + index, error);
+            }
+        }
+
+        // H2UniqueIndex's constructor is package-private; H2Database is its only caller.
+        private static Constructor<H2UniqueIndex> uniqueIndexConstructor() {
+            try {
+                Constructor<H2UniqueIndex> constructor = H2UniqueIndex.class.getDeclaredConstructor(
+                    MVMap.class, String.class, List.class, boolean.class);
+                constructor.setAccessible(true);
+                return constructor;
+            } catch (NoSuchMethodException error) {
+                throw new ExceptionInInitializerError(error);
+            }
+        }
     }
 
     static final class CommittingBackend extends H2Backend {
@@ -116,11 +110,7 @@ public final class ExpeStore {
 
         @Override
         protected MongoDatabase openOrCreateDatabase(String name) {
-            return new BsonDatabase(name, this);
-        }
-
-        de.bwaldvogel.mongo.backend.CursorRegistry cursors() {
-            return getCursorRegistry();
+            return new BsonDatabase(name, getCursorRegistry());
         }
 
         @Override
@@ -132,10 +122,27 @@ public final class ExpeStore {
                 // Also after a failed command: a batch insert refused half-way has stored its
                 // first documents, and the driver reports them as written.
                 if (!READS.contains(command.toLowerCase())) {
-                    store.commit();
+                    GroupCommit.hold(channel, store);
                 }
             }
         }
+    }
+
+    /** Records this launcher's format in a new file; exits when the file has another one. */
+    private static void checkFormat(Path file) {
+        MVMap<String, String> about = store.openMap("expe.about");
+        String found = about.get("format");
+        boolean hasData = store.getMapNames().stream().anyMatch(n -> n.startsWith("databases."));
+        if (FORMAT.equals(found)) {
+            return;
+        }
+        if (found != null || hasData) {
+            System.err.println("expe-store: " + file + " was written in another format ("
+                + (found == null ? "an older one" : found) + "); remove it to start afresh");
+            System.exit(3);
+        }
+        about.put("format", FORMAT);
+        store.commit();
     }
 
     public static void main(String[] args) throws Exception {
@@ -151,11 +158,12 @@ public final class ExpeStore {
         // The background writer stays on: it compacts the file as chunks die, and commits
         // nothing that a command has not already committed.
         store = new MVStore.Builder().fileName(file.toString()).open();
-        // A commit per write makes a small chunk per write, and MVStore keeps a dead chunk for
-        // its retention time (45 s) before reusing the space, so the file holds about 45 s of
-        // writes more than the data (measured: 920 MB after 40,000 writes in 40 s). The time
-        // stays: a reader still walking an older version of a map (a long scan) needs those
-        // chunks; with no retention such a scan failed with "Chunk ... not found".
+        // A commit makes a small chunk, and MVStore keeps a dead chunk for its retention time
+        // (45 s) before reusing the space, so the file holds about 45 s of writes more than the
+        // data. The time stays: a reader still walking an older version of a map (a long scan)
+        // needs those chunks; with no retention such a scan failed with "Chunk ... not found".
+        checkFormat(file);
+        GroupCommit.start(store);
         CommittingBackend backend = new CommittingBackend();
         backend.version(ServerVersion.MONGO_5_0);
         MongoServer server = new MongoServer(backend);
