@@ -19,9 +19,10 @@ from services.payments.errors import (
 )
 from services.payments.events import refund_event
 from services.payments.schemas import RefundCreate
-from services.payments.service import PaymentService, now_ms
+from services.payments.service import PaymentService
 from services.payments.store import PaymentStore, refund_id
 from services.payments.wallet_client import WalletClient
+from shared.clock import now_ms
 from shared.errors import ExpeError
 from shared.events.outbox import Outbox
 from shared.ids import new_id

@@ -35,6 +35,7 @@ from services.payments.settings import PaymentsSettings
 from services.payments.states import NEW, check_transition, transition_id
 from services.payments.store import PaymentStore, list_query
 from services.payments.wallet_client import WalletClient
+from shared.clock import now_ms, to_ms
 from shared.errors import Conflict, InvalidRequest, PermissionDenied, ResourceNotFound
 from shared.events.outbox import Outbox
 from shared.ids import new_id
@@ -65,15 +66,6 @@ class ListFilters:
     min_amount: int | None = None
     max_amount: int | None = None
     q: str | None = None
-
-
-def _ms(moment: datetime) -> datetime:
-    """BSON dates keep milliseconds: answer with what a later read will return."""
-    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
-
-
-def now_ms() -> datetime:
-    return _ms(datetime.now(UTC))
 
 
 class PaymentService:
@@ -147,7 +139,7 @@ class PaymentService:
         if requested > now + timedelta(seconds=self._settings.max_expiry_seconds):
             days = self._settings.max_expiry_seconds // 86400
             raise InvalidRequest(f"expiresAt must be within {days} days.", param="expiresAt")
-        return _ms(requested.astimezone(UTC))
+        return to_ms(requested.astimezone(UTC))
 
     async def _owned(self, scope: Scope, payment_id: str) -> Document:
         """The payment as stored, if it is the scope's (state changes need no refund totals)."""

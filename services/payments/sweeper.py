@@ -17,9 +17,10 @@ from pymongo.errors import PyMongoError
 
 from services.payments.events import refund_event
 from services.payments.refunds import RefundService
-from services.payments.service import SYSTEM, PaymentService, now_ms
+from services.payments.service import SYSTEM, PaymentService
 from services.payments.states import NEW
 from services.payments.store import PaymentStore
+from shared.clock import now_ms
 from shared.errors import ExpeError
 from shared.events.outbox import Outbox
 

@@ -27,7 +27,7 @@ from typing import Any
 from pymongo.errors import PyMongoError
 
 from services.webhooks.delivery import Sender
-from services.webhooks.endpoints import EndpointService, now_ms
+from services.webhooks.endpoints import EndpointService
 from services.webhooks.errors import AttemptNotRetryable, EndpointDisabled, EndpointNotFound
 from services.webhooks.events import PING, endpoint_disabled, message_failed
 from services.webhooks.metrics import (
@@ -40,6 +40,7 @@ from services.webhooks.metrics import (
 from services.webhooks.settings import WebhooksSettings
 from services.webhooks.signing import signed_headers
 from services.webhooks.store import WebhookStore
+from shared.clock import now_ms
 from shared.events.outbox import Outbox
 from shared.ids import derived_id, new_id
 from shared.mongo import Document

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from services.webhooks.addresses import UrlRefused, check_on_save, parse
@@ -19,17 +19,12 @@ from services.webhooks.schemas import EndpointCreate, EndpointUpdate
 from services.webhooks.settings import WebhooksSettings
 from services.webhooks.signing import new_secret
 from services.webhooks.store import WebhookStore
+from shared.clock import now_ms
 from shared.ids import new_id
 from shared.mongo import Document
 from shared.paging import Paging
 from shared.scopes import Scope
 from shared.sealing import Sealer
-
-
-def now_ms() -> datetime:
-    """Now, to the millisecond BSON dates keep."""
-    now = datetime.now(UTC)
-    return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
 def sealer_for(settings: WebhooksSettings) -> Sealer:

@@ -12,9 +12,9 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from services.webhooks.endpoints import now_ms
 from services.webhooks.events import PING, body_of, matches
 from services.webhooks.store import WebhookStore
+from shared.clock import now_ms
 from shared.events.envelope import EventEnvelope
 from shared.ids import derived_id, new_id
 from shared.mongo import Document

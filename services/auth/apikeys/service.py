@@ -37,13 +37,13 @@ from services.auth.errors import (
     MerchantNotVerified,
 )
 from services.auth.merchants.acting import Actor
-from services.auth.merchants.clock import utcnow
 from services.auth.merchants.locks import Locks
 from services.auth.merchants.projects.service import project_access
 from services.auth.merchants.projects.store import ProjectStore
 from services.auth.merchants.service import ANY_ROLE, BUILDERS, Access, require_role
 from services.auth.merchants.store import MerchantStore
 from services.auth.settings import AuthSettings
+from shared.clock import now_ms
 from shared.identity import KeyType, Mode
 from shared.ids import has_prefix, new_id
 from shared.mongo import Document
@@ -126,7 +126,7 @@ class ApiKeyService:
         found, total = await self._keys.of_project(
             project_id, mode, skip=paging.skip, limit=paging.limit
         )
-        now = utcnow()
+        now = now_ms()
         used = await self._keys.last_used([doc["_id"] for doc in found])
         views = [key_view(doc, now, used.get(doc["_id"])) for doc in found]
         return Page.of(views, paging, total)
@@ -145,7 +145,7 @@ class ApiKeyService:
             if old["status"] != "active" or old.get("expiresAt") is not None:
                 raise ApiKeyNotActive(f"API key {key_id} was revoked or already rotated.")
             self._may_make(access, old["mode"])
-            expires_at = utcnow() + timedelta(seconds=grace)
+            expires_at = now_ms() + timedelta(seconds=grace)
             # The old secret gets its expiry first: a failure after it leaves a key that stops at
             # the time asked for, never one that keeps working past it.
             await self._keys.expire_secret(old["secretHash"], expires_at)
@@ -174,7 +174,7 @@ class ApiKeyService:
     async def revoke(self, key_id: str) -> ApiKey:
         async with self._key_lock(key_id):
             key, access = await self._key_access(key_id)
-            now = utcnow()
+            now = now_ms()
             # The secret document is what resolving reads: without it the key stops at once.
             await self._keys.delete_secret(key["secretHash"])
             revoked = await self._keys.mark_revoked(key_id, now)
@@ -209,7 +209,7 @@ class ApiKeyService:
                 API_KEY_UPDATED, merchant_id=access.merchant_id, target={"keyId": key_id, **fields}
             )
         used = (await self._keys.last_used([key_id])).get(key_id)
-        return key_view(updated, utcnow(), used)
+        return key_view(updated, now_ms(), used)
 
     def _key_lock(self, key_id: str) -> AbstractAsyncContextManager[None]:
         """Changes to one key one at a time, so none undoes another (see `locks.py`)."""
@@ -250,7 +250,7 @@ class ApiKeyService:
         ip_allowlist: Sequence[str],
         replaces: str | None = None,
     ) -> ApiKeyCreated:
-        now = utcnow()
+        now = now_ms()
         new = keys.generate(key_type, mode)
         key: Document = {
             "_id": new_id("key"),
@@ -302,7 +302,7 @@ class ApiKeyResolver:
         if not keys.well_formed(key):
             raise ApiKeyInvalid("The API key is not valid.")
         secret = await self._keys.secret(digest(key))
-        now = utcnow()
+        now = now_ms()
         if secret is None or (secret["expiresAt"] is not None and secret["expiresAt"] <= now):
             raise ApiKeyInvalid("The API key is not valid.")
         merchant = await self._merchants.merchant(secret["merchantId"])

@@ -18,8 +18,8 @@ from datetime import timedelta
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.auth.errors import ChangeInProgress
-from services.auth.merchants.clock import utcnow
 from shared.claims import insert_once
+from shared.clock import now_ms
 from shared.mongo import Document
 
 LOCKS = "resource_locks"
@@ -46,10 +46,10 @@ class Locks:
     async def _acquire(self, name: str, holder: str) -> None:
         deadline = time.monotonic() + WAIT_SECONDS
         while True:
-            if await insert_once(self._locks, {"_id": name, "holder": holder, "at": utcnow()}):
+            if await insert_once(self._locks, {"_id": name, "holder": holder, "at": now_ms()}):
                 return
             current = await self._locks.find_one({"_id": name})
-            if current is not None and current["at"] < utcnow() - STALE_AFTER:
+            if current is not None and current["at"] < now_ms() - STALE_AFTER:
                 await self._locks.delete_one({"_id": name, "holder": current["holder"]})
                 continue
             if time.monotonic() > deadline:

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from services.auth.audit.service import MERCHANT_CREATED, MERCHANT_VERIFIED
 from services.auth.errors import MerchantNotFound, PlatformAdminRequired, RoleRequired
 from services.auth.merchants.acting import Actor
-from services.auth.merchants.clock import utcnow
 from services.auth.merchants.schemas import Merchant, MerchantCreate
 from services.auth.merchants.store import MerchantStore, membership_id
+from shared.clock import now_ms
 from shared.identity import MemberRole
 from shared.ids import has_prefix, new_id
 from shared.mongo import Document
@@ -85,7 +85,7 @@ class MerchantService:
         self._actor = actor
 
     async def create(self, body: MerchantCreate) -> Merchant:
-        now = utcnow()
+        now = now_ms()
         merchant_id = new_id("mer")
         user_id = self._actor.user_id
         # The membership first: a crash before the merchant exists leaves only an orphan
@@ -139,7 +139,7 @@ class MerchantService:
         caller = self._actor.caller
         if not (caller.platform_admin and caller.email_verified):
             raise PlatformAdminRequired("Only platform operators can verify merchants.")
-        now = utcnow()
+        now = now_ms()
         before = None
         if has_prefix(merchant_id, "mer"):
             before = await self._store.mark_verified(merchant_id, now)

@@ -11,12 +11,12 @@ from pydantic import ValidationError
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.auth.mail import Mailer
-from services.auth.merchants.clock import utcnow
 from services.auth.merchants.store import MerchantStore
 from services.auth.notices.emails import endpoint_disabled_email, message_failed_email
 from services.auth.notices.events import EndpointDisabledData, MessageFailedData
 from services.auth.notices.store import NoticeEmailStore, notice_email_id
 from services.auth.users.store import UserStore
+from shared.clock import now_ms
 from shared.errors import ServiceUnavailable
 from shared.events.consumer import PermanentEventError
 from shared.events.envelope import WEBHOOK_ENDPOINT_DISABLED, WEBHOOK_MESSAGE_FAILED, EventEnvelope
@@ -101,7 +101,7 @@ class NoticeService:
                 "merchantId": event.merchant_id,
                 "userId": recipient.user_id,
                 "email": recipient.email,
-                "claimedAt": utcnow(),
+                "claimedAt": now_ms(),
             }
         )
         if not claimed:
@@ -115,8 +115,8 @@ class NoticeService:
                     "notice address refused",
                     extra={"eventId": event.id, "userId": recipient.user_id},
                 )
-                await self._emails.mark(email_id, "refused", utcnow())
+                await self._emails.mark(email_id, "refused", now_ms())
                 return
             await self._emails.release(email_id)
             raise MailRelayUnreachable(f"notice {event.id} not sent: {error}") from error
-        await self._emails.mark(email_id, "sent", utcnow())
+        await self._emails.mark(email_id, "sent", now_ms())

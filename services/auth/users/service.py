@@ -28,6 +28,7 @@ from services.auth.settings import AuthSettings
 from services.auth.throttle import LoginThrottle
 from services.auth.users.emails import password_reset_email, verification_email
 from services.auth.users.store import UserStore
+from shared.clock import now_ms
 from shared.errors import Conflict, ServiceUnavailable, Unauthenticated
 from shared.identity import Caller
 from shared.ids import new_id
@@ -41,12 +42,6 @@ RESET_PASSWORD = "reset_password"
 
 def normalize_email(email: str) -> str:
     return email.strip().lower()
-
-
-def _now_ms() -> datetime:
-    # MongoDB keeps milliseconds: the user returned now must equal the one read back later.
-    now = datetime.now(UTC)
-    return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
 class Users:
@@ -86,7 +81,7 @@ class Users:
                 "An account with this email already exists.", param="email"
             )
         password_hash = await self._hasher.hash(password)
-        now = _now_ms()
+        now = now_ms()
         user: Document = {
             "_id": new_id("usr"),
             "email": email,

@@ -18,13 +18,14 @@ from pymongo import AsyncMongoClient
 from devstack.profile import Profile
 from services.payments.refunds import RefundService
 from services.payments.schemas import RefundCreate
-from services.payments.service import PaymentService, now_ms
+from services.payments.service import PaymentService
 from services.payments.settings import PaymentsSettings
 from services.payments.store import PaymentStore
 from services.payments.sweeper import Sweeper
 from services.payments.wallet_client import WalletClient
 from services.wallet.app import create_app as create_wallet_app
 from services.wallet.settings import WalletSettings
+from shared.clock import now_ms
 from shared.errors import ServiceUnavailable
 from shared.events.outbox import Outbox
 from shared.identity import Caller, service_caller

@@ -27,7 +27,6 @@ from services.auth.errors import (
 )
 from services.auth.mail import Mailer
 from services.auth.merchants.acting import Actor, caller_email
-from services.auth.merchants.clock import utcnow
 from services.auth.merchants.locks import Locks
 from services.auth.merchants.members.schemas import (
     Invitation,
@@ -39,6 +38,7 @@ from services.auth.merchants.members.store import InvitationStore
 from services.auth.merchants.service import ANY_ROLE, OWNER, require_role
 from services.auth.merchants.store import MerchantStore, membership_id
 from services.auth.settings import AuthSettings
+from shared.clock import now_ms
 from shared.errors import ServiceUnavailable
 from shared.identity import MemberRole
 from shared.ids import has_prefix, new_id
@@ -90,7 +90,7 @@ class MemberService:
         email = body.email
         if await self._store.member_by_email(merchant_id, email) is not None:
             raise AlreadyMember(f"{email} is a member of this merchant already.", param="email")
-        now = utcnow()
+        now = now_ms()
         invitation_id = new_id("inv")
         # The token names its invitation, so accepting it is an `_id` lookup; only its hash is
         # kept. Letters, digits and underscores only: it survives any link or copy-paste.
@@ -154,7 +154,7 @@ class MemberService:
             raise InvalidToken("This invitation is unknown, used or expired.", param="token")
         user_id = self._actor.user_id
         merchant_id: str = invitation["merchantId"]
-        now = utcnow()
+        now = now_ms()
         if invitation["status"] == "accepted" and invitation.get("acceptedBy") == user_id:
             # The same user again (a retry): make sure the membership exists, then answer the same.
             return await self._join(invitation, user_id, now)

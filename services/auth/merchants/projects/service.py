@@ -7,11 +7,11 @@ from collections.abc import Collection
 from services.auth.audit.service import PROJECT_CREATED
 from services.auth.errors import MerchantNotFound, ProjectNotFound
 from services.auth.merchants.acting import Actor
-from services.auth.merchants.clock import utcnow
 from services.auth.merchants.projects.schemas import Project, ProjectCreate
 from services.auth.merchants.projects.store import ProjectStore
 from services.auth.merchants.service import ANY_ROLE, BUILDERS, Access, require_role
 from services.auth.merchants.store import MerchantStore
+from shared.clock import now_ms
 from shared.identity import MemberRole
 from shared.ids import has_prefix, new_id
 from shared.mongo import Document
@@ -54,7 +54,7 @@ class ProjectService:
             "_id": new_id("prj"),
             "merchantId": merchant_id,
             "name": body.name,
-            "createdAt": utcnow(),
+            "createdAt": now_ms(),
             "createdBy": self._actor.user_id,
         }
         await self._projects.insert(project)
