@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from pymongo.errors import ConnectionFailure, ExecutionTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shared.context import REQUEST_ID_HEADER, current_request_id
@@ -196,6 +197,20 @@ def install_error_handlers(app: FastAPI) -> None:
             code=code,
             message=message,
             headers=dict(exc.headers or {}),
+        )
+
+    @app.exception_handler(ConnectionFailure)
+    @app.exception_handler(ExecutionTimeout)
+    async def _store_unavailable(_: Request, exc: Exception) -> JsonResponse:
+        # The database did not answer in time (down, or saturated): the caller may retry, and a
+        # money-moving request retried with its idempotency key cannot apply twice.
+        logger.warning("database unavailable", extra={"error": repr(exc)})
+        return error_response(
+            503,
+            type="api_error",
+            code="service_unavailable",
+            message="The database did not answer in time; retry shortly.",
+            headers={"Retry-After": "1"},
         )
 
     @app.exception_handler(Exception)

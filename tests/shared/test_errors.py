@@ -6,6 +6,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from pydantic import BaseModel, ConfigDict
+from pymongo import AsyncMongoClient
 
 from shared.errors import Conflict, install_error_handlers
 from shared.http import RequestContextMiddleware
@@ -39,6 +40,17 @@ def build_app() -> FastAPI:
     @app.get("/boom")
     async def boom() -> None:
         raise RuntimeError("database password=hunter2 leaked")
+
+    @app.get("/stored")
+    async def stored() -> None:
+        # Port 9 (discard) has no database behind it: the driver gives up choosing a server.
+        client: AsyncMongoClient = AsyncMongoClient(
+            "mongodb://127.0.0.1:9", serverSelectionTimeoutMS=200
+        )
+        try:
+            await client.expe.payments.find_one({"_id": "pay_1"})
+        finally:
+            await client.close()
 
     app.add_middleware(RequestContextMiddleware, service="test")
     return app
@@ -101,6 +113,16 @@ async def test_unexpected_error_is_a_500_without_internals(client: httpx.AsyncCl
     error = assert_error_body(response, 500, "internal_error")
     assert error["requestId"] == "req-from-caller-42"
     assert "hunter2" not in response.text and "RuntimeError" not in response.text
+
+
+async def test_a_database_that_does_not_answer_is_a_503_to_retry(
+    client: httpx.AsyncClient,
+) -> None:
+    response = await client.get("/stored")
+    error = assert_error_body(response, 503, "service_unavailable")
+    assert error["type"] == "api_error"
+    assert response.headers["Retry-After"] == "1"
+    assert "127.0.0.1:9" not in response.text
 
 
 async def test_a_caller_request_id_is_kept_and_an_unsafe_one_replaced(
