@@ -15,21 +15,21 @@ B. A leg is `f"{movementId}:{name}"` and must land in its wallet's chain exactly
 the request may crash between any two steps and be resumed by a client retry or the recovery
 sweep, possibly both at once. Applying a leg:
 
-1. If the marker `{legId}:settled` exists, the leg is settled: return the entry it records.
-2. Claim the leg: insert `movement_legs/{legId}` with the intended change and `baseSeq`, a
+1. Claim the leg: insert `movement_legs/{legId}` with the intended change and `baseSeq`, a
    position in the chain known to exist already (0 for an empty chain). If the claim exists,
-   use the stored one. No entry of this leg can sit at or below `baseSeq`: entries of a leg are
-   only appended by step 3, which runs after the claim exists, at a position above the head of
-   that moment, and the head only grows.
-3. Walk the chain from `baseSeq + 1` forward by `_id`. If an entry carries this leg, the leg is
-   settled (an earlier attempt appended it and died, or a concurrent attempt won). Otherwise the
-   last entry is the head: append the leg's entry at head + 1. If that insert loses the race,
-   keep walking from there: the winner may be this very leg, applied by a concurrent attempt,
-   and the walk sees it. So every attempt either finds the leg's entry or appends it at a
-   position that no other entry of the leg can occupy: exactly one entry per leg.
-4. Write the `wallet.credited`/`wallet.debited` event to the outbox (its id derives from the leg
+   use the stored one, and if the marker `{legId}:settled` exists too, the leg is settled:
+   return the entry it records. No entry of this leg can sit at or below `baseSeq`: entries of
+   a leg are only appended by step 2, which runs after the claim exists, at a position above
+   the head of that moment, and the head only grows.
+2. Append the leg's entry at `baseSeq + 1`. A chain has no gaps, so when that position is free
+   the leg has no entry yet. When it is taken, walk the chain forward by `_id`: an entry that
+   carries this leg means the leg is settled (an earlier attempt appended it and died, or a
+   concurrent attempt won); otherwise the last entry is the head, and the append is tried at
+   head + 1. So every attempt either finds the leg's entry or appends it at a position that no
+   other entry of the leg can occupy: exactly one entry per leg.
+3. Write the `wallet.credited`/`wallet.debited` event to the outbox (its id derives from the leg
    id, so rewriting it is a no-op), then insert the marker. A crash before the marker only
-   costs the next attempt a walk in step 3, which finds the entry and redoes step 4.
+   costs the next attempt a walk in step 2, which finds the entry and redoes step 3.
 
 A leg that would take a wallet below zero is settled too, as a *declined* entry (no change,
 `declined: true`) appended the same way. That makes "refused" a fact of the chain as final as
@@ -143,23 +143,23 @@ class Ledger:
 
     async def settle(self, leg: Leg) -> Document:
         """Applies (or declines) the leg exactly once; returns its entry in the chain."""
-        marker = await self._store.settled_marker(leg.id)
-        if marker is not None:
-            entry: Document = marker["entry"]
-            return entry
         async with self._heads.lock(leg.wallet_id):
             start = await self._start(leg.wallet_id)
-            claim = await self._store.claim_leg(
-                {
-                    "_id": leg.id,
-                    "movementId": leg.movement_id,
-                    "walletId": leg.wallet_id,
-                    "available": leg.available,
-                    "held": leg.held,
-                    "baseSeq": start.seq,
-                    "createdAt": datetime.now(UTC),
-                }
-            )
+            ours: Document = {
+                "_id": leg.id,
+                "movementId": leg.movement_id,
+                "walletId": leg.wallet_id,
+                "available": leg.available,
+                "held": leg.held,
+                "baseSeq": start.seq,
+                "createdAt": datetime.now(UTC),
+            }
+            claim = await self._store.claim_leg(ours)
+            if claim is not ours:  # an earlier attempt claimed the leg and may have settled it
+                marker = await self._store.settled_marker(leg.id)
+                if marker is not None:
+                    settled: Document = marker["entry"]
+                    return settled
             base = start if claim["baseSeq"] == start.seq else await self._at(leg, claim["baseSeq"])
             entry = await self._append(leg, base)
         await self._announce(leg, entry)
@@ -197,18 +197,21 @@ class Ledger:
             seq += 1
 
     async def _append(self, leg: Leg, base: Head) -> Document:
+        # The insert comes first: no entry of the leg sits at or below its base, and a chain has
+        # no gaps, so a free position base + 1 means the leg has no entry yet. Only a taken
+        # position needs the walk (the cached head was behind, or another attempt won).
         head = base
         for _ in range(MAX_LOST_RACES):
-            async with aclosing(self._walk(leg.wallet_id, head.seq)) as entries:
-                async for entry in entries:
-                    if entry["leg"] == leg.id:
-                        return entry
-                    head = Head(entry["seq"], entry["available"], entry["held"])
             entry = _next_entry(leg, head)
             if await self._store.append(entry):
                 self._heads.remember(leg.wallet_id, entry)
                 return entry
-            # Another process extended the chain first: back off a little, then walk on.
+            async with aclosing(self._walk(leg.wallet_id, head.seq)) as entries:
+                async for found in entries:
+                    if found["leg"] == leg.id:
+                        return found
+                    head = Head(found["seq"], found["available"], found["held"])
+            # Another process extended the chain first: back off a little, then try on top.
             await asyncio.sleep(random.uniform(0, 0.01))
         raise WalletBusy("This wallet is changing too often right now; retry the request.")
 
