@@ -13,6 +13,8 @@
 #   EXPE_STORE_PORT             [27017]  MongoDB wire protocol (the local store)
 #   EXPE_STORE_HEAP             [1g]     the store's JVM heap (its data lives in the heap's cache
 #                                        and the file; 1g holds a few hundred thousand payments)
+#   EXPE_STORE_JAVA_OPTS        []       more JVM options for the store, e.g. a flight recording:
+#                                        -XX:StartFlightRecording=filename=store.jfr
 #   EXPE_REDIS_PORT             [6379]
 #   EXPE_MAILPIT_SMTP_PORT      [1025]
 #   EXPE_MAILPIT_HTTP_PORT      [8025]   web UI + API
@@ -216,11 +218,13 @@ store_command() {
   # slf4j-simple logs to stderr (the log file); at warn it says nothing in normal operation but
   # "non-unique index ignored" for every createIndexes, which is known: the store keeps unique
   # indexes only (README, "Data"), hence error for the collection classes.
+  # shellcheck disable=SC2206  # EXPE_STORE_JAVA_OPTS is a list of words
   CMD=(java -Xms256m "-Xmx$STORE_HEAP" -XX:+UseParallelGC -XX:+ExitOnOutOfMemoryError
     -Djava.awt.headless=true
     -Dorg.slf4j.simpleLogger.defaultLogLevel=warn
     -Dorg.slf4j.simpleLogger.showDateTime=true
     -Dorg.slf4j.simpleLogger.log.de.bwaldvogel.mongo.MongoServer=info
+    ${EXPE_STORE_JAVA_OPTS:-}
     -cp "$STORE_LIBS/*:$STORE_CLASSES"
     ExpeStore "$HOST" "$STORE_PORT" "$DATA_DIR/store/expe.mv")
 }
