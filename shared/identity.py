@@ -16,10 +16,10 @@ import time
 from typing import Annotated, Literal
 
 from fastapi import Depends, Request
-from pydantic import BaseModel, ConfigDict, ValidationError
-from pydantic.alias_generators import to_camel
+from pydantic import ConfigDict, ValidationError
 
 from shared.errors import PermissionDenied, Unauthenticated
+from shared.schemas import Schema
 
 IDENTITY_HEADER = "X-Expe-Identity"
 SIGNATURE_HEADER = "X-Expe-Signature"
@@ -32,10 +32,10 @@ KeyType = Literal["secret", "publishable"]
 Mode = Literal["test", "live"]
 
 
-class Caller(BaseModel):
+class Caller(Schema):
     """The authenticated caller of one request."""
 
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, frozen=True)
+    model_config = ConfigDict(frozen=True)
 
     kind: CallerKind
     # The calling service, for kind "service" (payments asking wallet for a hold).

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from typing import Annotated, Generic, TypeVar
 
 from fastapi import Depends, Query
-from pydantic import BaseModel, ConfigDict
-from pydantic.alias_generators import to_camel
+
+from shared.schemas import Schema
 
 MAX_LIMIT = 100
 
@@ -35,9 +35,7 @@ def paging(
 PagingDep = Annotated[Paging, Depends(paging)]
 
 
-class Page(BaseModel, Generic[ItemT]):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
-
+class Page(Schema, Generic[ItemT]):
     data: list[ItemT]
     page: int
     limit: int

@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
-from pydantic.alias_generators import to_camel
+from pydantic import ConfigDict
 
 from shared.money import MinorUnits
+from shared.schemas import Schema
 
 
-class PaymentCreatedData(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore")
+class PaymentCreatedData(Schema):
+    model_config = ConfigDict(extra="ignore")
 
     payment_id: str
     amount: MinorUnits

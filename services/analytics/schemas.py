@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
-from pydantic.alias_generators import to_camel
+from shared.schemas import Schema
 
 
-class _Schema(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
-
-
-class CurrencyTotal(_Schema):
+class CurrencyTotal(Schema):
     currency: str
     count: int
     amount: int
 
 
-class PaymentSummary(_Schema):
+class PaymentSummary(Schema):
     merchant_id: str
     mode: str
     payments_created: list[CurrencyTotal]

@@ -9,37 +9,23 @@ import orjson
 from pydantic import (
     AfterValidator,
     AwareDatetime,
-    BaseModel,
-    ConfigDict,
     EmailStr,
     Field,
     StrictInt,
     StringConstraints,
     field_validator,
 )
-from pydantic.alias_generators import to_camel
 
 from services.payments.states import PaymentStatus
 from shared.identity import Mode
 from shared.money import MinorUnits, PositiveMinorUnits, normalize_currency
+from shared.schemas import Input, Schema
 
 Method = Literal["card", "upi_qr", "wallet"]
 METHODS: tuple[Method, ...] = ("card", "upi_qr", "wallet")
 MAX_METADATA_KEYS = 20
 MAX_METADATA_VALUE = 500
 MAX_METADATA_BYTES = 8 * 1024
-
-
-class Schema(BaseModel):
-    """What the API answers: camelCase fields."""
-
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
-
-
-class Input(BaseModel):
-    """What the API accepts: camelCase fields only, nothing unknown."""
-
-    model_config = ConfigDict(alias_generator=to_camel, extra="forbid")
 
 
 def _metadata(value: dict[str, str]) -> dict[str, str]:

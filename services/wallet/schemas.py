@@ -7,28 +7,24 @@ from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
     ConfigDict,
     EmailStr,
     Field,
     StrictStr,
     model_validator,
 )
-from pydantic.alias_generators import to_camel
 
 from shared.money import PositiveMinorUnits, normalize_currency
+from shared.schemas import Input, Schema
 
 Currency = Annotated[StrictStr, AfterValidator(normalize_currency)]
 WalletId = Annotated[StrictStr, Field(min_length=1, max_length=64)]
 Reference = Annotated[StrictStr, Field(min_length=1, max_length=200)]
 
 
-class _Input(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
-
-
-class _Output(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+class _Input(Input):
+    # snake_case field names are accepted too, as this API always has.
+    model_config = ConfigDict(populate_by_name=True)
 
 
 class WalletCreate(_Input):
@@ -113,12 +109,12 @@ class RefundCreditCreate(_Input):
     reference: Reference
 
 
-class Owner(_Output):
+class Owner(Schema):
     type: Literal["user", "merchant", "system"]
     id: str
 
 
-class Wallet(_Output):
+class Wallet(Schema):
     id: str
     currency: str
     mode: str
@@ -129,7 +125,7 @@ class Wallet(_Output):
     created_at: datetime
 
 
-class WalletList(_Output):
+class WalletList(Schema):
     data: list[Wallet]
 
 
@@ -137,7 +133,7 @@ MovementType = Literal["topup", "transfer", "hold", "capture", "release", "refun
 MovementStatus = Literal["pending", "succeeded", "failed"]
 
 
-class Movement(_Output):
+class Movement(Schema):
     id: str
     type: MovementType
     status: MovementStatus
@@ -156,7 +152,7 @@ class Movement(_Output):
     finished_at: datetime | None = None
 
 
-class Hold(_Output):
+class Hold(Schema):
     id: str
     status: Literal["pending", "held", "declined", "captured", "released"]
     wallet_id: str
@@ -168,7 +164,7 @@ class Hold(_Output):
     captured_to_wallet_id: str | None = None
 
 
-class Entry(_Output):
+class Entry(Schema):
     id: str
     seq: int
     movement_id: str
@@ -186,11 +182,11 @@ class SweepRequest(_Input):
     older_than_seconds: Annotated[float, Field(ge=0, le=86_400)] = 0.0
 
 
-class SweepResult(_Output):
+class SweepResult(Schema):
     driven: int
 
 
-class LedgerCheck(_Output):
+class LedgerCheck(Schema):
     ok: bool
     entries: int
     total: int

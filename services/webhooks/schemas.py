@@ -5,18 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
-from pydantic.alias_generators import to_camel
+from pydantic import ConfigDict, Field, model_validator
 
 from services.webhooks.addresses import MAX_URL_LENGTH
+from shared.schemas import Input, Schema
 
 
-class _Input(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
-
-
-class _Output(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+class _Input(Input):
+    # snake_case field names are accepted too, as this API always has.
+    model_config = ConfigDict(populate_by_name=True)
 
 
 EventFilter = list[str]
@@ -44,7 +41,7 @@ class EndpointUpdate(_Input):
         return self
 
 
-class Endpoint(_Output):
+class Endpoint(Schema):
     id: str
     url: str
     mode: str
@@ -70,7 +67,7 @@ class SecretRotate(_Input):
     grace_seconds: int | None = Field(None, ge=0, le=7 * 24 * 3600)
 
 
-class SecretRotated(_Output):
+class SecretRotated(Schema):
     endpoint_id: str
     secret: str
     previous_secret_expires_at: datetime
@@ -85,12 +82,12 @@ class ReplayRequest(_Input):
     until: datetime | None = None
 
 
-class ReplayResult(_Output):
+class ReplayResult(Schema):
     endpoint_id: str
     queued: int
 
 
-class Message(_Output):
+class Message(Schema):
     """One event on its way to one endpoint; `id` is the `webhook-id` the receiver sees."""
 
     id: str
@@ -107,12 +104,12 @@ class Message(_Output):
     created_at: datetime
 
 
-class AttemptError(_Output):
+class AttemptError(Schema):
     code: str
     message: str | None = None
 
 
-class Attempt(_Output):
+class Attempt(Schema):
     id: str
     message_id: str | None = None
     endpoint_id: str
@@ -139,12 +136,12 @@ class MessageWithAttempts(Message):
     attempts: list[Attempt]
 
 
-class PaymentWebhooks(_Output):
+class PaymentWebhooks(Schema):
     payment_id: str
     data: list[MessageWithAttempts]
 
 
-class PingResult(_Output):
+class PingResult(Schema):
     endpoint_id: str
     ok: bool
     status: int | None
@@ -161,7 +158,7 @@ class VerifyRequest(_Input):
     tolerance_seconds: int | None = Field(None, ge=0, le=7 * 24 * 3600)
 
 
-class VerifyResult(_Output):
+class VerifyResult(Schema):
     valid: bool
     reason: str | None
     message: str

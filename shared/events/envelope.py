@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-from pydantic import BaseModel, ConfigDict, Field
-from pydantic.alias_generators import to_camel
+from pydantic import ConfigDict, Field
 
 from shared.ids import new_id
+from shared.schemas import Schema
 
 # One event type per topic; the topic is named after the type.
 PAYMENT_CREATED = "payment.created"
@@ -36,12 +36,10 @@ TOPICS = (
 )
 
 
-class EventEnvelope(BaseModel):
+class EventEnvelope(Schema):
     """`{id, type, version, occurredAt, producer, merchantId, traceparent, data}` as JSON."""
 
-    model_config = ConfigDict(
-        alias_generator=to_camel, populate_by_name=True, frozen=True, extra="ignore"
-    )
+    model_config = ConfigDict(frozen=True, extra="ignore")
 
     id: str = Field(default_factory=lambda: new_id("evt"))
     type: str

@@ -8,8 +8,9 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, StringConstraints
 
-from services.auth.merchants.schemas import Input, Name, Schema
+from services.auth.merchants.schemas import Name
 from shared.identity import KeyType, Mode
+from shared.schemas import Input, Schema
 
 ApiKeyStatus = Literal["active", "expiring", "revoked"]
 DEFAULT_GRACE_SECONDS = 24 * 3600

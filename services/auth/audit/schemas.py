@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from services.auth.merchants.schemas import Schema
 from shared.mongo import Document
+from shared.schemas import Schema
 
 
 class AuditActor(Schema):

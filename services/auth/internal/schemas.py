@@ -6,8 +6,9 @@ from typing import Annotated
 
 from pydantic import StringConstraints
 
-from services.auth.merchants.schemas import Input, MerchantStatus, Schema
+from services.auth.merchants.schemas import MerchantStatus
 from shared.identity import MemberRole
+from shared.schemas import Input, Schema
 
 
 class ApiKeyResolve(Input):

@@ -5,27 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, StringConstraints, field_validator
-from pydantic.alias_generators import to_camel
+from pydantic import StringConstraints, field_validator
 
 from services.auth.merchants.countries import normalize_country
 from shared.identity import MemberRole
 from shared.money import normalize_currency
+from shared.schemas import Input, Schema
 
 MerchantStatus = Literal["unverified", "verified"]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-
-
-class Schema(BaseModel):
-    """What the API answers: camelCase fields."""
-
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
-
-
-class Input(BaseModel):
-    """What the API accepts: camelCase fields only, nothing unknown."""
-
-    model_config = ConfigDict(alias_generator=to_camel, extra="forbid")
 
 
 class MerchantCreate(Input):

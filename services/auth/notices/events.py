@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict
-from pydantic.alias_generators import to_camel
+from pydantic import ConfigDict
+
+from shared.schemas import Schema
 
 
-class _NoticeData(BaseModel):
+class _NoticeData(Schema):
     # Fields added by a later version of the producer are ignored, not refused.
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore")
+    model_config = ConfigDict(extra="ignore")
 
 
 class MessageFailedData(_NoticeData):

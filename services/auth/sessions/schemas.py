@@ -6,7 +6,8 @@ from typing import Annotated, Literal
 
 from pydantic import EmailStr, StringConstraints
 
-from services.auth.users.schemas import ApiInput, ApiModel, Password, Token, User
+from services.auth.users.schemas import ApiInput, Password, Token, User
+from shared.schemas import Schema
 
 Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 
@@ -22,7 +23,7 @@ class RefreshRequest(ApiInput):
     refresh_token: Token
 
 
-class TokenPair(ApiModel):
+class TokenPair(Schema):
     access_token: str
     token_type: Literal["Bearer"] = "Bearer"
     expires_in: int

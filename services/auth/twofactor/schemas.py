@@ -6,10 +6,11 @@ from typing import Annotated
 
 from pydantic import StringConstraints
 
-from services.auth.users.schemas import ApiInput, ApiModel
+from services.auth.users.schemas import ApiInput
+from shared.schemas import Schema
 
 
-class TwoFactorEnrolment(ApiModel):
+class TwoFactorEnrolment(Schema):
     secret: str
     otpauth_uri: str
     # A PNG of the otpauth URI as a QR code, as a `data:image/png;base64,` URI.
@@ -20,5 +21,5 @@ class TwoFactorCode(ApiInput):
     code: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 
 
-class RecoveryCodes(ApiModel):
+class RecoveryCodes(Schema):
     recovery_codes: list[str]

@@ -5,18 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
-from pydantic.alias_generators import to_camel
+from pydantic import ConfigDict, EmailStr, Field, StringConstraints
 
 from shared.mongo import Document
+from shared.schemas import Input, Schema
 
 
-class ApiModel(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
-
-
-class ApiInput(ApiModel):
-    model_config = ConfigDict(extra="forbid")
+class ApiInput(Input):
+    # snake_case field names are accepted too, as this API always has.
+    model_config = ConfigDict(populate_by_name=True)
 
 
 # Length limits that keep absurd inputs out; the policy (10-128) gives the precise message.
@@ -48,7 +45,7 @@ class PasswordReset(ApiInput):
     new_password: Password
 
 
-class User(ApiModel):
+class User(Schema):
     id: str
     email: str
     name: str
@@ -72,5 +69,5 @@ class User(ApiModel):
         )
 
 
-class UserEnvelope(ApiModel):
+class UserEnvelope(Schema):
     user: User

@@ -8,8 +8,8 @@ from typing import Annotated, Literal
 from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, StringConstraints
 
-from services.auth.merchants.schemas import Input, Schema
 from shared.identity import MemberRole
+from shared.schemas import Input, Schema
 
 InvitedRole = Literal["developer", "viewer"]
 

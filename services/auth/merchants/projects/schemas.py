@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from services.auth.merchants.schemas import Input, Name, Schema
+from services.auth.merchants.schemas import Name
+from shared.schemas import Input, Schema
 
 
 class ProjectCreate(Input):
