@@ -41,11 +41,16 @@ def test_a_request_past_the_limit_is_refused_at_once_and_the_admitted_ones_go_on
         slow = [pool.submit(gateway.get, "/api/v1/analytics/slow") for _ in range(2)]
         wait_until(lambda: len(SLOW_IN_FLIGHT) == 2, timeout=3, interval=0.01, what="both")
         refused = gateway.get("/api/v1/analytics/missing")
+        # Shed before authentication: refusing costs no credential check.
+        unchecked = gateway.get(
+            "/api/v1/analytics/missing", headers={"Authorization": "Bearer not-a-token"}
+        )
         answers = [future.result() for future in slow]
     assert refused.status_code == 503
     assert refused.json()["error"]["code"] == "overloaded"
     assert refused.json()["error"]["requestId"] == refused.headers["X-Request-ID"]
     assert refused.headers["Retry-After"] == "1"
+    assert unchecked.status_code == 503
     # The admitted requests were served as usual (the stand-in is slower than the timeout).
     assert [a.json()["error"]["code"] for a in answers] == ["upstream_timeout"] * 2
     # Once they are done, requests get through again.
