@@ -23,6 +23,9 @@ class Scenario:
     path: str
     rate: int
     seconds: int
+    # The most payments of history this scenario runs with (None: every size); a rate that only
+    # holds on a small history is run there only.
+    up_to: int | None = None
 
 
 @dataclass(frozen=True)
