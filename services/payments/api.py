@@ -31,6 +31,7 @@ from shared.identity import CallerDep
 from shared.money import MAX_MINOR_UNITS
 from shared.mongo import Document
 from shared.paging import Page, PagingDep
+from shared.records import from_doc
 from shared.scopes import Reader, Writer
 
 router = APIRouter(tags=["payments"], route_class=IdempotentRoute)
@@ -40,7 +41,7 @@ Amount = Annotated[int | None, Query(ge=0, le=MAX_MINOR_UNITS)]
 
 
 def _payment(doc: Document) -> Payment:
-    return Payment.model_validate({**doc, "id": doc["_id"]})
+    return Payment.model_validate(from_doc(doc))
 
 
 def _refund(doc: Document) -> Refund:
@@ -158,7 +159,7 @@ async def checkout_payment(
         doc = await payments.get_as_customer(caller.mode or "test", payment_id)
     else:
         doc = await payments.get(checkout(caller), payment_id)
-    return CheckoutPayment.model_validate({**doc, "id": doc["_id"]})
+    return CheckoutPayment.model_validate(from_doc(doc))
 
 
 @checkout_router.post(

@@ -37,6 +37,7 @@ from shared.idempotency import key_scope
 from shared.identity import Caller
 from shared.ids import derived_id, new_id
 from shared.mongo import Document
+from shared.records import from_doc
 
 TOPUP_DECLINED = "topup_declined"
 
@@ -122,7 +123,7 @@ class Wallets:
 
 
 def movement_view(movement: Document) -> Movement:
-    return Movement.model_validate({**movement, "id": movement["_id"]})
+    return Movement.model_validate(from_doc(movement))
 
 
 def raise_failure(movement: Document) -> None:

@@ -33,6 +33,7 @@ from services.webhooks.signing import verify
 from shared.idempotency import IdempotentRoute
 from shared.mongo import Document
 from shared.paging import Page, PagingDep
+from shared.records import from_doc
 from shared.scopes import Reader, Scope, Writer
 
 router = APIRouter(tags=["webhooks"], route_class=IdempotentRoute)
@@ -41,19 +42,19 @@ _ENDPOINTS = "/api/v1/webhooks/endpoints"
 
 
 def _endpoint(doc: Document) -> Endpoint:
-    return Endpoint.model_validate({**doc, "id": doc["_id"]})
+    return Endpoint.model_validate(from_doc(doc))
 
 
 def _message(doc: Document) -> Message:
-    return Message.model_validate({**doc, "id": doc["_id"]})
+    return Message.model_validate(from_doc(doc))
 
 
 def _attempt(doc: Document) -> AttemptDetail:
-    return AttemptDetail.model_validate({**doc, "id": doc["_id"]})
+    return AttemptDetail.model_validate(from_doc(doc))
 
 
 def _attempt_summary(doc: Document) -> Attempt:
-    return Attempt.model_validate({**doc, "id": doc["_id"]})
+    return Attempt.model_validate(from_doc(doc))
 
 
 # Endpoints.
@@ -65,7 +66,7 @@ async def create_endpoint(
 ) -> EndpointCreated:
     """Registers an endpoint; its signing secret is in this answer only."""
     endpoint, secret = await hooks.endpoints.create(scope, body)
-    return EndpointCreated.model_validate({**endpoint, "id": endpoint["_id"], "secret": secret})
+    return EndpointCreated.model_validate(from_doc(endpoint) | {"secret": secret})
 
 
 @router.get(_ENDPOINTS, response_model_by_alias=True)
@@ -259,9 +260,7 @@ async def payment_webhooks(payment_id: str, scope: Reader, hooks: WebhooksDep) -
     for doc in attempts:
         by_message.setdefault(doc["messageId"], []).append(_attempt_summary(doc))
     data = [
-        MessageWithAttempts.model_validate(
-            {**m, "id": m["_id"], "attempts": by_message.get(m["_id"], [])}
-        )
+        MessageWithAttempts.model_validate(from_doc(m) | {"attempts": by_message.get(m["_id"], [])})
         for m in messages
     ]
     return PaymentWebhooks(payment_id=payment_id, data=data)
