@@ -163,7 +163,7 @@ def read_lines(bench: Bench, _: Scenario) -> list[str]:
     made = asyncio.run(open_payments(bench.profile, merchants, 200))
     lines = []
     for n, payment_id in enumerate(made):
-        _, key = bench.key(n)
+        key = bench.key(n)[1]
         lines.append(target("GET", f"{bench.base_url}/api/v1/payments/{payment_id}", key))
     return lines
 
@@ -300,11 +300,14 @@ def webhook_delivery(bench: Bench, rate: int) -> None:
                 )
                 for n, pid in enumerate(made)
             ]
-            before = hooks.succeeded(gw, key)
             wait_quiet(bench.profile)
+            meter = Meter(bench.profile)
             print_report(scenario, attack(bench.vegeta, confirms, rate, SECONDS))
-            completed = hooks.wait_for_deliveries(gw, key, receiver, before)
+            completed = hooks.wait_for_deliveries(bench.profile, made, receiver)
             left = hooks.backlog(bench.profile)
+            wait_quiet(bench.profile)
+            print("  per payment completed and delivered (the confirm, its events, the webhook):")
+            print("\n".join(meter.costs(completed).lines()), flush=True)
             hooks.print_deliveries(receiver, completed, rate, left, settled_after)
         finally:
             hooks.delete_endpoint(gw, key, endpoint_id)
