@@ -41,5 +41,8 @@ def build_consumers(runtime: Runtime) -> Sequence[EventConsumer]:
             db=runtime.db,
             settings=runtime.settings.kafka,
             group_id="expe-analytics",
+            # The fact's `_id` is the payment's: a replayed event is a no-op already, so the
+            # consumer's own processed-event marker would be two more commands per event.
+            track_processed=False,
         )
     ]
