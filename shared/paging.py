@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from typing import Annotated, Generic, TypeVar
 
 from fastapi import Depends, Query
+from pymongo.asynchronous.collection import AsyncCollection
 
+from shared.mongo import Document
 from shared.schemas import Schema
 
 MAX_LIMIT = 100
@@ -25,7 +27,7 @@ class Paging:
         return (self.page - 1) * self.limit
 
 
-def paging(
+async def paging(
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
 ) -> Paging:
@@ -33,6 +35,22 @@ def paging(
 
 
 PagingDep = Annotated[Paging, Depends(paging)]
+
+
+async def page_of(
+    collection: AsyncCollection[Document],
+    query: Document,
+    sort: Sequence[tuple[str, int]],
+    *,
+    skip: int = 0,
+    limit: int = 0,
+    projection: Document | None = None,
+) -> tuple[list[Document], int]:
+    """One page of what `query` matches, in `sort` order, and how many match in all (for
+    `Page.of`). A `limit` of 0 means every match from `skip` on."""
+    total = await collection.count_documents(query)
+    cursor = collection.find(query, projection).sort(sort).skip(skip).limit(limit)
+    return await cursor.to_list(), total
 
 
 class Page(Schema, Generic[ItemT]):

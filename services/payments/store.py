@@ -21,6 +21,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from services.payments.states import EXITS, transition_id
 from shared.claims import SlotLease, insert_once
 from shared.mongo import CollectionIndexes, Document
+from shared.paging import page_of
 
 PAYMENTS = "payments"
 TRANSITIONS = "payment_transitions"
@@ -153,9 +154,7 @@ class PaymentStore:
     # Lists.
 
     async def page(self, query: Document, *, skip: int, limit: int) -> tuple[list[Document], int]:
-        total = await self._payments.count_documents(query)
-        cursor = self._payments.find(query).sort(_NEWEST_FIRST).skip(skip).limit(limit)
-        return await cursor.to_list(), total
+        return await page_of(self._payments, query, _NEWEST_FIRST, skip=skip, limit=limit)
 
     async def stream(self, query: Document) -> AsyncIterator[Document]:
         async for doc in self._payments.find(query).sort(_NEWEST_FIRST).batch_size(500):

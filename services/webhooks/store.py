@@ -21,6 +21,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from shared.claims import insert_once
 from shared.mongo import CollectionIndexes, Document
+from shared.paging import page_of
 
 ENDPOINTS = "endpoints"
 EVENTS = "events"
@@ -83,9 +84,8 @@ class WebhookStore:
     async def endpoints(
         self, query: Document, *, skip: int = 0, limit: int = 0
     ) -> tuple[list[Document], int]:
-        total = await self._endpoints.count_documents(query)
-        cursor = self._endpoints.find(query).sort([("createdAt", ASCENDING), ("_id", ASCENDING)])
-        return await cursor.skip(skip).limit(limit).to_list(), total
+        oldest_first = [("createdAt", ASCENDING), ("_id", ASCENDING)]
+        return await page_of(self._endpoints, query, oldest_first, skip=skip, limit=limit)
 
     async def endpoints_of(self, merchant_id: str, mode: str) -> list[Document]:
         query = {"merchantId": merchant_id, "mode": mode}
@@ -133,9 +133,8 @@ class WebhookStore:
     async def messages(
         self, query: Document, *, skip: int = 0, limit: int = 0
     ) -> tuple[list[Document], int]:
-        total = await self._messages.count_documents(query)
-        cursor = self._messages.find(query).sort([("createdAt", DESCENDING), ("_id", DESCENDING)])
-        return await cursor.skip(skip).limit(limit).to_list(), total
+        newest_first = [("createdAt", DESCENDING), ("_id", DESCENDING)]
+        return await page_of(self._messages, query, newest_first, skip=skip, limit=limit)
 
     async def enqueue(self, entry: Document) -> None:
         """Queues a message; queueing one that is queued already changes nothing."""
@@ -169,9 +168,9 @@ class WebhookStore:
     async def attempts(
         self, query: Document, *, skip: int = 0, limit: int = 0, fields: Document | None = None
     ) -> tuple[list[Document], int]:
-        total = await self._attempts.count_documents(query)
-        cursor = self._attempts.find(query, fields).sort(_NEWEST_FIRST)
-        return await cursor.skip(skip).limit(limit).to_list(), total
+        return await page_of(
+            self._attempts, query, _NEWEST_FIRST, skip=skip, limit=limit, projection=fields
+        )
 
     async def attempts_of(self, message_ids: Sequence[str]) -> list[Document]:
         if not message_ids:

@@ -21,6 +21,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from shared.claims import upsert
 from shared.identity import Mode
 from shared.mongo import CollectionIndexes, Document
+from shared.paging import page_of
 
 API_KEYS = "api_keys"
 API_KEY_SECRETS = "api_key_secrets"
@@ -58,14 +59,8 @@ class ApiKeyStore:
         query: Document = {"projectId": project_id}
         if mode is not None:
             query["mode"] = mode
-        total = await self._keys.count_documents(query)
-        cursor = (
-            self._keys.find(query)
-            .sort([("createdAt", DESCENDING), ("_id", ASCENDING)])
-            .skip(skip)
-            .limit(limit)
-        )
-        return await cursor.to_list(), total
+        newest_first = [("createdAt", DESCENDING), ("_id", ASCENDING)]
+        return await page_of(self._keys, query, newest_first, skip=skip, limit=limit)
 
     async def mark_rotated(self, key_id: str, replaced_by: str, expires_at: datetime) -> None:
         await self._keys.update_one(

@@ -8,6 +8,7 @@ from pymongo import DESCENDING, IndexModel
 from pymongo.asynchronous.database import AsyncDatabase
 
 from shared.mongo import CollectionIndexes, Document
+from shared.paging import page_of
 
 AUDIT_EVENTS = "audit_events"
 
@@ -32,6 +33,4 @@ class AuditStore:
     async def page(
         self, query: dict[str, Any], *, skip: int, limit: int
     ) -> tuple[list[Document], int]:
-        total = await self._events.count_documents(query)
-        cursor = self._events.find(query).sort([("at", DESCENDING)]).skip(skip).limit(limit)
-        return await cursor.to_list(), total
+        return await page_of(self._events, query, [("at", DESCENDING)], skip=skip, limit=limit)

@@ -18,6 +18,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from shared.claims import insert_once
 from shared.identity import MemberRole
 from shared.mongo import CollectionIndexes, Document
+from shared.paging import page_of
 
 MERCHANTS = "merchants"
 MEMBERSHIPS = "memberships"
@@ -107,11 +108,5 @@ class MerchantStore:
         return await cursor.to_list()
 
     async def _page(self, query: Document, *, skip: int, limit: int) -> tuple[list[Document], int]:
-        total = await self._memberships.count_documents(query)
-        cursor = (
-            self._memberships.find(query)
-            .sort([("joinedAt", ASCENDING), ("_id", ASCENDING)])
-            .skip(skip)
-            .limit(limit)
-        )
-        return await cursor.to_list(), total
+        oldest_first = [("joinedAt", ASCENDING), ("_id", ASCENDING)]
+        return await page_of(self._memberships, query, oldest_first, skip=skip, limit=limit)

@@ -6,6 +6,7 @@ from pymongo import ASCENDING, IndexModel
 from pymongo.asynchronous.database import AsyncDatabase
 
 from shared.mongo import CollectionIndexes, Document
+from shared.paging import page_of
 
 PROJECTS = "projects"
 
@@ -31,11 +32,5 @@ class ProjectStore:
         self, merchant_id: str, *, skip: int, limit: int
     ) -> tuple[list[Document], int]:
         query = {"merchantId": merchant_id}
-        total = await self._projects.count_documents(query)
-        cursor = (
-            self._projects.find(query)
-            .sort([("createdAt", ASCENDING), ("_id", ASCENDING)])
-            .skip(skip)
-            .limit(limit)
-        )
-        return await cursor.to_list(), total
+        oldest_first = [("createdAt", ASCENDING), ("_id", ASCENDING)]
+        return await page_of(self._projects, query, oldest_first, skip=skip, limit=limit)
