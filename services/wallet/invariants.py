@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from services.wallet.records import LedgerEntry
 from services.wallet.store import LedgerStore, WalletStore
-from shared.mongo import Document
 
 
 @dataclass
@@ -31,35 +31,35 @@ async def check_ledger(wallets: WalletStore, ledger: LedgerStore) -> LedgerRepor
     """Reads every entry; meant for tests and occasional audits, not for the request path."""
     entries = await ledger.all_entries()
     report = LedgerReport(entries=len(entries), unfinished=await ledger.count_unfinished())
-    report.total = sum(int(entry["amount"]) for entry in entries)
+    report.total = sum(entry.amount for entry in entries)
     if report.unfinished:
         report.problems.append(f"{report.unfinished} movements are unfinished")
     if report.total != 0:
         report.problems.append(f"entries sum to {report.total}, not 0")
-    repeated = [leg for leg, count in Counter(e["leg"] for e in entries).items() if count > 1]
+    repeated = [leg for leg, count in Counter(e.leg for e in entries).items() if count > 1]
     if repeated:
         report.problems.append(f"legs applied more than once: {sorted(repeated)[:10]}")
     system = {w["_id"] for w in await wallets.all_wallets() if w.get("system")}
-    chains: dict[str, list[Document]] = defaultdict(list)
+    chains: dict[str, list[LedgerEntry]] = defaultdict(list)
     for entry in entries:
-        chains[entry["walletId"]].append(entry)
+        chains[entry.wallet_id].append(entry)
     for wallet_id, chain in chains.items():
         report.problems.extend(_chain_problems(wallet_id, chain, wallet_id in system))
     return report
 
 
-def _chain_problems(wallet_id: str, chain: list[Document], system: bool) -> list[str]:
-    chain.sort(key=lambda entry: int(entry["seq"]))
-    if [entry["seq"] for entry in chain] != list(range(1, len(chain) + 1)):
+def _chain_problems(wallet_id: str, chain: list[LedgerEntry], system: bool) -> list[str]:
+    chain.sort(key=lambda entry: entry.seq)
+    if [entry.seq for entry in chain] != list(range(1, len(chain) + 1)):
         return [f"{wallet_id}: the chain has gaps"]
     available = held = 0
     for entry in chain:
-        available += entry["availableChange"]
-        held += entry["heldChange"]
-        if entry["amount"] != entry["availableChange"] + entry["heldChange"]:
-            return [f"{entry['_id']}: amount is not the sum of its changes"]
-        if (entry["available"], entry["held"]) != (available, held):
-            return [f"{entry['_id']}: balances are not the running sums"]
+        available += entry.available_change
+        held += entry.held_change
+        if entry.amount != entry.available_change + entry.held_change:
+            return [f"{entry.id}: amount is not the sum of its changes"]
+        if (entry.available, entry.held) != (available, held):
+            return [f"{entry.id}: balances are not the running sums"]
         if not system and (available < 0 or held < 0):
-            return [f"{entry['_id']}: the wallet went below zero"]
+            return [f"{entry.id}: the wallet went below zero"]
     return []

@@ -48,11 +48,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from services.wallet.errors import WalletBusy
+from services.wallet.records import LedgerEntry, LegClaim
 from services.wallet.store import LedgerStore, WalletStore, entry_id
 from shared.events.envelope import WALLET_CREDITED, WALLET_DEBITED
 from shared.events.outbox import Outbox, new_event
 from shared.ids import derived_id
-from shared.mongo import Document
 
 # Inserts a leg may lose to other processes before the request gives up with 503 (its leg stays
 # claimed; a retry or the sweep settles it).
@@ -86,6 +86,10 @@ class Head:
     available: int
     held: int
 
+    @classmethod
+    def of(cls, entry: LedgerEntry) -> Head:
+        return cls(entry.seq, entry.available, entry.held)
+
 
 class Heads:
     """This process's last known head per wallet and a lock per wallet (throughput only)."""
@@ -98,12 +102,12 @@ class Heads:
     def get(self, wallet_id: str) -> Head | None:
         return self._heads.get(wallet_id)
 
-    def remember(self, wallet_id: str, entry: Document) -> None:
+    def remember(self, wallet_id: str, entry: LedgerEntry) -> None:
         known = self._heads.get(wallet_id)
-        if known is None or known.seq < entry["seq"]:
+        if known is None or known.seq < entry.seq:
             if known is None and len(self._heads) >= _MAX_CACHED_HEADS:
                 del self._heads[next(iter(self._heads))]  # forget the longest-known wallet
-            self._heads[wallet_id] = Head(entry["seq"], entry["available"], entry["held"])
+            self._heads[wallet_id] = Head.of(entry)
 
     @asynccontextmanager
     async def lock(self, wallet_id: str) -> AsyncIterator[None]:
@@ -138,33 +142,32 @@ class Ledger:
         head = await self._start(wallet_id)
         async with aclosing(self._walk(wallet_id, head.seq)) as entries:
             async for entry in entries:
-                head = Head(entry["seq"], entry["available"], entry["held"])
+                head = Head.of(entry)
         return head
 
-    async def settle(self, leg: Leg) -> Document:
+    async def settle(self, leg: Leg) -> LedgerEntry:
         """Applies (or declines) the leg exactly once; returns its entry in the chain."""
         async with self._heads.lock(leg.wallet_id):
             start = await self._start(leg.wallet_id)
-            ours: Document = {
-                "_id": leg.id,
-                "movementId": leg.movement_id,
-                "walletId": leg.wallet_id,
-                "available": leg.available,
-                "held": leg.held,
-                "baseSeq": start.seq,
-                "createdAt": datetime.now(UTC),
-            }
+            ours = LegClaim(
+                id=leg.id,
+                movement_id=leg.movement_id,
+                wallet_id=leg.wallet_id,
+                available=leg.available,
+                held=leg.held,
+                base_seq=start.seq,
+                created_at=datetime.now(UTC),
+            )
             claim = await self._store.claim_leg(ours)
             if claim is not ours:  # an earlier attempt claimed the leg and may have settled it
-                marker = await self._store.settled_marker(leg.id)
-                if marker is not None:
-                    settled: Document = marker["entry"]
+                settled = await self._store.settled_entry(leg.id)
+                if settled is not None:
                     return settled
-            base = start if claim["baseSeq"] == start.seq else await self._at(leg, claim["baseSeq"])
+            base = start if claim.base_seq == start.seq else await self._at(leg, claim.base_seq)
             entry = await self._append(leg, base)
         await self._announce(leg, entry)
         await self._store.mark_settled(leg.id, entry)
-        await self._wallets.hint_head(leg.wallet_id, entry["seq"])
+        await self._wallets.hint_head(leg.wallet_id, entry.seq)
         return entry
 
     async def _start(self, wallet_id: str) -> Head:
@@ -177,16 +180,16 @@ class Ledger:
             return Head(0, 0, 0)
         entry = await self._store.entry(wallet_id, seq)
         assert entry is not None  # the hint only ever names an entry that was appended
-        return Head(seq, entry["available"], entry["held"])
+        return Head.of(entry)
 
     async def _at(self, leg: Leg, seq: int) -> Head:
         if seq == 0:
             return Head(0, 0, 0)
         entry = await self._store.entry(leg.wallet_id, seq)
         assert entry is not None  # a claim's base is a position that existed
-        return Head(seq, entry["available"], entry["held"])
+        return Head.of(entry)
 
-    async def _walk(self, wallet_id: str, after: int) -> AsyncGenerator[Document, None]:
+    async def _walk(self, wallet_id: str, after: int) -> AsyncGenerator[LedgerEntry, None]:
         seq = after
         while True:
             entry = await self._store.entry(wallet_id, seq + 1)
@@ -196,7 +199,7 @@ class Ledger:
             yield entry
             seq += 1
 
-    async def _append(self, leg: Leg, base: Head) -> Document:
+    async def _append(self, leg: Leg, base: Head) -> LedgerEntry:
         # The insert comes first: no entry of the leg sits at or below its base, and a chain has
         # no gaps, so a free position base + 1 means the leg has no entry yet. Only a taken
         # position needs the walk (the cached head was behind, or another attempt won).
@@ -208,55 +211,55 @@ class Ledger:
                 return entry
             async with aclosing(self._walk(leg.wallet_id, head.seq)) as entries:
                 async for found in entries:
-                    if found["leg"] == leg.id:
+                    if found.leg == leg.id:
                         return found
-                    head = Head(found["seq"], found["available"], found["held"])
+                    head = Head.of(found)
             # Another process extended the chain first: back off a little, then try on top.
             await asyncio.sleep(random.uniform(0, 0.01))
         raise WalletBusy("This wallet is changing too often right now; retry the request.")
 
-    async def _announce(self, leg: Leg, entry: Document) -> None:
-        if self._outbox is None or entry["declined"] or entry["amount"] == 0:
+    async def _announce(self, leg: Leg, entry: LedgerEntry) -> None:
+        if self._outbox is None or entry.declined or entry.amount == 0:
             return
         envelope = new_event(
-            WALLET_CREDITED if entry["amount"] > 0 else WALLET_DEBITED,
+            WALLET_CREDITED if entry.amount > 0 else WALLET_DEBITED,
             producer="wallet",
             merchant_id=leg.merchant_id,
             event_id=event_id(leg.id),
             data={
                 "walletId": leg.wallet_id,
-                "entryId": entry["_id"],
+                "entryId": entry.id,
                 "movementId": leg.movement_id,
                 "kind": leg.kind,
-                "amount": abs(entry["amount"]),
+                "amount": abs(entry.amount),
                 "currency": leg.currency,
-                "available": entry["available"],
-                "held": entry["held"],
+                "available": entry.available,
+                "held": entry.held,
             },
         )
         await self._outbox.add(envelope, key=leg.wallet_id)
 
 
-def _next_entry(leg: Leg, head: Head) -> Document:
+def _next_entry(leg: Leg, head: Head) -> LedgerEntry:
     available = head.available + leg.available
     held = head.held + leg.held
     declined = not leg.may_overdraw and (available < 0 or held < 0)
     if declined:
         available, held = head.available, head.held
     seq = head.seq + 1
-    return {
-        "_id": entry_id(leg.wallet_id, seq),
-        "walletId": leg.wallet_id,
-        "seq": seq,
-        "movementId": leg.movement_id,
-        "leg": leg.id,
-        "kind": leg.kind,
-        "amount": 0 if declined else leg.available + leg.held,
-        "availableChange": 0 if declined else leg.available,
-        "heldChange": 0 if declined else leg.held,
-        "available": available,
-        "held": held,
-        "declined": declined,
-        "requested": leg.available + leg.held,
-        "createdAt": datetime.now(UTC),
-    }
+    return LedgerEntry(
+        id=entry_id(leg.wallet_id, seq),
+        wallet_id=leg.wallet_id,
+        seq=seq,
+        movement_id=leg.movement_id,
+        leg=leg.id,
+        kind=leg.kind,
+        amount=0 if declined else leg.available + leg.held,
+        available_change=0 if declined else leg.available,
+        held_change=0 if declined else leg.held,
+        available=available,
+        held=held,
+        declined=declined,
+        requested=leg.available + leg.held,
+        created_at=datetime.now(UTC),
+    )

@@ -111,7 +111,7 @@ class Movements:
                 )
         for plan in movement["legs"]:
             entry = await self._ledger.settle(_leg(movement, plan))
-            if entry["declined"]:
+            if entry.declined:
                 return await self._finish(
                     movement,
                     "failed",

@@ -23,6 +23,7 @@ from services.wallet.errors import (
 )
 from services.wallet.ledger import Head, Ledger
 from services.wallet.movements import INSUFFICIENT_FUNDS, Movements, leg_plan, new_movement
+from services.wallet.records import LedgerEntry
 from services.wallet.schemas import (
     Entry,
     Movement,
@@ -303,8 +304,8 @@ class WalletService:
         head = (await self._wallets.head(wallet_id)).seq
         top = head - (page - 1) * limit
         seqs = list(range(top, max(top - limit, 0), -1))
-        docs = await self._ledger_store.entries(wallet_id, seqs) if seqs else []
-        return [entry_view(doc) for doc in docs], head
+        entries = await self._ledger_store.entries(wallet_id, seqs) if seqs else []
+        return [entry_view(entry) for entry in entries], head
 
     async def statement_csv(self, wallet_id: str) -> AsyncIterator[str]:
         wallet = await self.owned(wallet_id)
@@ -330,8 +331,8 @@ class WalletService:
             top = head
             while top > 0:
                 seqs = list(range(top, max(top - 100, 0), -1))
-                for doc in await self._ledger_store.entries(wallet_id, seqs):
-                    entry = entry_view(doc)
+                for stored in await self._ledger_store.entries(wallet_id, seqs):
+                    entry = entry_view(stored)
                     yield _csv_line(
                         [
                             entry.id,
@@ -353,19 +354,19 @@ class WalletService:
         return rows()
 
 
-def entry_view(doc: Document) -> Entry:
+def entry_view(entry: LedgerEntry) -> Entry:
     return Entry(
-        id=doc["_id"],
-        seq=doc["seq"],
-        movement_id=doc["movementId"],
-        kind=doc["kind"],
-        status="declined" if doc["declined"] else "posted",
-        amount=doc["amount"],
-        available_change=doc["availableChange"],
-        held_change=doc["heldChange"],
-        available=doc["available"],
-        held=doc["held"],
-        created_at=doc["createdAt"],
+        id=entry.id,
+        seq=entry.seq,
+        movement_id=entry.movement_id,
+        kind=entry.kind,
+        status="declined" if entry.declined else "posted",
+        amount=entry.amount,
+        available_change=entry.available_change,
+        held_change=entry.held_change,
+        available=entry.available,
+        held=entry.held,
+        created_at=entry.created_at,
     )
 
 

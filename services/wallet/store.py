@@ -15,6 +15,7 @@ from typing import Any
 from pymongo import ASCENDING, IndexModel
 from pymongo.asynchronous.database import AsyncDatabase
 
+from services.wallet.records import LedgerEntry, LegClaim
 from shared.claims import insert_once, insert_or_get
 from shared.mongo import CollectionIndexes, Document
 
@@ -84,22 +85,23 @@ class LedgerStore:
         self._pending = db[PENDING]
 
     # Entries -----------------------------------------------------------------------------
-    async def entry(self, wallet_id: str, seq: int) -> Document | None:
-        return await self._entries.find_one({"_id": entry_id(wallet_id, seq)})
+    async def entry(self, wallet_id: str, seq: int) -> LedgerEntry | None:
+        doc = await self._entries.find_one({"_id": entry_id(wallet_id, seq)})
+        return None if doc is None else LedgerEntry.from_doc(doc)
 
-    async def entries(self, wallet_id: str, seqs: Sequence[int]) -> list[Document]:
+    async def entries(self, wallet_id: str, seqs: Sequence[int]) -> list[LedgerEntry]:
         """The entries at these positions, newest first.
 
         One lookup per `_id`, concurrently: point lookups cost the same however many entries
         all wallets hold, on MongoDB and on the local store alike.
         """
         found = await asyncio.gather(*(self.entry(wallet_id, seq) for seq in seqs))
-        docs = [doc for doc in found if doc is not None]
-        return sorted(docs, key=lambda doc: int(doc["seq"]), reverse=True)
+        entries = [entry for entry in found if entry is not None]
+        return sorted(entries, key=lambda entry: entry.seq, reverse=True)
 
-    async def append(self, entry: Document) -> bool:
+    async def append(self, entry: LedgerEntry) -> bool:
         """Inserts the entry at its position; False when that position is already taken."""
-        return await insert_once(self._entries, entry)
+        return await insert_once(self._entries, entry.to_doc())
 
     async def sum_of_amounts(self) -> int:
         rows = await (
@@ -107,20 +109,25 @@ class LedgerStore:
         ).to_list()
         return int(rows[0]["total"]) if rows else 0
 
-    async def all_entries(self) -> list[Document]:
-        return await self._entries.find({}).to_list()
+    async def all_entries(self) -> list[LedgerEntry]:
+        return [LedgerEntry.from_doc(doc) for doc in await self._entries.find({}).to_list()]
 
     # Legs --------------------------------------------------------------------------------
-    async def claim_leg(self, leg: Document) -> Document:
-        """Inserts the leg's claim, or returns the claim made first (with its base position)."""
-        return await insert_or_get(self._legs, leg)
+    async def claim_leg(self, leg: LegClaim) -> LegClaim:
+        """Inserts the leg's claim and returns `leg` itself, or returns the claim made first
+        (with its base position)."""
+        doc = leg.to_doc()
+        stored = await insert_or_get(self._legs, doc)
+        return leg if stored is doc else LegClaim.from_doc(stored)
 
-    async def settled_marker(self, leg_id: str) -> Document | None:
-        return await self._legs.find_one({"_id": f"{leg_id}:settled"})
+    async def settled_entry(self, leg_id: str) -> LedgerEntry | None:
+        """The entry the leg's settled marker records, once the leg is settled."""
+        marker = await self._legs.find_one({"_id": f"{leg_id}:settled"})
+        return None if marker is None else LedgerEntry.from_doc(marker["entry"])
 
-    async def mark_settled(self, leg_id: str, entry: Document) -> None:
+    async def mark_settled(self, leg_id: str, entry: LedgerEntry) -> None:
         await insert_once(
-            self._legs, {"_id": f"{leg_id}:settled", "seq": entry["seq"], "entry": entry}
+            self._legs, {"_id": f"{leg_id}:settled", "seq": entry.seq, "entry": entry.to_doc()}
         )
 
     # Movements ---------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from services.wallet.core import WalletCore
 from services.wallet.holds import HoldService
 from services.wallet.ledger import Heads, Ledger
 from services.wallet.movements import Movements
+from services.wallet.records import LedgerEntry, LegClaim
 from services.wallet.schemas import HoldCapture, HoldCreate, TransferCreate
 from services.wallet.service import Wallets, WalletService
 from services.wallet.store import LedgerStore, WalletStore
@@ -46,19 +47,19 @@ class CrashingStore(LedgerStore):
         self._step("insert_movement", "after")
         return result
 
-    async def claim_leg(self, leg: dict[str, Any]) -> dict[str, Any]:
+    async def claim_leg(self, leg: LegClaim) -> LegClaim:
         self._step("claim_leg", "before")
         result = await super().claim_leg(leg)
         self._step("claim_leg", "after")
         return result
 
-    async def append(self, entry: dict[str, Any]) -> bool:
+    async def append(self, entry: LedgerEntry) -> bool:
         self._step("append", "before")
         result = await super().append(entry)
         self._step("append", "after")
         return result
 
-    async def mark_settled(self, leg_id: str, entry: dict[str, Any]) -> None:
+    async def mark_settled(self, leg_id: str, entry: LedgerEntry) -> None:
         self._step("mark_settled", "before")
         await super().mark_settled(leg_id, entry)
         self._step("mark_settled", "after")

@@ -1,0 +1,40 @@
+"""The typed records read and write the wallet's documents exactly as they are stored."""
+
+from __future__ import annotations
+
+import secrets
+
+from services.wallet.records import LedgerEntry, LegClaim
+from tests.services.wallet.conftest import WalletApp, user
+
+
+async def test_entries_and_leg_claims_round_trip(wallet_app: WalletApp) -> None:
+    alice, bob = user(), user()
+    wallet_id = await wallet_app.funded(alice, 1_000)
+    target = await wallet_app.open_wallet(bob)
+    async with wallet_app.client(alice) as client:
+        refused = await client.post(
+            "/api/v1/transfers",
+            json={
+                "fromWalletId": wallet_id,
+                "to": {"walletId": target},
+                "amount": 5_000,
+                "currency": "INR",
+            },
+            headers={"Idempotency-Key": secrets.token_hex(4)},
+        )
+    assert refused.status_code == 402, refused.text
+    entries = await wallet_app.db["entries"].find({"walletId": wallet_id}).to_list()
+    assert [entry["declined"] for entry in sorted(entries, key=lambda e: e["seq"])] == [
+        False,
+        True,
+    ]
+    for doc in entries:
+        assert LedgerEntry.from_doc(doc).to_doc() == doc
+    legs = await wallet_app.db["movement_legs"].find({"walletId": wallet_id}).to_list()
+    markers = await wallet_app.db["movement_legs"].find({"entry.walletId": wallet_id}).to_list()
+    assert len(legs) == len(markers) == 2
+    for doc in legs:
+        assert LegClaim.from_doc(doc).to_doc() == doc
+    for marker in markers:
+        assert LedgerEntry.from_doc(marker["entry"]).to_doc() == marker["entry"]
