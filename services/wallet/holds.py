@@ -145,9 +145,9 @@ class HoldService:
         resolution = await self._store.resolution(hold["_id"])
         captured_to = None
         if resolution is not None:
-            status = "captured" if resolution["action"] == "capture" else "released"
+            status = "captured" if resolution.action == "capture" else "released"
             if status == "captured":
-                capture = await self._store.movement(resolution["movementId"])
+                capture = await self._store.movement(resolution.movement_id)
                 captured_to = capture["toWalletId"] if capture else None
         return Hold.model_validate(
             {
@@ -157,7 +157,7 @@ class HoldService:
                 "amount": hold["amount"],
                 "currency": hold["currency"],
                 "reference": hold["reference"],
-                "resolutionId": resolution["movementId"] if resolution else None,
+                "resolutionId": resolution.movement_id if resolution else None,
                 "capturedToWalletId": captured_to,
             }
         )

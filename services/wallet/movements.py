@@ -24,6 +24,7 @@ from typing import Any
 
 from services.wallet.errors import MovementReused
 from services.wallet.ledger import Ledger, Leg
+from services.wallet.records import HoldResolution
 from services.wallet.store import LedgerStore
 from shared.mongo import Document
 
@@ -100,14 +101,14 @@ class Movements:
             return movement
         if movement["type"] in ("capture", "release"):
             resolution = await self._store.claim_resolution(
-                movement["holdId"], movement["_id"], movement["type"]
+                HoldResolution(movement["holdId"], movement["_id"], movement["type"])
             )
-            if resolution["movementId"] != movement["_id"]:
+            if resolution.movement_id != movement["_id"]:
                 return await self._finish(
                     movement,
                     "failed",
                     failureCode=HOLD_NOT_ACTIVE,
-                    failureMessage=f"The hold was already {_past(resolution['action'])}.",
+                    failureMessage=f"The hold was already {_past(resolution.action)}.",
                 )
         for plan in movement["legs"]:
             entry = await self._ledger.settle(_leg(movement, plan))

@@ -103,3 +103,19 @@ class LegClaim:
             "baseSeq": self.base_seq,
             "createdAt": self.created_at,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class HoldResolution:
+    """A hold's one outcome: the capture or release movement that claimed it first."""
+
+    hold_id: str
+    movement_id: str
+    action: str
+
+    @classmethod
+    def from_doc(cls, doc: Document) -> HoldResolution:
+        return cls(hold_id=doc["_id"], movement_id=doc["movementId"], action=doc["action"])
+
+    def to_doc(self) -> Document:
+        return {"_id": self.hold_id, "movementId": self.movement_id, "action": self.action}

@@ -15,7 +15,7 @@ from typing import Any
 from pymongo import ASCENDING, IndexModel
 from pymongo.asynchronous.database import AsyncDatabase
 
-from services.wallet.records import LedgerEntry, LegClaim
+from services.wallet.records import HoldResolution, LedgerEntry, LegClaim
 from shared.claims import insert_once, insert_or_get
 from shared.mongo import CollectionIndexes, Document
 
@@ -170,10 +170,10 @@ class LedgerStore:
         return await self._movements.count_documents({"status": "pending"})
 
     # Hold resolutions ---------------------------------------------------------------------
-    async def claim_resolution(self, hold_id: str, movement_id: str, action: str) -> Document:
+    async def claim_resolution(self, resolution: HoldResolution) -> HoldResolution:
         """The hold's one outcome (capture or release): whoever inserts it first decides."""
-        claim = {"_id": hold_id, "movementId": movement_id, "action": action}
-        return await insert_or_get(self._resolutions, claim)
+        return HoldResolution.from_doc(await insert_or_get(self._resolutions, resolution.to_doc()))
 
-    async def resolution(self, hold_id: str) -> Document | None:
-        return await self._resolutions.find_one({"_id": hold_id})
+    async def resolution(self, hold_id: str) -> HoldResolution | None:
+        doc = await self._resolutions.find_one({"_id": hold_id})
+        return None if doc is None else HoldResolution.from_doc(doc)

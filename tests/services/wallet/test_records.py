@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import secrets
 
-from services.wallet.records import LedgerEntry, LegClaim
-from tests.services.wallet.conftest import WalletApp, user
+from services.wallet.records import HoldResolution, LedgerEntry, LegClaim
+from tests.services.wallet.conftest import PAYMENTS, WalletApp, merchant, user
 
 
 async def test_entries_and_leg_claims_round_trip(wallet_app: WalletApp) -> None:
@@ -38,3 +38,31 @@ async def test_entries_and_leg_claims_round_trip(wallet_app: WalletApp) -> None:
         assert LegClaim.from_doc(doc).to_doc() == doc
     for marker in markers:
         assert LedgerEntry.from_doc(marker["entry"]).to_doc() == marker["entry"]
+
+
+async def test_hold_resolutions_round_trip(wallet_app: WalletApp) -> None:
+    alice, shop = user(), merchant()
+    customer = await wallet_app.funded(alice, 1_000)
+    shop_wallet = await wallet_app.open_wallet(shop)
+    async with wallet_app.client(PAYMENTS) as client:
+        held = [
+            await client.post(
+                "/internal/v1/holds",
+                json={"walletId": customer, "amount": 300, "currency": "INR", "reference": ref},
+            )
+            for ref in (f"pay_{secrets.token_hex(4)}", f"pay_{secrets.token_hex(4)}")
+        ]
+        to_capture, to_release = (response.json()["id"] for response in held)
+        captured = await client.post(
+            f"/internal/v1/holds/{to_capture}/capture", json={"toWalletId": shop_wallet}
+        )
+        released = await client.post(f"/internal/v1/holds/{to_release}/release")
+    assert (captured.json()["status"], released.json()["status"]) == ("captured", "released")
+    resolutions = (
+        await wallet_app.db["hold_resolutions"]
+        .find({"_id": {"$in": [to_capture, to_release]}})
+        .to_list()
+    )
+    assert sorted(doc["action"] for doc in resolutions) == ["capture", "release"]
+    for doc in resolutions:
+        assert HoldResolution.from_doc(doc).to_doc() == doc

@@ -15,7 +15,7 @@ from services.wallet.core import WalletCore
 from services.wallet.holds import HoldService
 from services.wallet.ledger import Heads, Ledger
 from services.wallet.movements import Movements
-from services.wallet.records import LedgerEntry, LegClaim
+from services.wallet.records import HoldResolution, LedgerEntry, LegClaim
 from services.wallet.schemas import HoldCapture, HoldCreate, TransferCreate
 from services.wallet.service import Wallets, WalletService
 from services.wallet.store import LedgerStore, WalletStore
@@ -69,9 +69,9 @@ class CrashingStore(LedgerStore):
         await super().set_status(movement_id, status, fields)
         self._step("set_status", "after")
 
-    async def claim_resolution(self, hold_id: str, movement_id: str, action: str) -> Any:
+    async def claim_resolution(self, resolution: HoldResolution) -> HoldResolution:
         self._step("claim_resolution", "before")
-        result = await super().claim_resolution(hold_id, movement_id, action)
+        result = await super().claim_resolution(resolution)
         self._step("claim_resolution", "after")
         return result
 
