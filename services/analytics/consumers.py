@@ -16,14 +16,14 @@ from shared.events.envelope import PAYMENT_CREATED, EventEnvelope
 def build_consumers(runtime: Runtime) -> Sequence[EventConsumer]:
     facts = PaymentFacts(runtime.db)
 
-    async def on_payment_created(event: EventEnvelope) -> None:
+    async def on_payment_created(event: EventEnvelope) -> bool:
         if event.merchant_id is None:
             raise PermanentEventError(f"{event.id} has no merchantId")
         try:
             data = PaymentCreatedData.model_validate(event.data)
         except ValidationError as error:
             raise PermanentEventError(str(error)) from error
-        await facts.record_created(
+        return await facts.record_created(
             payment_id=data.payment_id,
             merchant_id=event.merchant_id,
             mode=data.mode,

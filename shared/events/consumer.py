@@ -46,7 +46,9 @@ CONSUMER_INDEXES = (
     CollectionIndexes(FAILED, (IndexModel([("failedAt", ASCENDING)], name="failed_at"),)),
 )
 
-Handler = Callable[[EventEnvelope], Awaitable[None]]
+# A handler may say the event had taken effect already by returning False (counted as a
+# duplicate); None or True count as processed.
+Handler = Callable[[EventEnvelope], Awaitable[bool | None]]
 
 _TRANSIENT = (ConnectionFailure, KafkaError, ConnectionError, TimeoutError)
 _MAX_ATTEMPTS = 5
@@ -139,8 +141,8 @@ class EventConsumer:
         for attempt in itertools.count(1):
             try:
                 if not self._track_processed:
-                    await self._handler(envelope)
-                    return "processed"
+                    took_effect = await self._handler(envelope)
+                    return "duplicate" if took_effect is False else "processed"
                 if await self._processed.find_one({"_id": marker_id}, {"_id": 1}):
                     return "duplicate"
                 await self._handler(envelope)
