@@ -77,7 +77,9 @@ async def close_on_shutdown(close: Callable[[], Awaitable[None]]) -> None:
         await close()
 
 
-def get_runtime(request: Request) -> Runtime:
+# Dependencies are `async def` even when they await nothing: FastAPI runs a plain `def` one in a
+# worker thread (tests/shared/test_dependencies.py keeps it so).
+async def get_runtime(request: Request) -> Runtime:
     runtime: Runtime = request.app.state.runtime
     return runtime
 
@@ -85,7 +87,7 @@ def get_runtime(request: Request) -> Runtime:
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
-def get_db(runtime: RuntimeDep) -> AsyncDatabase[Document]:
+async def get_db(runtime: RuntimeDep) -> AsyncDatabase[Document]:
     return runtime.db
 
 
@@ -156,7 +158,7 @@ def create_service_app(definition: ServiceDefinition, settings: BaseServiceSetti
     )
     install_error_handlers(app)
     app.include_router(
-        health_router(definition.name, lambda request: get_runtime(request).checks())
+        health_router(definition.name, lambda request: request.app.state.runtime.checks())
     )
     for router in definition.routers:
         # Every API route trusts only callers the gateway signed for.

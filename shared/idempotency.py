@@ -89,7 +89,7 @@ class IdempotentRoute(APIRoute):
                 )
             keys: AsyncCollection[Document] = request.app.state.runtime.db[IDEMPOTENCY_KEYS]
             claim_id = hashlib.sha256(
-                f"{key_scope(caller_from_request(request))}:{key}".encode()
+                f"{key_scope(await caller_from_request(request))}:{key}".encode()
             ).hexdigest()
             fingerprint = hashlib.sha256(
                 b"%s %s\n%s"

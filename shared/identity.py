@@ -112,7 +112,7 @@ def verify_headers(
         raise InvalidInternalSignature("The caller identity is malformed.") from None
 
 
-def caller_from_request(request: Request) -> Caller:
+async def caller_from_request(request: Request) -> Caller:
     """The verified caller; every API route of every service depends on it."""
     cached: Caller | None = getattr(request.state, "caller", None)
     if cached is not None:
@@ -132,20 +132,20 @@ def caller_from_request(request: Request) -> Caller:
 CallerDep = Annotated[Caller, Depends(caller_from_request)]
 
 
-def require_user(caller: CallerDep) -> Caller:
+async def require_user(caller: CallerDep) -> Caller:
     if caller.kind != "user" or caller.user_id is None:
         raise Unauthenticated("Log in to do this.")
     return caller
 
 
-def require_gateway(caller: CallerDep) -> Caller:
+async def require_gateway(caller: CallerDep) -> Caller:
     """Internal routes: only the gateway itself may call them."""
     if caller.kind != "gateway":
         raise PermissionDenied("This route is internal to the platform.")
     return caller
 
 
-def require_service(caller: CallerDep) -> Caller:
+async def require_service(caller: CallerDep) -> Caller:
     """Service-to-service routes: only another service of the mesh may call them."""
     if caller.kind != "service" or not caller.service:
         raise PermissionDenied("This route is internal to the platform.")

@@ -38,7 +38,7 @@ def scope_of(caller: Caller) -> Scope:
     )
 
 
-def reader(caller: CallerDep) -> Scope:
+async def reader(caller: CallerDep) -> Scope:
     """Secret keys and every member of the merchant read."""
     if caller.kind == "api_key" and caller.key_type != "secret":
         raise PermissionDenied("Publishable keys reach the checkout only; use a secret key.")
@@ -47,9 +47,9 @@ def reader(caller: CallerDep) -> Scope:
     return scope_of(caller)
 
 
-def writer(caller: CallerDep) -> Scope:
+async def writer(caller: CallerDep) -> Scope:
     """Secret keys, owners and developers change things; viewers only read."""
-    scope = reader(caller)
+    scope = await reader(caller)
     if caller.kind == "user" and caller.role not in ("owner", "developer"):
         raise PermissionDenied("Viewers cannot change this; ask an owner or a developer.")
     return scope

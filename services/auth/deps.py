@@ -12,20 +12,20 @@ from shared.app import RuntimeDep
 from shared.identity import CallerDep
 
 
-def get_settings(runtime: RuntimeDep) -> AuthSettings:
+async def get_settings(runtime: RuntimeDep) -> AuthSettings:
     return cast(AuthSettings, runtime.settings)
 
 
-def get_redis(runtime: RuntimeDep) -> Redis:
+async def get_redis(runtime: RuntimeDep) -> Redis:
     return runtime.redis
 
 
-def client_ip(caller: CallerDep) -> str | None:
+async def client_ip(caller: CallerDep) -> str | None:
     """The caller's address as the gateway saw it (signed, unlike X-Forwarded-For)."""
     return caller.ip
 
 
-def user_agent(request: Request) -> str | None:
+async def user_agent(request: Request) -> str | None:
     return request.headers.get("user-agent")
 
 

@@ -48,7 +48,7 @@ def _refund(doc: Document) -> Refund:
     return Refund.model_validate(doc)
 
 
-def list_filters(
+async def list_filters(
     status: Annotated[list[PaymentStatus], Query()] = [],  # noqa: B006
     since: Annotated[datetime | None, Query(alias="from")] = None,
     until: Annotated[datetime | None, Query(alias="to")] = None,
@@ -158,7 +158,7 @@ async def checkout_payment(
     if caller.kind == "user" and caller.user_id is not None and caller.merchant_id is None:
         doc = await payments.get_as_customer(caller.mode or "test", payment_id)
     else:
-        doc = await payments.get(checkout(caller), payment_id)
+        doc = await payments.get(await checkout(caller), payment_id)
     return CheckoutPayment.model_validate(from_doc(doc))
 
 
@@ -176,7 +176,7 @@ async def confirm_payment(
             caller.user_id, caller.mode or "test", payment_id, body
         )
         return _payment(paid)
-    return _payment(await payments.confirm(checkout(caller), payment_id, body))
+    return _payment(await payments.confirm(await checkout(caller), payment_id, body))
 
 
 @checkout_router.post(

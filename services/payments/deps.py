@@ -15,20 +15,20 @@ from shared.identity import CallerDep
 from shared.scopes import Scope, scope_of, writer
 
 
-def checkout(caller: CallerDep) -> Scope:
+async def checkout(caller: CallerDep) -> Scope:
     """The hosted checkout: publishable or secret keys, owners and developers."""
     if caller.kind == "api_key":
         return scope_of(caller)
-    return writer(caller)
+    return await writer(caller)
 
 
-def payment_service(request: Request, runtime: RuntimeDep) -> PaymentService:
+async def payment_service(request: Request, runtime: RuntimeDep) -> PaymentService:
     settings = cast(PaymentsSettings, runtime.settings)
     wallet = getattr(request.app.state, "wallet_client", None)
     return PaymentService(PaymentStore(runtime.db), runtime.outbox, settings, wallet=wallet)
 
 
-def refund_service(
+async def refund_service(
     runtime: RuntimeDep, payments: Annotated[PaymentService, Depends(payment_service)]
 ) -> RefundService:
     return RefundService(payments, PaymentStore(runtime.db), runtime.outbox, wallet=payments.wallet)

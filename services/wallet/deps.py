@@ -16,23 +16,23 @@ from shared.idempotency import HEADER
 from shared.identity import CallerDep
 
 
-def wallet_core(request: Request, db: Database, runtime: RuntimeDep) -> WalletCore:
+async def wallet_core(request: Request, db: Database, runtime: RuntimeDep) -> WalletCore:
     return WalletCore.build(db, request.app.state.wallet_heads, runtime.outbox)
 
 
 CoreDep = Annotated[WalletCore, Depends(wallet_core)]
 
 
-def wallet_service(request: Request, core: CoreDep, caller: CallerDep) -> WalletService:
+async def wallet_service(request: Request, core: CoreDep, caller: CallerDep) -> WalletService:
     auth: AuthClient | None = getattr(request.app.state, "auth_client", None)
     return WalletService(core.wallets, core.ledger_store, core.movements, caller, auth)
 
 
-def hold_service(core: CoreDep) -> HoldService:
+async def hold_service(core: CoreDep) -> HoldService:
     return core.holds()
 
 
-def idempotency_key(key: Annotated[str | None, Header(alias=HEADER)] = None) -> str:
+async def idempotency_key(key: Annotated[str | None, Header(alias=HEADER)] = None) -> str:
     if key is None:
         raise IdempotencyKeyRequired(
             f"Moving money needs an {HEADER} header, so a retry cannot move it twice.",

@@ -23,7 +23,7 @@ class Webhooks:
     settings: WebhooksSettings
 
 
-def webhooks(request: Request) -> Webhooks:
+async def webhooks(request: Request) -> Webhooks:
     parts: Webhooks = request.app.state.webhooks
     return parts
 

@@ -28,7 +28,7 @@ from shared.paging import Page, PagingDep
 router = APIRouter(tags=["api keys"])
 
 
-def api_key_service(
+async def api_key_service(
     db: Database, merchants: MerchantStoreDep, actor: ActorDep, settings: Settings
 ) -> ApiKeyService:
     return ApiKeyService(ApiKeyStore(db), ProjectStore(db), merchants, actor, settings, Locks(db))

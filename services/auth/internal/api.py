@@ -20,7 +20,7 @@ from shared.identity import GatewayDep, ServiceDep
 router = APIRouter(prefix="/internal/v1", tags=["internal"], include_in_schema=False)
 
 
-def usage_throttle(request: Request) -> UsageThrottle:
+async def usage_throttle(request: Request) -> UsageThrottle:
     """One per app: it remembers, across requests, when each key's use was last written."""
     throttle: UsageThrottle | None = getattr(request.app.state, "api_key_usage", None)
     if throttle is None:

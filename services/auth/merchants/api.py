@@ -15,7 +15,7 @@ from shared.paging import Page, PagingDep
 router = APIRouter(tags=["merchants"], route_class=IdempotentRoute)
 
 
-def merchant_service(store: MerchantStoreDep, actor: ActorDep) -> MerchantService:
+async def merchant_service(store: MerchantStoreDep, actor: ActorDep) -> MerchantService:
     return MerchantService(store, actor)
 
 

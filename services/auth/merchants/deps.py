@@ -13,11 +13,11 @@ from shared.app import Database
 from shared.identity import UserDep
 
 
-def actor(db: Database, caller: UserDep, user_agent: UserAgent) -> Actor:
+async def actor(db: Database, caller: UserDep, user_agent: UserAgent) -> Actor:
     return Actor(db, caller, user_agent)
 
 
-def merchant_store(db: Database) -> MerchantStore:
+async def merchant_store(db: Database) -> MerchantStore:
     return MerchantStore(db)
 
 

@@ -32,7 +32,7 @@ async def start_accounts(app: FastAPI, runtime: Runtime) -> None:
     app.state.login_throttle = LoginThrottle(runtime.redis, settings.login_throttle)
 
 
-def get_sessions(request: Request, runtime: RuntimeDep, settings: Settings) -> Sessions:
+async def get_sessions(request: Request, runtime: RuntimeDep, settings: Settings) -> Sessions:
     return Sessions(
         SessionStore(runtime.db),
         UserStore(runtime.db),
@@ -46,14 +46,14 @@ def get_sessions(request: Request, runtime: RuntimeDep, settings: Settings) -> S
 SessionsDep = Annotated[Sessions, Depends(get_sessions)]
 
 
-def get_two_factor(runtime: RuntimeDep) -> TwoFactor:
+async def get_two_factor(runtime: RuntimeDep) -> TwoFactor:
     return TwoFactor(TwoFactorStore(runtime.db), AuditStore(runtime.db))
 
 
 TwoFactorDep = Annotated[TwoFactor, Depends(get_two_factor)]
 
 
-def get_login(
+async def get_login(
     request: Request, runtime: RuntimeDep, sessions: SessionsDep, two_factor: TwoFactorDep
 ) -> Login:
     return Login(
@@ -69,7 +69,7 @@ def get_login(
 LoginDep = Annotated[Login, Depends(get_login)]
 
 
-def get_users(
+async def get_users(
     request: Request, runtime: RuntimeDep, settings: Settings, sessions: SessionsDep
 ) -> Users:
     return Users(

@@ -26,13 +26,13 @@ from shared.paging import Page, PagingDep
 router = APIRouter(tags=["members"], route_class=IdempotentRoute)
 
 
-def member_service(
+async def member_service(
     db: Database, store: MerchantStoreDep, actor: ActorDep, settings: Settings
 ) -> MemberService:
     return MemberService(store, InvitationStore(db), actor, settings, Locks(db))
 
 
-def mailer(request: Request) -> Mailer:
+async def mailer(request: Request) -> Mailer:
     sender: Mailer = request.app.state.mailer
     return sender
 

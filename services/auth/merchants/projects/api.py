@@ -17,7 +17,9 @@ from shared.paging import Page, PagingDep
 router = APIRouter(tags=["projects"], route_class=IdempotentRoute)
 
 
-def project_service(db: Database, merchants: MerchantStoreDep, actor: ActorDep) -> ProjectService:
+async def project_service(
+    db: Database, merchants: MerchantStoreDep, actor: ActorDep
+) -> ProjectService:
     return ProjectService(ProjectStore(db), merchants, actor)
 
 
