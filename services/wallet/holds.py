@@ -19,6 +19,7 @@ from services.wallet.errors import (
     WalletNotOwned,
 )
 from services.wallet.movements import INSUFFICIENT_FUNDS, Movements, leg_plan, new_movement
+from services.wallet.records import MovementRecord
 from services.wallet.schemas import (
     Hold,
     HoldCapture,
@@ -65,98 +66,104 @@ class HoldService:
             currency=body.currency,
             mode=wallet["mode"],
             legs=[leg_plan("hold", wallet, available=-body.amount, held=body.amount)],
-            fromWalletId=wallet["_id"],
+            from_wallet_id=wallet["_id"],
             reference=body.reference,
         )
         stored = await self._movements.drive(await self._movements.start(movement))
-        if stored["status"] == "failed" and stored.get("failureCode") == INSUFFICIENT_FUNDS:
-            raise InsufficientFunds(stored["failureMessage"], param="amount")
+        if stored.status == "failed" and stored.failure_code == INSUFFICIENT_FUNDS:
+            assert stored.failure_message is not None  # a failed movement always says why
+            raise InsufficientFunds(stored.failure_message, param="amount")
         return await self.view(stored)
 
     async def get(self, hold_id: str) -> Hold:
         return await self.view(await self._hold(hold_id))
 
-    async def _hold(self, hold_id: str) -> Document:
+    async def _hold(self, hold_id: str) -> MovementRecord:
         hold = await self._store.movement(hold_id)
-        if hold is None or hold["type"] != "hold":
+        if hold is None or hold.type != "hold":
             raise HoldNotFound(f"No hold {hold_id} exists.")
         # A hold left pending by a crash is finished first, so it has a definite state.
         return await self._movements.drive(hold)
 
     async def capture(self, hold_id: str, body: HoldCapture) -> Hold:
         hold = await self._active(hold_id)
-        target = await self._wallet(body.to_wallet_id, hold["currency"], "toWalletId")
-        if target["mode"] != hold["mode"]:
+        target = await self._wallet(body.to_wallet_id, hold.currency, "toWalletId")
+        if target["mode"] != hold.mode:
             raise ModeMismatch("Test-mode and live-mode money never meet.", param="toWalletId")
-        if target["_id"] == hold["fromWalletId"]:
+        if target["_id"] == hold.from_wallet_id:
             raise SameWallet("A hold cannot be captured into its own wallet.", param="toWalletId")
-        customer = await self._wallets.store.get(hold["fromWalletId"])
-        assert customer is not None
+        customer = await self._customer(hold)
         movement = new_movement(
             derived_id("txn", "capture", hold_id),
             "capture",
             params={"holdId": hold_id, "toWalletId": target["_id"]},
-            amount=hold["amount"],
-            currency=hold["currency"],
-            mode=hold["mode"],
+            amount=hold.amount,
+            currency=hold.currency,
+            mode=hold.mode,
             legs=[
-                leg_plan("debit", customer, held=-hold["amount"]),
-                leg_plan("credit", target, available=hold["amount"]),
+                leg_plan("debit", customer, held=-hold.amount),
+                leg_plan("credit", target, available=hold.amount),
             ],
-            holdId=hold_id,
-            fromWalletId=customer["_id"],
-            toWalletId=target["_id"],
-            reference=hold["reference"],
+            hold_id=hold_id,
+            from_wallet_id=customer["_id"],
+            to_wallet_id=target["_id"],
+            reference=hold.reference,
         )
         return await self._resolve(hold, movement)
 
     async def release(self, hold_id: str) -> Hold:
         hold = await self._active(hold_id)
-        customer = await self._wallets.store.get(hold["fromWalletId"])
-        assert customer is not None
+        customer = await self._customer(hold)
         movement = new_movement(
             derived_id("txn", "release", hold_id),
             "release",
             params={"holdId": hold_id},
-            amount=hold["amount"],
-            currency=hold["currency"],
-            mode=hold["mode"],
-            legs=[leg_plan("release", customer, available=hold["amount"], held=-hold["amount"])],
-            holdId=hold_id,
-            toWalletId=customer["_id"],
-            reference=hold["reference"],
+            amount=hold.amount,
+            currency=hold.currency,
+            mode=hold.mode,
+            legs=[leg_plan("release", customer, available=hold.amount, held=-hold.amount)],
+            hold_id=hold_id,
+            to_wallet_id=customer["_id"],
+            reference=hold.reference,
         )
         return await self._resolve(hold, movement)
 
-    async def _active(self, hold_id: str) -> Document:
+    async def _customer(self, hold: MovementRecord) -> Document:
+        """The wallet the hold keeps money in."""
+        customer = await self._wallets.store.get(_payer(hold))
+        assert customer is not None
+        return customer
+
+    async def _active(self, hold_id: str) -> MovementRecord:
         hold = await self._hold(hold_id)
-        if hold["status"] != "succeeded":
+        if hold.status != "succeeded":
             raise HoldNotActive(f"Hold {hold_id} was declined: there is nothing to resolve.")
         return hold
 
-    async def _resolve(self, hold: Document, movement: Document) -> Hold:
+    async def _resolve(self, hold: MovementRecord, movement: MovementRecord) -> Hold:
         stored = await self._movements.drive(await self._movements.start(movement))
-        if stored["status"] == "failed":
-            raise HoldNotActive(stored["failureMessage"])
+        if stored.status == "failed":
+            assert stored.failure_message is not None  # a failed movement always says why
+            raise HoldNotActive(stored.failure_message)
         return await self.view(hold)
 
-    async def view(self, hold: Document) -> Hold:
-        status = {"pending": "pending", "failed": "declined", "succeeded": "held"}[hold["status"]]
-        resolution = await self._store.resolution(hold["_id"])
+    async def view(self, hold: MovementRecord) -> Hold:
+        status = {"pending": "pending", "failed": "declined", "succeeded": "held"}[hold.status]
+        resolution = await self._store.resolution(hold.id)
         captured_to = None
         if resolution is not None:
             status = "captured" if resolution.action == "capture" else "released"
             if status == "captured":
                 capture = await self._store.movement(resolution.movement_id)
-                captured_to = capture["toWalletId"] if capture else None
+                captured_to = capture.to_wallet_id if capture else None
         return Hold.model_validate(
             {
-                "id": hold["_id"],
+                "id": hold.id,
                 "status": status,
-                "walletId": hold["fromWalletId"],
-                "amount": hold["amount"],
-                "currency": hold["currency"],
-                "reference": hold["reference"],
+                "walletId": _payer(hold),
+                "amount": hold.amount,
+                "currency": hold.currency,
+                "reference": hold.reference,
                 "resolutionId": resolution.movement_id if resolution else None,
                 "capturedToWalletId": captured_to,
             }
@@ -180,11 +187,17 @@ class HoldService:
                 leg_plan("debit", merchant, available=-body.amount),
                 leg_plan("credit", customer, available=body.amount),
             ],
-            fromWalletId=merchant["_id"],
-            toWalletId=customer["_id"],
+            from_wallet_id=merchant["_id"],
+            to_wallet_id=customer["_id"],
             reference=body.reference,
         )
         stored = await self._movements.drive(await self._movements.start(movement))
-        if stored["status"] == "failed":
-            raise InsufficientFunds(stored["failureMessage"], param="amount")
+        if stored.status == "failed":
+            assert stored.failure_message is not None  # a failed movement always says why
+            raise InsufficientFunds(stored.failure_message, param="amount")
         return movement_view(stored)
+
+
+def _payer(hold: MovementRecord) -> str:
+    assert hold.from_wallet_id is not None  # a hold always names the wallet it holds money in
+    return hold.from_wallet_id

@@ -17,6 +17,7 @@ the loser of a capture/release race fails with `hold_not_active` and settles no 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from datetime import UTC, datetime, timedelta
@@ -24,7 +25,8 @@ from typing import Any
 
 from services.wallet.errors import MovementReused
 from services.wallet.ledger import Ledger, Leg
-from services.wallet.records import HoldResolution
+from services.wallet.records import HoldResolution, LegPlan, MovementRecord
+from services.wallet.schemas import MovementType
 from services.wallet.store import LedgerStore
 from shared.mongo import Document
 
@@ -38,15 +40,15 @@ def leg_plan(
     *,
     available: int = 0,
     held: int = 0,
-) -> Document:
-    return {
-        "name": name,
-        "walletId": wallet["_id"],
-        "available": available,
-        "held": held,
-        "mayOverdraw": bool(wallet.get("system")),
-        "merchantId": wallet["ownerId"] if wallet["ownerType"] == "merchant" else None,
-    }
+) -> LegPlan:
+    return LegPlan(
+        name=name,
+        wallet_id=wallet["_id"],
+        available=available,
+        held=held,
+        may_overdraw=bool(wallet.get("system")),
+        merchant_id=wallet["ownerId"] if wallet["ownerType"] == "merchant" else None,
+    )
 
 
 def fingerprint(params: dict[str, Any]) -> str:
@@ -55,27 +57,37 @@ def fingerprint(params: dict[str, Any]) -> str:
 
 def new_movement(
     movement_id: str,
-    kind: str,
+    kind: MovementType,
     *,
     params: dict[str, Any],
     amount: int,
     currency: str,
     mode: str,
-    legs: list[Document],
-    **fields: Any,
-) -> Document:
-    return {
-        "_id": movement_id,
-        "type": kind,
-        "status": "pending",
-        "fingerprint": fingerprint(params),
-        "amount": amount,
-        "currency": currency,
-        "mode": mode,
-        "legs": legs,
-        "createdAt": datetime.now(UTC),
-        **fields,
-    }
+    legs: list[LegPlan],
+    hold_id: str | None = None,
+    from_wallet_id: str | None = None,
+    to_wallet_id: str | None = None,
+    reference: str | None = None,
+    note: str | None = None,
+    source: dict[str, Any] | None = None,
+) -> MovementRecord:
+    return MovementRecord(
+        id=movement_id,
+        type=kind,
+        status="pending",
+        fingerprint=fingerprint(params),
+        amount=amount,
+        currency=currency,
+        mode=mode,
+        legs=tuple(legs),
+        created_at=datetime.now(UTC),
+        hold_id=hold_id,
+        from_wallet_id=from_wallet_id,
+        to_wallet_id=to_wallet_id,
+        reference=reference,
+        note=note,
+        source=source,
+    )
 
 
 class Movements:
@@ -83,74 +95,85 @@ class Movements:
         self._store = store
         self._ledger = ledger
 
-    async def start(self, movement: Document) -> Document:
+    async def start(self, movement: MovementRecord) -> MovementRecord:
         """Stores the movement, or resumes the one stored under its id for the same request."""
-        if movement["status"] == "pending":
+        if movement.status == "pending":
             # Marked before it exists, so no movement is ever stored that the sweep cannot find.
-            await self._store.mark_pending(movement["_id"], movement["createdAt"])
+            await self._store.mark_pending(movement.id, movement.created_at)
         stored = await self._store.insert_movement(movement)
-        if stored["fingerprint"] != movement["fingerprint"]:
+        if stored.fingerprint != movement.fingerprint:
             raise MovementReused(
                 "This key or reference was already used for a different request; use a new one."
             )
         return stored
 
-    async def drive(self, movement: Document) -> Document:
+    async def drive(self, movement: MovementRecord) -> MovementRecord:
         """Settles the movement's legs in order and records its outcome; idempotent."""
-        if movement["status"] != "pending":
+        if movement.status != "pending":
             return movement
-        if movement["type"] in ("capture", "release"):
+        if movement.type in ("capture", "release"):
+            assert movement.hold_id is not None  # captures and releases always name their hold
             resolution = await self._store.claim_resolution(
-                HoldResolution(movement["holdId"], movement["_id"], movement["type"])
+                HoldResolution(movement.hold_id, movement.id, movement.type)
             )
-            if resolution.movement_id != movement["_id"]:
+            if resolution.movement_id != movement.id:
                 return await self._finish(
                     movement,
-                    "failed",
-                    failureCode=HOLD_NOT_ACTIVE,
-                    failureMessage=f"The hold was already {_past(resolution.action)}.",
+                    failure_code=HOLD_NOT_ACTIVE,
+                    failure_message=f"The hold was already {_past(resolution.action)}.",
                 )
-        for plan in movement["legs"]:
+        for plan in movement.legs:
             entry = await self._ledger.settle(_leg(movement, plan))
             if entry.declined:
                 return await self._finish(
                     movement,
-                    "failed",
-                    failureCode=INSUFFICIENT_FUNDS,
-                    failureMessage="The wallet's available balance is smaller than the amount.",
+                    failure_code=INSUFFICIENT_FUNDS,
+                    failure_message="The wallet's available balance is smaller than the amount.",
                 )
-        return await self._finish(movement, "succeeded")
+        return await self._finish(movement)
 
-    async def _finish(self, movement: Document, status: str, **fields: Any) -> Document:
-        fields["finishedAt"] = datetime.now(UTC)
-        await self._store.set_status(movement["_id"], status, fields)
-        await self._store.clear_pending(movement["_id"])
-        return {**movement, "status": status, **fields}
+    async def _finish(
+        self,
+        movement: MovementRecord,
+        *,
+        failure_code: str | None = None,
+        failure_message: str | None = None,
+    ) -> MovementRecord:
+        finished = dataclasses.replace(
+            movement,
+            status="succeeded" if failure_code is None else "failed",
+            failure_code=failure_code,
+            failure_message=failure_message,
+            finished_at=datetime.now(UTC),
+        )
+        await self._store.set_status(finished)
+        await self._store.clear_pending(movement.id)
+        return finished
 
     async def sweep_once(self, older_than: timedelta, limit: int = 100) -> int:
         """Drives unfinished movements older than `older_than` to their end; returns how many."""
         cutoff = datetime.now(UTC) - older_than
         driven = 0
         for movement in await self._store.unfinished_before(cutoff, limit):
-            if movement["status"] == "pending":
+            if movement.status == "pending":
                 await self.drive(movement)
                 driven += 1
             else:  # finished, but its request died before it cleared the marker
-                await self._store.clear_pending(movement["_id"])
+                await self._store.clear_pending(movement.id)
         return driven
 
 
-def _leg(movement: Document, plan: Document) -> Leg:
+def _leg(movement: MovementRecord, plan: LegPlan) -> Leg:
     return Leg(
-        movement_id=movement["_id"],
-        name=plan["name"],
-        wallet_id=plan["walletId"],
-        available=plan["available"],
-        held=plan["held"],
-        may_overdraw=plan["mayOverdraw"],
-        kind=movement["type"],
-        currency=movement["currency"],
-        merchant_id=plan.get("merchantId"),
+        movement_id=movement.id,
+        name=plan.name,
+        wallet_id=plan.wallet_id,
+        available=plan.available,
+        held=plan.held,
+        may_overdraw=plan.may_overdraw,
+        kind=movement.type,
+        currency=movement.currency,
+        merchant_id=plan.merchant_id,
     )
 
 

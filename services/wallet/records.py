@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from services.wallet.schemas import MovementStatus, MovementType
 from shared.mongo import Document
 
 
@@ -119,3 +121,123 @@ class HoldResolution:
 
     def to_doc(self) -> Document:
         return {"_id": self.hold_id, "movementId": self.movement_id, "action": self.action}
+
+
+@dataclass(frozen=True, slots=True)
+class LegPlan:
+    """One leg a movement will settle, as planned when the movement was stored."""
+
+    name: str
+    wallet_id: str
+    available: int
+    held: int
+    may_overdraw: bool
+    merchant_id: str | None
+
+    @classmethod
+    def from_doc(cls, doc: Document) -> LegPlan:
+        return cls(
+            name=doc["name"],
+            wallet_id=doc["walletId"],
+            available=doc["available"],
+            held=doc["held"],
+            may_overdraw=doc["mayOverdraw"],
+            merchant_id=doc["merchantId"],
+        )
+
+    def to_doc(self) -> Document:
+        return {
+            "name": self.name,
+            "walletId": self.wallet_id,
+            "available": self.available,
+            "held": self.held,
+            "mayOverdraw": self.may_overdraw,
+            "merchantId": self.merchant_id,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class MovementRecord:
+    """A movement (`txn_…`) with its plan of legs and, once finished, its outcome.
+
+    The optional fields are stored only when set, except a transfer's note, which a transfer
+    always stores (null when the caller gave none)."""
+
+    id: str
+    type: MovementType
+    status: MovementStatus
+    fingerprint: str
+    amount: int
+    currency: str
+    mode: str
+    legs: tuple[LegPlan, ...]
+    created_at: datetime
+    hold_id: str | None = None
+    from_wallet_id: str | None = None
+    to_wallet_id: str | None = None
+    reference: str | None = None
+    note: str | None = None
+    source: dict[str, Any] | None = None
+    failure_code: str | None = None
+    failure_message: str | None = None
+    finished_at: datetime | None = None
+
+    @classmethod
+    def from_doc(cls, doc: Document) -> MovementRecord:
+        return cls(
+            id=doc["_id"],
+            type=doc["type"],
+            status=doc["status"],
+            fingerprint=doc["fingerprint"],
+            amount=doc["amount"],
+            currency=doc["currency"],
+            mode=doc["mode"],
+            legs=tuple(LegPlan.from_doc(leg) for leg in doc["legs"]),
+            created_at=doc["createdAt"],
+            hold_id=doc.get("holdId"),
+            from_wallet_id=doc.get("fromWalletId"),
+            to_wallet_id=doc.get("toWalletId"),
+            reference=doc.get("reference"),
+            note=doc.get("note"),
+            source=doc.get("source"),
+            failure_code=doc.get("failureCode"),
+            failure_message=doc.get("failureMessage"),
+            finished_at=doc.get("finishedAt"),
+        )
+
+    def to_doc(self) -> Document:
+        doc: Document = {
+            "_id": self.id,
+            "type": self.type,
+            "status": self.status,
+            "fingerprint": self.fingerprint,
+            "amount": self.amount,
+            "currency": self.currency,
+            "mode": self.mode,
+            "legs": [leg.to_doc() for leg in self.legs],
+            "createdAt": self.created_at,
+        }
+        optional = (
+            ("holdId", self.hold_id),
+            ("fromWalletId", self.from_wallet_id),
+            ("toWalletId", self.to_wallet_id),
+            ("reference", self.reference),
+            ("note", self.note),
+            ("source", self.source),
+        )
+        for key, value in optional:
+            if value is not None or (key == "note" and self.type == "transfer"):
+                doc[key] = value
+        doc.update(self.outcome())
+        return doc
+
+    def outcome(self) -> Document:
+        """The fields that finishing the movement sets on its stored document."""
+        fields: Document = {"status": self.status}
+        optional = (
+            ("failureCode", self.failure_code),
+            ("failureMessage", self.failure_message),
+            ("finishedAt", self.finished_at),
+        )
+        fields.update((key, value) for key, value in optional if value is not None)
+        return fields

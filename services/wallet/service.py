@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from services.wallet.errors import (
 )
 from services.wallet.ledger import Head, Ledger
 from services.wallet.movements import INSUFFICIENT_FUNDS, Movements, leg_plan, new_movement
-from services.wallet.records import LedgerEntry
+from services.wallet.records import LedgerEntry, MovementRecord
 from services.wallet.schemas import (
     Entry,
     Movement,
@@ -38,7 +39,6 @@ from shared.idempotency import key_scope
 from shared.identity import Caller
 from shared.ids import derived_id, new_id
 from shared.mongo import Document
-from shared.records import from_doc
 
 TOPUP_DECLINED = "topup_declined"
 
@@ -123,18 +123,36 @@ class Wallets:
         )
 
 
-def movement_view(movement: Document) -> Movement:
-    return Movement.model_validate(from_doc(movement))
+def movement_view(movement: MovementRecord) -> Movement:
+    return Movement(
+        id=movement.id,
+        type=movement.type,
+        status=movement.status,
+        amount=movement.amount,
+        currency=movement.currency,
+        mode=movement.mode,
+        from_wallet_id=movement.from_wallet_id,
+        to_wallet_id=movement.to_wallet_id,
+        hold_id=movement.hold_id,
+        reference=movement.reference,
+        note=movement.note,
+        source=movement.source,
+        failure_code=movement.failure_code,
+        failure_message=movement.failure_message,
+        created_at=movement.created_at,
+        finished_at=movement.finished_at,
+    )
 
 
-def raise_failure(movement: Document) -> None:
+def raise_failure(movement: MovementRecord) -> None:
     """A failed top-up or transfer answers with its error, on the first call and on retries."""
-    if movement["status"] != "failed":
+    if movement.status != "failed":
         return
-    if movement.get("failureCode") == INSUFFICIENT_FUNDS:
-        raise InsufficientFunds(movement["failureMessage"])
-    if movement.get("failureCode") == TOPUP_DECLINED:
-        raise TopupDeclined(movement["failureMessage"])
+    assert movement.failure_message is not None  # a failed movement always says why
+    if movement.failure_code == INSUFFICIENT_FUNDS:
+        raise InsufficientFunds(movement.failure_message)
+    if movement.failure_code == TOPUP_DECLINED:
+        raise TopupDeclined(movement.failure_message)
 
 
 class WalletService:
@@ -206,16 +224,17 @@ class WalletService:
                 leg_plan("debit", funding, available=-body.amount),
                 leg_plan("credit", wallet, available=body.amount),
             ],
-            toWalletId=wallet["_id"],
-            fromWalletId=funding["_id"],
+            to_wallet_id=wallet["_id"],
+            from_wallet_id=funding["_id"],
             source=source,
         )
         if declined:
-            movement.update(
+            movement = dataclasses.replace(
+                movement,
                 status="failed",
-                failureCode=TOPUP_DECLINED,
-                failureMessage="The funding source declined the top-up (sandbox: ends in 99).",
-                finishedAt=movement["createdAt"],
+                failure_code=TOPUP_DECLINED,
+                failure_message="The funding source declined the top-up (sandbox: ends in 99).",
+                finished_at=movement.created_at,
             )
         stored = await self._movements.drive(await self._movements.start(movement))
         raise_failure(stored)
@@ -274,8 +293,8 @@ class WalletService:
                 leg_plan("debit", source, available=-body.amount),
                 leg_plan("credit", target, available=body.amount),
             ],
-            fromWalletId=source["_id"],
-            toWalletId=target["_id"],
+            from_wallet_id=source["_id"],
+            to_wallet_id=target["_id"],
             note=body.note,
         )
         stored = await self._movements.drive(await self._movements.start(movement))
@@ -285,8 +304,8 @@ class WalletService:
     async def movement(self, kind: str, movement_id: str) -> Movement:
         """A top-up or transfer into or out of one of the caller's wallets."""
         movement = await self._ledger_store.movement(movement_id)
-        if movement is not None and movement["type"] == kind:
-            for wallet_id in (movement.get("fromWalletId"), movement.get("toWalletId")):
+        if movement is not None and movement.type == kind:
+            for wallet_id in (movement.from_wallet_id, movement.to_wallet_id):
                 if wallet_id is not None and await self._is_mine(wallet_id):
                     return movement_view(movement)
         raise MovementNotFound(f"No {kind} {movement_id} touches your wallets.")

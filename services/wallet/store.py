@@ -10,12 +10,11 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from pymongo import ASCENDING, IndexModel
 from pymongo.asynchronous.database import AsyncDatabase
 
-from services.wallet.records import HoldResolution, LedgerEntry, LegClaim
+from services.wallet.records import HoldResolution, LedgerEntry, LegClaim, MovementRecord
 from shared.claims import insert_once, insert_or_get
 from shared.mongo import CollectionIndexes, Document
 
@@ -131,18 +130,19 @@ class LedgerStore:
         )
 
     # Movements ---------------------------------------------------------------------------
-    async def insert_movement(self, movement: Document) -> Document:
-        """Stores a new movement, or returns the one already stored under its id."""
-        return await insert_or_get(self._movements, movement)
+    async def insert_movement(self, movement: MovementRecord) -> MovementRecord:
+        """Stores a new movement and returns it, or returns the one already stored under its id."""
+        doc = movement.to_doc()
+        stored = await insert_or_get(self._movements, doc)
+        return movement if stored is doc else MovementRecord.from_doc(stored)
 
-    async def movement(self, movement_id: str) -> Document | None:
-        return await self._movements.find_one({"_id": movement_id})
+    async def movement(self, movement_id: str) -> MovementRecord | None:
+        doc = await self._movements.find_one({"_id": movement_id})
+        return None if doc is None else MovementRecord.from_doc(doc)
 
-    async def set_status(self, movement_id: str, status: str, fields: dict[str, Any]) -> None:
+    async def set_status(self, finished: MovementRecord) -> None:
         # A cache of what the chains decided; every writer writes the same final value.
-        await self._movements.update_one(
-            {"_id": movement_id}, {"$set": {"status": status, **fields}}
-        )
+        await self._movements.update_one({"_id": finished.id}, {"$set": finished.outcome()})
 
     async def mark_pending(self, movement_id: str, created_at: datetime) -> None:
         await insert_once(self._pending, {"_id": movement_id, "createdAt": created_at})
@@ -150,7 +150,7 @@ class LedgerStore:
     async def clear_pending(self, movement_id: str) -> None:
         await self._pending.delete_one({"_id": movement_id})
 
-    async def unfinished_before(self, cutoff: datetime, limit: int) -> list[Document]:
+    async def unfinished_before(self, cutoff: datetime, limit: int) -> list[MovementRecord]:
         """Movements in flight since `cutoff` or earlier (a marker whose movement was never
         stored, because its request died first, is dropped: that movement never happened).
 

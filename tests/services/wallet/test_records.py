@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from services.wallet.records import HoldResolution, LedgerEntry, LegClaim
+from services.wallet.records import HoldResolution, LedgerEntry, LegClaim, MovementRecord
 from tests.services.wallet.conftest import PAYMENTS, WalletApp, merchant, user
 
 
@@ -66,3 +66,66 @@ async def test_hold_resolutions_round_trip(wallet_app: WalletApp) -> None:
     assert sorted(doc["action"] for doc in resolutions) == ["capture", "release"]
     for doc in resolutions:
         assert HoldResolution.from_doc(doc).to_doc() == doc
+
+
+async def test_movements_of_every_kind_round_trip(wallet_app: WalletApp) -> None:
+    alice, shop = user(), merchant()
+    customer = await wallet_app.funded(alice, 1_000)
+    shop_wallet = await wallet_app.open_wallet(shop)
+    declined_topup = await wallet_app.top_up(alice, customer, 199)
+    assert declined_topup.status_code == 402, declined_topup.text
+    async with wallet_app.client(alice) as client:
+        for amount in (100, 5_000):  # one applied, one declined; neither with a note
+            await client.post(
+                "/api/v1/transfers",
+                json={
+                    "fromWalletId": customer,
+                    "to": {"walletId": shop_wallet},
+                    "amount": amount,
+                    "currency": "INR",
+                },
+                headers={"Idempotency-Key": secrets.token_hex(4)},
+            )
+    async with wallet_app.client(PAYMENTS) as client:
+        holds = [
+            (
+                await client.post(
+                    "/internal/v1/holds",
+                    json={"walletId": customer, "amount": 200, "currency": "INR", "reference": ref},
+                )
+            ).json()["id"]
+            for ref in (f"pay_{secrets.token_hex(4)}", f"pay_{secrets.token_hex(4)}")
+        ]
+        await client.post(
+            f"/internal/v1/holds/{holds[0]}/capture", json={"toWalletId": shop_wallet}
+        )
+        await client.post(f"/internal/v1/holds/{holds[1]}/release")
+        await client.post(
+            f"/internal/v1/holds/{holds[1]}/capture", json={"toWalletId": shop_wallet}
+        )
+        credited = await client.post(
+            "/internal/v1/refund-credits",
+            json={
+                "fromWalletId": shop_wallet,
+                "toWalletId": customer,
+                "amount": 50,
+                "currency": "INR",
+                "reference": f"re_{secrets.token_hex(4)}",
+            },
+        )
+    assert credited.status_code == 201, credited.text
+    movements = await wallet_app.db["movements"].find({}).to_list()
+    outcomes = {(doc["type"], doc["status"]) for doc in movements}
+    assert outcomes >= {
+        ("topup", "succeeded"),
+        ("topup", "failed"),
+        ("transfer", "succeeded"),
+        ("transfer", "failed"),
+        ("hold", "succeeded"),
+        ("capture", "succeeded"),
+        ("capture", "failed"),
+        ("release", "succeeded"),
+        ("refund_credit", "succeeded"),
+    }
+    for doc in movements:
+        assert MovementRecord.from_doc(doc).to_doc() == doc

@@ -15,7 +15,7 @@ from services.wallet.core import WalletCore
 from services.wallet.holds import HoldService
 from services.wallet.ledger import Heads, Ledger
 from services.wallet.movements import Movements
-from services.wallet.records import HoldResolution, LedgerEntry, LegClaim
+from services.wallet.records import HoldResolution, LedgerEntry, LegClaim, MovementRecord
 from services.wallet.schemas import HoldCapture, HoldCreate, TransferCreate
 from services.wallet.service import Wallets, WalletService
 from services.wallet.store import LedgerStore, WalletStore
@@ -41,7 +41,7 @@ class CrashingStore(LedgerStore):
         if self._at == (method, self._calls.get(method, 0), when):
             raise Crash(f"{when} {method} #{self._calls[method]}")
 
-    async def insert_movement(self, movement: dict[str, Any]) -> dict[str, Any]:
+    async def insert_movement(self, movement: MovementRecord) -> MovementRecord:
         self._step("insert_movement", "before")
         result = await super().insert_movement(movement)
         self._step("insert_movement", "after")
@@ -64,9 +64,9 @@ class CrashingStore(LedgerStore):
         await super().mark_settled(leg_id, entry)
         self._step("mark_settled", "after")
 
-    async def set_status(self, movement_id: str, status: str, fields: dict[str, Any]) -> None:
+    async def set_status(self, finished: MovementRecord) -> None:
         self._step("set_status", "before")
-        await super().set_status(movement_id, status, fields)
+        await super().set_status(finished)
         self._step("set_status", "after")
 
     async def claim_resolution(self, resolution: HoldResolution) -> HoldResolution:
