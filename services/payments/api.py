@@ -11,6 +11,7 @@ from fastapi.responses import StreamingResponse
 from services.payments.deps import Checkout, Payments, Refunds, checkout
 from services.payments.errors import PaymentNotFound
 from services.payments.export import XLSX_MEDIA_TYPE, csv_rows, xlsx_rows
+from services.payments.records import RefundLink
 from services.payments.schemas import (
     CancelRequest,
     CheckoutPayment,
@@ -44,8 +45,18 @@ def _payment(doc: Document) -> Payment:
     return Payment.model_validate(from_doc(doc))
 
 
-def _refund(doc: Document) -> Refund:
-    return Refund.model_validate(doc)
+def _refund(link: RefundLink) -> Refund:
+    return Refund(
+        id=link.id,
+        payment_id=link.payment_id,
+        amount=link.amount,
+        currency=link.currency,
+        status=link.status,
+        reason=link.reason,
+        amount_refunded=link.amount_refunded,
+        created_at=link.created_at,
+        mode=link.mode,
+    )
 
 
 async def list_filters(
@@ -144,7 +155,8 @@ async def refund_payment(
 @router.get("/api/v1/payments/{payment_id}/refunds", response_model_by_alias=True)
 async def list_refunds(payment_id: str, scope: Reader, refunds: Refunds) -> RefundList:
     """The payment's refunds, oldest first."""
-    return RefundList(data=[_refund(doc) for doc in await refunds.of_payment(scope, payment_id)])
+    links = await refunds.of_payment(scope, payment_id)
+    return RefundList(data=[_refund(link) for link in links])
 
 
 # The hosted checkout (publishable keys reach only these).

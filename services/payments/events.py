@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from services.payments.records import RefundLink
 from shared.events.envelope import (
     PAYMENT_CANCELED,
     PAYMENT_COMPLETED,
@@ -70,15 +71,15 @@ def payment_event(payment: Document, transition: Document) -> EventEnvelope | No
     return _event(event_type, data, payment["merchantId"], transition["_id"])
 
 
-def refund_event(payment: Document, link: Document) -> EventEnvelope:
+def refund_event(payment: Document, link: RefundLink) -> EventEnvelope:
     data = {
-        "refundId": link["id"],
+        "refundId": link.id,
         "paymentId": payment["_id"],
-        "amount": link["amount"],
+        "amount": link.amount,
         "currency": payment["currency"],
-        "amountRefunded": link["amountRefunded"],
+        "amountRefunded": link.amount_refunded,
         "mode": payment["mode"],
-        "reason": link.get("reason"),
-        "createdAt": link["createdAt"].isoformat(),
+        "reason": link.reason,
+        "createdAt": link.created_at.isoformat(),
     }
-    return _event(REFUND_ISSUED, data, payment["merchantId"], link["_id"])
+    return _event(REFUND_ISSUED, data, payment["merchantId"], link.key)

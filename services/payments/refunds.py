@@ -18,6 +18,7 @@ from services.payments.errors import (
     RefundExceedsCaptured,
 )
 from services.payments.events import refund_event
+from services.payments.records import PendingCredit, RefundLink
 from services.payments.schemas import RefundCreate
 from services.payments.service import PaymentService
 from services.payments.store import PaymentStore, refund_id
@@ -50,7 +51,7 @@ class RefundService:
         self._clock = clock
         self._wallet = wallet
 
-    async def refund(self, scope: Scope, payment_id: str, body: RefundCreate) -> Document:
+    async def refund(self, scope: Scope, payment_id: str, body: RefundCreate) -> RefundLink:
         payment = await self._payments.get(scope, payment_id)
         if payment["status"] != "succeeded":
             raise PaymentNotRefundable(
@@ -71,25 +72,25 @@ class RefundService:
                     "is left to refund.",
                     param="amount",
                 )
-            link = {
-                "_id": refund_id(payment_id, count + 1),
-                "n": count + 1,
-                "id": new_id("re"),
-                "paymentId": payment_id,
-                "merchantId": scope.merchant_id,
-                "mode": scope.mode,
-                "amount": amount,
-                "currency": payment["currency"],
-                "amountRefunded": refunded + amount,
-                "status": "succeeded",
-                "reason": body.reason,
-                "actor": scope.actor,
-                "createdAt": self._clock(),
-            }
+            link = RefundLink(
+                key=refund_id(payment_id, count + 1),
+                n=count + 1,
+                id=new_id("re"),
+                payment_id=payment_id,
+                merchant_id=scope.merchant_id,
+                mode=scope.mode,
+                amount=amount,
+                currency=payment["currency"],
+                amount_refunded=refunded + amount,
+                status="succeeded",
+                reason=body.reason,
+                actor=scope.actor,
+                created_at=self._clock(),
+            )
             credits = self._credits(payment)
             if credits:
                 # Marked before the link exists, so no refund is ever left uncredited unseen.
-                await self._store.mark_credit(link)
+                await self._store.mark_credit(PendingCredit.of(link))
             if await self._store.append_refund(link):
                 await self._outbox.add(refund_event(payment, link), key=scope.merchant_id)
                 await self.note_refunds(payment_id, count + 1, refunded + amount)
@@ -97,7 +98,7 @@ class RefundService:
                     await self.settle_credit(payment, link)
                 return link
             if credits:
-                await self._store.clear_credit(link["id"])
+                await self._store.clear_credit(link.id)
             # Another refund took this link: read on from it and try the next one.
             count, refunded = await self._store.chain_head(payment_id, count + 1)
         raise RefundContended("Too many refunds of this payment at once; retry.")
@@ -118,7 +119,7 @@ class RefundService:
     def _credits(self, payment: Document) -> bool:
         return payment.get("method") == "wallet" and self._wallet is not None
 
-    async def settle_credit(self, payment: Document, link: Document) -> bool:
+    async def settle_credit(self, payment: Document, link: RefundLink) -> bool:
         """Credits the refund to the customer's wallet and clears its marker; False (marker
         kept, for the sweeper to try again) when the wallet could not do it now."""
         try:
@@ -126,13 +127,13 @@ class RefundService:
         except ExpeError as error:
             # The refund stands (its record is the truth); the sweeper credits it later.
             logger.warning(
-                "refund credit deferred", extra={"refund": link["id"], "error": repr(error)}
+                "refund credit deferred", extra={"refund": link.id, "error": repr(error)}
             )
             return False
-        await self._store.clear_credit(link["id"])
+        await self._store.clear_credit(link.id)
         return True
 
-    async def credit_wallet(self, payment: Document, link: Document) -> None:
+    async def credit_wallet(self, payment: Document, link: RefundLink) -> None:
         """A wallet payment's refund goes back to the customer's wallet, from the merchant's.
 
         The credit's reference is the refund's id, so the wallet moves it once however often
@@ -143,9 +144,9 @@ class RefundService:
         await self._wallet.refund_credit(
             from_wallet_id=payment["merchantWalletId"],
             to_wallet_id=payment["walletId"],
-            amount=int(link["amount"]),
-            currency=link["currency"],
-            reference=link["id"],
+            amount=link.amount,
+            currency=link.currency,
+            reference=link.id,
         )
 
     async def note_refunds(self, payment_id: str, count: int, refunded: int) -> None:
@@ -153,6 +154,6 @@ class RefundService:
         writers the furthest wins, and one that died first is made up by the sweeper."""
         await self._store.note_refunds(payment_id, count, refunded)
 
-    async def of_payment(self, scope: Scope, payment_id: str) -> list[Document]:
+    async def of_payment(self, scope: Scope, payment_id: str) -> list[RefundLink]:
         payment = await self._payments.get(scope, payment_id)
         return await self._store.refunds(payment_id, payment["refundCount"])

@@ -18,6 +18,7 @@ from typing import Any
 from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.asynchronous.database import AsyncDatabase
 
+from services.payments.records import PendingCredit, RefundLink
 from services.payments.states import EXITS, transition_id
 from shared.claims import SlotLease, insert_once
 from shared.mongo import CollectionIndexes, Document
@@ -112,8 +113,9 @@ class PaymentStore:
 
     # Refunds: a chain of links `{paymentId}:refund:1`, `:2`, … each with the running total.
 
-    async def refund_link(self, payment_id: str, n: int) -> Document | None:
-        return await self._refunds.find_one({"_id": refund_id(payment_id, n)})
+    async def refund_link(self, payment_id: str, n: int) -> RefundLink | None:
+        doc = await self._refunds.find_one({"_id": refund_id(payment_id, n)})
+        return None if doc is None else RefundLink.from_doc(doc)
 
     async def chain_head(self, payment_id: str, hint: int) -> tuple[int, int]:
         """(count, refunded total) of the chain, walking forward from the hinted length."""
@@ -124,32 +126,32 @@ class PaymentStore:
             if link is None:  # the hint ran ahead of the chain: never, but start over then
                 n = 1
             else:
-                count, refunded, n = hint, int(link["amountRefunded"]), hint + 1
+                count, refunded, n = hint, link.amount_refunded, hint + 1
         while (link := await self.refund_link(payment_id, n)) is not None:
-            count, refunded, n = n, int(link["amountRefunded"]), n + 1
+            count, refunded, n = n, link.amount_refunded, n + 1
         return count, refunded
 
-    async def append_refund(self, link: Document) -> bool:
-        return await insert_once(self._refunds, link)
+    async def append_refund(self, link: RefundLink) -> bool:
+        return await insert_once(self._refunds, link.to_doc())
 
-    async def mark_credit(self, link: Document) -> None:
-        marker = {"_id": link["id"], "paymentId": link["paymentId"], "n": link["n"]}
-        await self._credits.insert_one({**marker, "at": link["createdAt"]})
+    async def mark_credit(self, credit: PendingCredit) -> None:
+        await self._credits.insert_one(credit.to_doc())
 
     async def clear_credit(self, refund: str) -> None:
         await self._credits.delete_one({"_id": refund})
 
-    async def pending_credits(self, before: datetime) -> list[Document]:
-        return await self._credits.find({"at": {"$lt": before}}).limit(500).to_list()
+    async def pending_credits(self, before: datetime) -> list[PendingCredit]:
+        found = await self._credits.find({"at": {"$lt": before}}).limit(500).to_list()
+        return [PendingCredit.from_doc(doc) for doc in found]
 
-    async def refunds_between(self, since: datetime, until: datetime) -> list[Document]:
+    async def refunds_between(self, since: datetime, until: datetime) -> list[RefundLink]:
         query = {"createdAt": {"$gte": since, "$lt": until}}
-        return await self._refunds.find(query).to_list()
+        return [RefundLink.from_doc(doc) for doc in await self._refunds.find(query).to_list()]
 
-    async def refunds(self, payment_id: str, count: int) -> list[Document]:
+    async def refunds(self, payment_id: str, count: int) -> list[RefundLink]:
         ids = [refund_id(payment_id, n) for n in range(1, count + 1)]
         found = await self._refunds.find({"_id": {"$in": ids}}).to_list() if ids else []
-        return sorted(found, key=lambda doc: int(doc["n"]))
+        return sorted((RefundLink.from_doc(doc) for doc in found), key=lambda link: link.n)
 
     # Lists.
 

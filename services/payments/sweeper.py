@@ -106,10 +106,10 @@ class Sweeper:
     async def _publish_refunds(self, since: datetime, until: datetime) -> None:
         """Writes refund events again by their derived ids (a no-op unless one is missing)."""
         for link in await self._store.refunds_between(since, until):
-            payment = await self._store.get(link["paymentId"])
+            payment = await self._store.get(link.payment_id)
             if payment is not None:
                 await self._outbox.add(refund_event(payment, link), key=payment["merchantId"])
-                await self._refunds.note_refunds(payment["_id"], link["n"], link["amountRefunded"])
+                await self._refunds.note_refunds(payment["_id"], link.n, link.amount_refunded)
 
     async def _fail_stuck_cards(self, before: datetime) -> None:
         for payment in await self._store.stuck_payments("card", before):
@@ -119,10 +119,10 @@ class Sweeper:
         """Credits refunds of wallet payments whose request died (or found the wallet down)
         before the credit; a marker without its refund link is a refund that never was."""
         for marker in await self._store.pending_credits(before):
-            link = await self._store.refund_link(marker["paymentId"], marker["n"])
-            payment = await self._store.get(marker["paymentId"])
-            if link is None or link["id"] != marker["_id"] or payment is None:
-                await self._store.clear_credit(marker["_id"])
+            link = await self._store.refund_link(marker.payment_id, marker.n)
+            payment = await self._store.get(marker.payment_id)
+            if link is None or link.id != marker.refund_id or payment is None:
+                await self._store.clear_credit(marker.refund_id)
                 continue
             await self._refunds.settle_credit(payment, link)
 

@@ -16,6 +16,7 @@ import pytest
 from pymongo import AsyncMongoClient
 
 from devstack.profile import Profile
+from services.payments.records import PendingCredit
 from services.payments.refunds import RefundService
 from services.payments.schemas import RefundCreate
 from services.payments.service import PaymentService
@@ -381,11 +382,14 @@ def test_a_refund_credit_the_wallet_missed_is_made_once_by_the_sweeper(mesh: Mes
         down = WalletDownForCredits(wallet._http._client, LOCAL_INTERNAL_SECRET)
         refunds = RefundService(service, service._store, service._outbox, wallet=down)
         link = await refunds.refund(scope, payment["id"], RefundCreate(amount=4_000))
-        assert link["amount"] == 4_000
+        assert link.amount == 4_000
 
     asyncio.run(_sweep(mesh, timedelta(seconds=0), refund_while_wallet_down))
     # Refunded, not yet credited (the sweep above ran before the credit was a minute old).
     assert mesh.balance(payer, wallet_id) == {"available": 10_000, "held": 0}
+    pending = list(mesh.payments.db["refund_credits_pending"].find({"paymentId": payment["id"]}))
+    assert len(pending) == 1
+    assert PendingCredit.from_doc(pending[0]).to_doc() == pending[0]
 
     asyncio.run(_sweep(mesh, timedelta(minutes=2)))
     asyncio.run(_sweep(mesh, timedelta(minutes=2)))
