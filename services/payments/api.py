@@ -11,9 +11,10 @@ from fastapi.responses import StreamingResponse
 from services.payments.deps import Checkout, Payments, Refunds, checkout
 from services.payments.errors import PaymentNotFound
 from services.payments.export import XLSX_MEDIA_TYPE, csv_rows, xlsx_rows
-from services.payments.records import RefundLink
+from services.payments.records import PaymentRecord, RefundLink
 from services.payments.schemas import (
     CancelRequest,
+    Card,
     CheckoutPayment,
     ConfirmRequest,
     Payment,
@@ -30,9 +31,7 @@ from services.payments.states import PaymentStatus
 from shared.idempotency import IdempotentRoute
 from shared.identity import CallerDep
 from shared.money import MAX_MINOR_UNITS
-from shared.mongo import Document
 from shared.paging import Page, PagingDep
-from shared.records import from_doc
 from shared.scopes import Reader, Writer
 
 router = APIRouter(tags=["payments"], route_class=IdempotentRoute)
@@ -41,8 +40,32 @@ checkout_router = APIRouter(tags=["checkout"], route_class=IdempotentRoute)
 Amount = Annotated[int | None, Query(ge=0, le=MAX_MINOR_UNITS)]
 
 
-def _payment(doc: Document) -> Payment:
-    return Payment.model_validate(from_doc(doc))
+def _payment(payment: PaymentRecord) -> Payment:
+    return Payment(
+        id=payment.id,
+        merchant_id=payment.merchant_id,
+        mode=payment.mode,
+        status=payment.status,
+        amount=payment.amount,
+        currency=payment.currency,
+        amount_refunded=payment.amount_refunded,
+        order_id=payment.order_id,
+        description=payment.description,
+        customer=payment.customer,
+        metadata=payment.metadata,
+        allowed_methods=list(payment.allowed_methods),
+        method=payment.method,
+        card=None if payment.card is None else Card.model_validate(payment.card),
+        wallet_id=payment.wallet_id,
+        merchant_wallet_id=payment.merchant_wallet_id,
+        failure_code=payment.failure_code,
+        failure_message=payment.failure_message,
+        checkout_url=payment.checkout_url,
+        qr_payload=payment.qr_payload,
+        expires_at=payment.expires_at,
+        created_at=payment.created_at,
+        updated_at=payment.updated_at,
+    )
 
 
 def _refund(link: RefundLink) -> Refund:
@@ -86,7 +109,7 @@ async def list_payments(
 ) -> Page[Payment]:
     """The merchant's payments in the caller's mode, newest first; `q` matches id or order id."""
     found, total = await payments.page(scope, filters, paging)
-    return Page[Payment].of([_payment(doc) for doc in found], paging, total)
+    return Page[Payment].of([_payment(payment) for payment in found], paging, total)
 
 
 @router.get("/api/v1/payments/export")
@@ -117,7 +140,7 @@ async def merchant_transactions(
     if merchant_id != scope.merchant_id:
         raise PaymentNotFound(f"No merchant {merchant_id} for this caller.")
     found, total = await payments.page(scope, ListFilters(), paging)
-    return Page[Payment].of([_payment(doc) for doc in found], paging, total)
+    return Page[Payment].of([_payment(payment) for payment in found], paging, total)
 
 
 @router.get("/api/v1/payments/{payment_id}", response_model_by_alias=True)
@@ -168,10 +191,21 @@ async def checkout_payment(
 ) -> CheckoutPayment:
     """What the checkout page shows the customer (a logged-in customer too, to pay by wallet)."""
     if caller.kind == "user" and caller.user_id is not None and caller.merchant_id is None:
-        doc = await payments.get_as_customer(caller.mode or "test", payment_id)
+        payment = await payments.get_as_customer(caller.mode or "test", payment_id)
     else:
-        doc = await payments.get(await checkout(caller), payment_id)
-    return CheckoutPayment.model_validate(from_doc(doc))
+        payment = await payments.get(await checkout(caller), payment_id)
+    return CheckoutPayment(
+        id=payment.id,
+        status=payment.status,
+        amount=payment.amount,
+        currency=payment.currency,
+        order_id=payment.order_id,
+        description=payment.description,
+        allowed_methods=list(payment.allowed_methods),
+        qr_payload=payment.qr_payload,
+        expires_at=payment.expires_at,
+        failure_code=payment.failure_code,
+    )
 
 
 @checkout_router.post(

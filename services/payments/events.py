@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.payments.records import RefundLink
+from services.payments.records import PaymentRecord, RefundLink
 from shared.events.envelope import (
     PAYMENT_CANCELED,
     PAYMENT_COMPLETED,
@@ -47,39 +47,39 @@ def _event(event_type: str, data: dict[str, Any], merchant_id: str, source: str)
     )
 
 
-def payment_event(payment: Document, transition: Document) -> EventEnvelope | None:
+def payment_event(payment: PaymentRecord, transition: Document) -> EventEnvelope | None:
     """The event reporting `transition` of `payment` (the payment as it is after it)."""
     event_type = EVENT_OF_STATE.get(transition["to"])
     if event_type is None:
         return None
     data: dict[str, Any] = {
-        "paymentId": payment["_id"],
+        "paymentId": payment.id,
         "status": transition["to"],
-        "amount": payment["amount"],
-        "currency": payment["currency"],
-        "mode": payment["mode"],
-        "orderId": payment["orderId"],
-        "createdAt": payment["createdAt"].isoformat(),
+        "amount": payment.amount,
+        "currency": payment.currency,
+        "mode": payment.mode,
+        "orderId": payment.order_id,
+        "createdAt": payment.created_at.isoformat(),
         "occurredAt": transition["at"].isoformat(),
     }
-    if payment.get("method"):
-        data["method"] = payment["method"]
+    if payment.method:
+        data["method"] = payment.method
     if transition["to"] == "failed":
-        data["failureCode"] = payment.get("failureCode")
+        data["failureCode"] = payment.failure_code
     if transition["to"] in ("canceled", "expired"):
         data["reason"] = transition["cause"]
-    return _event(event_type, data, payment["merchantId"], transition["_id"])
+    return _event(event_type, data, payment.merchant_id, transition["_id"])
 
 
-def refund_event(payment: Document, link: RefundLink) -> EventEnvelope:
+def refund_event(payment: PaymentRecord, link: RefundLink) -> EventEnvelope:
     data = {
         "refundId": link.id,
-        "paymentId": payment["_id"],
+        "paymentId": payment.id,
         "amount": link.amount,
-        "currency": payment["currency"],
+        "currency": payment.currency,
         "amountRefunded": link.amount_refunded,
-        "mode": payment["mode"],
+        "mode": payment.mode,
         "reason": link.reason,
         "createdAt": link.created_at.isoformat(),
     }
-    return _event(REFUND_ISSUED, data, payment["merchantId"], link.key)
+    return _event(REFUND_ISSUED, data, payment.merchant_id, link.key)

@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator
 from datetime import datetime
 from xml.sax.saxutils import escape
 
-from shared.mongo import Document
+from services.payments.records import PaymentRecord
 
 COLUMNS = (
     "id status amount currency amountRefunded orderId description method createdAt updatedAt"
@@ -25,8 +25,20 @@ _FLUSH_BYTES = 64 * 1024
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def _value(doc: Document, column: str) -> object:
-    return doc["_id"] if column == "id" else doc.get(column)
+def _values(payment: PaymentRecord) -> tuple[object, ...]:
+    """The payment's cells, in the order of COLUMNS."""
+    return (
+        payment.id,
+        payment.status,
+        payment.amount,
+        payment.currency,
+        payment.amount_refunded,
+        payment.order_id,
+        payment.description,
+        payment.method,
+        payment.created_at,
+        payment.updated_at,
+    )
 
 
 def _text(value: object) -> str:
@@ -41,12 +53,12 @@ def _csv_cell(value: object) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-async def csv_rows(rows: AsyncIterator[Document]) -> AsyncIterator[str]:
+async def csv_rows(rows: AsyncIterator[PaymentRecord]) -> AsyncIterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
-    async for doc in rows:
-        writer.writerow(_csv_cell(_value(doc, column)) for column in COLUMNS)
+    async for payment in rows:
+        writer.writerow(_csv_cell(value) for value in _values(payment))
         if buffer.tell() > _FLUSH_BYTES:
             yield buffer.getvalue()
             buffer.seek(0)
@@ -131,7 +143,7 @@ _SHEET_END = b"</sheetData></worksheet>"
 XLSX_MEDIA_TYPE = f"{_OFFICE}.sheet"
 
 
-async def xlsx_rows(rows: AsyncIterator[Document]) -> AsyncIterator[bytes]:
+async def xlsx_rows(rows: AsyncIterator[PaymentRecord]) -> AsyncIterator[bytes]:
     sink = _Sink()
     with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
@@ -142,9 +154,9 @@ async def xlsx_rows(rows: AsyncIterator[Document]) -> AsyncIterator[bytes]:
             sheet.write(_SHEET_START)
             sheet.write(_xlsx_row(1, [("", column) for column in COLUMNS]))
             number = 1
-            async for doc in rows:
+            async for payment in rows:
                 number += 1
-                sheet.write(_xlsx_row(number, [(c, _value(doc, c)) for c in COLUMNS]))
+                sheet.write(_xlsx_row(number, list(zip(COLUMNS, _values(payment), strict=True))))
                 if number % 500 == 0:
                     yield sink.take()
             sheet.write(_SHEET_END)

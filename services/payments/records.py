@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
+from services.payments.states import PaymentStatus
 from shared.mongo import Document
 
 
@@ -86,3 +87,106 @@ class PendingCredit:
 
     def to_doc(self) -> Document:
         return {"_id": self.refund_id, "paymentId": self.payment_id, "n": self.n, "at": self.at}
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentRecord:
+    """A payment as stored: the fields the API shows, its refund hints, and for wallet payments
+    the wallets and hold involved (stored only once the payment has them)."""
+
+    id: str
+    merchant_id: str
+    mode: str
+    status: PaymentStatus
+    amount: int
+    currency: str
+    # Hints kept up with the refund chain (the chain is the truth).
+    amount_refunded: int
+    refund_count: int
+    order_id: str
+    description: str | None
+    customer: dict[str, Any] | None
+    metadata: dict[str, str]
+    allowed_methods: tuple[str, ...]
+    method: str | None
+    card: dict[str, Any] | None
+    failure_code: str | None
+    failure_message: str | None
+    checkout_url: str
+    qr_payload: str
+    expires_at: datetime
+    created_at: datetime
+    updated_at: datetime
+    wallet_id: str | None = None
+    payer_user_id: str | None = None
+    hold_id: str | None = None
+    merchant_wallet_id: str | None = None
+
+    @classmethod
+    def from_doc(cls, doc: Document) -> PaymentRecord:
+        return cls(
+            id=doc["_id"],
+            merchant_id=doc["merchantId"],
+            mode=doc["mode"],
+            status=doc["status"],
+            amount=doc["amount"],
+            currency=doc["currency"],
+            amount_refunded=doc["amountRefunded"],
+            refund_count=doc["refundCount"],
+            order_id=doc["orderId"],
+            description=doc["description"],
+            customer=doc["customer"],
+            metadata=doc["metadata"],
+            allowed_methods=tuple(doc["allowedMethods"]),
+            method=doc["method"],
+            card=doc["card"],
+            failure_code=doc["failureCode"],
+            failure_message=doc["failureMessage"],
+            checkout_url=doc["checkoutUrl"],
+            qr_payload=doc["qrPayload"],
+            expires_at=doc["expiresAt"],
+            created_at=doc["createdAt"],
+            updated_at=doc["updatedAt"],
+            wallet_id=doc.get("walletId"),
+            payer_user_id=doc.get("payerUserId"),
+            hold_id=doc.get("holdId"),
+            merchant_wallet_id=doc.get("merchantWalletId"),
+        )
+
+    def to_doc(self) -> Document:
+        doc: Document = {
+            "_id": self.id,
+            "merchantId": self.merchant_id,
+            "mode": self.mode,
+            "status": self.status,
+            "amount": self.amount,
+            "currency": self.currency,
+            "amountRefunded": self.amount_refunded,
+            "refundCount": self.refund_count,
+            "orderId": self.order_id,
+            "description": self.description,
+            "customer": self.customer,
+            "metadata": self.metadata,
+            "allowedMethods": list(self.allowed_methods),
+            "method": self.method,
+            "card": self.card,
+            "failureCode": self.failure_code,
+            "failureMessage": self.failure_message,
+            "checkoutUrl": self.checkout_url,
+            "qrPayload": self.qr_payload,
+            "expiresAt": self.expires_at,
+            "createdAt": self.created_at,
+            "updatedAt": self.updated_at,
+        }
+        wallet = (
+            ("walletId", self.wallet_id),
+            ("payerUserId", self.payer_user_id),
+            ("holdId", self.hold_id),
+            ("merchantWalletId", self.merchant_wallet_id),
+        )
+        doc.update((key, value) for key, value in wallet if value is not None)
+        return doc
+
+    def with_fields(self, fields: Document) -> PaymentRecord:
+        """The payment after a transition set `fields` (stored names) on its document."""
+        return PaymentRecord.from_doc({**self.to_doc(), **fields})

@@ -18,7 +18,7 @@ from services.payments.errors import (
     RefundExceedsCaptured,
 )
 from services.payments.events import refund_event
-from services.payments.records import PendingCredit, RefundLink
+from services.payments.records import PaymentRecord, PendingCredit, RefundLink
 from services.payments.schemas import RefundCreate
 from services.payments.service import PaymentService
 from services.payments.store import PaymentStore, refund_id
@@ -27,7 +27,6 @@ from shared.clock import now_ms
 from shared.errors import ExpeError
 from shared.events.outbox import Outbox
 from shared.ids import new_id
-from shared.mongo import Document
 from shared.scopes import Scope
 
 logger = logging.getLogger("expe.payments.refunds")
@@ -53,12 +52,12 @@ class RefundService:
 
     async def refund(self, scope: Scope, payment_id: str, body: RefundCreate) -> RefundLink:
         payment = await self._payments.get(scope, payment_id)
-        if payment["status"] != "succeeded":
+        if payment.status != "succeeded":
             raise PaymentNotRefundable(
-                f"This payment is {payment['status']}; only succeeded payments can be refunded."
+                f"This payment is {payment.status}; only succeeded payments can be refunded."
             )
-        captured = int(payment["amount"])
-        count, refunded = payment["refundCount"], payment["amountRefunded"]
+        captured = payment.amount
+        count, refunded = payment.refund_count, payment.amount_refunded
         left = captured - refunded
         await self._check_merchant_wallet(payment, min(body.amount or left, left))
         for _ in range(_REFUND_ATTEMPTS):
@@ -68,7 +67,7 @@ class RefundService:
             amount = body.amount if body.amount is not None else remaining
             if amount > remaining:
                 raise RefundExceedsCaptured(
-                    f"Only {remaining} of the captured {captured} {payment['currency']} "
+                    f"Only {remaining} of the captured {captured} {payment.currency} "
                     "is left to refund.",
                     param="amount",
                 )
@@ -80,7 +79,7 @@ class RefundService:
                 merchant_id=scope.merchant_id,
                 mode=scope.mode,
                 amount=amount,
-                currency=payment["currency"],
+                currency=payment.currency,
                 amount_refunded=refunded + amount,
                 status="succeeded",
                 reason=body.reason,
@@ -103,23 +102,24 @@ class RefundService:
             count, refunded = await self._store.chain_head(payment_id, count + 1)
         raise RefundContended("Too many refunds of this payment at once; retry.")
 
-    async def _check_merchant_wallet(self, payment: Document, amount: int) -> None:
+    async def _check_merchant_wallet(self, payment: PaymentRecord, amount: int) -> None:
         """A wallet payment is refunded from the merchant's wallet: refuse, before anything is
         recorded, a refund that wallet cannot pay (a concurrent transfer out can still win)."""
-        if payment.get("method") != "wallet" or self._wallet is None or amount <= 0:
+        if payment.method != "wallet" or self._wallet is None or amount <= 0:
             return
-        merchant = await self._wallet.get_wallet(payment["merchantWalletId"])
+        assert payment.merchant_wallet_id is not None  # a succeeded wallet payment has both
+        merchant = await self._wallet.get_wallet(payment.merchant_wallet_id)
         if int(merchant["available"]) < amount:
             raise MerchantWalletShort(
-                f"The merchant's wallet holds {merchant['available']} {payment['currency']}, "
+                f"The merchant's wallet holds {merchant['available']} {payment.currency}, "
                 "less than the refund.",
                 param="amount",
             )
 
-    def _credits(self, payment: Document) -> bool:
-        return payment.get("method") == "wallet" and self._wallet is not None
+    def _credits(self, payment: PaymentRecord) -> bool:
+        return payment.method == "wallet" and self._wallet is not None
 
-    async def settle_credit(self, payment: Document, link: RefundLink) -> bool:
+    async def settle_credit(self, payment: PaymentRecord, link: RefundLink) -> bool:
         """Credits the refund to the customer's wallet and clears its marker; False (marker
         kept, for the sweeper to try again) when the wallet could not do it now."""
         try:
@@ -133,7 +133,7 @@ class RefundService:
         await self._store.clear_credit(link.id)
         return True
 
-    async def credit_wallet(self, payment: Document, link: RefundLink) -> None:
+    async def credit_wallet(self, payment: PaymentRecord, link: RefundLink) -> None:
         """A wallet payment's refund goes back to the customer's wallet, from the merchant's.
 
         The credit's reference is the refund's id, so the wallet moves it once however often
@@ -141,9 +141,10 @@ class RefundService:
         if not self._credits(payment):
             return
         assert self._wallet is not None
+        assert payment.merchant_wallet_id is not None and payment.wallet_id is not None
         await self._wallet.refund_credit(
-            from_wallet_id=payment["merchantWalletId"],
-            to_wallet_id=payment["walletId"],
+            from_wallet_id=payment.merchant_wallet_id,
+            to_wallet_id=payment.wallet_id,
             amount=link.amount,
             currency=link.currency,
             reference=link.id,
@@ -156,4 +157,4 @@ class RefundService:
 
     async def of_payment(self, scope: Scope, payment_id: str) -> list[RefundLink]:
         payment = await self._payments.get(scope, payment_id)
-        return await self._store.refunds(payment_id, payment["refundCount"])
+        return await self._store.refunds(payment_id, payment.refund_count)

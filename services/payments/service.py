@@ -7,6 +7,7 @@ captured amount.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -25,6 +26,7 @@ from services.payments.errors import (
     WalletNotFound,
 )
 from services.payments.events import payment_event
+from services.payments.records import PaymentRecord
 from services.payments.sandbox import brand_of, charge_card, fingerprint, luhn_valid, upi_payload
 from services.payments.schemas import (
     METHODS,
@@ -85,11 +87,13 @@ class PaymentService:
 
     # Creating and reading.
 
-    async def create(self, scope: Scope, body: PaymentCreate) -> Document:
+    async def create(self, scope: Scope, body: PaymentCreate) -> PaymentRecord:
         now = self._clock()
-        payment = self.new_payment(scope, body, now, self._expiry(now, body.expires_at))
+        payment = PaymentRecord.from_doc(
+            self.new_payment(scope, body, now, self._expiry(now, body.expires_at))
+        )
         await self._store.insert(payment)
-        entry = self.transition(payment["_id"], NEW, "created", now, "payment_created", scope.actor)
+        entry = self.transition(payment.id, NEW, "created", now, "payment_created", scope.actor)
         entry["applied"] = True
         await self._store.claim(entry)
         await self.publish(payment, entry)
@@ -141,24 +145,24 @@ class PaymentService:
             raise InvalidRequest(f"expiresAt must be within {days} days.", param="expiresAt")
         return to_ms(requested.astimezone(UTC))
 
-    async def _owned(self, scope: Scope, payment_id: str) -> Document:
+    async def _owned(self, scope: Scope, payment_id: str) -> PaymentRecord:
         """The payment as stored, if it is the scope's (state changes need no refund totals)."""
         payment = await self._store.get(payment_id)
         if (
             payment is None
-            or payment["merchantId"] != scope.merchant_id
-            or payment["mode"] != scope.mode
+            or payment.merchant_id != scope.merchant_id
+            or payment.mode != scope.mode
         ):
             raise PaymentNotFound(f"No payment {payment_id} in {scope.mode} mode.")
         return payment
 
-    async def get(self, scope: Scope, payment_id: str) -> Document:
+    async def get(self, scope: Scope, payment_id: str) -> PaymentRecord:
         """The payment with its refund totals read from the refund chain."""
         payment = await self._owned(scope, payment_id)
-        if payment["status"] == "succeeded":
+        if payment.status == "succeeded":
             # The chain of refunds is the truth; the payment's own total is a hint.
-            count, refunded = await self._store.chain_head(payment_id, payment["refundCount"])
-            payment = {**payment, "refundCount": count, "amountRefunded": refunded}
+            count, refunded = await self._store.chain_head(payment_id, payment.refund_count)
+            payment = dataclasses.replace(payment, refund_count=count, amount_refunded=refunded)
         return payment
 
     async def history(self, scope: Scope, payment_id: str) -> list[Document]:
@@ -167,12 +171,12 @@ class PaymentService:
 
     async def page(
         self, scope: Scope, filters: ListFilters, paging: Paging
-    ) -> tuple[list[Document], int]:
+    ) -> tuple[list[PaymentRecord], int]:
         return await self._store.page(
             self._query(scope, filters), skip=paging.skip, limit=paging.limit
         )
 
-    def export(self, scope: Scope, filters: ListFilters) -> AsyncIterator[Document]:
+    def export(self, scope: Scope, filters: ListFilters) -> AsyncIterator[PaymentRecord]:
         return self._store.stream(self._query(scope, filters))
 
     @staticmethod
@@ -190,10 +194,10 @@ class PaymentService:
 
     # State changes.
 
-    async def cancel(self, scope: Scope, payment_id: str, reason: str | None) -> Document:
+    async def cancel(self, scope: Scope, payment_id: str, reason: str | None) -> PaymentRecord:
         payment = await self._owned(scope, payment_id)
-        check_transition(payment["status"], "canceled", PaymentStateConflict, "canceled")
-        if payment["status"] == "processing" and payment["method"] == "wallet":
+        check_transition(payment.status, "canceled", PaymentStateConflict, "canceled")
+        if payment.status == "processing" and payment.method == "wallet":
             # The customer's money is held or moving: the payment finishes on its own.
             raise PaymentStateConflict("This wallet payment is being paid; it cannot be canceled.")
         moved = await self.move(payment, "canceled", reason or "canceled_by_merchant", scope)
@@ -201,32 +205,32 @@ class PaymentService:
             raise PaymentStateConflict("This payment changed state meanwhile; it was not canceled.")
         return moved
 
-    async def get_as_customer(self, mode: str, payment_id: str) -> Document:
+    async def get_as_customer(self, mode: str, payment_id: str) -> PaymentRecord:
         """The payment as the customer paying it sees it: found by its id, in their mode."""
         payment = await self._store.get(payment_id)
-        if payment is None or payment["mode"] != mode:
+        if payment is None or payment.mode != mode:
             raise PaymentNotFound(f"No payment {payment_id} in {mode} mode.")
         return payment
 
     async def confirm_as_customer(
         self, user_id: str, mode: str, payment_id: str, body: ConfirmRequest
-    ) -> Document:
+    ) -> PaymentRecord:
         """A logged-in customer pays from their wallet: the payment id is what they were given
         (the checkout link), so it is found by id, in the mode the customer acts in."""
         payment = await self.get_as_customer(mode, payment_id)
-        scope = Scope(payment["merchantId"], payment["mode"], {"type": "user", "id": user_id})
+        scope = Scope(payment.merchant_id, payment.mode, {"type": "user", "id": user_id})
         return await self._confirm(scope, payment, body, payer=user_id)
 
-    async def confirm(self, scope: Scope, payment_id: str, body: ConfirmRequest) -> Document:
+    async def confirm(self, scope: Scope, payment_id: str, body: ConfirmRequest) -> PaymentRecord:
         return await self._confirm(scope, await self._owned(scope, payment_id), body, None)
 
     async def _confirm(
-        self, scope: Scope, payment: Document, body: ConfirmRequest, payer: str | None
-    ) -> Document:
-        if body.method not in payment["allowedMethods"]:
+        self, scope: Scope, payment: PaymentRecord, body: ConfirmRequest, payer: str | None
+    ) -> PaymentRecord:
+        if body.method not in payment.allowed_methods:
             raise MethodNotAllowed(f"This payment does not accept {body.method}.", param="method")
-        check_transition(payment["status"], "processing", PaymentStateConflict, "confirmed")
-        if payment["expiresAt"] <= self._clock():
+        check_transition(payment.status, "processing", PaymentStateConflict, "confirmed")
+        if payment.expires_at <= self._clock():
             raise PaymentStateConflict("This payment has expired; it cannot be confirmed.")
         if body.method == "wallet":
             if payer is None:
@@ -238,8 +242,8 @@ class PaymentService:
             return await self._confirm_upi(scope, payment)
         return await self._confirm_card(scope, payment, body)
 
-    async def _confirm_upi(self, scope: Scope, payment: Document) -> Document:
-        if payment["currency"] != "INR":
+    async def _confirm_upi(self, scope: Scope, payment: PaymentRecord) -> PaymentRecord:
+        if payment.currency != "INR":
             raise MethodUnavailable("UPI takes INR payments only.", param="method")
         moved = await self.move(
             payment, "processing", "confirm:upi_qr", scope, {"method": "upi_qr"}
@@ -249,8 +253,8 @@ class PaymentService:
         return moved
 
     async def _confirm_card(
-        self, scope: Scope, payment: Document, body: ConfirmRequest
-    ) -> Document:
+        self, scope: Scope, payment: PaymentRecord, body: ConfirmRequest
+    ) -> PaymentRecord:
         if body.card is None:
             raise InvalidRequest("card: the card's details are required.", param="card")
         number = body.card.number.replace(" ", "")
@@ -278,13 +282,14 @@ class PaymentService:
             final = await self.fail(moved, code, f"card_declined:{code}", scope)
         if final is None:
             raise PaymentStateConflict("This payment was canceled while it was processing.")
-        if final["status"] == "failed":
-            raise DECLINES[final["failureCode"]](final["failureMessage"])
+        if final.status == "failed":
+            assert final.failure_code is not None and final.failure_message is not None
+            raise DECLINES[final.failure_code](final.failure_message)
         return final
 
     async def _confirm_wallet(
-        self, scope: Scope, payment: Document, body: ConfirmRequest, payer: str
-    ) -> Document:
+        self, scope: Scope, payment: PaymentRecord, body: ConfirmRequest, payer: str
+    ) -> PaymentRecord:
         if body.wallet_id is None:
             raise InvalidRequest("walletId: the wallet to pay from is required.", param="walletId")
         if self.wallet is None:
@@ -292,11 +297,11 @@ class PaymentService:
         # Checked before the claim, so a wrong wallet leaves the payment payable (the wallet
         # checks the owner, mode and currency again on the hold).
         wallet = await self.wallet.get_wallet(body.wallet_id)
-        if wallet["owner"] != {"type": "user", "id": payer} or wallet["mode"] != payment["mode"]:
+        if wallet["owner"] != {"type": "user", "id": payer} or wallet["mode"] != payment.mode:
             raise WalletNotFound(f"No wallet {body.wallet_id} is yours.", param="walletId")
-        if wallet["currency"] != payment["currency"]:
+        if wallet["currency"] != payment.currency:
             raise WalletCurrencyMismatch(
-                f"This payment is in {payment['currency']}; the wallet holds {wallet['currency']}.",
+                f"This payment is in {payment.currency}; the wallet holds {wallet['currency']}.",
                 param="walletId",
             )
         fields = {"method": "wallet", "walletId": body.wallet_id, "payerUserId": payer}
@@ -306,19 +311,21 @@ class PaymentService:
             raise PaymentStateConflict("This payment is already being confirmed.")
         return await self.settle_wallet(moved, scope)
 
-    async def settle_wallet(self, payment: Document, scope: Scope | None) -> Document:
+    async def settle_wallet(self, payment: PaymentRecord, scope: Scope | None) -> PaymentRecord:
         """Holds the customer's money (reference: the payment id, so again means the same hold),
         captures it into the merchant's wallet and completes the payment. Run again on a
         payment left processing (the sweeper), it picks up wherever the last run stopped."""
         assert self.wallet is not None
+        # Confirming by wallet stored both, in the claim that made the payment processing.
+        assert payment.wallet_id is not None and payment.payer_user_id is not None
         try:
             hold = await self.wallet.hold(
-                wallet_id=payment["walletId"],
-                amount=int(payment["amount"]),
-                currency=payment["currency"],
-                mode=payment["mode"],
-                user_id=payment["payerUserId"],
-                reference=payment["_id"],
+                wallet_id=payment.wallet_id,
+                amount=payment.amount,
+                currency=payment.currency,
+                mode=payment.mode,
+                user_id=payment.payer_user_id,
+                reference=payment.id,
             )
         except InsufficientFunds:
             failed = await self.fail(
@@ -337,7 +344,7 @@ class PaymentService:
             raise
         if hold["status"] == "held":
             merchant_wallet = await self.wallet.merchant_wallet(
-                payment["merchantId"], payment["currency"], payment["mode"]
+                payment.merchant_id, payment.currency, payment.mode
             )
             try:
                 hold = await self.wallet.capture(hold["id"], merchant_wallet)
@@ -349,23 +356,24 @@ class PaymentService:
             )
             if failed is None:
                 raise PaymentStateConflict("This payment changed state meanwhile.")
-            raise DECLINES["processing_error"](failed["failureMessage"])
+            assert failed.failure_message is not None
+            raise DECLINES["processing_error"](failed.failure_message)
         done = {"holdId": hold["id"], "merchantWalletId": hold["capturedToWalletId"]}
         final = await self.move(payment, "succeeded", "wallet_captured", scope, done)
         if final is None:
-            current = await self._store.get(payment["_id"])
-            if current is None or current["status"] != "succeeded":
+            current = await self._store.get(payment.id)
+            if current is None or current.status != "succeeded":
                 raise PaymentStateConflict("This payment changed state meanwhile.")
             return current
         return final
 
-    async def complete_upi(self, scope: Scope, payment_id: str, outcome: str) -> Document:
+    async def complete_upi(self, scope: Scope, payment_id: str, outcome: str) -> PaymentRecord:
         if scope.mode != "test":
             raise SandboxOnly("UPI outcomes can be simulated in test mode only.")
         payment = await self._owned(scope, payment_id)
-        if payment["method"] != "upi_qr" or payment["status"] != "processing":
+        if payment.method != "upi_qr" or payment.status != "processing":
             raise PaymentStateConflict(
-                f"This payment is {payment['status']}; only a UPI payment being processed "
+                f"This payment is {payment.status}; only a UPI payment being processed "
                 "can be completed."
             )
         if outcome == "success":
@@ -378,49 +386,47 @@ class PaymentService:
 
     async def fail(
         self,
-        payment: Document,
+        payment: PaymentRecord,
         code: str,
         cause: str,
         scope: Scope | None,
         message: str | None = None,
-    ) -> Document | None:
+    ) -> PaymentRecord | None:
         fields = {"failureCode": code, "failureMessage": message or _FAILURE_MESSAGES[code]}
         return await self.move(payment, "failed", cause, scope, fields)
 
     async def move(
         self,
-        payment: Document,
+        payment: PaymentRecord,
         to: str,
         cause: str,
         scope: Scope | None,
         fields: dict[str, Any] | None = None,
-    ) -> Document | None:
+    ) -> PaymentRecord | None:
         """Moves the payment out of its current state; None if another request already did.
 
         Every state change goes through here, so the state machine is enforced in one place.
         """
-        check_transition(payment["status"], to, PaymentStateConflict, f"moved to {to}")
+        check_transition(payment.status, to, PaymentStateConflict, f"moved to {to}")
         actor = scope.actor if scope else SYSTEM
-        entry = self.transition(
-            payment["_id"], payment["status"], to, self._clock(), cause, actor, fields
-        )
+        entry = self.transition(payment.id, payment.status, to, self._clock(), cause, actor, fields)
         if not await self._store.claim(entry):
             return None
         return await self.apply(payment, entry)
 
-    async def apply(self, payment: Document, entry: Document) -> Document:
+    async def apply(self, payment: PaymentRecord, entry: Document) -> PaymentRecord:
         fields = {**entry["fields"], "status": entry["to"], "updatedAt": entry["at"]}
-        if payment["status"] == entry["from"]:
-            await self._store.set_fields(payment["_id"], fields)
-            payment = {**payment, **fields}
+        if payment.status == entry["from"]:
+            await self._store.set_fields(payment.id, fields)
+            payment = payment.with_fields(fields)
         await self.publish(payment, entry)
         await self._store.mark_applied(entry["_id"])
         return payment
 
-    async def publish(self, payment: Document, entry: Document) -> None:
+    async def publish(self, payment: PaymentRecord, entry: Document) -> None:
         event = payment_event(payment, entry)
         if event is not None:
-            await self._outbox.add(event, key=payment["merchantId"])
+            await self._outbox.add(event, key=payment.merchant_id)
 
     @staticmethod
     def transition(

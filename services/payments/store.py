@@ -18,7 +18,7 @@ from typing import Any
 from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.asynchronous.database import AsyncDatabase
 
-from services.payments.records import PendingCredit, RefundLink
+from services.payments.records import PaymentRecord, PendingCredit, RefundLink
 from services.payments.states import EXITS, transition_id
 from shared.claims import SlotLease, insert_once
 from shared.mongo import CollectionIndexes, Document
@@ -62,11 +62,12 @@ class PaymentStore:
         self._sweeps = db[SWEEPS]
         self._credits = db[CREDITS_PENDING]
 
-    async def insert(self, payment: Document) -> None:
-        await self._payments.insert_one(payment)
+    async def insert(self, payment: PaymentRecord) -> None:
+        await self._payments.insert_one(payment.to_doc())
 
-    async def get(self, payment_id: str) -> Document | None:
-        return await self._payments.find_one({"_id": payment_id})
+    async def get(self, payment_id: str) -> PaymentRecord | None:
+        doc = await self._payments.find_one({"_id": payment_id})
+        return None if doc is None else PaymentRecord.from_doc(doc)
 
     async def set_fields(self, payment_id: str, fields: dict[str, Any]) -> None:
         """Only the claimant of the current transition calls this for a payment."""
@@ -95,17 +96,17 @@ class PaymentStore:
         query = {"applied": False, "at": {"$lt": before}}
         return await self._transitions.find(query).limit(500).to_list()
 
-    async def expired(self, now: datetime) -> list[Document]:
+    async def expired(self, now: datetime) -> list[PaymentRecord]:
         query = {"status": "created", "expiresAt": {"$lt": now}}
-        return await self._payments.find(query).limit(500).to_list()
+        return _payments(await self._payments.find(query).limit(500).to_list())
 
-    async def created_between(self, since: datetime, until: datetime) -> list[Document]:
+    async def created_between(self, since: datetime, until: datetime) -> list[PaymentRecord]:
         query = {"createdAt": {"$gte": since, "$lt": until}}
-        return await self._payments.find(query).to_list()
+        return _payments(await self._payments.find(query).to_list())
 
-    async def stuck_payments(self, method: str, before: datetime) -> list[Document]:
+    async def stuck_payments(self, method: str, before: datetime) -> list[PaymentRecord]:
         query = {"status": "processing", "method": method, "updatedAt": {"$lt": before}}
-        return await self._payments.find(query).limit(500).to_list()
+        return _payments(await self._payments.find(query).limit(500).to_list())
 
     def sweep_lease(self, interval: float) -> SlotLease:
         """Of several replicas, the holder of this lease sweeps."""
@@ -155,12 +156,19 @@ class PaymentStore:
 
     # Lists.
 
-    async def page(self, query: Document, *, skip: int, limit: int) -> tuple[list[Document], int]:
-        return await page_of(self._payments, query, _NEWEST_FIRST, skip=skip, limit=limit)
+    async def page(
+        self, query: Document, *, skip: int, limit: int
+    ) -> tuple[list[PaymentRecord], int]:
+        found, total = await page_of(self._payments, query, _NEWEST_FIRST, skip=skip, limit=limit)
+        return _payments(found), total
 
-    async def stream(self, query: Document) -> AsyncIterator[Document]:
+    async def stream(self, query: Document) -> AsyncIterator[PaymentRecord]:
         async for doc in self._payments.find(query).sort(_NEWEST_FIRST).batch_size(500):
-            yield doc
+            yield PaymentRecord.from_doc(doc)
+
+
+def _payments(docs: list[Document]) -> list[PaymentRecord]:
+    return [PaymentRecord.from_doc(doc) for doc in docs]
 
 
 def list_query(

@@ -8,6 +8,7 @@ by one replica per interval (each of its steps is a claim too, or idempotent), c
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
 from collections.abc import Callable
@@ -92,24 +93,24 @@ class Sweeper:
         """Writes creation events again by their derived ids: a no-op unless a creator died
         between inserting its payment and writing the event."""
         for payment in await self._store.created_between(since, until):
-            timeline = await self._store.timeline(payment["_id"])
+            timeline = await self._store.timeline(payment.id)
             if timeline:
                 entry = timeline[0]
             else:
                 entry = self._payments.transition(
-                    payment["_id"], NEW, "created", payment["createdAt"], "payment_created", SYSTEM
+                    payment.id, NEW, "created", payment.created_at, "payment_created", SYSTEM
                 )
                 entry["applied"] = True
                 await self._store.claim(entry)
-            await self._payments.publish({**payment, "status": "created"}, entry)
+            await self._payments.publish(dataclasses.replace(payment, status="created"), entry)
 
     async def _publish_refunds(self, since: datetime, until: datetime) -> None:
         """Writes refund events again by their derived ids (a no-op unless one is missing)."""
         for link in await self._store.refunds_between(since, until):
             payment = await self._store.get(link.payment_id)
             if payment is not None:
-                await self._outbox.add(refund_event(payment, link), key=payment["merchantId"])
-                await self._refunds.note_refunds(payment["_id"], link.n, link.amount_refunded)
+                await self._outbox.add(refund_event(payment, link), key=payment.merchant_id)
+                await self._refunds.note_refunds(payment.id, link.n, link.amount_refunded)
 
     async def _fail_stuck_cards(self, before: datetime) -> None:
         for payment in await self._store.stuck_payments("card", before):
@@ -138,5 +139,5 @@ class Sweeper:
             except ExpeError as error:
                 logger.info(
                     "stuck wallet payment settled",
-                    extra={"payment": payment["_id"], "outcome": repr(error)},
+                    extra={"payment": payment.id, "outcome": repr(error)},
                 )

@@ -71,7 +71,7 @@ async def test_a_creation_event_lost_in_a_crash_is_written_by_the_sweep(
     clock.advance(minutes=2)
     await services.sweep()
     await services.sweep()
-    timeline = await payments.history(SCOPE, payment["_id"])
+    timeline = await payments.history(SCOPE, payment.id)
     assert await topics(db) == ["payment.created"]
     assert [(t["from"], t["to"]) for t in timeline] == [(None, "created")]
 
@@ -86,8 +86,8 @@ async def test_a_claimed_transition_a_crash_left_unapplied_is_applied(
     # The claim of a cancel got in, then the process died before writing the payment.
     await PaymentStore(db).claim(
         {
-            "_id": transition_id(payment["_id"], "created"),
-            "paymentId": payment["_id"],
+            "_id": transition_id(payment.id, "created"),
+            "paymentId": payment.id,
             "from": "created",
             "to": "canceled",
             "at": clock(),
@@ -99,8 +99,8 @@ async def test_a_claimed_transition_a_crash_left_unapplied_is_applied(
     )
     clock.advance(minutes=2)
     await services.sweep()
-    after = await payments.get(SCOPE, payment["_id"])
-    assert after["status"] == "canceled"
+    after = await payments.get(SCOPE, payment.id)
+    assert after.status == "canceled"
     assert await topics(db) == ["payment.created", "payment.canceled"]
     assert await db["payment_transitions"].count_documents({"applied": False}) == 0
 
@@ -114,8 +114,8 @@ async def test_a_card_payment_stuck_in_processing_fails(db: AsyncDatabase[Docume
     await payments.move(payment, "processing", "confirm:card", SCOPE, {"method": "card"})
     clock.advance(minutes=6)
     await services.sweep()
-    after = await payments.get(SCOPE, payment["_id"])
-    assert (after["status"], after["failureCode"]) == ("failed", "processing_error")
+    after = await payments.get(SCOPE, payment.id)
+    assert (after.status, after.failure_code) == ("failed", "processing_error")
     assert await topics(db) == ["payment.created", "payment.failed"]
 
 
@@ -128,17 +128,15 @@ async def test_a_refund_event_lost_in_a_crash_is_written_by_the_sweep(
     payment = await payments.create(SCOPE, create_body())
     card = {"number": "4242424242424242", "expMonth": 12, "expYear": 2099, "cvc": "123"}
     await payments.confirm(
-        SCOPE, payment["_id"], ConfirmRequest.model_validate({"method": "card", "card": card})
+        SCOPE, payment.id, ConfirmRequest.model_validate({"method": "card", "card": card})
     )
-    await services.refunds.refund(
-        SCOPE, payment["_id"], RefundCreate.model_validate({"amount": 400})
-    )
+    await services.refunds.refund(SCOPE, payment.id, RefundCreate.model_validate({"amount": 400}))
     await db["outbox"].delete_many({"topic": "refund.issued"})
-    await db["payments"].update_one({"_id": payment["_id"]}, {"$set": {"amountRefunded": 0}})
+    await db["payments"].update_one({"_id": payment.id}, {"$set": {"amountRefunded": 0}})
     clock.advance(minutes=2)
     await services.sweep()
-    stored = await db["payments"].find_one({"_id": payment["_id"]})
-    link = await db["refunds"].find_one({"_id": refund_id(payment["_id"], 1)})
+    stored = await db["payments"].find_one({"_id": payment.id})
+    link = await db["refunds"].find_one({"_id": refund_id(payment.id, 1)})
     assert (await topics(db)).count("refund.issued") == 1
     assert stored is not None and stored["amountRefunded"] == 400
     assert link is not None and link["amountRefunded"] == 400

@@ -16,7 +16,7 @@ import pytest
 from pymongo import AsyncMongoClient
 
 from devstack.profile import Profile
-from services.payments.records import PendingCredit
+from services.payments.records import PaymentRecord, PendingCredit
 from services.payments.refunds import RefundService
 from services.payments.schemas import RefundCreate
 from services.payments.service import PaymentService
@@ -324,7 +324,7 @@ def test_a_request_dying_mid_payment_is_finished_by_the_sweeper(
         )
         assert hold["status"] == "held"
         if died_after == "capture":
-            target = await wallet.merchant_wallet(moved["merchantId"], "INR", "test")
+            target = await wallet.merchant_wallet(moved.merchant_id, "INR", "test")
             await wallet.capture(hold["id"], target)
 
     asyncio.run(_sweep(mesh, timedelta(minutes=2), died))
@@ -390,6 +390,9 @@ def test_a_refund_credit_the_wallet_missed_is_made_once_by_the_sweeper(mesh: Mes
     pending = list(mesh.payments.db["refund_credits_pending"].find({"paymentId": payment["id"]}))
     assert len(pending) == 1
     assert PendingCredit.from_doc(pending[0]).to_doc() == pending[0]
+    paid = mesh.payments.db["payments"].find_one({"_id": payment["id"]})
+    assert paid is not None and paid["merchantWalletId"] and paid["holdId"]
+    assert PaymentRecord.from_doc(paid).to_doc() == paid
 
     asyncio.run(_sweep(mesh, timedelta(minutes=2)))
     asyncio.run(_sweep(mesh, timedelta(minutes=2)))
