@@ -29,7 +29,7 @@ import httpx
 from devstack import bench_webhooks as hooks
 from devstack.accounts import bearer, create_key, create_merchant, sign_up
 from devstack.bench_cost import Meter, cpu_seconds, process_ids
-from devstack.bench_fill import fill_payments, open_payments
+from devstack.bench_fill import fill_entries, fill_payments, open_payments
 from devstack.bench_gateway import format_overhead, route_overhead
 from devstack.bench_load import Report, Scenario, attack, print_report, target
 from devstack.profile import Profile
@@ -365,7 +365,8 @@ def main() -> int:
         merchants = [tenant.merchant_id for tenant in bench.tenants]
         for size in (int(s) for s in args.sizes.split(",")):
             held = asyncio.run(fill_payments(profile, merchants, size))
-            print(f"=== {held:,} payments in the database ===\n", flush=True)
+            entries = asyncio.run(fill_entries(profile, size))
+            print(f"=== {held:,} payments and {entries:,} ledger entries ===\n", flush=True)
             for scenario, lines in SCENARIOS:
                 sized = scenario.up_to is None or size <= scenario.up_to
                 if sized and (not args.only or args.only in scenario.name):

@@ -4,6 +4,10 @@ Payments of the last 30 days, spread over the bench's merchants, stored as the p
 stores them (its own document builder and state entries): each one paid by a sandbox card, with
 its timeline created -> processing -> succeeded. Their events were sent long ago (the outbox
 keeps a day), so none is written. Bulk inserts make 100,000 payments a matter of a minute.
+
+The wallet ledger gets as many entries, on wallets of their own (the bench's wallets keep their
+chains, which the wallet service's cached heads know): each a chain of alternate credits and
+debits of one paisa, stored as the ledger stores an entry.
 """
 
 from __future__ import annotations
@@ -21,10 +25,14 @@ from services.payments.service import PaymentService
 from services.payments.settings import PaymentsSettings
 from services.payments.states import NEW
 from services.payments.store import PaymentStore
+from services.wallet.records import LedgerEntry
+from services.wallet.store import ENTRIES, entry_id
 from shared.events.outbox import Outbox
 from shared.scopes import Scope
 
 _BATCH = 1_000
+# Entries per filler wallet: chains as long as a busy merchant's.
+_CHAIN = 1_000
 _CARD = {"brand": "visa", "last4": "4242", "expMonth": 12, "expYear": 2099, "fingerprint": "f"}
 
 
@@ -89,8 +97,45 @@ async def open_payments(profile: Profile, merchant_ids: list[str], count: int) -
                 {"amount": 10_000 + n, "currency": "INR", "orderId": f"open-{n}"}
             )
             async with gate:
-                return str((await service.create(scope, body))["_id"])
+                return (await service.create(scope, body)).id
 
         return list(await asyncio.gather(*(create(n) for n in range(count))))
     finally:
         await client.close()
+
+
+async def fill_entries(profile: Profile, total: int) -> int:
+    """Adds ledger entries on filler wallets until the ledger holds `total`; returns how many
+    it holds."""
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(profile.mongo_url, tz_aware=True)
+    try:
+        entries = client[f"{profile.db_prefix}_wallet"][ENTRIES]
+        have = await entries.count_documents({})
+        while have < total:
+            size = min(_BATCH, total - have)
+            await entries.insert_many([_filler_entry(n) for n in range(have, have + size)])
+            have += size
+        return have
+    finally:
+        await client.close()
+
+
+def _filler_entry(n: int) -> dict[str, Any]:
+    wallet_id, seq = f"wal_filler{n // _CHAIN:06d}", n % _CHAIN + 1
+    change = 1 if seq % 2 else -1
+    return LedgerEntry(
+        id=entry_id(wallet_id, seq),
+        wallet_id=wallet_id,
+        seq=seq,
+        movement_id=f"txn_filler{n:08d}",
+        leg=f"txn_filler{n:08d}:{'credit' if change > 0 else 'debit'}",
+        kind="transfer",
+        amount=change,
+        available_change=change,
+        held_change=0,
+        available=seq % 2,
+        held=0,
+        declined=False,
+        requested=change,
+        created_at=datetime.now(UTC).replace(microsecond=0),
+    ).to_doc()
