@@ -215,9 +215,7 @@ store_prepare() {
   mkdir -p "$DATA_DIR/store"
 }
 store_command() {
-  # slf4j-simple logs to stderr (the log file); at warn it says nothing in normal operation but
-  # "non-unique index ignored" for every createIndexes, which is known: the store keeps unique
-  # indexes only (README, "Data"), hence error for the collection classes.
+  # slf4j-simple logs to stderr (the log file); at warn it says nothing in normal operation.
   # shellcheck disable=SC2206  # EXPE_STORE_JAVA_OPTS is a list of words
   CMD=(java -Xms256m "-Xmx$STORE_HEAP" -XX:+UseParallelGC -XX:+ExitOnOutOfMemoryError
     -Djava.awt.headless=true

@@ -1,5 +1,6 @@
 """The local store (deploy/local/store) keeps what it acknowledged: through a `kill -9` of its
-process in the middle of concurrent writes, and across restarts.
+process in the middle of concurrent writes, and across restarts; and its indexes answer as a
+scan of the collection would.
 
 Each test starts a store of its own (own port and data folder) with `deploy/local/infra.sh`, as
 `make run` and `make test` do, and kills or stops it by the pid that script recorded.
@@ -131,3 +132,37 @@ def test_data_and_unique_indexes_are_kept_across_restarts(store: LocalStore) -> 
         assert users.find_one({"_id": 499}) == {"_id": 499, "email": "u499@example.com"}
         with pytest.raises(DuplicateKeyError):
             users.insert_one({"_id": 500, "email": "u7@example.com"})
+
+
+def _statuses(payments: pymongo.collection.Collection) -> tuple[list[int], list[int]]:
+    """Open payments found through the `status` index, and the same found by a full scan
+    (`$in` is not an equal value, so the index does not serve it)."""
+    by_index = sorted(d["_id"] for d in payments.find({"status": "open", "n": {"$gte": 0}}))
+    by_scan = sorted(d["_id"] for d in payments.find({"status": {"$in": ["open"]}}))
+    return by_index, by_scan
+
+
+def test_a_non_unique_index_answers_as_a_scan_would_through_changes_and_restarts(
+    store: LocalStore,
+) -> None:
+    with pymongo.MongoClient(store.url, serverSelectionTimeoutMS=5000) as client:
+        payments = client.indexes.payments
+        # Documents from before the index exist too: creating it indexes them.
+        payments.insert_many([{"_id": n, "status": "open", "n": n} for n in range(0, 300, 3)])
+        payments.create_indexes([IndexModel([("status", 1), ("n", 1)], name="status")])
+        payments.insert_many(
+            [{"_id": n, "status": "open" if n % 2 else "paid", "n": n} for n in range(1, 300, 3)]
+        )
+        payments.update_many({"n": {"$lt": 30}}, {"$set": {"status": "paid"}})
+        payments.update_one({"_id": 299}, {"$set": {"status": "open"}})
+        payments.delete_many({"n": {"$gte": 280, "$lt": 290}})
+        before = _statuses(payments)
+        assert before[0] == before[1] and len(before[0]) > 50
+    store.kill()
+    store.infra("start")
+    with pymongo.MongoClient(store.url, serverSelectionTimeoutMS=5000) as client:
+        payments = client.indexes.payments
+        assert _statuses(payments) == before
+        payments.insert_one({"_id": 1000, "status": "open", "n": 1000})
+        by_index, by_scan = _statuses(payments)
+        assert by_index == by_scan == sorted([*before[0], 1000])

@@ -90,6 +90,16 @@ public final class ExpeStore {
             }
         }
 
+        /** mongo-java-server ignores non-unique indexes; this store keeps them. */
+        @Override
+        protected Index<Object> openOrCreateSecondaryIndex(String collection, String index,
+                                                           List<IndexKey> keys, boolean sparse) {
+            MVMap<KeyValue, Boolean> map = store.openMap(
+                getFullCollectionNamespace(collection) + "._index_" + index,
+                new MVMap.Builder<KeyValue, Boolean>().keyType(new KeyValueType()));
+            return new SecondaryIndex(index, keys, sparse, map);
+        }
+
         // H2UniqueIndex's constructor is package-private; H2Database is its only caller.
         private static Constructor<H2UniqueIndex> uniqueIndexConstructor() {
             try {

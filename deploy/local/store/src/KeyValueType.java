@@ -19,6 +19,7 @@ import de.bwaldvogel.mongo.backend.KeyValue;
 final class KeyValueType extends BasicDataType<KeyValue> {
 
     private final ObjectDataType values = new ObjectDataType();
+    private static final ObjectDataType SERIALISED = new ObjectDataType();
 
     @Override
     public int getMemory(KeyValue key) {
@@ -55,7 +56,7 @@ final class KeyValueType extends BasicDataType<KeyValue> {
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private int compareValues(Object x, Object y) {
+    static int compareValues(Object x, Object y) {
         if (x == null || y == null) {
             return x == null ? (y == null ? 0 : -1) : 1;
         }
@@ -65,7 +66,7 @@ final class KeyValueType extends BasicDataType<KeyValue> {
         if (x instanceof Comparable) {
             return ((Comparable) x).compareTo(y);
         }
-        return values.compare(x, y); // a document or an array: by its serialised form
+        return SERIALISED.compare(x, y); // a document or an array: by its serialised form
     }
 
     @Override
