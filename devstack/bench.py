@@ -231,7 +231,7 @@ SCENARIOS: tuple[tuple[Scenario, Lines], ...] = (
         (
             Scenario(
                 "list payments, 50 a page (gateway -> payments -> store; scans on the local store,"
-                " served by index merchant_mode_created on MongoDB)",
+                " served by index by_merchant on MongoDB)",
                 "GET",
                 "/api/v1/payments",
                 rate,

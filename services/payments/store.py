@@ -40,6 +40,11 @@ INDEXES = (
                 [("merchantId", ASCENDING), ("mode", ASCENDING), ("createdAt", DESCENDING)],
                 name="by_merchant",
             ),
+            # The sweeper's: payments still open (to expire) or processing too long.
+            IndexModel(
+                [("status", ASCENDING), ("method", ASCENDING), ("updatedAt", ASCENDING)],
+                name="by_status",
+            ),
         ),
     ),
     CollectionIndexes(
