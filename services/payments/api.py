@@ -14,7 +14,6 @@ from services.payments.export import XLSX_MEDIA_TYPE, csv_rows, xlsx_rows
 from services.payments.records import PaymentRecord, RefundLink
 from services.payments.schemas import (
     CancelRequest,
-    Card,
     CheckoutPayment,
     ConfirmRequest,
     Payment,
@@ -41,45 +40,11 @@ Amount = Annotated[int | None, Query(ge=0, le=MAX_MINOR_UNITS)]
 
 
 def _payment(payment: PaymentRecord) -> Payment:
-    return Payment(
-        id=payment.id,
-        merchant_id=payment.merchant_id,
-        mode=payment.mode,
-        status=payment.status,
-        amount=payment.amount,
-        currency=payment.currency,
-        amount_refunded=payment.amount_refunded,
-        order_id=payment.order_id,
-        description=payment.description,
-        customer=payment.customer,
-        metadata=payment.metadata,
-        allowed_methods=list(payment.allowed_methods),
-        method=payment.method,
-        card=None if payment.card is None else Card.model_validate(payment.card),
-        wallet_id=payment.wallet_id,
-        merchant_wallet_id=payment.merchant_wallet_id,
-        failure_code=payment.failure_code,
-        failure_message=payment.failure_message,
-        checkout_url=payment.checkout_url,
-        qr_payload=payment.qr_payload,
-        expires_at=payment.expires_at,
-        created_at=payment.created_at,
-        updated_at=payment.updated_at,
-    )
+    return Payment.model_validate(payment, from_attributes=True)
 
 
 def _refund(link: RefundLink) -> Refund:
-    return Refund(
-        id=link.id,
-        payment_id=link.payment_id,
-        amount=link.amount,
-        currency=link.currency,
-        status=link.status,
-        reason=link.reason,
-        amount_refunded=link.amount_refunded,
-        created_at=link.created_at,
-        mode=link.mode,
-    )
+    return Refund.model_validate(link, from_attributes=True)
 
 
 async def list_filters(
@@ -194,18 +159,7 @@ async def checkout_payment(
         payment = await payments.get_as_customer(caller.mode or "test", payment_id)
     else:
         payment = await payments.get(await checkout(caller), payment_id)
-    return CheckoutPayment(
-        id=payment.id,
-        status=payment.status,
-        amount=payment.amount,
-        currency=payment.currency,
-        order_id=payment.order_id,
-        description=payment.description,
-        allowed_methods=list(payment.allowed_methods),
-        qr_payload=payment.qr_payload,
-        expires_at=payment.expires_at,
-        failure_code=payment.failure_code,
-    )
+    return CheckoutPayment.model_validate(payment, from_attributes=True)
 
 
 @checkout_router.post(

@@ -124,24 +124,7 @@ class Wallets:
 
 
 def movement_view(movement: MovementRecord) -> Movement:
-    return Movement(
-        id=movement.id,
-        type=movement.type,
-        status=movement.status,
-        amount=movement.amount,
-        currency=movement.currency,
-        mode=movement.mode,
-        from_wallet_id=movement.from_wallet_id,
-        to_wallet_id=movement.to_wallet_id,
-        hold_id=movement.hold_id,
-        reference=movement.reference,
-        note=movement.note,
-        source=movement.source,
-        failure_code=movement.failure_code,
-        failure_message=movement.failure_message,
-        created_at=movement.created_at,
-        finished_at=movement.finished_at,
-    )
+    return Movement.model_validate(movement, from_attributes=True)
 
 
 def raise_failure(movement: MovementRecord) -> None:
