@@ -27,6 +27,7 @@ from shared.metrics import instrument
 from shared.mongo import CollectionIndexes, Document, Mongo
 from shared.redis_client import create_redis
 from shared.settings import BaseServiceSettings
+from shared.tasks import cancel_and_wait
 from shared.tracing import NO_FASTAPI_TELEMETRY, configure_tracing, shutdown_tracing
 
 logger = logging.getLogger("expe.app")
@@ -135,9 +136,7 @@ def _lifespan(definition: ServiceDefinition, settings: BaseServiceSettings):  # 
         try:
             yield
         finally:
-            for task in runtime.tasks:
-                task.cancel()
-            await asyncio.gather(*runtime.tasks, return_exceptions=True)
+            await cancel_and_wait(runtime.tasks)
             await relay.release()
             await producer.stop()
             await runtime.redis.aclose()

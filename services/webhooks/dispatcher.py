@@ -44,6 +44,7 @@ from shared.clock import now_ms
 from shared.events.outbox import Outbox
 from shared.ids import derived_id, new_id
 from shared.mongo import Document
+from shared.tasks import cancel_and_wait
 
 logger = logging.getLogger("expe.webhooks.dispatcher")
 
@@ -98,9 +99,7 @@ class Dispatcher:
                         await self._wake.wait()
                 self._wake.clear()
         finally:
-            for task in self._tasks:
-                task.cancel()
-            await asyncio.gather(*self._tasks, return_exceptions=True)
+            await cancel_and_wait(list(self._tasks))
 
     async def dispatch_due(self) -> int:
         """Starts an attempt for each due message there is room for; returns how many."""
