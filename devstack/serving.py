@@ -3,7 +3,9 @@ in-process services and receivers."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import io
 import socket
 import threading
 from collections.abc import Iterator
@@ -24,11 +26,17 @@ def free_port() -> int:
 @contextlib.contextmanager
 def serve_in_thread(app: ASGIApp, port: int | None = None, **config: Any) -> Iterator[str]:
     """Serves `app` (lifespan included) on `port` of loopback (a free one when None), with any
-    further uvicorn settings (`ssl_certfile=...`); yields its base URL."""
+    further uvicorn settings (`ssl_certfile=...`); yields its base URL.
+
+    The server runs on asyncio's own loop, not uvloop: libuv ends the whole process on an
+    internal assertion, and this process (the test run, the bench) holds many loops in threads
+    beside its main one. The served processes (`make run`, the e2e stack) keep uvloop. A server
+    that has not stopped 15 s after the block is an error that says where its tasks wait."""
     port = port or free_port()
     options: dict[str, Any] = {"log_config": None, "lifespan": "on", **config}
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, **options))
-    thread = threading.Thread(target=server.run, daemon=True)
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_until_complete, args=(server.serve(),), daemon=True)
     thread.start()
     wait_until(lambda: server.started, timeout=15, what=f"a server on port {port}")
     scheme = "https" if "ssl_certfile" in config else "http"
@@ -37,3 +45,17 @@ def serve_in_thread(app: ASGIApp, port: int | None = None, **config: Any) -> Ite
     finally:
         server.should_exit = True
         thread.join(timeout=15)
+        if thread.is_alive():
+            raise RuntimeError(
+                f"the server on port {port} did not stop within 15 s; its tasks:\n"
+                + _task_stacks(loop)
+            )
+        loop.close()
+
+
+def _task_stacks(loop: asyncio.AbstractEventLoop) -> str:
+    """Where each task of a loop still running in another thread waits (for a diagnosis)."""
+    out = io.StringIO()
+    for task in asyncio.all_tasks(loop):
+        task.print_stack(limit=8, file=out)
+    return out.getvalue()

@@ -13,6 +13,7 @@ from typing import Any
 
 from prometheus_client import Histogram
 from pymongo import AsyncMongoClient, IndexModel, monitoring
+from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
 from shared.settings import MongoSettings
@@ -44,6 +45,15 @@ class _CommandMetrics(monitoring.CommandListener):
 _COMMAND_METRICS = _CommandMetrics()
 
 
+async def count_matching(collection: AsyncCollection[Document], query: Document) -> int:
+    """How many documents match `query`, by the `count` command: an index answers it, on the
+    local store (from key positions when the index's bounds decide the query) as on MongoDB.
+    `count_documents` is an aggregation, which the local store answers by reading every
+    document of the collection."""
+    reply = await collection.database.command("count", collection.name, query=query)
+    return int(reply["n"])
+
+
 @dataclass(frozen=True)
 class CollectionIndexes:
     collection: str
@@ -59,6 +69,7 @@ class Mongo:
             tz_aware=True,
             serverSelectionTimeoutMS=settings.server_selection_timeout_ms,
             connectTimeoutMS=settings.server_selection_timeout_ms,
+            socketTimeoutMS=settings.socket_timeout_ms,
             appname=database_name,
             event_listeners=[_COMMAND_METRICS],
         )

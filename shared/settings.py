@@ -19,6 +19,9 @@ class MongoSettings(BaseModel):
     url: str = "mongodb://127.0.0.1:27017"
     db_prefix: str = "expe"
     server_selection_timeout_ms: int = 2000
+    # A command unanswered this long fails (a 503 to the caller) instead of holding its request
+    # forever; far above any command the services send (a batch of an export's stream included).
+    socket_timeout_ms: int = 30000
 
 
 class KafkaSettings(BaseModel):
