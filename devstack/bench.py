@@ -230,8 +230,8 @@ SCENARIOS: tuple[tuple[Scenario, Lines], ...] = (
     *(
         (
             Scenario(
-                "list payments, 50 a page (gateway -> payments -> store; scans on the local store,"
-                " served by index by_merchant on MongoDB)",
+                "list payments, 50 a page (gateway -> payments -> store; read in order of index"
+                " by_merchant, on the local store as on MongoDB)",
                 "GET",
                 "/api/v1/payments",
                 rate,

@@ -9,7 +9,7 @@ from typing import Annotated, Generic, TypeVar
 from fastapi import Depends, Query
 from pymongo.asynchronous.collection import AsyncCollection
 
-from shared.mongo import Document
+from shared.mongo import Document, count_matching
 from shared.schemas import Schema
 
 MAX_LIMIT = 100
@@ -48,7 +48,7 @@ async def page_of(
 ) -> tuple[list[Document], int]:
     """One page of what `query` matches, in `sort` order, and how many match in all (for
     `Page.of`). A `limit` of 0 means every match from `skip` on."""
-    total = await collection.count_documents(query)
+    total = await count_matching(collection, query)
     cursor = collection.find(query, projection).sort(sort).skip(skip).limit(limit)
     return await cursor.to_list(), total
 

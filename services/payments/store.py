@@ -45,8 +45,11 @@ INDEXES = (
                 [("status", ASCENDING), ("method", ASCENDING), ("updatedAt", ASCENDING)],
                 name="by_status",
             ),
+            # The sweeper's window of recent creations, whose events it writes again.
+            IndexModel([("createdAt", ASCENDING)], name="by_created"),
         ),
     ),
+    CollectionIndexes(REFUNDS, (IndexModel([("createdAt", ASCENDING)], name="by_created"),)),
     CollectionIndexes(
         TRANSITIONS, (IndexModel([("applied", ASCENDING), ("at", ASCENDING)], name="pending"),)
     ),

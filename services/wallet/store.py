@@ -16,7 +16,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from services.wallet.records import HoldResolution, LedgerEntry, LegClaim, MovementRecord
 from shared.claims import insert_once, insert_or_get
-from shared.mongo import CollectionIndexes, Document
+from shared.mongo import CollectionIndexes, Document, count_matching
 
 WALLETS = "wallets"
 OWNERS = "wallet_owners"
@@ -167,7 +167,7 @@ class LedgerStore:
         return movements
 
     async def count_unfinished(self) -> int:
-        return await self._movements.count_documents({"status": "pending"})
+        return await count_matching(self._movements, {"status": "pending"})
 
     # Hold resolutions ---------------------------------------------------------------------
     async def claim_resolution(self, resolution: HoldResolution) -> HoldResolution:

@@ -20,7 +20,7 @@ from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.asynchronous.database import AsyncDatabase
 
 from shared.claims import insert_once
-from shared.mongo import CollectionIndexes, Document
+from shared.mongo import CollectionIndexes, Document, count_matching
 from shared.paging import page_of
 
 ENDPOINTS = "endpoints"
@@ -151,7 +151,7 @@ class WebhookStore:
         await self._queue.delete_one({"_id": message_id})
 
     async def backlog(self) -> int:
-        return await self._queue.count_documents({})
+        return await count_matching(self._queue, {})
 
     # Attempts.
 

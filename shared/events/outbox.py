@@ -36,7 +36,7 @@ from shared.events.envelope import EventEnvelope
 from shared.events.producer import EventProducer
 from shared.ids import new_id
 from shared.metrics import OUTBOX_PENDING, OUTBOX_PUBLISHED
-from shared.mongo import CollectionIndexes, Document
+from shared.mongo import CollectionIndexes, Document, count_matching
 from shared.settings import OutboxSettings
 from shared.tracing import current_traceparent
 
@@ -184,7 +184,7 @@ class OutboxRelay:
             await self._purge_sent()
             return 0
         if len(queued) == self._settings.batch_size:
-            OUTBOX_PENDING.set(await self._queue.count_documents({}))
+            OUTBOX_PENDING.set(await count_matching(self._queue, {}))
         else:
             OUTBOX_PENDING.set(len(queued))
         ids = [entry["_id"] for entry in queued]

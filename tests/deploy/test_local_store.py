@@ -15,11 +15,13 @@ import socket
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pymongo
 import pytest
 from pymongo import AsyncMongoClient, IndexModel
+from pymongo.collection import Collection
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from devstack.profile import REPO
@@ -166,3 +168,65 @@ def test_a_non_unique_index_answers_as_a_scan_would_through_changes_and_restarts
         payments.insert_one({"_id": 1000, "status": "open", "n": 1000})
         by_index, by_scan = _statuses(payments)
         assert by_index == by_scan == sorted([*before[0], 1000])
+
+
+def _same_answers(indexed: Collection, scanned: Collection, query: dict, sort: list) -> None:
+    """The indexed collection answers `query` (pages of it in `sort` order, and its count) as
+    the collection without indexes does."""
+    for skip, limit in ((0, 0), (0, 7), (5, 7), (0, 1), (10_000, 5)):
+        assert [d["_id"] for d in indexed.find(query, sort=sort, skip=skip, limit=limit)] == [
+            d["_id"] for d in scanned.find(query, sort=sort, skip=skip, limit=limit)
+        ], (query, sort, skip, limit)
+    counts = [c.database.command("count", c.name, query=query)["n"] for c in (indexed, scanned)]
+    assert counts[0] == counts[1] == scanned.count_documents(query), query
+
+
+def test_an_index_serves_ranges_sorted_pages_and_counts_as_a_scan_would(
+    store: LocalStore,
+) -> None:
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    payments = [
+        {
+            "_id": f"pay_{n:04}",
+            "merchantId": f"m{n % 3}",
+            "mode": "live" if n % 4 == 0 else "test",
+            "status": ("open", "paid", "failed")[n % 5 % 3],
+            "createdAt": start + timedelta(minutes=n // 2),  # pairs share a time
+            "amount": 100 + n % 17,
+        }
+        for n in range(600)
+    ]
+    window = {"$gte": start + timedelta(minutes=40), "$lt": start + timedelta(minutes=200)}
+    queries = [
+        {"merchantId": "m1", "mode": "test"},
+        {"merchantId": "m1", "mode": "test", "createdAt": window},
+        {"merchantId": "m2", "mode": "live", "createdAt": {"$gt": start + timedelta(minutes=90)}},
+        {"merchantId": "m0", "mode": "test", "createdAt": {"$lte": start + timedelta(minutes=9)}},
+        {"merchantId": "m1", "mode": "test", "status": {"$in": ["open", "failed"]}},
+        {"merchantId": "m1", "createdAt": window},  # mode not fixed: the range is not served
+        {"merchantId": "m9", "mode": "test"},
+        {"createdAt": window},
+        {"createdAt": {"$lt": start + timedelta(minutes=30)}},
+        {"createdAt": {"$gte": start + timedelta(minutes=250)}},
+    ]
+    sorts = [
+        [("createdAt", -1), ("_id", -1)],
+        [("createdAt", 1), ("_id", 1)],
+        [("createdAt", 1), ("_id", -1)],  # mixed directions: sorted in memory
+        [("amount", 1), ("_id", 1)],
+    ]
+    with pymongo.MongoClient(store.url, serverSelectionTimeoutMS=5000, tz_aware=True) as client:
+        indexed, scanned = client.ordered.indexed, client.ordered.scanned
+        indexed.create_indexes(
+            [
+                IndexModel([("merchantId", 1), ("mode", 1), ("createdAt", -1)], name="by_merchant"),
+                IndexModel([("createdAt", 1)], name="by_time"),
+            ]
+        )
+        for target in (indexed, scanned):
+            target.insert_many([dict(p) for p in payments])
+            target.update_many({"amount": 101}, {"$set": {"createdAt": start}})
+            target.delete_many({"amount": 102})
+        for query in queries:
+            for sort in sorts:
+                _same_answers(indexed, scanned, query, sort)

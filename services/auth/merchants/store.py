@@ -17,7 +17,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from shared.claims import insert_once
 from shared.identity import MemberRole
-from shared.mongo import CollectionIndexes, Document
+from shared.mongo import CollectionIndexes, Document, count_matching
 from shared.paging import page_of
 
 MERCHANTS = "merchants"
@@ -83,7 +83,7 @@ class MerchantStore:
         await self._memberships.delete_one({"_id": membership_id(merchant_id, user_id)})
 
     async def count_owners(self, merchant_id: str) -> int:
-        return await self._memberships.count_documents({"merchantId": merchant_id, "role": "owner"})
+        return await count_matching(self._memberships, {"merchantId": merchant_id, "role": "owner"})
 
     async def member_by_email(self, merchant_id: str, email: str) -> Document | None:
         return await self._memberships.find_one({"merchantId": merchant_id, "email": email})

@@ -17,7 +17,6 @@ import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
-import de.bwaldvogel.mongo.backend.h2.H2Collection;
 import de.bwaldvogel.mongo.backend.h2.H2Database;
 import de.bwaldvogel.mongo.backend.h2.H2UniqueIndex;
 import de.bwaldvogel.mongo.bson.Document;
@@ -73,7 +72,7 @@ public final class ExpeStore {
             MVMap<Object, Document> data = store.openMap("databases." + fullName,
                 new MVMap.Builder<Object, Document>().valueType(BsonDocumentType.INSTANCE));
             MVMap<String, Object> meta = store.openMap("meta." + fullName);
-            return new H2Collection(this, name, options, data, meta, cursorRegistry);
+            return new IndexedCollection(this, name, options, data, meta, cursorRegistry);
         }
 
         /** As H2Database's (same map name), with keys stored by {@link KeyValueType}. */

@@ -93,14 +93,18 @@ final class GroupCommit extends ChannelOutboundHandlerAdapter {
             try {
                 store.commit();
                 committed = true;
-            } catch (RuntimeException error) {
+            } catch (Throwable error) { // this thread must outlive any failure, or writes hang
                 // The writes may or may not be on disk: their clients get a closed connection,
                 // which drivers report as an unknown outcome, never as success.
                 System.err.println("expe-store: commit failed: " + error);
                 committed = false;
             }
             for (Answer answer : batch) {
-                send(answer, committed);
+                try {
+                    send(answer, committed);
+                } catch (RuntimeException closing) { // the connection's event loop has stopped
+                    ReferenceCountUtil.release(answer.message());
+                }
             }
             batch.clear();
         }

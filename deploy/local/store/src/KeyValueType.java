@@ -14,7 +14,9 @@ import de.bwaldvogel.mongo.backend.KeyValue;
  * {@link KeyValue} to write it and again for every comparison of a lookup (it is not
  * {@code Comparable}): a third of the store's CPU in a profile of payment creates. Values are
  * written by MVStore's own type, which has short forms for strings and numbers. Two keys compare
- * equal exactly when their values are equal, which is all a unique index asks of the order.
+ * equal exactly when their values are equal; values of one type are in their natural order
+ * (numbers are normalised to doubles), values of different types in the order of their type's
+ * name, so a key that is a prefix of another sorts before it.
  */
 final class KeyValueType extends BasicDataType<KeyValue> {
 
@@ -55,8 +57,22 @@ final class KeyValueType extends BasicDataType<KeyValue> {
         return Integer.compare(a.size(), b.size());
     }
 
+    /**
+     * A bound that sorts after every value: a key of an index's leading values followed by it
+     * sorts after every stored key that starts with those values. Never stored.
+     */
+    static final Object AFTER_ALL = new Object() {
+        @Override
+        public String toString() {
+            return "AFTER_ALL";
+        }
+    };
+
     @SuppressWarnings({"unchecked", "rawtypes"})
     static int compareValues(Object x, Object y) {
+        if (x == AFTER_ALL || y == AFTER_ALL) {
+            return x == y ? 0 : (x == AFTER_ALL ? 1 : -1);
+        }
         if (x == null || y == null) {
             return x == null ? (y == null ? 0 : -1) : 1;
         }

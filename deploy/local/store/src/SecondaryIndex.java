@@ -1,6 +1,10 @@
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 import org.h2.mvstore.Cursor;
@@ -17,16 +21,20 @@ import de.bwaldvogel.mongo.bson.Document;
 /**
  * A non-unique index, which mongo-java-server does not keep (it scans the collection for any
  * filter but `_id` and unique keys): a store map whose keys are the indexed values followed by
- * the document's position, so one document's entries are unique and a query's equal values are
- * a prefix of the keys.
+ * the document's position (its `_id`), so one document's entries are unique and the keys of
+ * equal leading values are next to one another, in the order of the values that follow.
  *
- * <p>A query that gives equal values for the index's first fields (in order) gets the positions
- * under that prefix; the collection then matches each document against the whole query, as it
- * does after a unique index, so the index only narrows what is read. Ranges and sort orders are
- * left to that match: the index serves "the open payments", "the unapplied transitions" or "this
- * merchant's payments" without reading the others.
+ * <p>A query that gives equal values for the index's first fields, then optionally a range
+ * ({@code $gt}, {@code $gte}, {@code $lt}, {@code $lte}) on the next one, reads only the keys
+ * between those bounds. The collection ({@link IndexedCollection}) then matches each document
+ * against the whole query, so the index only narrows what is read; it walks the keys in the
+ * order a sort asks for when the sort follows the index, so a page of "this merchant's newest
+ * payments" reads that page and no more; and a count whose query the bounds alone decide is a
+ * difference of two key positions, never a walk.
  */
 final class SecondaryIndex extends Index<Object> {
+
+    private static final Set<String> RANGE_OPERATORS = Set.of("$gt", "$gte", "$lt", "$lte");
 
     private final MVMap<KeyValue, Boolean> entries;
 
@@ -98,54 +106,197 @@ final class SecondaryIndex extends Index<Object> {
         add(newDocument, position, collection);
     }
 
-    /** The values the query gives for the index's leading fields, equal ones only. */
-    private List<Object> equalPrefix(Document query) {
-        List<Object> prefix = new ArrayList<>();
-        for (IndexKey key : getKeys()) {
-            Object value = query.get(key.getKey());
-            if (value == null || value instanceof Document || value instanceof Pattern
-                || value instanceof Iterable || value instanceof Map) {
-                break; // absent, an operator, a pattern or an array: the prefix ends here
+    /**
+     * What a query fixes of this index's keys: equal values for its first fields, then perhaps a
+     * range on the next; keys from {@code from} (null: the first) to {@code to}. {@code fields} counts the query's fields the bounds account for
+     * entirely; {@code sameTypeRange} is whether a range's two ends are values of one type.
+     */
+    private record Bounds(List<Object> equal, KeyValue from, KeyValue to, int fields,
+                          boolean sameTypeRange) {
+    }
+
+    /** The bounds of the keys that may match the query, or null when it fixes none. */
+    private Bounds bounds(Document query) {
+        List<Object> equal = new ArrayList<>();
+        List<IndexKey> keys = getKeys();
+        int next = 0;
+        for (; next < keys.size(); next++) {
+            Object value = query.get(keys.get(next).getKey());
+            if (!isPlainValue(value)) {
+                break;
             }
-            prefix.add(new KeyValue(value).normalized().get(0));
+            equal.add(normalized(value));
         }
-        return prefix;
+        Document range = next < keys.size() ? rangeOf(query.get(keys.get(next).getKey())) : null;
+        if (equal.isEmpty() && range == null) {
+            return null;
+        }
+        List<Object> from = new ArrayList<>(equal);
+        List<Object> to = new ArrayList<>(equal);
+        Object low = null;
+        Object high = null;
+        for (String operator : range == null ? Set.<String>of() : range.keySet()) {
+            Object bound = normalized(range.get(operator));
+            switch (operator) {
+                case "$gt", "$gte" -> {
+                    low = bound;
+                    from.add(bound);
+                    if (operator.equals("$gt")) {
+                        from.add(KeyValueType.AFTER_ALL); // past every key of the bound itself
+                    }
+                }
+                default -> {
+                    high = bound;
+                    to.add(bound);
+                    if (operator.equals("$lte")) {
+                        to.add(KeyValueType.AFTER_ALL);
+                    }
+                }
+            }
+        }
+        if (high == null) {
+            to.add(KeyValueType.AFTER_ALL);
+        }
+        boolean sameType = range == null
+            || (low != null && high != null && low.getClass() == high.getClass());
+        // No lower bound and no equal values: from the first key (a KeyValue is never empty).
+        return new Bounds(equal, from.isEmpty() ? null : new KeyValue(from), new KeyValue(to),
+            equal.size() + (range == null ? 0 : 1), sameType);
+    }
+
+    private static boolean isPlainValue(Object value) {
+        return value != null && !(value instanceof Document) && !(value instanceof Pattern)
+            && !(value instanceof Iterable) && !(value instanceof Map);
+    }
+
+    /** A condition made only of range operators on plain values, or null. */
+    private static Document rangeOf(Object condition) {
+        if (!(condition instanceof Document range) || range.isEmpty()) {
+            return null;
+        }
+        for (String operator : range.keySet()) {
+            if (!RANGE_OPERATORS.contains(operator) || !isPlainValue(range.get(operator))) {
+                return null;
+            }
+        }
+        if ((range.containsKey("$gt") && range.containsKey("$gte"))
+            || (range.containsKey("$lt") && range.containsKey("$lte"))) {
+            return null; // two bounds on one side: left to the scan
+        }
+        return range;
+    }
+
+    private static Object normalized(Object value) {
+        return new KeyValue(value).normalized().get(0);
     }
 
     @Override
     public boolean canHandle(Document query) {
-        return !equalPrefix(query).isEmpty();
+        return bounds(query) != null;
     }
 
+    /** Every position whose keys lie within the query's bounds, in key order. */
     @Override
     public Iterable<Object> getPositions(Document query) {
-        List<Object> prefix = equalPrefix(query);
-        KeyValue from = new KeyValue(prefix);
-        List<Object> positions = new ArrayList<>();
-        Cursor<KeyValue, Boolean> cursor = entries.cursor(from);
-        while (cursor.hasNext()) {
-            KeyValue key = cursor.next();
-            if (!startsWith(key, prefix)) {
-                break;
-            }
-            Object position = key.get(key.size() - 1);
-            if (positions.isEmpty() || !positions.get(positions.size() - 1).equals(position)) {
-                positions.add(position); // an array field gives a document several keys
-            }
-        }
-        return positions;
+        Bounds bounds = bounds(query);
+        return () -> walk(bounds, false);
     }
 
-    private static boolean startsWith(KeyValue key, List<Object> prefix) {
-        if (key.size() <= prefix.size()) {
-            return false;
+    /**
+     * The positions within the query's bounds in the order {@code orderBy} asks for, or null
+     * when the keys are not in that order. The keys are ordered by the index's fields after the
+     * equal ones, then by `_id`, all ascending (read backwards for descending): a sort on a
+     * prefix of those, in one direction, is served; fields the query fixes sort nothing and are
+     * passed over. Values of one field are assumed to be of one type, as the services' are.
+     */
+    Iterable<Object> positionsInOrder(Document query, Document orderBy) {
+        Bounds bounds = bounds(query);
+        if (bounds == null) {
+            return null;
         }
-        for (int i = 0; i < prefix.size(); i++) {
-            if (KeyValueType.compareValues(key.get(i), prefix.get(i)) != 0) {
-                return false;
+        List<String> order = new ArrayList<>();
+        for (IndexKey key : getKeys().subList(bounds.equal().size(), getKeys().size())) {
+            order.add(key.getKey());
+        }
+        order.add("_id");
+        Set<String> fixed = new HashSet<>();
+        for (IndexKey key : getKeys().subList(0, bounds.equal().size())) {
+            fixed.add(key.getKey());
+        }
+        int next = 0;
+        int direction = 0;
+        for (String field : orderBy == null ? Set.<String>of() : orderBy.keySet()) {
+            if (fixed.contains(field)) {
+                continue;
             }
+            if (!(orderBy.get(field) instanceof Number sign) || next >= order.size()
+                || !order.get(next).equals(field)) {
+                return null; // a sort by text score, $natural, or on fields out of key order
+            }
+            int wanted = Integer.signum(sign.intValue());
+            if (direction != 0 && wanted != direction) {
+                return null;
+            }
+            direction = wanted;
+            next++;
         }
-        return true;
+        boolean reverse = direction < 0;
+        return () -> walk(bounds, reverse);
+    }
+
+    /**
+     * How many documents match the query, read from key positions alone, or -1 when the keys
+     * cannot tell: the query has conditions beyond the bounds, a range is open on one side
+     * (values of other types would count), or some document has several keys (an array).
+     */
+    long countMatching(Document query, long documents) {
+        Bounds bounds = bounds(query);
+        if (bounds == null || bounds.fields() != query.size() || !bounds.sameTypeRange()
+            || isSparse() || entries.sizeAsLong() != documents) {
+            return -1;
+        }
+        return keysBefore(bounds.to()) - keysBefore(bounds.from());
+    }
+
+    /** How many keys sort before {@code bound} (which is never a stored key; null: none). */
+    private long keysBefore(KeyValue bound) {
+        if (bound == null) {
+            return 0;
+        }
+        long index = entries.getKeyIndex(bound);
+        return index < 0 ? -(index + 1) : index;
+    }
+
+    private Iterator<Object> walk(Bounds bounds, boolean reverse) {
+        Cursor<KeyValue, Boolean> cursor = reverse
+            ? entries.cursor(bounds.to(), bounds.from(), true)
+            : entries.cursor(bounds.from(), bounds.to(), false);
+        Set<Object> seen = new HashSet<>(); // an array field gives a document several keys
+        return new Iterator<>() {
+            private Object next;
+
+            @Override
+            public boolean hasNext() {
+                while (next == null && cursor.hasNext()) {
+                    KeyValue key = cursor.next();
+                    Object position = key.get(key.size() - 1);
+                    if (seen.add(position)) {
+                        next = position;
+                    }
+                }
+                return next != null;
+            }
+
+            @Override
+            public Object next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                Object position = next;
+                next = null;
+                return position;
+            }
+        };
     }
 
     @Override

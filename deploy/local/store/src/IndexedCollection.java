@@ -1,0 +1,66 @@
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+import org.h2.mvstore.MVMap;
+
+import de.bwaldvogel.mongo.MongoDatabase;
+import de.bwaldvogel.mongo.backend.CollectionOptions;
+import de.bwaldvogel.mongo.backend.CursorRegistry;
+import de.bwaldvogel.mongo.backend.Index;
+import de.bwaldvogel.mongo.backend.QueryResult;
+import de.bwaldvogel.mongo.backend.h2.H2Collection;
+import de.bwaldvogel.mongo.bson.Document;
+
+/**
+ * H2Collection that lets a {@link SecondaryIndex} answer in order and count.
+ *
+ * <p>mongo-java-server reads every position an index gives, then sorts, skips and limits in
+ * memory, and counts by reading every match: a page of a merchant's payments read all of the
+ * merchant's payments twice (the count, then the page). Here, when the index the query falls to
+ * holds its keys in the order the query sorts by, documents are read in that order and the read
+ * stops once the page is full; a count the index's bounds decide is read from key positions.
+ */
+final class IndexedCollection extends H2Collection {
+
+    IndexedCollection(MongoDatabase database, String name, CollectionOptions options,
+                      MVMap<Object, Document> data, MVMap<String, Object> meta,
+                      CursorRegistry cursors) {
+        super(database, name, options, data, meta, cursors);
+    }
+
+    /** The secondary index the query falls to (the first index that can serve it), if any. */
+    private SecondaryIndex secondaryIndexFor(Document query) {
+        for (Index<Object> index : getIndexes()) {
+            if (index.canHandle(query)) {
+                return index instanceof SecondaryIndex secondary ? secondary : null;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    protected QueryResult queryDocuments(Document query, Document orderBy, int skip, int limit,
+                                         int batchSize, Document fieldSelector) {
+        SecondaryIndex index = secondaryIndexFor(query);
+        Iterable<Object> inOrder = index == null ? null : index.positionsInOrder(query, orderBy);
+        if (inOrder == null) {
+            return super.queryDocuments(query, orderBy, skip, limit, batchSize, fieldSelector);
+        }
+        // Lazy: the stream's skip and limit stop the walk once the page is full.
+        Stream<Document> documents = StreamSupport.stream(inOrder.spliterator(), false)
+            .map(this::getDocument);
+        return matchDocumentsFromStream(query, documents, skip, limit, batchSize, null,
+            fieldSelector);
+    }
+
+    @Override
+    public synchronized int count(Document query, int skip, int limit) {
+        SecondaryIndex index = query == null ? null : secondaryIndexFor(query);
+        long matching = index == null ? -1 : index.countMatching(query, count());
+        if (matching < 0) {
+            return super.count(query, skip, limit);
+        }
+        long counted = Math.max(0, matching - Math.max(0, skip));
+        return (int) (limit > 0 ? Math.min(limit, counted) : counted);
+    }
+}
