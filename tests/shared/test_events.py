@@ -183,3 +183,44 @@ async def test_bad_events_are_parked_and_the_line_moves_on(
     assert attempts[refused.id] == 1
     assert attempts[broken.id] == 5
     assert attempts[fine.id] == 1
+
+
+async def test_events_of_one_key_are_handled_in_order_and_other_keys_side_by_side(
+    db: AsyncDatabase[dict], kafka: KafkaSettings, topic: str
+) -> None:
+    keys = ("mer_a", "mer_b")
+    sent = [(key, event(topic, n)) for n in range(5) for key in keys]
+    producer = AIOKafkaProducer(bootstrap_servers=kafka.bootstrap_servers)
+    await producer.start()
+    try:
+        for key, envelope in sent:
+            await producer.send_and_wait(topic, envelope.to_bytes(), key=key.encode())
+    finally:
+        await producer.stop()
+    key_of = {envelope.id: key for key, envelope in sent}
+    started = {key: asyncio.Event() for key in keys}
+    handled: list[str] = []
+    waited_for_the_other: dict[str, bool] = {}
+
+    async def handle(envelope: EventEnvelope) -> None:
+        key = key_of[envelope.id]
+        started[key].set()
+        if key not in waited_for_the_other:
+            # Each key's first event waits until the other key's handling has begun: handled
+            # one after the other, whichever came first would wait in vain.
+            other = next(k for k in keys if k != key)
+            try:
+                async with asyncio.timeout(20):
+                    await started[other].wait()
+                waited_for_the_other[key] = True
+            except TimeoutError:
+                waited_for_the_other[key] = False
+        handled.append(envelope.id)
+
+    async with running(consumer(db, kafka, topic, handle).run()):
+        await eventually(
+            lambda: asyncio.sleep(0, len(handled) == len(sent)), timeout=60, what="every event"
+        )
+    assert waited_for_the_other == {"mer_a": True, "mer_b": True}
+    for key in keys:
+        assert [i for i in handled if key_of[i] == key] == [e.id for k, e in sent if k == key]
