@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from services.payments.records import PaymentRecord, RefundLink
+from services.payments.states import NEW, transition_id
 from shared.events.envelope import (
     PAYMENT_CANCELED,
     PAYMENT_COMPLETED,
@@ -35,6 +36,11 @@ EVENT_OF_STATE = {
 def derived_event_id(source: str) -> str:
     """`evt_` and 22 base62 characters, the same for the same source."""
     return derived_id("evt", PRODUCER, source)
+
+
+def creation_event_id(payment_id: str) -> str:
+    """The id of the event reporting the payment's creation (its claim out of NEW)."""
+    return derived_event_id(transition_id(payment_id, NEW))
 
 
 def _event(event_type: str, data: dict[str, Any], merchant_id: str, source: str) -> EventEnvelope:

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from pymongo.errors import PyMongoError
 
-from services.payments.events import refund_event
+from services.payments.events import creation_event_id, refund_event
 from services.payments.refunds import RefundService
 from services.payments.service import SYSTEM, PaymentService
 from services.payments.states import NEW
@@ -90,9 +90,14 @@ class Sweeper:
                 await self._payments.apply(payment, entry)
 
     async def _publish_creations(self, since: datetime, until: datetime) -> None:
-        """Writes creation events again by their derived ids: a no-op unless a creator died
-        between inserting its payment and writing the event."""
-        for payment in await self._store.created_between(since, until):
+        """Writes the creation event of a payment whose creator died between inserting it and
+        writing the event. A creator writes the event last, so a payment whose event the outbox
+        holds is complete: one read of the outbox passes over all of those."""
+        created = await self._store.created_between(since, until)
+        written = await self._outbox.stored([creation_event_id(p.id) for p in created])
+        for payment in created:
+            if creation_event_id(payment.id) in written:
+                continue
             timeline = await self._store.timeline(payment.id)
             if timeline:
                 entry = timeline[0]

@@ -121,6 +121,11 @@ class Outbox:
     ) -> EventEnvelope:
         return new_event(event_type, data, producer=self.service, merchant_id=merchant_id)
 
+    async def stored(self, event_ids: list[str]) -> set[str]:
+        """Which of these events the outbox holds (sent ones are kept a day)."""
+        found = self._collection.find({"_id": {"$in": event_ids}}, {"_id": 1})
+        return {doc["_id"] async for doc in found}
+
     async def add(self, envelope: EventEnvelope, key: str | None = None) -> None:
         """Stores the event and queues it for the relay; writing the same event twice is
         harmless."""
