@@ -40,11 +40,12 @@ INDEXES = (
                 [("merchantId", ASCENDING), ("mode", ASCENDING), ("createdAt", DESCENDING)],
                 name="by_merchant",
             ),
-            # The sweeper's: payments still open (to expire) or processing too long.
+            # The sweeper's: payments processing too long, and open ones past their expiry.
             IndexModel(
                 [("status", ASCENDING), ("method", ASCENDING), ("updatedAt", ASCENDING)],
                 name="by_status",
             ),
+            IndexModel([("status", ASCENDING), ("expiresAt", ASCENDING)], name="by_expiry"),
             # The sweeper's window of recent creations, whose events it writes again.
             IndexModel([("createdAt", ASCENDING)], name="by_created"),
         ),

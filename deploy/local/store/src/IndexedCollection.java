@@ -12,7 +12,8 @@ import de.bwaldvogel.mongo.backend.h2.H2Collection;
 import de.bwaldvogel.mongo.bson.Document;
 
 /**
- * H2Collection that lets a {@link SecondaryIndex} answer in order and count.
+ * H2Collection that picks the secondary index bounding most of a query, and lets it answer in
+ * order and count.
  *
  * <p>mongo-java-server reads every position an index gives, then sorts, skips and limits in
  * memory, and counts by reading every match: a page of a merchant's payments read all of the
@@ -28,23 +29,40 @@ final class IndexedCollection extends H2Collection {
         super(database, name, options, data, meta, cursors);
     }
 
-    /** The secondary index the query falls to (the first index that can serve it), if any. */
-    private SecondaryIndex secondaryIndexFor(Document query) {
+    /**
+     * The index that serves the query: a unique one when it can (mongo-java-server's choice),
+     * else the secondary index whose bounds account for most of the query's fields; null for
+     * a scan.
+     */
+    private Index<Object> indexFor(Document query) {
+        Index<Object> best = null;
+        int bestFields = 0;
         for (Index<Object> index : getIndexes()) {
-            if (index.canHandle(query)) {
-                return index instanceof SecondaryIndex secondary ? secondary : null;
+            if (!(index instanceof SecondaryIndex secondary)) {
+                if (index.canHandle(query)) {
+                    return index;
+                }
+                continue;
+            }
+            int fields = secondary.fieldsBound(query);
+            if (fields > bestFields) {
+                best = index;
+                bestFields = fields;
             }
         }
-        return null;
+        return best;
     }
 
     @Override
     protected QueryResult queryDocuments(Document query, Document orderBy, int skip, int limit,
                                          int batchSize, Document fieldSelector) {
-        SecondaryIndex index = secondaryIndexFor(query);
-        Iterable<Object> inOrder = index == null ? null : index.positionsInOrder(query, orderBy);
-        if (inOrder == null) {
+        if (!(indexFor(query) instanceof SecondaryIndex index)) {
             return super.queryDocuments(query, orderBy, skip, limit, batchSize, fieldSelector);
+        }
+        Iterable<Object> inOrder = index.positionsInOrder(query, orderBy);
+        if (inOrder == null) { // read what the bounds give, then sort in memory
+            return matchDocuments(query, index.getPositions(query), orderBy, skip, limit,
+                batchSize, fieldSelector);
         }
         // Lazy: the stream's skip and limit stop the walk once the page is full.
         Stream<Document> documents = StreamSupport.stream(inOrder.spliterator(), false)
@@ -55,8 +73,8 @@ final class IndexedCollection extends H2Collection {
 
     @Override
     public synchronized int count(Document query, int skip, int limit) {
-        SecondaryIndex index = query == null ? null : secondaryIndexFor(query);
-        long matching = index == null ? -1 : index.countMatching(query, count());
+        long matching = query != null && indexFor(query) instanceof SecondaryIndex index
+            ? index.countMatching(query, count()) : -1;
         if (matching < 0) {
             return super.count(query, skip, limit);
         }

@@ -195,6 +195,12 @@ final class SecondaryIndex extends Index<Object> {
         return bounds(query) != null;
     }
 
+    /** How many of the query's fields this index's bounds account for (0: it cannot serve it). */
+    int fieldsBound(Document query) {
+        Bounds bounds = bounds(query);
+        return bounds == null ? 0 : bounds.fields();
+    }
+
     /** Every position whose keys lie within the query's bounds, in key order. */
     @Override
     public Iterable<Object> getPositions(Document query) {
