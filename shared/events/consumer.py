@@ -31,7 +31,7 @@ from opentelemetry.trace import SpanKind
 from pydantic import ValidationError
 from pymongo import ASCENDING, IndexModel
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import ConnectionFailure
+from pymongo.errors import ConnectionFailure, PyMongoError
 
 from shared.claims import insert_once
 from shared.events.envelope import EventEnvelope
@@ -89,7 +89,7 @@ class EventConsumer:
         self._tracer = trace.get_tracer("expe.consumer")
 
     async def run(self) -> None:
-        """Consumes until cancelled, reconnecting whenever the broker goes away."""
+        """Consumes until cancelled, starting over whenever the broker or the database goes away."""
         attempt = 0
         while True:
             consumer = AIOKafkaConsumer(
@@ -107,6 +107,8 @@ class EventConsumer:
                 await self._consume(consumer)
             except KafkaError as error:
                 logger.warning("consumer lost the broker", extra={"error": repr(error)})
+            except PyMongoError as error:  # its own records could not be written: start over
+                logger.warning("consumer lost the database", extra={"error": repr(error)})
             finally:
                 with contextlib.suppress(Exception):
                     await consumer.stop()
@@ -133,9 +135,14 @@ class EventConsumer:
             for record in of_key:
                 await self._handle_record(record)
 
-        async with asyncio.TaskGroup() as group:
-            for of_key in by_key.values():
-                group.create_task(in_order(of_key))
+        try:
+            async with asyncio.TaskGroup() as group:
+                for of_key in by_key.values():
+                    group.create_task(in_order(of_key))
+        except ExceptionGroup as failed:
+            # As when handled one by one: the first failure ends the batch (uncommitted, so it
+            # comes back), and the caller sees the error itself.
+            raise failed.exceptions[0] from None
 
     async def _handle_record(self, record: ConsumerRecord[bytes, bytes]) -> None:
         try:
