@@ -14,9 +14,10 @@ import de.bwaldvogel.mongo.backend.KeyValue;
  * {@link KeyValue} to write it and again for every comparison of a lookup (it is not
  * {@code Comparable}): a third of the store's CPU in a profile of payment creates. Values are
  * written by MVStore's own type, which has short forms for strings and numbers. Two keys compare
- * equal exactly when their values are equal; values of one type are in their natural order
- * (numbers are normalised to doubles), values of different types in the order of their type's
- * name, so a key that is a prefix of another sorts before it.
+ * equal exactly when their values are equal. Values of one type are in their natural order (a
+ * secondary index normalises numbers to doubles first), values of different types in the order
+ * of their type's name, and a key that is a prefix of another sorts before it: the order the
+ * secondary index's bounds and walks rely on.
  */
 final class KeyValueType extends BasicDataType<KeyValue> {
 
