@@ -64,6 +64,7 @@ class Mongo:
     """The process's MongoDB client and its service's database."""
 
     def __init__(self, settings: MongoSettings, database_name: str) -> None:
+        self._settings = settings
         self.client: AsyncMongoClient[Document] = AsyncMongoClient(
             settings.url,
             tz_aware=True,
@@ -76,10 +77,21 @@ class Mongo:
         self.db: AsyncDatabase[Document] = self.client[database_name]
 
     async def ensure_indexes(self, specs: Sequence[CollectionIndexes]) -> None:
-        """Creates each collection's indexes (creating existing ones again changes nothing)."""
-        for spec in specs:
-            if spec.indexes:
-                await self.db[spec.collection].create_indexes(list(spec.indexes))
+        """Creates each collection's indexes (creating existing ones again changes nothing).
+
+        Building a new index over a large collection may outlast the socket timeout, so the
+        builds go over a client of their own that has none."""
+        client: AsyncMongoClient[Document] = AsyncMongoClient(
+            self._settings.url,
+            serverSelectionTimeoutMS=self._settings.server_selection_timeout_ms,
+            appname=f"{self.db.name}-indexes",
+        )
+        try:
+            for spec in specs:
+                if spec.indexes:
+                    await client[self.db.name][spec.collection].create_indexes(list(spec.indexes))
+        finally:
+            await client.close()
 
     async def ping(self) -> None:
         await self.client.admin.command("ping")
