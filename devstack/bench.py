@@ -19,6 +19,7 @@ import platform
 import shutil
 import sys
 import time
+import timeit
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -335,6 +336,19 @@ def find_max(bench: Bench, scenario: Scenario, lines: Lines) -> None:
     )
 
 
+def python_loop_ms() -> float:
+    """Milliseconds this machine takes for a fixed pure-Python loop (the best of five): a VM's
+    speed varies from day to day, and runs compare only at a like speed."""
+
+    def loop() -> int:
+        total = 0
+        for i in range(1_000_000):
+            total += i % 7
+        return total
+
+    return min(timeit.timeit(loop, number=1) for _ in range(5)) * 1000
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="devstack.bench")
     parser.add_argument("--profile", default="bench")
@@ -358,8 +372,8 @@ def main() -> int:
         bench = Bench(vegeta, profile, base_url, prepare(profile, base_url))
         print(
             f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
-            f"{platform.python_version()}; target {base_url}; {MERCHANTS} merchants, "
-            f"{MERCHANTS * KEYS_PER_MERCHANT} keys\n",
+            f"{platform.python_version()}, a 1M-step Python loop in {python_loop_ms():.0f} ms; "
+            f"target {base_url}; {MERCHANTS} merchants, {MERCHANTS * KEYS_PER_MERCHANT} keys\n",
             flush=True,
         )
         merchants = [tenant.merchant_id for tenant in bench.tenants]
