@@ -60,20 +60,26 @@ class CollectionIndexes:
     indexes: Sequence[IndexModel] = field(default_factory=tuple)
 
 
+def _client(
+    settings: MongoSettings, appname: str, socket_timeout_ms: int | None
+) -> AsyncMongoClient[Document]:
+    return AsyncMongoClient(
+        settings.url,
+        tz_aware=True,
+        serverSelectionTimeoutMS=settings.server_selection_timeout_ms,
+        connectTimeoutMS=settings.server_selection_timeout_ms,
+        socketTimeoutMS=socket_timeout_ms,
+        appname=appname,
+        event_listeners=[_COMMAND_METRICS],
+    )
+
+
 class Mongo:
     """The process's MongoDB client and its service's database."""
 
     def __init__(self, settings: MongoSettings, database_name: str) -> None:
         self._settings = settings
-        self.client: AsyncMongoClient[Document] = AsyncMongoClient(
-            settings.url,
-            tz_aware=True,
-            serverSelectionTimeoutMS=settings.server_selection_timeout_ms,
-            connectTimeoutMS=settings.server_selection_timeout_ms,
-            socketTimeoutMS=settings.socket_timeout_ms,
-            appname=database_name,
-            event_listeners=[_COMMAND_METRICS],
-        )
+        self.client = _client(settings, database_name, settings.socket_timeout_ms)
         self.db: AsyncDatabase[Document] = self.client[database_name]
 
     async def ensure_indexes(self, specs: Sequence[CollectionIndexes]) -> None:
@@ -81,11 +87,7 @@ class Mongo:
 
         Building a new index over a large collection may outlast the socket timeout, so the
         builds go over a client of their own that has none."""
-        client: AsyncMongoClient[Document] = AsyncMongoClient(
-            self._settings.url,
-            serverSelectionTimeoutMS=self._settings.server_selection_timeout_ms,
-            appname=f"{self.db.name}-indexes",
-        )
+        client = _client(self._settings, f"{self.db.name}-indexes", socket_timeout_ms=None)
         try:
             for spec in specs:
                 if spec.indexes:

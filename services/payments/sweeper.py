@@ -93,10 +93,12 @@ class Sweeper:
         """Writes the creation event of a payment whose creator died between inserting it and
         writing the event. A creator writes the event last, so a payment whose event the outbox
         holds is complete: one read of the outbox passes over all of those."""
-        created = await self._store.created_between(since, until)
-        written = await self._outbox.stored([creation_event_id(p.id) for p in created])
-        for payment in created:
-            if creation_event_id(payment.id) in written:
+        created = {
+            creation_event_id(p.id): p for p in await self._store.created_between(since, until)
+        }
+        written = await self._outbox.stored(list(created))
+        for event_id, payment in created.items():
+            if event_id in written:
                 continue
             timeline = await self._store.timeline(payment.id)
             if timeline:

@@ -50,14 +50,21 @@ async def running(*jobs: Awaitable[None]) -> AsyncIterator[None]:
         await asyncio.gather(*tasks, return_exceptions=True)
 
 
-async def publish_raw(kafka: KafkaSettings, topic: str, *values: bytes) -> None:
+async def publish_keyed(
+    kafka: KafkaSettings, topic: str, messages: list[tuple[bytes, bytes]]
+) -> None:
+    """Publishes (key, value) pairs, in order."""
     producer = AIOKafkaProducer(bootstrap_servers=kafka.bootstrap_servers)
     await producer.start()
     try:
-        for value in values:
-            await producer.send_and_wait(topic, value, key=b"same-partition")
+        for key, value in messages:
+            await producer.send_and_wait(topic, value, key=key)
     finally:
         await producer.stop()
+
+
+async def publish_raw(kafka: KafkaSettings, topic: str, *values: bytes) -> None:
+    await publish_keyed(kafka, topic, [(b"same-partition", value) for value in values])
 
 
 def event(topic: str, number: int) -> EventEnvelope:
@@ -190,13 +197,7 @@ async def test_events_of_one_key_are_handled_in_order_and_other_keys_side_by_sid
 ) -> None:
     keys = ("mer_a", "mer_b")
     sent = [(key, event(topic, n)) for n in range(5) for key in keys]
-    producer = AIOKafkaProducer(bootstrap_servers=kafka.bootstrap_servers)
-    await producer.start()
-    try:
-        for key, envelope in sent:
-            await producer.send_and_wait(topic, envelope.to_bytes(), key=key.encode())
-    finally:
-        await producer.stop()
+    await publish_keyed(kafka, topic, [(key.encode(), e.to_bytes()) for key, e in sent])
     key_of = {envelope.id: key for key, envelope in sent}
     started = {key: asyncio.Event() for key in keys}
     handled: list[str] = []

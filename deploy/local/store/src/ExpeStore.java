@@ -79,9 +79,7 @@ public final class ExpeStore {
         @Override
         protected Index<Object> openOrCreateUniqueIndex(String collection, String index,
                                                         List<IndexKey> keys, boolean sparse) {
-            MVMap<KeyValue, Object> map = store.openMap(
-                getFullCollectionNamespace(collection) + "._index_" + index,
-                new MVMap.Builder<KeyValue, Object>().keyType(new KeyValueType()));
+            MVMap<KeyValue, Object> map = indexMap(collection, index);
             try {
                 return UNIQUE_INDEX.newInstance(map, index, keys, sparse);
             } catch (ReflectiveOperationException error) {
@@ -93,10 +91,13 @@ public final class ExpeStore {
         @Override
         protected Index<Object> openOrCreateSecondaryIndex(String collection, String index,
                                                            List<IndexKey> keys, boolean sparse) {
-            MVMap<KeyValue, Boolean> map = store.openMap(
-                getFullCollectionNamespace(collection) + "._index_" + index,
-                new MVMap.Builder<KeyValue, Boolean>().keyType(new KeyValueType()));
-            return new SecondaryIndex(index, keys, sparse, map);
+            return new SecondaryIndex(index, keys, sparse, indexMap(collection, index));
+        }
+
+        /** An index's store map: H2Database's name for it, keys stored by {@link KeyValueType}. */
+        private <V> MVMap<KeyValue, V> indexMap(String collection, String index) {
+            return store.openMap(getFullCollectionNamespace(collection) + "._index_" + index,
+                new MVMap.Builder<KeyValue, V>().keyType(new KeyValueType()));
         }
 
         // H2UniqueIndex's constructor is package-private; H2Database is its only caller.

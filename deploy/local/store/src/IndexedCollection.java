@@ -29,25 +29,27 @@ final class IndexedCollection extends H2Collection {
         super(database, name, options, data, meta, cursors);
     }
 
+    /** The index serving a query, with its bounds when it is a secondary index. */
+    private record Served(Index<Object> index, SecondaryIndex.Bounds bounds) {
+    }
+
     /**
      * The index that serves the query: a unique one when it can (mongo-java-server's choice),
      * else the secondary index whose bounds account for most of the query's fields; null for
-     * a scan.
+     * a scan. Each index's bounds are worked out once per query.
      */
-    private Index<Object> indexFor(Document query) {
-        Index<Object> best = null;
-        int bestFields = 0;
+    private Served servedBy(Document query) {
+        Served best = null;
         for (Index<Object> index : getIndexes()) {
             if (!(index instanceof SecondaryIndex secondary)) {
                 if (index.canHandle(query)) {
-                    return index;
+                    return new Served(index, null);
                 }
                 continue;
             }
-            int fields = secondary.fieldsBound(query);
-            if (fields > bestFields) {
-                best = index;
-                bestFields = fields;
+            SecondaryIndex.Bounds bounds = secondary.bounds(query);
+            if (bounds != null && (best == null || bounds.fields() > best.bounds().fields())) {
+                best = new Served(secondary, bounds);
             }
         }
         return best;
@@ -56,12 +58,17 @@ final class IndexedCollection extends H2Collection {
     @Override
     protected QueryResult queryDocuments(Document query, Document orderBy, int skip, int limit,
                                          int batchSize, Document fieldSelector) {
-        if (!(indexFor(query) instanceof SecondaryIndex index)) {
+        Served served = servedBy(query);
+        if (served == null) {
             return super.queryDocuments(query, orderBy, skip, limit, batchSize, fieldSelector);
         }
-        Iterable<Object> inOrder = index.positionsInOrder(query, orderBy);
+        if (!(served.index() instanceof SecondaryIndex index)) {
+            return matchDocuments(query, served.index().getPositions(query), orderBy, skip, limit,
+                batchSize, fieldSelector);
+        }
+        Iterable<Object> inOrder = index.positionsInOrder(served.bounds(), orderBy);
         if (inOrder == null) { // read what the bounds give, then sort in memory
-            return matchDocuments(query, index.getPositions(query), orderBy, skip, limit,
+            return matchDocuments(query, index.positions(served.bounds()), orderBy, skip, limit,
                 batchSize, fieldSelector);
         }
         // Lazy: the stream's skip and limit stop the walk once the page is full.
@@ -73,8 +80,9 @@ final class IndexedCollection extends H2Collection {
 
     @Override
     public synchronized int count(Document query, int skip, int limit) {
-        long matching = query != null && indexFor(query) instanceof SecondaryIndex index
-            ? index.countMatching(query, count()) : -1;
+        Served served = query == null ? null : servedBy(query);
+        long matching = served != null && served.index() instanceof SecondaryIndex index
+            ? index.countMatching(served.bounds(), query, count()) : -1;
         if (matching < 0) {
             return super.count(query, skip, limit);
         }

@@ -22,7 +22,6 @@ import de.bwaldvogel.mongo.backend.KeyValue;
 final class KeyValueType extends BasicDataType<KeyValue> {
 
     private final ObjectDataType values = new ObjectDataType();
-    private static final ObjectDataType SERIALISED = new ObjectDataType();
 
     @Override
     public int getMemory(KeyValue key) {
@@ -70,7 +69,7 @@ final class KeyValueType extends BasicDataType<KeyValue> {
     };
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    static int compareValues(Object x, Object y) {
+    private int compareValues(Object x, Object y) {
         if (x == AFTER_ALL || y == AFTER_ALL) {
             return x == y ? 0 : (x == AFTER_ALL ? 1 : -1);
         }
@@ -83,7 +82,7 @@ final class KeyValueType extends BasicDataType<KeyValue> {
         if (x instanceof Comparable) {
             return ((Comparable) x).compareTo(y);
         }
-        return SERIALISED.compare(x, y); // a document or an array: by its serialised form
+        return values.compare(x, y); // a document or an array: by its serialised form
     }
 
     @Override

@@ -108,15 +108,16 @@ final class SecondaryIndex extends Index<Object> {
 
     /**
      * What a query fixes of this index's keys: equal values for its first fields, then perhaps a
-     * range on the next; keys from {@code from} (null: the first) to {@code to}. {@code fields} counts the query's fields the bounds account for
-     * entirely; {@code sameTypeRange} is whether a range's two ends are values of one type.
+     * range on the next; keys from {@code from} (null: the first) to {@code to}. {@code fields}
+     * counts the query's fields the bounds account for entirely; {@code sameTypeRange} is whether
+     * a range's two ends are values of one type.
      */
-    private record Bounds(List<Object> equal, KeyValue from, KeyValue to, int fields,
-                          boolean sameTypeRange) {
+    record Bounds(List<Object> equal, KeyValue from, KeyValue to, int fields,
+                  boolean sameTypeRange) {
     }
 
     /** The bounds of the keys that may match the query, or null when it fixes none. */
-    private Bounds bounds(Document query) {
+    Bounds bounds(Document query) {
         List<Object> equal = new ArrayList<>();
         List<IndexKey> keys = getKeys();
         int next = 0;
@@ -195,16 +196,13 @@ final class SecondaryIndex extends Index<Object> {
         return bounds(query) != null;
     }
 
-    /** How many of the query's fields this index's bounds account for (0: it cannot serve it). */
-    int fieldsBound(Document query) {
-        Bounds bounds = bounds(query);
-        return bounds == null ? 0 : bounds.fields();
-    }
-
     /** Every position whose keys lie within the query's bounds, in key order. */
     @Override
     public Iterable<Object> getPositions(Document query) {
-        Bounds bounds = bounds(query);
+        return positions(bounds(query));
+    }
+
+    Iterable<Object> positions(Bounds bounds) {
         return () -> walk(bounds, false);
     }
 
@@ -215,11 +213,7 @@ final class SecondaryIndex extends Index<Object> {
      * prefix of those, in one direction, is served; fields the query fixes sort nothing and are
      * passed over. Values of one field are assumed to be of one type, as the services' are.
      */
-    Iterable<Object> positionsInOrder(Document query, Document orderBy) {
-        Bounds bounds = bounds(query);
-        if (bounds == null) {
-            return null;
-        }
+    Iterable<Object> positionsInOrder(Bounds bounds, Document orderBy) {
         List<String> order = new ArrayList<>();
         for (IndexKey key : getKeys().subList(bounds.equal().size(), getKeys().size())) {
             order.add(key.getKey());
@@ -255,10 +249,9 @@ final class SecondaryIndex extends Index<Object> {
      * cannot tell: the query has conditions beyond the bounds, a range is open on one side
      * (values of other types would count), or some document has several keys (an array).
      */
-    long countMatching(Document query, long documents) {
-        Bounds bounds = bounds(query);
-        if (bounds == null || bounds.fields() != query.size() || !bounds.sameTypeRange()
-            || isSparse() || entries.sizeAsLong() != documents) {
+    long countMatching(Bounds bounds, Document query, long documents) {
+        if (bounds.fields() != query.size() || !bounds.sameTypeRange() || isSparse()
+            || entries.sizeAsLong() != documents) {
             return -1;
         }
         return keysBefore(bounds.to()) - keysBefore(bounds.from());
