@@ -166,6 +166,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             "X-Request-ID",
             "Expe-Merchant",
             "Expe-Mode",
+            "Expe-Client-Secret",
             "traceparent",
             "tracestate",
         ],

@@ -27,6 +27,7 @@ _SECRET_FIELD = re.compile(
 _SECRET_VALUES = [
     re.compile(r"\b(sk|pk|rk)_(test|live)_[A-Za-z0-9]+"),
     re.compile(r"\bwhsec_[A-Za-z0-9+/=]+"),
+    re.compile(r"(?<=[A-Za-z0-9])_secret_[A-Za-z0-9_-]{16,}"),  # a payment's client secret
     re.compile(r"(?i:\bbearer\s+[A-Za-z0-9\-._~+/]+=*)"),
     re.compile(r"\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*"),  # a JWT
     re.compile(r"(?i:(password|passwd|secret|token)(\"?\s*[:=]\s*\"?)[^\s\",&]+)"),

@@ -8,12 +8,13 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
 
-from services.payments.deps import Checkout, Payments, Refunds, checkout
+from services.payments.deps import Checkout, CheckoutAccess, MerchantNamesDep, Payments, Refunds
 from services.payments.errors import PaymentNotFound
 from services.payments.export import XLSX_MEDIA_TYPE, csv_rows, xlsx_rows
 from services.payments.records import PaymentRecord, RefundLink
 from services.payments.schemas import (
     CancelRequest,
+    CheckoutMerchant,
     CheckoutPayment,
     ConfirmRequest,
     Payment,
@@ -28,7 +29,6 @@ from services.payments.schemas import (
 from services.payments.service import ListFilters
 from services.payments.states import PaymentStatus
 from shared.idempotency import IdempotentRoute
-from shared.identity import CallerDep
 from shared.money import MAX_MINOR_UNITS
 from shared.paging import Page, PagingDep
 from shared.scopes import Reader, Writer
@@ -147,43 +147,55 @@ async def list_refunds(payment_id: str, scope: Reader, refunds: Refunds) -> Refu
     return RefundList(data=[_refund(link) for link in links])
 
 
-# The hosted checkout (publishable keys reach only these).
+# The hosted checkout: the customer's browser opens a payment with its client secret.
+
+
+def _checkout_view(payment: PaymentRecord, merchant_name: str | None = None) -> CheckoutPayment:
+    shown = {
+        name: getattr(payment, name) for name in CheckoutPayment.model_fields.keys() - {"merchant"}
+    }
+    return CheckoutPayment(
+        **shown, merchant=CheckoutMerchant(id=payment.merchant_id, name=merchant_name)
+    )
+
+
+def _after_checkout(access: CheckoutAccess, payment: PaymentRecord) -> Payment | CheckoutPayment:
+    """The merchant's side sees the whole payment; the customer's browser what the page shows."""
+    return _payment(payment) if access.opened is None else _checkout_view(payment)
 
 
 @checkout_router.get("/api/v1/checkout/payments/{payment_id}", response_model_by_alias=True)
 async def checkout_payment(
-    payment_id: str, caller: CallerDep, payments: Payments
+    payment_id: str, access: Checkout, payments: Payments, names: MerchantNamesDep
 ) -> CheckoutPayment:
-    """What the checkout page shows the customer (a logged-in customer too, to pay by wallet)."""
-    if caller.kind == "user" and caller.user_id is not None and caller.merchant_id is None:
-        payment = await payments.get_as_customer(caller.mode or "test", payment_id)
-    else:
-        payment = await payments.get(await checkout(caller), payment_id)
-    return CheckoutPayment.model_validate(payment, from_attributes=True)
+    """What the checkout page shows the customer: send the client secret in
+    `Expe-Client-Secret` (a merchant's secret key or dashboard session needs none)."""
+    payment = access.opened or await payments.get(access.scope, payment_id)
+    name = await names.name_of(payment.merchant_id) if names is not None else None
+    return _checkout_view(payment, name)
 
 
 @checkout_router.post(
     "/api/v1/checkout/payments/{payment_id}/confirm", response_model_by_alias=True
 )
 async def confirm_payment(
-    payment_id: str, body: ConfirmRequest, caller: CallerDep, payments: Payments
-) -> Payment:
+    payment_id: str, body: ConfirmRequest, access: Checkout, payments: Payments
+) -> Payment | CheckoutPayment:
     """Pays: a sandbox card completes at once (402 when declined); UPI QR starts processing;
     `{method: wallet, walletId}` by the logged-in customer pays from their wallet at once
     (402 `insufficient_funds`; 403/404 for a wallet that is not theirs)."""
-    if body.method == "wallet" and caller.kind == "user" and caller.user_id is not None:
-        paid = await payments.confirm_as_customer(
-            caller.user_id, caller.mode or "test", payment_id, body
-        )
-        return _payment(paid)
-    return _payment(await payments.confirm(await checkout(caller), payment_id, body))
+    paid = await payments.confirm(
+        access.scope, payment_id, body, opened=access.opened, payer=access.payer
+    )
+    return _after_checkout(access, paid)
 
 
 @checkout_router.post(
     "/api/v1/checkout/payments/{payment_id}/sandbox/upi-complete", response_model_by_alias=True
 )
 async def complete_upi(
-    payment_id: str, body: UpiComplete, scope: Checkout, payments: Payments
-) -> Payment:
+    payment_id: str, body: UpiComplete, access: Checkout, payments: Payments
+) -> Payment | CheckoutPayment:
     """Test mode: the customer's UPI app reports success or failure."""
-    return _payment(await payments.complete_upi(scope, payment_id, body.outcome))
+    completed = await payments.complete_upi(access.scope, payment_id, body.outcome)
+    return _after_checkout(access, completed)

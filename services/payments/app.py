@@ -8,6 +8,7 @@ from typing import cast
 from fastapi import FastAPI
 
 from services.payments.api import checkout_router, router
+from services.payments.merchants_client import MerchantNames
 from services.payments.refunds import RefundService
 from services.payments.service import PaymentService
 from services.payments.settings import PaymentsSettings
@@ -34,6 +35,9 @@ async def startup(app: FastAPI, runtime: Runtime) -> None:
     runtime.tasks.append(asyncio.create_task(close_on_shutdown(http.aclose), name="wallet-client"))
     wallet = WalletClient(http, settings.internal_secret.get_secret_value())
     app.state.wallet_client = wallet
+    auth = ServiceClient("auth", settings.services.auth, timeout=settings.auth_timeout_seconds)
+    runtime.tasks.append(asyncio.create_task(close_on_shutdown(auth.aclose), name="auth-client"))
+    app.state.merchant_names = MerchantNames(auth, settings.internal_secret.get_secret_value())
     runtime.tasks.append(
         asyncio.create_task(
             sweeper(runtime, wallet).run(settings.sweep_interval_seconds), name="payments-sweeper"

@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, cast
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request
 
+from services.payments.errors import ClientSecretRequired, PaymentNotFound
+from services.payments.merchants_client import MerchantNames
+from services.payments.records import PaymentRecord
 from services.payments.refunds import RefundService
 from services.payments.service import PaymentService
 from services.payments.settings import PaymentsSettings
 from services.payments.store import PaymentStore
 from shared.app import RuntimeDep
 from shared.identity import CallerDep
-from shared.scopes import Scope, scope_of, writer
+from shared.scopes import Scope, writer
 
-
-async def checkout(caller: CallerDep) -> Scope:
-    """The hosted checkout: publishable or secret keys, owners and developers."""
-    if caller.kind == "api_key":
-        return scope_of(caller)
-    return await writer(caller)
+CLIENT_SECRET_HEADER = "Expe-Client-Secret"
 
 
 async def payment_service(request: Request, runtime: RuntimeDep) -> PaymentService:
@@ -34,6 +33,60 @@ async def refund_service(
     return RefundService(payments, PaymentStore(runtime.db), runtime.outbox, wallet=payments.wallet)
 
 
-Checkout = Annotated[Scope, Depends(checkout)]
+async def merchant_names(request: Request) -> MerchantNames | None:
+    return getattr(request.app.state, "merchant_names", None)
+
+
 Payments = Annotated[PaymentService, Depends(payment_service)]
 Refunds = Annotated[RefundService, Depends(refund_service)]
+MerchantNamesDep = Annotated[MerchantNames | None, Depends(merchant_names)]
+
+
+@dataclass(frozen=True)
+class CheckoutAccess:
+    """Who acts on the hosted checkout, for whom."""
+
+    scope: Scope
+    # The payment, when its client secret opened it (read once, not again by the route).
+    opened: PaymentRecord | None = None
+    # A logged-in customer, who may pay from their own wallet.
+    payer: str | None = None
+
+
+async def checkout_access(
+    payment_id: str,
+    caller: CallerDep,
+    payments: Payments,
+    client_secret: Annotated[str | None, Header(alias=CLIENT_SECRET_HEADER, max_length=200)] = None,
+) -> CheckoutAccess:
+    """The merchant's own server (secret key) and its owners and developers reach any of its
+    payments; everybody else (the customer's browser, with or without a publishable key or a
+    login) needs the payment's client secret, so no payment is read by guessing its id."""
+    if client_secret is None:
+        merchant_side = (caller.kind == "api_key" and caller.key_type == "secret") or (
+            caller.kind == "user" and caller.merchant_id is not None
+        )
+        if not merchant_side:
+            raise ClientSecretRequired(
+                f"Send the payment's client secret in the {CLIENT_SECRET_HEADER} header."
+            )
+        return CheckoutAccess(await writer(caller))
+    payment = await payments.opened_by(payment_id, client_secret)
+    if caller.kind == "api_key" and (caller.merchant_id, caller.mode) != (
+        payment.merchant_id,
+        payment.mode,
+    ):
+        raise PaymentNotFound(f"No payment {payment_id} in {caller.mode} mode.")
+    payer = caller.user_id if caller.kind == "user" else None
+    actor = (
+        {"type": "customer", "id": None}
+        if caller.kind == "anonymous"
+        else {
+            "type": caller.kind,
+            "id": caller.key_id if caller.kind == "api_key" else caller.user_id,
+        }
+    )
+    return CheckoutAccess(Scope(payment.merchant_id, payment.mode, actor), payment, payer)
+
+
+Checkout = Annotated[CheckoutAccess, Depends(checkout_access)]

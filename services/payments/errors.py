@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from shared.errors import Conflict, ExpeError, InvalidRequest, ResourceNotFound
+from shared.errors import Conflict, ExpeError, InvalidRequest, ResourceNotFound, Unauthenticated
 
 
 class PaymentNotFound(ResourceNotFound):
     """No payment with this id exists for the caller's merchant and mode."""
 
     code = "payment_not_found"
+
+
+class ClientSecretRequired(Unauthenticated):
+    """The checkout opens a payment with its client secret (or the merchant's secret key)."""
+
+    code = "client_secret_required"
 
 
 class PaymentStateConflict(Conflict):

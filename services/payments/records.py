@@ -121,6 +121,9 @@ class PaymentRecord:
     payer_user_id: str | None = None
     hold_id: str | None = None
     merchant_wallet_id: str | None = None
+    # Opens the payment on the hosted checkout; payments made before it existed have none.
+    client_secret: str | None = None
+    return_url: str | None = None
 
     @classmethod
     def from_doc(cls, doc: Document) -> PaymentRecord:
@@ -151,6 +154,8 @@ class PaymentRecord:
             payer_user_id=doc.get("payerUserId"),
             hold_id=doc.get("holdId"),
             merchant_wallet_id=doc.get("merchantWalletId"),
+            client_secret=doc.get("clientSecret"),
+            return_url=doc.get("returnUrl"),
         )
 
     def to_doc(self) -> Document:
@@ -178,13 +183,15 @@ class PaymentRecord:
             "createdAt": self.created_at,
             "updatedAt": self.updated_at,
         }
-        wallet = (
+        optional = (
             ("walletId", self.wallet_id),
             ("payerUserId", self.payer_user_id),
             ("holdId", self.hold_id),
             ("merchantWalletId", self.merchant_wallet_id),
+            ("clientSecret", self.client_secret),
+            ("returnUrl", self.return_url),
         )
-        doc.update((key, value) for key, value in wallet if value is not None)
+        doc.update((key, value) for key, value in optional if value is not None)
         return doc
 
     def with_fields(self, fields: Document) -> PaymentRecord:

@@ -47,6 +47,11 @@ OrderId = Annotated[
 ]
 
 
+ReturnUrl = Annotated[
+    str, StringConstraints(max_length=2000, pattern=r"^https?://[^\s/?#@]+([/?#]\S*)?$")
+]
+
+
 def _distinct(values: list[Method]) -> list[Method]:
     return list(dict.fromkeys(values))
 
@@ -66,6 +71,8 @@ class PaymentCreate(Input):
     allowed_methods: (
         Annotated[list[Method], Field(min_length=1, max_length=3), AfterValidator(_distinct)] | None
     ) = None
+    # Where the hosted checkout sends the customer back, with `paymentId` and `status` added.
+    return_url: ReturnUrl | None = None
 
     @field_validator("currency")
     @classmethod
@@ -130,25 +137,39 @@ class Payment(Schema):
     failure_code: str | None = None
     failure_message: str | None = None
     checkout_url: str
+    # Give it to the customer's browser only: it opens this payment on the hosted checkout.
+    client_secret: str | None = None
+    return_url: str | None = None
     qr_payload: str
     expires_at: datetime
     created_at: datetime
     updated_at: datetime
 
 
+class CheckoutMerchant(Schema):
+    id: str
+    # None when the name could not be looked up just now.
+    name: str | None = None
+
+
 class CheckoutPayment(Schema):
     """What the hosted checkout page shows the paying customer."""
 
     id: str
+    mode: Mode
+    merchant: CheckoutMerchant
     status: PaymentStatus
     amount: int
     currency: str
     order_id: str
     description: str | None = None
     allowed_methods: list[Method]
+    method: Method | None = None
     qr_payload: str
     expires_at: datetime
     failure_code: str | None = None
+    failure_message: str | None = None
+    return_url: str | None = None
 
 
 class Actor(Schema):

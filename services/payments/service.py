@@ -8,6 +8,8 @@ captured amount.
 from __future__ import annotations
 
 import dataclasses
+import hmac
+import secrets
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -104,6 +106,9 @@ class PaymentService:
     ) -> Document:
         """The document of a new payment, as `create` stores it."""
         payment_id = new_id("pay")
+        client_secret = f"{payment_id}_secret_{secrets.token_urlsafe(24)}"
+        # In the fragment: browsers never send it, so no server or proxy log holds it.
+        checkout_url = f"{self._settings.public_url.rstrip('/')}/checkout/{payment_id}"
         return {
             "_id": payment_id,
             "merchantId": scope.merchant_id,
@@ -122,7 +127,9 @@ class PaymentService:
             "card": None,
             "failureCode": None,
             "failureMessage": None,
-            "checkoutUrl": f"{self._settings.public_url.rstrip('/')}/checkout/{payment_id}",
+            "checkoutUrl": f"{checkout_url}#{client_secret}",
+            "clientSecret": client_secret,
+            "returnUrl": body.return_url,
             "qrPayload": upi_payload(
                 payee=self._settings.upi_payee,
                 payment_id=payment_id,
@@ -205,24 +212,31 @@ class PaymentService:
             raise PaymentStateConflict("This payment changed state meanwhile; it was not canceled.")
         return moved
 
-    async def get_as_customer(self, mode: str, payment_id: str) -> PaymentRecord:
-        """The payment as the customer paying it sees it: found by its id, in their mode."""
+    async def opened_by(self, payment_id: str, client_secret: str) -> PaymentRecord:
+        """The payment this client secret opens. An unknown id and a wrong secret get the same
+        answer, so the checkout tells nobody which payments exist."""
         payment = await self._store.get(payment_id)
-        if payment is None or payment.mode != mode:
-            raise PaymentNotFound(f"No payment {payment_id} in {mode} mode.")
+        if (
+            payment is None
+            or payment.client_secret is None
+            or not hmac.compare_digest(payment.client_secret.encode(), client_secret.encode())
+        ):
+            raise PaymentNotFound(f"No payment {payment_id} opens with this client secret.")
         return payment
 
-    async def confirm_as_customer(
-        self, user_id: str, mode: str, payment_id: str, body: ConfirmRequest
+    async def confirm(
+        self,
+        scope: Scope,
+        payment_id: str,
+        body: ConfirmRequest,
+        *,
+        opened: PaymentRecord | None = None,
+        payer: str | None = None,
     ) -> PaymentRecord:
-        """A logged-in customer pays from their wallet: the payment id is what they were given
-        (the checkout link), so it is found by id, in the mode the customer acts in."""
-        payment = await self.get_as_customer(mode, payment_id)
-        scope = Scope(payment.merchant_id, payment.mode, {"type": "user", "id": user_id})
-        return await self._confirm(scope, payment, body, payer=user_id)
-
-    async def confirm(self, scope: Scope, payment_id: str, body: ConfirmRequest) -> PaymentRecord:
-        return await self._confirm(scope, await self._owned(scope, payment_id), body, None)
+        """Pays `payment_id` (`opened` when the checkout has read it already); `payer` is the
+        logged-in customer, who alone may pay from their wallet."""
+        payment = opened if opened is not None else await self._owned(scope, payment_id)
+        return await self._confirm(scope, payment, body, payer)
 
     async def _confirm(
         self, scope: Scope, payment: PaymentRecord, body: ConfirmRequest, payer: str | None

@@ -8,18 +8,21 @@ from shared.settings import BaseServiceSettings
 
 
 class ServiceUrls(BaseModel):
-    """The services payments calls synchronously (EXPE_SERVICES__WALLET)."""
+    """The services payments calls synchronously (EXPE_SERVICES__WALLET, …__AUTH)."""
 
     wallet: str = "http://127.0.0.1:8003"
+    auth: str = "http://127.0.0.1:8001"
 
 
 class PaymentsSettings(BaseServiceSettings):
-    # Where the hosted checkout lives: checkoutUrl is `{public_url}/checkout/{paymentId}`.
+    # Where the hosted checkout lives: checkoutUrl is `{public_url}/checkout/{id}#{clientSecret}`.
     public_url: str = "http://localhost:8000"
     services: ServiceUrls = ServiceUrls()
     # How long a call to the wallet service may take before the confirm answers 504 (the
     # sweeper then finishes the payment).
     wallet_timeout_seconds: float = 10.0
+    # The checkout shows no merchant name rather than wait longer for the auth service.
+    auth_timeout_seconds: float = 2.0
     # A payment nobody confirms expires after this long unless it names its own expiresAt.
     default_expiry_seconds: int = 24 * 3600
     max_expiry_seconds: int = 7 * 24 * 3600

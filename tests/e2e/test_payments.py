@@ -26,15 +26,24 @@ def test_card_payment_then_partial_refund(gateway: httpx.Client, account: Accoun
     payment = created.json()
     assert (payment["status"], payment["amount"], payment["mode"]) == ("created", 49_900, "test")
 
-    # The browser confirms on the hosted checkout with the publishable key.
+    # The browser confirms on the hosted checkout: the link's client secret opens the payment.
+    checkout = f"/api/v1/checkout/payments/{payment['id']}"
+    assert payment["checkoutUrl"].endswith(f"/checkout/{payment['id']}#{payment['clientSecret']}")
+    unopened = gateway.get(checkout)
+    view = gateway.get(checkout, headers={"Expe-Client-Secret": payment["clientSecret"]})
+    assert unopened.status_code == 401, unopened.text
+    assert unopened.json()["error"]["code"] == "client_secret_required"
+    assert view.status_code == 200, view.text
+    assert view.json()["merchant"] == {"id": account.merchant_id, "name": "Chai Point"}
     confirmed = gateway.post(
-        f"/api/v1/checkout/payments/{payment['id']}/confirm",
+        f"{checkout}/confirm",
         json={"method": "card", "card": VISA_OK},
-        headers=bearer(publishable),
+        headers={"Expe-Client-Secret": payment["clientSecret"]},
     )
     assert confirmed.status_code == 200, confirmed.text
     assert confirmed.json()["status"] == "succeeded"
-    assert confirmed.json()["card"]["last4"] == "4242"
+    card = gateway.get(f"/api/v1/payments/{payment['id']}", headers=bearer(account.secret_key))
+    assert card.json()["card"]["last4"] == "4242"
     SEEN.add(VISA_OK["number"])
 
     # A publishable key cannot refund; the secret key can, in part.
@@ -88,7 +97,7 @@ def test_declined_card_fails_the_payment_with_402(gateway: httpx.Client, account
     declined = gateway.post(
         f"/api/v1/checkout/payments/{payment['id']}/confirm",
         json={"method": "card", "card": VISA_DECLINED},
-        headers=bearer(publishable),
+        headers={**bearer(publishable), "Expe-Client-Secret": payment["clientSecret"]},
     )
     assert declined.status_code == 402
     assert declined.json()["error"]["code"] == "card_declined"

@@ -38,20 +38,24 @@ def test_customer_pays_from_wallet_and_gets_a_partial_refund(
     )
     assert created.status_code == 201, created.text
     payment_id = created.json()["id"]
+    # The checkout link opens the payment with its client secret; the customer logs in too.
+    on_checkout = {**customer.headers(), "Expe-Client-Secret": created.json()["clientSecret"]}
 
     # The customer, logged in, sees what they pay and pays it from their own wallet.
-    view = gateway.get(f"/api/v1/checkout/payments/{payment_id}", headers=customer.headers())
+    view = gateway.get(f"/api/v1/checkout/payments/{payment_id}", headers=on_checkout)
     assert view.status_code == 200, view.text
     assert (view.json()["amount"], view.json()["currency"]) == (AMOUNT, "INR")
     confirm = f"/api/v1/checkout/payments/{payment_id}/confirm"
     paid = gateway.post(
-        confirm, json={"method": "wallet", "walletId": wallet_id}, headers=customer.headers()
+        confirm, json={"method": "wallet", "walletId": wallet_id}, headers=on_checkout
     )
     assert paid.status_code == 200, paid.text
     assert paid.json()["status"] == "succeeded" and paid.json()["method"] == "wallet"
-    merchant_wallet_id = paid.json()["merchantWalletId"]
+    merchant_wallet_id = gateway.get(
+        f"/api/v1/payments/{payment_id}", headers=bearer(account.secret_key)
+    ).json()["merchantWalletId"]
     again = gateway.post(
-        confirm, json={"method": "wallet", "walletId": wallet_id}, headers=customer.headers()
+        confirm, json={"method": "wallet", "walletId": wallet_id}, headers=on_checkout
     )
     assert again.status_code == 409, again.text
 
@@ -65,7 +69,7 @@ def test_customer_pays_from_wallet_and_gets_a_partial_refund(
     refused = gateway.post(
         f"/api/v1/checkout/payments/{other_payment['id']}/confirm",
         json={"method": "wallet", "walletId": wallet_id},
-        headers=stranger.headers(),
+        headers={**stranger.headers(), "Expe-Client-Secret": other_payment["clientSecret"]},
     )
     assert refused.status_code in (403, 404), refused.text
 

@@ -58,6 +58,7 @@ def test_secret_fields_never_reach_the_log(capture) -> None:
         "sk_test_51Habc123XYZ",
         "pk_live_9f8e7d",
         "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+        "pay_3hK9Qm2xYz8Lp0Vw1Rt5Ua_secret_Zq-8w_Lk2Jd9sXc0Pf4Tn7Yb",
         "eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJ1c3JfMSJ9.c2lnbmF0dXJl",
         VISA_TEST_CARD,
         "4242424242424242",
@@ -73,6 +74,11 @@ def test_secret_shaped_values_are_masked_inside_messages(capture, secret: str) -
 def test_bearer_tokens_and_password_pairs_are_masked() -> None:
     assert "abc.def" not in redact_text("Authorization: Bearer abc.def")
     assert "s3cret" not in redact_text("password=s3cret&user=me")
+
+
+def test_a_client_secret_is_masked_but_its_payment_id_survives() -> None:
+    masked = redact_text("opened pay_3hK9Qm2xYz8Lp0Vw_secret_Zq-8w_Lk2Jd9sXc0Pf4Tn7Yb now")
+    assert masked == f"opened pay_3hK9Qm2xYz8Lp0Vw{REDACTED} now"
 
 
 def test_numbers_that_are_not_card_numbers_survive() -> None:

@@ -10,8 +10,13 @@ from services.auth.apikeys.schemas import ResolvedApiKey
 from services.auth.apikeys.service import ApiKeyResolver
 from services.auth.apikeys.store import ApiKeyStore
 from services.auth.apikeys.usage import UsageThrottle
-from services.auth.internal.schemas import ApiKeyResolve, GatewayMembership, UserByEmail
-from services.auth.internal.service import gateway_membership, user_by_email
+from services.auth.internal.schemas import (
+    ApiKeyResolve,
+    GatewayMembership,
+    MerchantProfile,
+    UserByEmail,
+)
+from services.auth.internal.service import gateway_membership, merchant_profile, user_by_email
 from services.auth.merchants.store import MerchantStore
 from services.auth.users.store import UserStore
 from shared.app import Database
@@ -52,3 +57,9 @@ async def user_by_email_route(email: str, db: Database, _: ServiceDep) -> UserBy
     """The user registered with this email (any case, surrounding spaces ignored) and whether
     they verified it; 404 user_not_found otherwise. Only other services may ask."""
     return await user_by_email(UserStore(db), email)
+
+
+@router.get("/merchants/{merchant_id}", response_model_by_alias=True)
+async def merchant_profile_route(merchant_id: str, db: Database, _: ServiceDep) -> MerchantProfile:
+    """The merchant's name and status, for pages other services show (the hosted checkout)."""
+    return await merchant_profile(MerchantStore(db), merchant_id)

@@ -24,3 +24,11 @@ class GatewayMembership(Schema):
 class UserByEmail(Schema):
     user_id: str
     email_verified: bool
+
+
+class MerchantProfile(Schema):
+    """What other services may show of a merchant: its name, on the hosted checkout."""
+
+    id: str
+    name: str
+    status: MerchantStatus

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from services.auth.errors import MemberNotFound
-from services.auth.internal.schemas import GatewayMembership, UserByEmail
+from services.auth.errors import MemberNotFound, MerchantNotFound
+from services.auth.internal.schemas import GatewayMembership, MerchantProfile, UserByEmail
 from services.auth.merchants.service import membership_access
 from services.auth.merchants.store import MerchantStore
 from services.auth.users.service import normalize_email
@@ -38,3 +38,11 @@ async def user_by_email(store: UserStore, email: str) -> UserByEmail:
     if user is None or user.get("email") != normalized:
         raise UserNotFound("No user is registered with this email address.")
     return UserByEmail(user_id=user["_id"], email_verified=bool(user.get("emailVerified")))
+
+
+async def merchant_profile(store: MerchantStore, merchant_id: str) -> MerchantProfile:
+    """The merchant's public face (one `_id` read)."""
+    merchant = await store.merchant(merchant_id)
+    if merchant is None:
+        raise MerchantNotFound(f"No merchant {merchant_id}.")
+    return MerchantProfile(id=merchant["_id"], name=merchant["name"], status=merchant["status"])

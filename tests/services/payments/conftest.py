@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,13 +20,28 @@ from shared.identity import Caller
 from shared.ids import new_id
 from tests.callers import secret_key
 from tests.servers import on_own_database
-from tests.signing import SignedClient
+from tests.signing import ANONYMOUS, SignedClient
 
 PUBLIC_URL = "https://pay.expe.test"
 
 
+@dataclass
 class Api(SignedClient):
     """Calls the payments service as one caller."""
+
+    client_secret: str | None = None
+
+    def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        if self.client_secret is not None:
+            kwargs["headers"] = {
+                "Expe-Client-Secret": self.client_secret,
+                **kwargs.get("headers", {}),
+            }
+        return super().request(method, path, **kwargs)
+
+    def opening(self, payment: dict[str, Any], caller: Caller = ANONYMOUS) -> Api:
+        """The customer's browser on the hosted checkout: the payment's client secret opens it."""
+        return dataclasses.replace(self, caller=caller, client_secret=payment["clientSecret"])
 
     def create(self, **fields: Any) -> dict[str, Any]:
         body = {"amount": 10_000, "currency": "INR", "orderId": f"ord_{secrets.token_hex(4)}"}

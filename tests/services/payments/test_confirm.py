@@ -11,7 +11,7 @@ import pytest
 
 from tests.callers import member, publishable_key, secret_key
 from tests.services.payments.conftest import Service, error_code
-from tests.signing import AsGateway
+from tests.signing import ANONYMOUS, AsGateway
 
 pytestmark = pytest.mark.infra
 
@@ -27,8 +27,7 @@ DECLINES = [
 def test_a_good_card_pays_and_keeps_only_brand_last4_and_fingerprint(payments: Service) -> None:
     api = payments.api()
     payment = api.create(amount=2_500)
-    checkout = api.as_(publishable_key(payments.merchant_id))
-    confirmed = checkout.confirm_card(payment["id"], "4242 4242 4242 4242")
+    confirmed = api.confirm_card(payment["id"], "4242 4242 4242 4242")
     stored = payments.db["payments"].find_one({"_id": payment["id"]})
     events = [e["topic"] for e in payments.db["outbox"].find().sort("order", 1)]
     body = confirmed.json()
@@ -107,14 +106,17 @@ def test_a_malformed_card_is_refused_without_a_state_change(
 async def test_a_hundred_concurrent_confirms_charge_once(payments: Service) -> None:
     api = payments.api()
     payment = api.create()
-    caller = publishable_key(payments.merchant_id)
     body = {
         "method": "card",
         "card": {"number": "4242424242424242", "expMonth": 12, "expYear": 2099, "cvc": "123"},
     }
     path = f"{payments.url}/api/v1/checkout/payments/{payment['id']}/confirm"
     limits = httpx.Limits(max_connections=100)
-    async with httpx.AsyncClient(auth=AsGateway(caller), timeout=60, limits=limits) as client:
+    # The customer's browser, with the payment's client secret.
+    headers = {"Expe-Client-Secret": payment["clientSecret"]}
+    async with httpx.AsyncClient(
+        auth=AsGateway(ANONYMOUS), headers=headers, timeout=60, limits=limits
+    ) as client:
         responses = await asyncio.gather(*(client.post(path, json=body) for _ in range(100)))
     statuses = sorted(r.status_code for r in responses)
     history = api.get(f"/api/v1/payments/{payment['id']}/history").json()["data"]
@@ -216,7 +218,7 @@ def test_a_payment_is_invisible_to_other_merchants_and_modes(payments: Service) 
 def test_publishable_keys_see_the_checkout_view_only(payments: Service) -> None:
     api = payments.api()
     payment = api.create(description="Tea")
-    checkout = api.as_(publishable_key(payments.merchant_id))
+    checkout = api.opening(payment, publishable_key(payments.merchant_id))
     view = checkout.get(f"/api/v1/checkout/payments/{payment['id']}")
     full = checkout.get(f"/api/v1/payments/{payment['id']}")
     assert view.status_code == 200

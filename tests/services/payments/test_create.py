@@ -38,7 +38,11 @@ def test_a_created_payment_has_its_checkout_url_and_upi_qr(payments: Service) ->
         "test",
         payments.merchant_id,
     )
-    assert payment["checkoutUrl"] == f"{PUBLIC_URL}/checkout/{payment['id']}"
+    # The link carries the client secret in its fragment, which browsers never send on.
+    assert payment["clientSecret"].startswith(f"{payment['id']}_secret_")
+    assert (
+        payment["checkoutUrl"] == f"{PUBLIC_URL}/checkout/{payment['id']}#{payment['clientSecret']}"
+    )
     qr = urlsplit(payment["qrPayload"])
     assert (qr.scheme, qr.netloc) == ("upi", "pay")
     query = parse_qs(qr.query)

@@ -81,10 +81,15 @@ class Mesh:
             wallets = client.get("/api/v1/wallets").json()["data"]
         return sum(int(w["available"]) for w in wallets if w["currency"] == currency)
 
-    def confirm(self, payer: Caller, payment_id: str, wallet_id: str) -> httpx.Response:
-        return self.payments.api(payer).post(
-            f"/api/v1/checkout/payments/{payment_id}/confirm",
-            {"method": "wallet", "walletId": wallet_id},
+    def confirm(self, payer: Caller, payment: dict[str, Any], wallet_id: str) -> httpx.Response:
+        """The customer, logged in, pays on the checkout that the payment's link opened."""
+        return (
+            self.payments.api()
+            .opening(payment, payer)
+            .post(
+                f"/api/v1/checkout/payments/{payment['id']}/confirm",
+                {"method": "wallet", "walletId": wallet_id},
+            )
         )
 
     def invariants(self) -> dict[str, Any]:
@@ -109,16 +114,23 @@ def test_customer_pays_from_their_wallet_into_the_merchants(mesh: Mesh) -> None:
     payer = customer()
     wallet_id = mesh.funded_wallet(payer, 50_000)
     payment = mesh.payments.api().create(amount=12_345)
-    view = mesh.payments.api(payer).get(f"/api/v1/checkout/payments/{payment['id']}")
+    view = (
+        mesh.payments.api()
+        .opening(payment, payer)
+        .get(f"/api/v1/checkout/payments/{payment['id']}")
+    )
     assert view.status_code == 200, view.text
     assert (view.json()["amount"], view.json()["status"]) == (12_345, "created")
 
-    paid = mesh.confirm(payer, payment["id"], wallet_id)
+    paid = mesh.confirm(payer, payment, wallet_id)
 
     assert paid.status_code == 200, paid.text
     body = paid.json()
     assert body["status"] == "succeeded" and body["method"] == "wallet"
-    assert body["walletId"] == wallet_id and body["merchantWalletId"]
+    # The customer's browser sees what the checkout shows; the merchant sees the wallets.
+    assert "walletId" not in body and "customer" not in body
+    stored = mesh.payments.api().get(f"/api/v1/payments/{payment['id']}").json()
+    assert stored["walletId"] == wallet_id and stored["merchantWalletId"]
     assert mesh.balance(payer, wallet_id) == {"available": 50_000 - 12_345, "held": 0}
     assert mesh.merchant_balance() == 12_345
     history = mesh.payments.api().get(f"/api/v1/payments/{payment['id']}/history").json()
@@ -131,7 +143,7 @@ def test_insufficient_funds_fails_the_payment_with_402(mesh: Mesh) -> None:
     wallet_id = mesh.funded_wallet(payer, 1_000)
     payment = mesh.payments.api().create(amount=5_000)
 
-    declined = mesh.confirm(payer, payment["id"], wallet_id)
+    declined = mesh.confirm(payer, payment, wallet_id)
 
     assert error_code(declined) == (402, "insufficient_funds")
     stored = mesh.payments.api().get(f"/api/v1/payments/{payment['id']}").json()
@@ -145,8 +157,8 @@ def test_someone_elses_wallet_is_refused_and_nothing_moves(mesh: Mesh) -> None:
     wallet_id = mesh.funded_wallet(owner, 50_000)
     payment = mesh.payments.api().create(amount=5_000)
 
-    refused = mesh.confirm(stranger, payment["id"], wallet_id)
-    unknown = mesh.confirm(stranger, payment["id"], "wal_nope")
+    refused = mesh.confirm(stranger, payment, wallet_id)
+    unknown = mesh.confirm(stranger, payment, "wal_nope")
 
     assert error_code(refused) == (404, "wallet_not_found")
     assert error_code(unknown) == (404, "wallet_not_found")
@@ -155,7 +167,7 @@ def test_someone_elses_wallet_is_refused_and_nothing_moves(mesh: Mesh) -> None:
     stored = mesh.payments.api().get(f"/api/v1/payments/{payment['id']}").json()
     assert stored["status"] == "created"
     # Refused before anything was claimed: the payment is still payable, by its customer.
-    assert mesh.confirm(owner, payment["id"], wallet_id).status_code == 200
+    assert mesh.confirm(owner, payment, wallet_id).status_code == 200
     assert mesh.balance(owner, wallet_id) == {"available": 45_000, "held": 0}
 
 
@@ -185,8 +197,8 @@ def test_a_wallet_in_another_currency_or_a_non_customer_caller_is_refused(mesh: 
     payment = mesh.payments.api().create(amount=5_000)
     other = mesh.payments.api().create(amount=5_000)
 
-    wrong_currency = mesh.confirm(payer, payment["id"], usd_wallet)
-    by_key = mesh.confirm(secret_key(mesh.payments.merchant_id), other["id"], usd_wallet)
+    wrong_currency = mesh.confirm(payer, payment, usd_wallet)
+    by_key = mesh.confirm(secret_key(mesh.payments.merchant_id), other, usd_wallet)
 
     assert error_code(wrong_currency) == (400, "currency_mismatch")
     assert error_code(by_key) == (400, "method_unavailable")
@@ -202,7 +214,10 @@ def test_fifty_concurrent_wallet_confirms_charge_once(mesh: Mesh) -> None:
 
     async def confirm_all() -> list[httpx.Response]:
         async with httpx.AsyncClient(
-            base_url=mesh.payments.url, auth=AsGateway(payer), timeout=120
+            base_url=mesh.payments.url,
+            auth=AsGateway(payer),
+            headers={"Expe-Client-Secret": payment["clientSecret"]},
+            timeout=120,
         ) as client:
             path = f"/api/v1/checkout/payments/{payment['id']}/confirm"
             body = {"method": "wallet", "walletId": wallet_id}
@@ -222,7 +237,7 @@ def test_refunds_credit_the_customers_wallet_once_even_when_retried(mesh: Mesh) 
     wallet_id = mesh.funded_wallet(payer, 30_000)
     merchant = mesh.payments.api()
     payment = merchant.create(amount=20_000)
-    assert mesh.confirm(payer, payment["id"], wallet_id).status_code == 200
+    assert mesh.confirm(payer, payment, wallet_id).status_code == 200
 
     path = f"/api/v1/payments/{payment['id']}/refund"
     key = {"Idempotency-Key": secrets.token_hex(8)}
@@ -247,7 +262,8 @@ def test_a_refund_the_merchants_wallet_cannot_pay_is_refused_unrecorded(mesh: Me
     wallet_id = mesh.funded_wallet(payer, 30_000)
     merchant = mesh.payments.api()
     payment = merchant.create(amount=20_000)
-    paid = mesh.confirm(payer, payment["id"], wallet_id).json()
+    assert mesh.confirm(payer, payment, wallet_id).status_code == 200
+    paid = merchant.get(f"/api/v1/payments/{payment['id']}").json()
     # The merchant pays most of its wallet out elsewhere.
     elsewhere = mesh.funded_wallet(customer(), 0)
     with mesh.wallet(secret_key(mesh.payments.merchant_id)) as client:
@@ -375,7 +391,7 @@ def test_a_refund_credit_the_wallet_missed_is_made_once_by_the_sweeper(mesh: Mes
     payer = customer()
     wallet_id = mesh.funded_wallet(payer, 30_000)
     payment = mesh.payments.api().create(amount=20_000)
-    assert mesh.confirm(payer, payment["id"], wallet_id).status_code == 200
+    assert mesh.confirm(payer, payment, wallet_id).status_code == 200
     scope = Scope(mesh.payments.merchant_id, "test", {"type": "api_key", "id": "key_x"})
 
     async def refund_while_wallet_down(service: PaymentService, wallet: WalletClient) -> None:
