@@ -76,9 +76,11 @@ ROLE_ENV = {
     "gateway": {f"EXPE_SERVICES__{s.upper()}" for s in SERVICES}
     | {"EXPE_CORS_ORIGINS", "EXPE_MAX_BODY_BYTES", "EXPE_UPSTREAM_TIMEOUT_SECONDS"},
     "auth": {"EXPE_SMTP__HOST", "EXPE_SMTP__PORT"},
-    # payments asks wallet synchronously to hold and capture funds (DESIGN.md), so it needs
-    # wallet's address; the setting is the same one the gateway uses.
-    "payments": {"EXPE_SERVICES__WALLET"},
+    # payments asks wallet synchronously to hold and capture funds (DESIGN.md), and auth for
+    # the merchant name its checkout shows; wallet asks auth who owns a recipient's email. The
+    # settings are the same ones the gateway uses.
+    "payments": {"EXPE_SERVICES__WALLET", "EXPE_SERVICES__AUTH"},
+    "wallet": {"EXPE_SERVICES__AUTH"},
     # webhooks seals endpoints' signing secrets at rest and refuses the placeholder key in
     # production.
     "webhooks": {"EXPE_SEALING_KEY"},
@@ -528,6 +530,8 @@ def test_compose_payments_reaches_wallet_and_auth_reaches_mailpit(compose):
         "wallet",
         8003,
     )
+    for caller in ("payments", "wallet"):
+        assert host_port(services[caller]["environment"]["EXPE_SERVICES__AUTH"]) == ("auth", 8001)
     auth = services["auth"]["environment"]
     assert auth["EXPE_SMTP__HOST"] == "mailpit"
     smtp_ports = {int(p["target"]) for p in services["mailpit"].get("ports", [])} | {
@@ -847,7 +851,9 @@ def test_internal_urls_resolve_to_services_and_ports(objects):
                 assert host in services and port in services[host], f"{key}={value} leads nowhere"
                 assert component(objects, "Service", target)["metadata"]["name"] == host
                 checked += 1
-    assert checked == len(SERVICES) + 1  # the gateway's six, payments' wallet
+    assert (
+        checked == len(SERVICES) + 3
+    )  # the gateway's six, payments' wallet and auth, wallet's auth
 
 
 def test_one_image_for_every_process(objects):
