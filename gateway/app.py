@@ -19,6 +19,7 @@ from gateway.routing import SERVICES, service_for
 from gateway.security import SecurityHeadersMiddleware
 from gateway.settings import GatewaySettings, get_settings
 from gateway.shedding import InFlightLimit
+from gateway.web import WebApp
 from shared.errors import ResourceNotFound, install_error_handlers
 from shared.health import run_check
 from shared.http import RequestContextMiddleware
@@ -154,6 +155,13 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         app.add_api_route(prefix, proxy, methods=_METHODS, include_in_schema=False)
 
     instrument(app)
+    # Last: whatever no route above claims is a page of the dashboard or the checkout.
+    web = WebApp(settings.web_dir)
+
+    async def web_page(request: Request) -> Response:
+        return web.answer(request)
+
+    app.add_api_route("/{path:path}", web_page, methods=["GET", "HEAD"], include_in_schema=False)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
 from pydantic import BaseModel
 
@@ -37,6 +38,8 @@ class GatewaySettings(BaseServiceSettings):
     rate_limits: RateLimitSettings = RateLimitSettings()
     # CIDRs of proxies in front of the gateway whose X-Forwarded-For is believed (the ingress).
     trusted_proxies: tuple[str, ...] = ()
+    # The built dashboard and checkout (`npm run build` in web/), served at `/`.
+    web_dir: Path = Path(__file__).resolve().parent.parent / "web" / "dist"
 
 
 @lru_cache
