@@ -59,14 +59,17 @@ class NoticeService:
             await self._send_once(event, recipient, subject, text)
 
     async def recipients(self, merchant_id: str) -> list[Recipient]:
-        """Owners and developers whose email address is verified."""
+        """Owners and developers whose email address is verified and who have not turned
+        webhook failure emails off."""
         members = await self._merchants.members_with_roles(merchant_id, NOTIFIED_ROLES)
         user_ids = list(dict.fromkeys(member["userId"] for member in members))
         users = await asyncio.gather(*(self._users.get(user_id) for user_id in user_ids))
         return [
             Recipient(user["_id"], user["email"])
             for user in users
-            if user is not None and user.get("emailVerified") is True
+            if user is not None
+            and user.get("emailVerified") is True
+            and user.get("notifications", {}).get("webhookFailures", True)
         ]
 
     def _compose(self, event: EventEnvelope, merchant_name: str) -> tuple[str, str]:

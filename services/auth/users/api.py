@@ -12,6 +12,7 @@ from services.auth.users.schemas import (
     EmailVerify,
     PasswordChange,
     PasswordReset,
+    ProfileUpdate,
     User,
     UserCreate,
     UserEnvelope,
@@ -97,6 +98,16 @@ async def me(caller: UserDep, users: UsersDep) -> UserEnvelope:
     """The logged-in user."""
     assert caller.user_id is not None
     return UserEnvelope(user=User.of(await users.get(caller.user_id)))
+
+
+@router.patch("/me")
+async def update_me(
+    body: ProfileUpdate, caller: UserDep, users: UsersDep, user_agent: UserAgent
+) -> UserEnvelope:
+    """Changes the logged-in user's name, time zone or email notification choices."""
+    assert caller.user_id is not None
+    user = await users.update_profile(caller.user_id, body, caller=caller, user_agent=user_agent)
+    return UserEnvelope(user=User.of(user))
 
 
 @router.get("/audit-logs")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated
+from zoneinfo import available_timezones
 
-from pydantic import ConfigDict, EmailStr, Field, StringConstraints
+from pydantic import AfterValidator, ConfigDict, EmailStr, Field, StrictBool, StringConstraints
 
 from shared.mongo import Document
 from shared.schemas import Input, Schema
@@ -19,12 +20,13 @@ class ApiInput(Input):
 # Length limits that keep absurd inputs out; the policy (10-128) gives the precise message.
 Password = Annotated[str, Field(min_length=1, max_length=1024)]
 Token = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=512)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 
 
 class UserCreate(ApiInput):
     email: EmailStr
     password: Password
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+    name: Name
 
 
 class EmailVerify(ApiInput):
@@ -45,6 +47,37 @@ class PasswordReset(ApiInput):
     new_password: Password
 
 
+def _known_timezone(value: str) -> str:
+    if value not in _TIMEZONES:
+        raise ValueError("not an IANA time zone such as Asia/Kolkata or UTC")
+    return value
+
+
+_TIMEZONES = available_timezones() | {"UTC"}
+Timezone = Annotated[str, StringConstraints(max_length=64), AfterValidator(_known_timezone)]
+
+
+class Notifications(Schema):
+    """Which emails the user wants; each is sent to owners and developers of their merchants."""
+
+    payment_failures: bool = True
+    webhook_failures: bool = True
+    weekly_summary: bool = False
+
+
+class NotificationsUpdate(ApiInput):
+    payment_failures: StrictBool | None = None
+    webhook_failures: StrictBool | None = None
+    weekly_summary: StrictBool | None = None
+
+
+class ProfileUpdate(ApiInput):
+    name: Name | None = None
+    # Every time the dashboard shows is in this zone.
+    timezone: Timezone | None = None
+    notifications: NotificationsUpdate | None = None
+
+
 class User(Schema):
     id: str
     email: str
@@ -52,6 +85,8 @@ class User(Schema):
     email_verified: bool
     two_factor_enabled: bool
     platform_admin: bool
+    timezone: str = "UTC"
+    notifications: Notifications = Field(default_factory=Notifications)
     created_at: datetime
 
     @classmethod
@@ -61,6 +96,8 @@ class User(Schema):
             id=doc["_id"],
             email=doc["email"],
             name=doc["name"],
+            timezone=doc.get("timezone", "UTC"),
+            notifications=Notifications.model_validate(doc.get("notifications", {})),
             email_verified=verified,
             two_factor_enabled=bool(doc.get("twoFactor", {}).get("enabled")),
             # The operator role is claimed by address, so it counts only once that is proven.

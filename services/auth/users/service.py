@@ -27,6 +27,7 @@ from services.auth.sessions.service import Sessions
 from services.auth.settings import AuthSettings
 from services.auth.throttle import LoginThrottle
 from services.auth.users.emails import password_reset_email, verification_email
+from services.auth.users.schemas import ProfileUpdate
 from services.auth.users.store import UserStore
 from shared.clock import now_ms
 from shared.errors import Conflict, ServiceUnavailable, Unauthenticated
@@ -112,6 +113,32 @@ class Users:
             user_agent=user_agent,
             user_id=user["_id"],
             email=email,
+        )
+        return user
+
+    async def update_profile(
+        self, user_id: str, body: ProfileUpdate, *, caller: Caller, user_agent: str | None
+    ) -> Document:
+        """Changes the name, time zone or notification choices given; the others stay."""
+        fields: Document = {}
+        if body.name is not None:
+            fields["name"] = body.name
+        if body.timezone is not None:
+            fields["timezone"] = body.timezone
+        if body.notifications is not None:
+            chosen = body.notifications.model_dump(by_alias=True, exclude_none=True)
+            fields.update({f"notifications.{name}": on for name, on in chosen.items()})
+        if not fields:
+            return await self.get(user_id)
+        user = await self._store.update_profile(user_id, {**fields, "updatedAt": now_ms()})
+        if user is None:
+            raise Unauthenticated("This account no longer exists.")
+        await audit.record(
+            self._audit,
+            audit.PROFILE_UPDATED,
+            caller=caller,
+            user_agent=user_agent,
+            target={"fields": sorted(fields)},
         )
         return user
 

@@ -67,6 +67,12 @@ class UserStore:
     async def delete(self, user_id: str) -> None:
         await self._users.delete_one({"_id": user_id})
 
+    async def update_profile(self, user_id: str, fields: Document) -> Document | None:
+        """Sets `fields` (stored names, dotted for one notification) and returns the user."""
+        return await self._users.find_one_and_update(
+            {"_id": user_id}, {"$set": fields}, return_document=ReturnDocument.AFTER
+        )
+
     async def mark_email_verified(self, user_id: str, email: str, at: datetime) -> Document | None:
         return await self._users.find_one_and_update(
             {"_id": user_id, "email": email},

@@ -54,12 +54,19 @@ async def member(
     *,
     verified: bool = True,
     account: bool = True,
+    webhook_emails: bool = True,
 ) -> Mailbox:
     """A member with an account of their own (unless `account` is False: deleted since)."""
     user_id, email = new_id("usr"), unique_email(role)
     if account:
         await UserStore(db).insert(
-            {"_id": user_id, "email": email, "name": "Asha Rao", "emailVerified": verified}
+            {
+                "_id": user_id,
+                "email": email,
+                "name": "Asha Rao",
+                "emailVerified": verified,
+                "notifications": {"webhookFailures": webhook_emails},
+            }
         )
     await MerchantStore(db).insert_membership(
         {
@@ -83,6 +90,7 @@ async def test_owners_and_developers_with_verified_emails_hear_of_a_disabled_end
         await member(db, profile, merchant_id, "viewer"),
         await member(db, profile, merchant_id, "owner", verified=False),
         await member(db, profile, merchant_id, "developer", account=False),
+        await member(db, profile, merchant_id, "owner", webhook_emails=False),
     ]
     url = endpoint_url()
     event = endpoint_disabled(merchant_id, url, reason="endpoint_gone", mode="live")

@@ -150,6 +150,8 @@ def test_me_returns_the_logged_in_user(auth: AuthApi) -> None:
         "emailVerified",
         "twoFactorEnabled",
         "platformAdmin",
+        "timezone",
+        "notifications",
         "createdAt",
     }
     assert anonymous.status_code == 401
