@@ -3,29 +3,44 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypeVar
 
 from pydantic import ValidationError
 
-from services.analytics.events import PaymentCreatedData
-from services.analytics.store import PaymentFacts
+from services.analytics.events import PaymentCreatedData, PaymentOutcomeData, RefundIssuedData
+from services.analytics.store import PaymentBuckets, PaymentFacts
 from shared.app import Runtime
 from shared.events.consumer import EventConsumer, PermanentEventError
-from shared.events.envelope import PAYMENT_CREATED, EventEnvelope
+from shared.events.envelope import (
+    PAYMENT_COMPLETED,
+    PAYMENT_CREATED,
+    PAYMENT_FAILED,
+    REFUND_ISSUED,
+    EventEnvelope,
+)
+from shared.schemas import Schema
+
+DataT = TypeVar("DataT", bound=Schema)
+
+
+def _parsed(event: EventEnvelope, model: type[DataT]) -> tuple[str, DataT]:
+    if event.merchant_id is None:
+        raise PermanentEventError(f"{event.id} has no merchantId")
+    try:
+        return event.merchant_id, model.model_validate(event.data)
+    except ValidationError as error:
+        raise PermanentEventError(str(error)) from error
 
 
 def build_consumers(runtime: Runtime) -> Sequence[EventConsumer]:
     facts = PaymentFacts(runtime.db)
+    buckets = PaymentBuckets(runtime.db)
 
     async def on_payment_created(event: EventEnvelope) -> bool:
-        if event.merchant_id is None:
-            raise PermanentEventError(f"{event.id} has no merchantId")
-        try:
-            data = PaymentCreatedData.model_validate(event.data)
-        except ValidationError as error:
-            raise PermanentEventError(str(error)) from error
+        merchant_id, data = _parsed(event, PaymentCreatedData)
         return await facts.record_created(
             payment_id=data.payment_id,
-            merchant_id=event.merchant_id,
+            merchant_id=merchant_id,
             mode=data.mode,
             amount=data.amount,
             currency=data.currency,
@@ -33,7 +48,41 @@ def build_consumers(runtime: Runtime) -> Sequence[EventConsumer]:
             event_id=event.id,
         )
 
+    async def on_payment_event(event: EventEnvelope) -> bool:
+        """Counts the event in the quarter hour it happened in."""
+        if event.type == PAYMENT_CREATED:
+            merchant_id, created = _parsed(event, PaymentCreatedData)
+            mode, currency, at = created.mode, created.currency, created.created_at
+            counts = {"created": 1}
+        elif event.type == REFUND_ISSUED:
+            merchant_id, refund = _parsed(event, RefundIssuedData)
+            mode, currency, at = refund.mode, refund.currency, refund.created_at
+            counts = {"refunds": 1, "refunded": refund.amount}
+        else:
+            merchant_id, outcome = _parsed(event, PaymentOutcomeData)
+            mode, currency, at = outcome.mode, outcome.currency, outcome.occurred_at
+            succeeded = event.type == PAYMENT_COMPLETED
+            counts = {"succeeded": 1, "volume": outcome.amount} if succeeded else {"failed": 1}
+        return await buckets.count(
+            event_id=event.id,
+            merchant_id=merchant_id,
+            mode=mode,
+            currency=currency,
+            at=at,
+            counts=counts,
+        )
+
     return [
+        EventConsumer(
+            name="payment-buckets",
+            topics=[PAYMENT_CREATED, PAYMENT_COMPLETED, PAYMENT_FAILED, REFUND_ISSUED],
+            handler=on_payment_event,
+            db=runtime.db,
+            settings=runtime.settings.kafka,
+            group_id="expe-analytics-buckets",
+            # Each event's id is recorded with its count (store.PaymentBuckets).
+            track_processed=False,
+        ),
         EventConsumer(
             name="payment-facts",
             topics=[PAYMENT_CREATED],
@@ -44,5 +93,5 @@ def build_consumers(runtime: Runtime) -> Sequence[EventConsumer]:
             # The fact's `_id` is the payment's: a replayed event is a no-op already, so the
             # consumer's own processed-event marker would be two more commands per event.
             track_processed=False,
-        )
+        ),
     ]

@@ -20,3 +20,25 @@ class PaymentCreatedData(Schema):
     created_at: datetime
     # Test-mode and live-mode data never mix.
     mode: Literal["test", "live"] = "test"
+
+
+class PaymentOutcomeData(Schema):
+    """`payment.completed` and `payment.failed`: counted when they happened."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    payment_id: str
+    amount: MinorUnits
+    currency: str
+    occurred_at: datetime
+    mode: Literal["test", "live"] = "test"
+
+
+class RefundIssuedData(Schema):
+    model_config = ConfigDict(extra="ignore")
+
+    refund_id: str
+    amount: MinorUnits
+    currency: str
+    created_at: datetime
+    mode: Literal["test", "live"] = "test"

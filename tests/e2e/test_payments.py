@@ -86,6 +86,24 @@ def test_card_payment_then_partial_refund(gateway: httpx.Client, account: Accoun
         what="analytics to count the payment",
     )
 
+    # The dashboard's overview counts the creation, the success and the refund (summed over the
+    # last days, as the test may run across midnight in Kolkata).
+    def last_week() -> tuple[int, ...]:
+        overview = gateway.get(
+            "/api/v1/analytics/overview",
+            params={"days": 7, "tz": "Asia/Kolkata"},
+            headers=bearer(account.secret_key),
+        ).json()
+        days = [day for currency in overview["currencies"] for day in currency["days"]]
+        fields = ("count", "succeeded", "volume", "failed", "refunds", "refunded")
+        return tuple(sum(day[field] for day in days) for field in fields)
+
+    wait_until(
+        lambda: last_week() == (1, 1, 49_900, 0, 1, 10_000),
+        timeout=30,
+        what="the overview to count the payment, its success and its refund",
+    )
+
 
 def test_declined_card_fails_the_payment_with_402(gateway: httpx.Client, account: Account) -> None:
     publishable = create_key(gateway, account.merchant, type="publishable")["secret"]
