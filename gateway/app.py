@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, WebSocket
+from redis.asyncio import Redis
 from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import Response
 
@@ -13,6 +15,7 @@ from gateway.credentials import Authenticator
 from gateway.guard import Guard
 from gateway.health import mesh_health
 from gateway.jwks import JwksCache
+from gateway.live import BLOCK_MS, LiveAccess, LiveRelay, serve_socket
 from gateway.proxy import forward, read_body
 from gateway.ratelimit import RateLimiter
 from gateway.routing import SERVICES, service_for
@@ -29,6 +32,7 @@ from shared.logs import configure_logging
 from shared.metrics import instrument
 from shared.redis_client import create_redis
 from shared.responses import JsonResponse
+from shared.tasks import cancel_and_wait
 from shared.tracing import NO_FASTAPI_TELEMETRY, configure_tracing, shutdown_tracing
 
 _METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
@@ -67,12 +71,31 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         )
         app.state.limiter = limiter
         app.state.guard = Guard(authenticator, limiter, settings.trusted_proxies)
+        # Its own client: a socket's read waits for entries longer than the shared client's
+        # timeout allows.
+        app.state.live_redis = Redis.from_url(
+            settings.redis.url,
+            decode_responses=True,
+            socket_timeout=BLOCK_MS / 1000 + 5,
+            socket_connect_timeout=2,
+        )
+        app.state.live_access = LiveAccess(
+            authenticator, InternalClient(app.state.clients["payments"], secret)
+        )
+        relay = (
+            asyncio.create_task(LiveRelay(settings.kafka, app.state.redis).run(), name="live-relay")
+            if settings.live_relay
+            else None
+        )
         try:
             yield
         finally:
+            if relay is not None:
+                await cancel_and_wait([relay])
             for client in app.state.clients.values():
                 await client.aclose()
             await app.state.redis.aclose()
+            await app.state.live_redis.aclose()
             shutdown_tracing()
 
     app = FastAPI(
@@ -150,6 +173,16 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         if admission.rate_limit is not None:
             response.headers.update(admission.rate_limit.headers())
         return response
+
+    @app.websocket("/api/v1/live")
+    async def live(websocket: WebSocket) -> None:
+        """Payment, refund and webhook delivery updates as they happen (gateway/live.py)."""
+        await serve_socket(
+            websocket,
+            websocket.app.state.live_access,
+            websocket.app.state.live_redis,
+            settings.trusted_proxies,
+        )
 
     for prefix in ("/api/v1/{path:path}", "/.well-known/{path:path}"):
         app.add_api_route(prefix, proxy, methods=_METHODS, include_in_schema=False)

@@ -11,7 +11,7 @@ import ipaddress
 from collections.abc import Sequence
 from functools import lru_cache
 
-from starlette.requests import Request
+from starlette.requests import HTTPConnection
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -29,7 +29,7 @@ def _trusted(address: str, networks: Sequence[Network]) -> bool:
     return any(ip in network for network in networks)
 
 
-def client_ip(request: Request, trusted_proxies: tuple[str, ...]) -> str | None:
+def client_ip(request: HTTPConnection, trusted_proxies: tuple[str, ...]) -> str | None:
     peer = request.client.host if request.client else None
     networks = parse_networks(trusted_proxies)
     if peer is None or not networks or not _trusted(peer, networks):

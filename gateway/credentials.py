@@ -85,11 +85,19 @@ class Authenticator:
         return Authenticated(await self._user_caller(request, credential, ip))
 
     async def _user_caller(self, request: Request, token: str, ip: str | None) -> Caller:
+        mode = request.headers.get(MODE_HEADER, "test")
+        caller, _ = await self.user(token, ip, self._merchant_context(request), mode)
+        return caller
+
+    async def user(
+        self, token: str, ip: str | None, merchant_id: str | None, mode: str
+    ) -> tuple[Caller, int]:
+        """The person an access token names, acting for `merchant_id` (when a member) in
+        `mode`, and when the token expires (seconds since 1970)."""
         claims = await self._verified_claims(token)
         session_id = str(claims.get("sid", ""))
         if await self._session_revoked(session_id):
             raise InvalidAccessToken("This session was signed out; log in again.")
-        mode = request.headers.get(MODE_HEADER, "test")
         if mode not in ("test", "live"):
             raise Unauthenticated(f"{MODE_HEADER} must be `test` or `live`.")
         caller = Caller(
@@ -102,14 +110,15 @@ class Authenticator:
             session_id=session_id,
             mode=mode,
         )
-        merchant_id = self._merchant_context(request)
+        expires = int(claims["exp"])
         if merchant_id is None:
-            return caller
+            return caller, expires
         membership = await self._membership(merchant_id, claims["sub"])
         if membership is None:
             # Not a member: no merchant context; the owning service answers as it sees fit.
-            return caller
-        return caller.model_copy(update={"merchant_id": merchant_id, "role": membership["role"]})
+            return caller, expires
+        member = caller.model_copy(update={"merchant_id": merchant_id, "role": membership["role"]})
+        return member, expires
 
     async def _verified_claims(self, token: str) -> dict[str, Any]:
         try:

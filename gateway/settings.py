@@ -38,6 +38,9 @@ class GatewaySettings(BaseServiceSettings):
     rate_limits: RateLimitSettings = RateLimitSettings()
     # CIDRs of proxies in front of the gateway whose X-Forwarded-For is believed (the ingress).
     trusted_proxies: tuple[str, ...] = ()
+    # Whether this replica relays Kafka events into the live streams (one consumer group shares
+    # the work among replicas; every replica serves sockets either way).
+    live_relay: bool = True
     # The built dashboard and checkout (`npm run build` in web/), served at `/`.
     web_dir: Path = Path(__file__).resolve().parent.parent / "web" / "dist"
 

@@ -25,7 +25,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 OUTBOX_PENDING = Gauge("expe_outbox_pending", "Outbox events not yet published to Kafka")
 OUTBOX_PUBLISHED = Counter("expe_outbox_published_total", "Outbox events published to Kafka")
 EVENTS_CONSUMED = Counter(
-    "expe_events_consumed_total", "Events taken from Kafka, by outcome", ["topic", "outcome"]
+    "expe_events_consumed_total",
+    "Events taken from Kafka, by consumer and outcome",
+    ["consumer", "topic", "outcome"],
 )
 UPSTREAM_DURATION = Histogram(
     "expe_upstream_request_duration_seconds",

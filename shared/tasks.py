@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable
+from collections.abc import Awaitable, Iterable
 
 logger = logging.getLogger("expe.tasks")
 
@@ -33,3 +33,20 @@ async def cancel_and_wait(
             )
             return
         _, pending = await asyncio.wait(pending, timeout=min(0.2, left))
+
+
+async def finish_despite_cancel(closing: Awaitable[None]) -> None:
+    """Awaits `closing` (a client's `stop()`, say) to its end even when the task doing so is
+    cancelled meanwhile, as `cancel_and_wait` does again and again, then lets the cancellation
+    through: a broker client stopped half way leaves its own tasks running into a closed loop."""
+    closing_task = asyncio.ensure_future(closing)
+    cancelled = False
+    while not closing_task.done():
+        try:
+            await asyncio.shield(closing_task)
+        except asyncio.CancelledError:
+            cancelled = True
+        except Exception:  # the client failed to close cleanly: nothing more to do about it
+            break
+    if cancelled:
+        raise asyncio.CancelledError

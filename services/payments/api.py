@@ -15,6 +15,8 @@ from services.payments.records import PaymentRecord, RefundLink
 from services.payments.schemas import (
     CancelRequest,
     CheckoutMerchant,
+    CheckoutOpen,
+    CheckoutOpened,
     CheckoutPayment,
     ConfirmRequest,
     Payment,
@@ -29,12 +31,14 @@ from services.payments.schemas import (
 from services.payments.service import ListFilters
 from services.payments.states import PaymentStatus
 from shared.idempotency import IdempotentRoute
+from shared.identity import GatewayDep
 from shared.money import MAX_MINOR_UNITS
 from shared.paging import Page, PagingDep
 from shared.scopes import Reader, Writer
 
 router = APIRouter(tags=["payments"], route_class=IdempotentRoute)
 checkout_router = APIRouter(tags=["checkout"], route_class=IdempotentRoute)
+internal_router = APIRouter(prefix="/internal/v1", tags=["internal"], include_in_schema=False)
 
 Amount = Annotated[int | None, Query(ge=0, le=MAX_MINOR_UNITS)]
 
@@ -199,3 +203,11 @@ async def complete_upi(
     """Test mode: the customer's UPI app reports success or failure."""
     completed = await payments.complete_upi(access.scope, payment_id, body.outcome)
     return _after_checkout(access, completed)
+
+
+@internal_router.post("/checkout/open", response_model_by_alias=True)
+async def open_checkout(body: CheckoutOpen, payments: Payments, _: GatewayDep) -> CheckoutOpened:
+    """Whose payment a client secret opens, for the gateway's live updates of one checkout;
+    404 payment_not_found for a wrong secret as for an unknown id."""
+    payment = await payments.opened_by(body.payment_id, body.client_secret)
+    return CheckoutOpened(payment_id=payment.id, merchant_id=payment.merchant_id, mode=payment.mode)

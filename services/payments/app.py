@@ -7,7 +7,7 @@ from typing import cast
 
 from fastapi import FastAPI
 
-from services.payments.api import checkout_router, router
+from services.payments.api import checkout_router, internal_router, router
 from services.payments.merchants_client import MerchantNames
 from services.payments.refunds import RefundService
 from services.payments.service import PaymentService
@@ -49,7 +49,7 @@ create_app = app_factory(
     ServiceDefinition(
         name="payments",
         title="Expe payments service",
-        routers=[router, checkout_router],
+        routers=[router, checkout_router, internal_router],
         indexes=INDEXES,
         settings_class=PaymentsSettings,
         startup=startup,

@@ -146,6 +146,17 @@ class Payment(Schema):
     updated_at: datetime
 
 
+class CheckoutOpen(Input):
+    payment_id: Annotated[str, StringConstraints(max_length=64)]
+    client_secret: Annotated[str, StringConstraints(max_length=200)]
+
+
+class CheckoutOpened(Schema):
+    payment_id: str
+    merchant_id: str
+    mode: Mode
+
+
 class CheckoutMerchant(Schema):
     id: str
     # None when the name could not be looked up just now.

@@ -42,7 +42,9 @@ async def startup(app: FastAPI, runtime: Runtime) -> None:
         body_limit=settings.response_body_limit,
         private_test_endpoints=settings.test_endpoints_may_be_private,
     )
-    dispatcher = Dispatcher(store, endpoints, sender, runtime.outbox, settings, wake)
+    dispatcher = Dispatcher(
+        store, endpoints, sender, runtime.outbox, settings, wake, live=runtime.redis
+    )
     app.state.webhooks = Webhooks(store, endpoints, messages, dispatcher, settings)
     runtime.tasks.append(asyncio.create_task(close_on_shutdown(http.aclose), name="receivers"))
     runtime.tasks.append(asyncio.create_task(dispatcher.run(), name="webhook-dispatcher"))

@@ -25,6 +25,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pymongo.errors import PyMongoError
+from redis.asyncio import Redis
 
 from services.webhooks.delivery import Sender
 from services.webhooks.endpoints import EndpointService
@@ -43,6 +44,7 @@ from services.webhooks.store import WebhookStore
 from shared.clock import now_ms
 from shared.events.outbox import Outbox
 from shared.ids import derived_id, new_id
+from shared.live import publish
 from shared.mongo import Document
 from shared.tasks import cancel_and_wait
 
@@ -69,7 +71,9 @@ class Dispatcher:
         wake: asyncio.Event,
         clock: Callable[[], datetime] = now_ms,
         rng: Callable[[], float] = random.random,
+        live: Redis | None = None,
     ) -> None:
+        self._live = live
         self._store = store
         self._endpoints = endpoints
         self._sender = sender
@@ -242,6 +246,24 @@ class Dispatcher:
         ATTEMPTS.labels(outcome.metric_outcome).inc()
         recorded = {**outcome.as_fields(), "finishedAt": self._clock()}
         await self._store.finish_attempt(attempt_id, recorded)
+        if self._live is not None:
+            # The dashboard's live view of deliveries (shared/live.py); the attempt is the record.
+            await publish(
+                self._live,
+                merchant_id=endpoint["merchantId"],
+                mode=endpoint["mode"],
+                event="webhook.attempt",
+                event_id=attempt_id,
+                data={
+                    "attemptId": attempt_id,
+                    "messageId": message["_id"],
+                    "endpointId": endpoint["_id"],
+                    "paymentId": message.get("paymentId"),
+                    "eventType": message.get("eventType"),
+                    "status": recorded["status"],
+                    "responseStatus": recorded.get("responseStatus"),
+                },
+            )
         return recorded
 
     async def _advance(

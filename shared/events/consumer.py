@@ -18,7 +18,6 @@ a few attempts and skipped, so one bad event cannot stop the line forever.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import itertools
 import logging
 from collections.abc import Awaitable, Callable, Sequence
@@ -38,6 +37,7 @@ from shared.events.envelope import EventEnvelope
 from shared.metrics import EVENTS_CONSUMED
 from shared.mongo import CollectionIndexes, Document
 from shared.settings import KafkaSettings
+from shared.tasks import finish_despite_cancel
 from shared.tracing import context_from_kafka_headers
 
 logger = logging.getLogger("expe.consumer")
@@ -110,8 +110,7 @@ class EventConsumer:
             except PyMongoError as error:  # its own records could not be written: start over
                 logger.warning("consumer lost the database", extra={"error": repr(error)})
             finally:
-                with contextlib.suppress(Exception):
-                    await consumer.stop()
+                await finish_despite_cancel(consumer.stop())
             await asyncio.sleep(_BACKOFF_SECONDS[min(attempt, len(_BACKOFF_SECONDS) - 1)])
             attempt += 1
 
@@ -148,7 +147,7 @@ class EventConsumer:
         try:
             envelope = EventEnvelope.from_bytes(record.value or b"")
         except ValidationError as error:
-            EVENTS_CONSUMED.labels(record.topic, "failed").inc()
+            EVENTS_CONSUMED.labels(self.name, record.topic, "failed").inc()
             logger.error(
                 "undecodable event skipped",
                 extra={"topic": record.topic, "offset": record.offset, "error": str(error)},
@@ -160,7 +159,7 @@ class EventConsumer:
         ) as span:
             span.set_attribute("messaging.message.id", envelope.id)
             outcome = await self._handle_once(envelope)
-            EVENTS_CONSUMED.labels(record.topic, outcome).inc()
+            EVENTS_CONSUMED.labels(self.name, record.topic, outcome).inc()
 
     async def _handle_once(self, envelope: EventEnvelope) -> str:
         marker_id = f"{self.name}:{envelope.id}"

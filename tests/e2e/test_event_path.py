@@ -45,9 +45,8 @@ async def summary(gateway: httpx.Client, secret_key: str) -> list[dict]:
 
 def consumed(stack: Stack, outcome: str) -> float:
     metrics = httpx.get(f"{stack['analytics'].url}/metrics", timeout=5).text
-    pattern = (
-        rf'^expe_events_consumed_total{{outcome="{outcome}",topic="{PAYMENT_CREATED}"}} (\S+)$'
-    )
+    labels = f'consumer="payment-facts",outcome="{outcome}",topic="{PAYMENT_CREATED}"'
+    pattern = rf"^expe_events_consumed_total{{{labels}}} (\S+)$"
     match = re.search(pattern, metrics, re.MULTILINE)
     return float(match.group(1)) if match else 0.0
 

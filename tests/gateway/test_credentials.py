@@ -23,6 +23,7 @@ ECHO = "/api/v1/analytics/echo"
 def gateway(upstream_url: str, profile: Profile) -> Iterator[httpx.Client]:
     # Answers about keys are remembered for a second: the most a change may lag.
     settings = GatewaySettings(
+        live_relay=False,  # no broker behind these gateways
         services=ServiceUrls(auth=upstream_url, analytics=upstream_url),
         redis={"url": profile.redis_url},
         credential_cache_seconds=1,

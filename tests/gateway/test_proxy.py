@@ -24,6 +24,7 @@ from tests.tokens import mint, new_signing_key, unsigned
 @pytest.fixture(scope="module")
 def gateway(upstream_url: str, profile: Profile) -> Iterator[httpx.Client]:
     settings = GatewaySettings(
+        live_relay=False,  # no broker behind these gateways
         services=ServiceUrls(
             auth=upstream_url, analytics=upstream_url, wallet=f"http://127.0.0.1:{free_port()}"
         ),
@@ -220,6 +221,7 @@ def test_rate_limit_refuses_with_retry_after_then_recovers(
     upstream_url: str, profile: Profile
 ) -> None:
     settings = GatewaySettings(
+        live_relay=False,  # no broker behind these gateways
         services=ServiceUrls(auth=upstream_url, analytics=upstream_url),
         redis={"url": profile.redis_url},
         rate_limits=RateLimitSettings(per_user=Limit(limit=3, window_seconds=2)),

@@ -20,6 +20,7 @@ from tests.tokens import mint
 @pytest.fixture
 def gateway(upstream_url: str, profile: Profile) -> Iterator[httpx.Client]:
     settings = GatewaySettings(
+        live_relay=False,  # no broker behind these gateways
         services=ServiceUrls(auth=upstream_url, analytics=upstream_url),
         redis={"url": profile.redis_url},
         upstream_timeout_seconds=3,

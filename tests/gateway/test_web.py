@@ -35,6 +35,7 @@ def serve(web_dir: Path, upstream_url: str, profile: Profile) -> Iterator[httpx.
         services=ServiceUrls(payments=upstream_url, auth=upstream_url),
         redis={"url": profile.redis_url},
         web_dir=web_dir,
+        live_relay=False,
     )
     with serve_in_thread(create_app(settings)) as url, httpx.Client(base_url=url) as client:
         yield client

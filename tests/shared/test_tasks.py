@@ -8,7 +8,7 @@ import logging
 
 import pytest
 
-from shared.tasks import cancel_and_wait
+from shared.tasks import cancel_and_wait, finish_despite_cancel
 
 
 async def test_a_task_that_lost_a_cancellation_is_cancelled_again_until_it_ends() -> None:
@@ -54,3 +54,23 @@ async def test_a_task_that_never_ends_is_logged_and_left_at_the_deadline(
     task.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await task
+
+
+async def test_a_client_being_stopped_finishes_stopping_though_cancelled_again_and_again() -> None:
+    stopped = asyncio.Event()
+
+    async def slow_stop() -> None:
+        await asyncio.sleep(0.5)
+        stopped.set()
+
+    async def closing() -> None:
+        try:
+            await asyncio.sleep(3600)
+        finally:
+            await finish_despite_cancel(slow_stop())
+
+    task = asyncio.create_task(closing())
+    await asyncio.sleep(0)
+    await cancel_and_wait([task])  # cancels every 0.2 s
+    assert stopped.is_set()
+    assert task.cancelled()
