@@ -70,7 +70,7 @@ class WebApp:
                     gzipped if (gzipped := path.with_name(path.name + ".gz")).is_file() else None,
                 )
                 for path in folder.rglob("*")
-                if path.is_file() and path.suffix != ".gz"
+                if path.is_file() and path.suffix != ".gz" and not _hidden(path, folder)
             }
         else:
             logger.warning("no built web app in %s: / answers that it is not built", folder)
@@ -87,6 +87,11 @@ class WebApp:
         if self._index is None:
             return HTMLResponse(_NOT_BUILT, status_code=503, headers=_PAGE_HEADERS)
         return _send(request, self._index, _PAGE_HEADERS)
+
+
+def _hidden(path: Path, folder: Path) -> bool:
+    """The build's own records (`.vite/manifest.json`, stamps) are not part of the site."""
+    return any(part.startswith(".") for part in path.relative_to(folder).parts)
 
 
 def _send(request: Request, file: _File, headers: dict[str, str]) -> Response:

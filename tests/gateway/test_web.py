@@ -26,6 +26,8 @@ def built_app(folder: Path) -> Path:
     (folder / "assets" / "app-3f9a1c.js").write_text(SCRIPT)
     (folder / "assets" / "app-3f9a1c.js.gz").write_bytes(gzip.compress(SCRIPT.encode()))
     (folder / "favicon.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+    (folder / ".vite").mkdir()
+    (folder / ".vite" / "manifest.json").write_text("{}")
     (folder.parent / "secret.txt").write_text("outside the app")
     return folder
 
@@ -85,7 +87,14 @@ def test_other_files_are_cached_briefly(gateway: httpx.Client) -> None:
 
 
 @pytest.mark.parametrize(
-    "path", ["/assets/gone-1a2b.js", "/robots.txt", "/../secret.txt", "/%2e%2e/secret.txt"]
+    "path",
+    [
+        "/assets/gone-1a2b.js",
+        "/robots.txt",
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/.vite/manifest.json",
+    ],
 )
 def test_missing_files_and_paths_outside_the_app_are_404(gateway: httpx.Client, path: str) -> None:
     response = gateway.get(path)
