@@ -42,7 +42,7 @@ from shared.events.envelope import (
     EventEnvelope,
 )
 from shared.internal_http import InternalClient
-from shared.live import message_of, publish, stream_key
+from shared.live import LiveEvent, message_of, publish, stream_key
 from shared.settings import KafkaSettings
 from shared.tasks import finish_despite_cancel
 
@@ -86,9 +86,13 @@ class LiveRelay:
                 attempt = 0
                 while True:
                     batches = await consumer.getmany(timeout_ms=1000, max_records=500)
-                    for records in batches.values():
-                        for record in records:
-                            await self._relay(record.value or b"")
+                    news = [
+                        event
+                        for records in batches.values()
+                        for record in records
+                        if (event := _news(record.value or b"")) is not None
+                    ]
+                    await publish(self._redis, news)
                     if batches:
                         await consumer.commit()
             except KafkaError as error:
@@ -98,23 +102,20 @@ class LiveRelay:
             await asyncio.sleep(_BACKOFF_SECONDS[min(attempt, len(_BACKOFF_SECONDS) - 1)])
             attempt += 1
 
-    async def _relay(self, raw: bytes) -> None:
-        try:
-            event = EventEnvelope.from_bytes(raw)
-        except ValidationError:
-            return  # the event consumers record malformed events; the live view skips them
-        if event.merchant_id is None:
-            return
-        if event.occurred_at < datetime.now(UTC) - timedelta(seconds=_NEWS_SECONDS):
-            return
-        await publish(
-            self._redis,
-            merchant_id=event.merchant_id,
-            mode=str(event.data.get("mode", "test")),
-            event=event.type,
-            event_id=event.id,
-            data=event.data,
-        )
+
+def _news(raw: bytes) -> LiveEvent | None:
+    """The live entry for a Kafka record, unless it is malformed (the event consumers record
+    those), names no merchant, or is history rather than news."""
+    try:
+        event = EventEnvelope.from_bytes(raw)
+    except ValidationError:
+        return None
+    if event.merchant_id is None:
+        return None
+    if event.occurred_at < datetime.now(UTC) - timedelta(seconds=_NEWS_SECONDS):
+        return None
+    mode = str(event.data.get("mode", "test"))
+    return LiveEvent(event.merchant_id, mode, event.type, event.id, event.data)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,8 @@ down, a stream trimmed past its last id) is told to read the API again.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -23,26 +25,55 @@ STREAM_LENGTH = 10_000
 # Kafka delivers at least once; an event id is appended once within this time.
 _SEEN_SECONDS = 24 * 3600
 
+# One round trip per event: remember its id, and append it only if the id is new. Both keys of
+# an event share a hash tag, so they live on one node of a Redis cluster.
+_APPEND_ONCE = """
+if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then
+  return redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*',
+                    'event', ARGV[3], 'eventId', ARGV[4], 'data', ARGV[5])
+end
+return false
+"""
+
+
+@dataclass(frozen=True)
+class LiveEvent:
+    merchant_id: str
+    mode: str
+    event: str
+    event_id: str
+    data: dict[str, Any]
+
 
 def stream_key(merchant_id: str, mode: str) -> str:
-    return f"expe:live:{merchant_id}:{mode}"
+    return f"expe:live:{{{merchant_id}:{mode}}}"
 
 
-async def publish(
-    redis: Redis, *, merchant_id: str, mode: str, event: str, event_id: str, data: dict[str, Any]
-) -> None:
-    """Appends the event to its merchant's stream, once per event id; a failure is logged, not
-    raised, since nothing but the live view depends on it."""
+async def publish(redis: Redis, events: Sequence[LiveEvent]) -> None:
+    """Appends each event to its merchant's stream, once per event id, in one round trip. A
+    failure is logged, not raised: nothing but the live view depends on it."""
+    if not events:
+        return
+    append_once = redis.register_script(_APPEND_ONCE)
     try:
-        if not await redis.set(f"expe:live:seen:{event_id}", 1, nx=True, ex=_SEEN_SECONDS):
-            return
-        entry: dict[Any, Any] = {"event": event, "eventId": event_id, "data": orjson.dumps(data)}
-        await redis.xadd(
-            stream_key(merchant_id, mode), entry, maxlen=STREAM_LENGTH, approximate=True
-        )
+        async with redis.pipeline(transaction=False) as pipe:
+            for item in events:
+                stream = stream_key(item.merchant_id, item.mode)
+                await append_once(
+                    keys=[f"{stream}:seen:{item.event_id}", stream],
+                    args=[
+                        _SEEN_SECONDS,
+                        STREAM_LENGTH,
+                        item.event,
+                        item.event_id,
+                        orjson.dumps(item.data),
+                    ],
+                    client=pipe,
+                )
+            await pipe.execute()
     except RedisError as error:
         logger.warning(
-            "live update not published", extra={"eventId": event_id, "error": repr(error)}
+            "live updates not published", extra={"events": len(events), "error": repr(error)}
         )
 
 

@@ -44,7 +44,7 @@ from services.webhooks.store import WebhookStore
 from shared.clock import now_ms
 from shared.events.outbox import Outbox
 from shared.ids import derived_id, new_id
-from shared.live import publish
+from shared.live import LiveEvent, publish
 from shared.mongo import Document
 from shared.tasks import cancel_and_wait
 
@@ -248,8 +248,7 @@ class Dispatcher:
         await self._store.finish_attempt(attempt_id, recorded)
         if self._live is not None:
             # The dashboard's live view of deliveries (shared/live.py); the attempt is the record.
-            await publish(
-                self._live,
+            event = LiveEvent(
                 merchant_id=endpoint["merchantId"],
                 mode=endpoint["mode"],
                 event="webhook.attempt",
@@ -264,6 +263,7 @@ class Dispatcher:
                     "responseStatus": recorded.get("responseStatus"),
                 },
             )
+            await publish(self._live, [event])
         return recorded
 
     async def _advance(

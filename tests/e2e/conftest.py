@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 import os
+import secrets
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 import pytest
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
-from devstack.accounts import Merchant, Session, create_key, create_merchant, sign_up
+from devstack.accounts import (
+    SEEN,
+    Merchant,
+    Session,
+    bearer,
+    create_key,
+    create_merchant,
+    sign_up,
+)
 from devstack.profile import REPO, Profile
 from devstack.stack import Stack
 
@@ -83,3 +93,18 @@ class Infrastructure:
 @pytest.fixture(scope="session")
 def infrastructure(profile: Profile) -> Infrastructure:
     return Infrastructure(profile)
+
+
+def register(
+    gateway: httpx.Client, account: Account, url: str, events: list[str] | None = None
+) -> dict[str, Any]:
+    """A webhook endpoint of the account's for `url` (its secret kept out of every log)."""
+    created = gateway.post(
+        "/api/v1/webhooks/endpoints",
+        json={"url": url, "enabledEvents": events or ["*"], "description": "orders"},
+        headers={**bearer(account.secret_key), "Idempotency-Key": secrets.token_hex(8)},
+    )
+    assert created.status_code == 201, created.text
+    endpoint = dict(created.json())
+    SEEN.add(endpoint["secret"])
+    return endpoint

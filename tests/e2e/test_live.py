@@ -1,5 +1,6 @@
 """Live updates over the gateway's WebSocket: every replica's sockets hear every event, a socket
-that dropped resumes where it left off, and a checkout's socket hears its own payment only."""
+that dropped resumes where it left off, a checkout's socket hears its own payment only, and
+webhook attempts are heard with their outcome."""
 
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ from devstack.serving import serve_in_thread
 from devstack.stack import Stack
 from gateway.app import create_app
 from gateway.settings import GatewaySettings, ServiceUrls
-from tests.e2e.conftest import Account
+from tests.e2e.conftest import Account, register
+from tests.receivers import Receiver, receiving
 
 pytestmark = pytest.mark.e2e
 
@@ -201,3 +203,28 @@ async def test_a_stranger_cannot_listen_to_a_merchant(
         await socket.send(json.dumps(hello))
         answer = json.loads(await asyncio.wait_for(socket.recv(), 10))
     assert (answer["type"], answer["code"]) == ("error", "permission_denied")
+
+
+async def test_each_webhook_attempt_is_heard_with_its_outcome(
+    gateway: httpx.Client, account: Account, member_hello: dict[str, Any]
+) -> None:
+    socket = await opened(socket_url(str(gateway.base_url).rstrip("/")), member_hello)
+    with receiving(Receiver(500, default=200)) as receiver:
+        endpoint = await asyncio.to_thread(
+            register, gateway, account, receiver.url, ["payment.completed"]
+        )
+        payment = await asyncio.to_thread(create_payment, gateway, account)
+        await asyncio.to_thread(pay, gateway, payment)
+        attempts: list[dict[str, Any]] = []
+        while [a["status"] for a in attempts][-1:] != ["succeeded"]:
+            heard = await next_event(socket)
+            if heard["event"] == "webhook.attempt":
+                attempts.append(heard["data"])
+    await socket.close()
+    assert [(a["status"], a["responseStatus"]) for a in attempts] == [
+        ("failed", 500),
+        ("succeeded", 200),
+    ]
+    assert {(a["endpointId"], a["paymentId"], a["eventType"]) for a in attempts} == {
+        (endpoint["id"], payment["id"], "payment.completed")
+    }

@@ -12,29 +12,15 @@ import httpx
 import pytest
 from standardwebhooks.webhooks import Webhook
 
-from devstack.accounts import SEEN, Session, bearer, mail_text
+from devstack.accounts import Session, bearer, mail_text
 from devstack.stack import Stack
 from devstack.waiting import wait_until
-from tests.e2e.conftest import Account, new_account
+from tests.e2e.conftest import Account, new_account, register
 from tests.receivers import Answer, Receiver, receiving
 
 pytestmark = pytest.mark.e2e
 
 CARD = {"number": "4242424242424242", "expMonth": 12, "expYear": 2099, "cvc": "123"}
-
-
-def register(
-    gateway: httpx.Client, account: Account, url: str, events: list[str] | None = None
-) -> dict[str, Any]:
-    created = gateway.post(
-        "/api/v1/webhooks/endpoints",
-        json={"url": url, "enabledEvents": events or ["*"], "description": "orders"},
-        headers={**bearer(account.secret_key), "Idempotency-Key": secrets.token_hex(8)},
-    )
-    assert created.status_code == 201, created.text
-    endpoint = dict(created.json())
-    SEEN.add(endpoint["secret"])
-    return endpoint
 
 
 def create_payment(gateway: httpx.Client, account: Account, amount: int = 10_000) -> str:
