@@ -5,6 +5,15 @@
 # docker-compose.yml, deploy/k8s and deploy/helm all run it that way.
 
 ARG PYTHON_IMAGE=python:3.12-slim
+ARG NODE_IMAGE=node:20-slim
+
+# ---- web: the dashboard and hosted checkout, built into static files the gateway serves ----
+FROM ${NODE_IMAGE} AS web
+WORKDIR /web
+COPY web/package.json web/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY web/ ./
+RUN npm run build
 
 # ---- build: resolve dependencies into a virtualenv, then install the project itself ----
 FROM ${PYTHON_IMAGE} AS build
@@ -38,7 +47,9 @@ RUN groupadd --system --gid 10001 expe \
  && useradd --system --uid 10001 --gid expe --home-dir /nonexistent --no-create-home --shell /usr/sbin/nologin expe
 
 COPY --from=build /opt/venv /opt/venv
+COPY --from=web /web/dist /opt/expe/web
 ENV PATH=/opt/venv/bin:$PATH \
+    EXPE_WEB_DIR=/opt/expe/web \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     EXPE_ENV=production \

@@ -4,12 +4,13 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test lint format bench stop clean
+.PHONY: setup run run-dev test lint format bench stop clean
 
-setup: $(STAMP)  ## Install everything missing: infrastructure binaries, tools, Python packages.
+setup: $(STAMP)  ## Install everything missing: infrastructure binaries, tools, Python packages, the web app.
 	@deploy/local/install.sh
 	@deploy/local/install-helm.sh
 	@tests/deploy/deploycheck/build.sh >/dev/null
+	@deploy/local/build-web.sh
 
 $(STAMP): pyproject.toml
 	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -20,7 +21,11 @@ $(STAMP): pyproject.toml
 run: setup  ## Start infrastructure, every service and the gateway; Ctrl-C stops everything.
 	@deploy/local/run.sh
 
+run-dev: setup  ## `make run`, plus Vite's dev server for the dashboard on :5173 (reloads on every edit).
+	@deploy/local/run.sh --web-dev
+
 test: setup  ## Run the whole suite on its own infrastructure (works while `make run` is up).
+	@deploy/local/install-chromium.sh
 	@deploy/local/test.sh $(PYTEST_ARGS)
 
 lint: $(STAMP)  ## ruff, mypy strict, and the import contracts between services.
@@ -28,6 +33,7 @@ lint: $(STAMP)  ## ruff, mypy strict, and the import contracts between services.
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
+	cd web && npm run lint
 
 format: $(STAMP)
 	$(VENV)/bin/ruff format .

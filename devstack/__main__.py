@@ -21,6 +21,7 @@ def up(profile: Profile) -> int:
     try:
         stack.start()
         print("\nExpe is up:", flush=True)
+        print(f"  {'dashboard':<14} {profile.process_url('gateway')}/", flush=True)
         for name in PROCESSES:
             print(f"  {name:<14} {profile.process_url(name)}", flush=True)
         print(f"  {'mail (Mailpit)':<14} {profile.mailpit_url}", flush=True)

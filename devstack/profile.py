@@ -88,4 +88,7 @@ class Profile:
             "EXPE_SMTP__PORT": self.values["EXPE_MAILPIT_SMTP_PORT"],
         }
         env.update({f"EXPE_SERVICES__{s.upper()}": self.process_url(s) for s in SERVICES})
+        # Links in emails and checkout URLs lead to this profile's gateway, unless told otherwise.
+        gateway = f"http://localhost:{self.process_port('gateway')}"
+        env["EXPE_PUBLIC_URL"] = os.environ.get("EXPE_PUBLIC_URL", gateway)
         return env

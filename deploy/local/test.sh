@@ -30,6 +30,19 @@ finish() {
 trap finish EXIT
 # A fresh data folder each run: tests never see state left by an earlier run.
 rm -rf "$data"
+mkdir -p "$data"
+# The web app's component tests (Vitest), on a whole run; its browser tests run in pytest
+# (tests/e2e/test_browser.py), against the stack the e2e tests start.
+if (($# == 0)); then
+  echo "web: component tests (npm test) ..."
+  if ! (cd web && npm test) >"$data/web-test.log" 2>&1; then
+    tail -n 80 "$data/web-test.log"
+    echo "=== make test failed: the web app's component tests; full output in $data/web-test.log ==="
+    exit 1
+  fi
+  sed -n '/Coverage summary\|% Stmts\|All files/,/^$/p' "$data/web-test.log" | head -n 12
+  grep -E '^ +Tests +' "$data/web-test.log" || true
+fi
 deploy/local/with-profile.sh test deploy/local/infra.sh start
 EXPE_PROFILE=test EXPE_RUNNING_TEST_FILE="$data/running-test" \
   .venv/bin/python -m pytest "$@" 2>&1 | tee "$data/pytest.log"

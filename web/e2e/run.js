@@ -1,0 +1,512 @@
+// The dashboard and the hosted checkout in Debian's Chromium, against a running Expe stack.
+//
+//   EXPE_URL=http://127.0.0.1:8000 MAILPIT_URL=http://127.0.0.1:8025 SCREENSHOT_DIR=/tmp/shots npm run e2e
+//
+// Each step prints its name; the first failure prints the error, the browser console and a
+// screenshot, and the run exits non-zero.
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { chromium } from "playwright-core";
+import { mailTo, onBase, poll, secretFromOtpauth, startReceiver, totp } from "./lib.js";
+
+const BASE = (process.env.EXPE_URL ?? "http://127.0.0.1:8000").replace(/\/$/, "");
+const MAILPIT = (process.env.MAILPIT_URL ?? "http://127.0.0.1:8025").replace(/\/$/, "");
+const SHOTS = resolve(process.env.SCREENSHOT_DIR ?? "e2e-output/screenshots");
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const require = createRequire(import.meta.url);
+const AXE_SOURCE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+const AXE_PATH = "/__e2e__/axe.min.js";
+
+mkdirSync(SHOTS, { recursive: true });
+for (const file of readdirSync(SHOTS)) {
+  if (file.startsWith("failure-")) rmSync(join(SHOTS, file));
+}
+const profileDir = mkdtempSync(join(tmpdir(), "expe-e2e-"));
+const consoleLines = [];
+const cspViolations = [];
+const started = Date.now();
+let context;
+let current; // the page a failure screenshot is taken of
+
+const stamp = Date.now().toString(36);
+const user = {
+  name: "E2E Merchant",
+  email: `e2e-${stamp}@example.com`,
+  password: "a long unusual e2e passphrase",
+};
+const state = {};
+
+function log(line) {
+  process.stdout.write(`${line}\n`);
+}
+
+async function step(name, run) {
+  const begun = Date.now();
+  log(`▶ ${name}`);
+  try {
+    await run();
+    log(`✔ ${name} (${((Date.now() - begun) / 1000).toFixed(1)} s)`);
+  } catch (error) {
+    log(`✘ ${name}: ${error?.stack ?? error}`);
+    if (current && !current.isClosed()) {
+      const file = join(SHOTS, `failure-${name.replace(/[^a-z0-9]+/gi, "-").toLowerCase()}.png`);
+      await current.screenshot({ path: file, fullPage: true }).catch(() => undefined);
+      log(`  page: ${current.url()}`);
+      log(`  screenshot: ${file}`);
+    }
+    log("  browser console (last 60 lines):");
+    for (const line of consoleLines.slice(-60)) log(`    ${line}`);
+    await context?.close().catch(() => undefined);
+    rmSync(profileDir, { recursive: true, force: true });
+    process.exit(1);
+  }
+}
+
+function watch(page, label) {
+  page.on("console", (message) => {
+    const text = message.text();
+    consoleLines.push(`[${label}] ${message.type()}: ${text}`);
+    if (/Content[- ]Security[- ]Policy/i.test(text)) cspViolations.push(`[${label}] ${text}`);
+  });
+  page.on("pageerror", (error) => consoleLines.push(`[${label}] pageerror: ${error.message}`));
+  // axe-core from node_modules, served on this origin so the page's CSP (script-src 'self') holds.
+  void page.route(`**${AXE_PATH}`, (route) =>
+    route.fulfill({ status: 200, contentType: "application/javascript", body: AXE_SOURCE }),
+  );
+  page.setDefaultTimeout(15_000);
+  return page;
+}
+
+async function api(method, path, { token, body, headers = {} } = {}) {
+  const response = await fetch(`${BASE}/api/v1${path}`, {
+    method,
+    headers: {
+      "content-type": "application/json",
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...headers,
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  const data = text ? JSON.parse(text) : null;
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+  return data;
+}
+
+async function createPayment(extra = {}) {
+  const orderId = `order-${stamp}-${Math.random().toString(36).slice(2, 8)}`;
+  return api("POST", "/payments", {
+    token: state.secretKey,
+    headers: { "Idempotency-Key": `e2e-${orderId}` },
+    body: { amount: 49900, currency: "INR", orderId, description: "Masala chai ×2", ...extra },
+  });
+}
+
+/** Opens a page in light or dark mode, checks it with axe and saves its screenshot. */
+async function audit(page, name, path, { ready } = {}) {
+  for (const theme of ["light", "dark"]) {
+    await page
+      .evaluate((value) => localStorage.setItem("expe.theme", value), theme)
+      .catch(() => undefined);
+    await page.goto(`${BASE}${path}`);
+    if ((await page.evaluate(() => document.documentElement.dataset.theme)) !== theme) {
+      await page.evaluate((value) => localStorage.setItem("expe.theme", value), theme);
+      await page.reload();
+    }
+    await page.waitForFunction((value) => document.documentElement.dataset.theme === value, theme);
+    if (ready) await ready(page);
+    else await page.locator("h1").first().waitFor();
+    await page
+      .waitForFunction(() => !document.querySelector('[aria-label^="Loading"], .skeleton'), null, {
+        timeout: 15_000,
+      })
+      .catch(() => undefined);
+    const headings = await page.locator("h1").count();
+    if (headings !== 1) throw new Error(`${name} (${theme}) has ${headings} h1 elements`);
+    await page.addScriptTag({ url: `${BASE}${AXE_PATH}` });
+    const result = await page.evaluate(async () => {
+      // eslint-disable-next-line no-undef
+      const outcome = await axe.run(document, { resultTypes: ["violations"] });
+      return outcome.violations
+        .filter((v) => v.impact === "serious" || v.impact === "critical")
+        .map(
+          (v) =>
+            `${v.id} (${v.impact}): ${v.help} → ${v.nodes
+              .slice(0, 3)
+              .map((n) => n.target.join(" "))
+              .join(" | ")}`,
+        );
+    });
+    if (result.length) throw new Error(`axe on ${name} (${theme}):\n  ${result.join("\n  ")}`);
+    await page.screenshot({ path: join(SHOTS, `${name}-${theme}.png`), fullPage: true });
+  }
+  await page.evaluate(() => localStorage.removeItem("expe.theme"));
+}
+
+async function main() {
+  log(`Expe browser e2e against ${BASE} (Mailpit ${MAILPIT}), screenshots in ${SHOTS}`);
+  const receiver = await startReceiver({ failFirst: "refund.issued" });
+
+  await step("Launch Chromium", async () => {
+    context = await chromium.launchPersistentContext(profileDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+      viewport: { width: 1280, height: 860 },
+      locale: "en-US",
+    });
+    current = watch(context.pages()[0] ?? (await context.newPage()), "dashboard");
+    state.dashboard = current;
+  });
+  const page = state.dashboard;
+
+  await step("Public pages pass axe in light and dark (screenshots)", async () => {
+    await page.goto(`${BASE}/login`);
+    await audit(page, "login", "/login");
+    await audit(page, "register", "/register");
+    await audit(page, "forgot-password", "/forgot-password");
+    await audit(page, "verify-email", "/verify-email");
+    await audit(page, "reset-password", "/reset-password?token=not-a-real-token");
+    await audit(page, "checkout-invalid-link", "/checkout/pay_doesnotexist");
+  });
+
+  await step("Sign up", async () => {
+    await page.goto(`${BASE}/register`);
+    await page.getByLabel("Full name").fill(user.name);
+    await page.getByLabel("Email").fill(user.email);
+    await page.getByLabel("Password").fill(user.password);
+    await page.getByRole("button", { name: "Create account" }).click();
+    await page.getByRole("heading", { name: "Check your email" }).waitFor();
+  });
+
+  await step("Open the verification link from the email in Mailpit", async () => {
+    const text = await mailTo(MAILPIT, user.email, { subject: /verif|confirm/i });
+    const link = /(https?:\/\/\S+\/verify-email\?token=[^\s]+)/.exec(text)?.[1];
+    if (!link) throw new Error(`no verification link in the email:\n${text}`);
+    await page.goto(onBase(link, BASE));
+    await page.getByRole("heading", { name: "Email verified" }).waitFor();
+  });
+
+  await step("Log in", async () => {
+    await page.goto(`${BASE}/login`);
+    await page.getByLabel("Email").fill(user.email);
+    await page.getByLabel("Password").fill(user.password);
+    await page.getByRole("button", { name: "Log in", exact: true }).click();
+    await page.waitForURL(/\/onboarding/);
+  });
+
+  await step("Create a merchant, a project and a secret test key in the UI", async () => {
+    await page.getByLabel("Business name").fill(`Chai Point ${stamp}`);
+    await page.getByLabel("Country").selectOption("IN");
+    await page.getByLabel("Default currency").selectOption("INR");
+    await page.getByRole("button", { name: "Create merchant" }).click();
+    await page.getByLabel("Project name").fill("Web shop");
+    await page.getByRole("button", { name: "Create project" }).click();
+    await page.getByLabel("Key type").selectOption("secret");
+    await page.getByLabel("Key mode").selectOption("test");
+    await page.getByRole("button", { name: "Create API key" }).click();
+    state.secretKey = (await page.getByTestId("revealed-secret").textContent())?.trim();
+    if (!/^sk_test_/.test(state.secretKey ?? ""))
+      throw new Error(`not a secret test key: ${state.secretKey}`);
+    await page.getByRole("button", { name: "Go to the dashboard" }).click();
+    await page.getByRole("heading", { name: "Overview", level: 1 }).waitFor();
+  });
+
+  await step("Create a webhook endpoint in the UI", async () => {
+    await page.getByRole("link", { name: "Webhooks" }).click();
+    await page.getByRole("heading", { name: "Webhooks", level: 1 }).waitFor();
+    await page.getByRole("button", { name: "Add endpoint" }).click();
+    const dialog = page.getByRole("dialog", { name: "Add a webhook endpoint" });
+    await dialog.getByLabel("Endpoint URL").fill(receiver.url);
+    await dialog.getByLabel("Description (optional)").fill("e2e receiver");
+    await dialog.getByRole("button", { name: "Add endpoint" }).click();
+    const added = page.getByRole("dialog", { name: "Endpoint added" });
+    const secret = (await added.getByTestId("revealed-secret").textContent())?.trim();
+    if (!secret?.startsWith("whsec_")) throw new Error(`no signing secret shown: ${secret}`);
+    await added.getByRole("button", { name: "Done" }).click();
+    await page.getByRole("listitem", { name: `Endpoint ${receiver.url}` }).waitFor();
+  });
+
+  await step(
+    "Open Transactions, then create a payment with the secret key through the API",
+    async () => {
+      await page.getByRole("link", { name: "Transactions" }).click();
+      await page.getByRole("heading", { name: "Transactions", level: 1 }).waitFor();
+      state.navigations = 0;
+      page.on("framenavigated", (frame) => {
+        if (frame === page.mainFrame()) state.navigations += 1;
+      });
+      state.card = await createPayment();
+      if (!state.card.checkoutUrl?.includes("#"))
+        throw new Error(`checkoutUrl has no client secret: ${state.card.checkoutUrl}`);
+      await page.locator(`tr[data-payment-id="${state.card.id}"]`).waitFor({ timeout: 30_000 });
+    },
+  );
+
+  await step("Pay by card 4242 4242 4242 4242 on the hosted checkout", async () => {
+    const checkout = watch(await context.newPage(), "checkout");
+    current = checkout;
+    await checkout.goto(onBase(state.card.checkoutUrl, BASE));
+    await checkout.getByText("₹499.00").first().waitFor();
+    await checkout.getByLabel("Card number").fill("4242 4242 4242 4242");
+    await checkout.getByLabel("Expiry (MM/YY)").fill("12/30");
+    await checkout.getByLabel("Security code (CVC)").fill("123");
+    await checkout.getByRole("button", { name: /^Pay / }).click();
+    await checkout.getByRole("heading", { name: "Payment successful" }).waitFor();
+    state.checkoutPage = checkout;
+    current = page;
+  });
+
+  await step("The payment turns succeeded in Transactions without a reload", async () => {
+    await page.bringToFront();
+    await page
+      .locator(`tr[data-payment-id="${state.card.id}"][data-status="succeeded"]`)
+      .waitFor({ timeout: 30_000 });
+    if (state.navigations > 0) throw new Error("the Transactions page navigated");
+  });
+
+  await step("Open the payment's details and refund part of it", async () => {
+    await page.getByRole("link", { name: state.card.id, exact: true }).click();
+    await page.getByRole("heading", { name: "Timeline" }).waitFor();
+    await page.getByRole("button", { name: "Refund", exact: true }).click();
+    const dialog = page.getByRole("dialog", { name: "Refund payment" });
+    await dialog.getByLabel("Refund amount (INR)").fill("100.00");
+    await dialog.getByLabel("Reason (optional)").fill("one cup returned");
+    await dialog.getByRole("button", { name: /^Refund ₹100\.00$/ }).click();
+    await page.getByText("Refunded ₹100.00").first().waitFor();
+    await page.getByRole("region", { name: "Refunds" }).getByText("₹100.00").waitFor();
+  });
+
+  await step(
+    "See the refund's failed webhook delivery on the Webhooks page and retry it",
+    async () => {
+      await page.goto(`${BASE}/webhooks/attempts?paymentId=${state.card.id}`);
+      const failed = page.locator('tr[data-status="failed"]', { hasText: "refund.issued" }).first();
+      await failed.waitFor({ timeout: 45_000 });
+      const attemptId = await failed.getAttribute("data-attempt-id");
+      await page.getByRole("button", { name: `Retry attempt ${attemptId}` }).click();
+      await page
+        .getByText(/^Delivered: HTTP 200/)
+        .first()
+        .waitFor({ timeout: 30_000 });
+      await page
+        .locator('tr[data-status="succeeded"]', { hasText: "refund.issued" })
+        .first()
+        .waitFor({ timeout: 30_000 });
+      await poll(
+        () => receiver.received.some((r) => r.type === "refund.issued" && r.status === 200),
+        {
+          message: "the receiver to get the refund.issued delivery",
+        },
+      );
+    },
+  );
+
+  await step(
+    "A UPI payment shows its QR and updates itself after the sandbox completion",
+    async () => {
+      const payment = await createPayment({ allowedMethods: ["upi_qr", "card"] });
+      const secret = decodeURIComponent(new URL(payment.checkoutUrl).hash.slice(1));
+      const checkout = state.checkoutPage;
+      current = checkout;
+      await checkout.goto(onBase(payment.checkoutUrl, BASE));
+      await checkout.getByRole("button", { name: "UPI", exact: true }).click();
+      await checkout.getByRole("button", { name: "Show UPI QR code" }).click();
+      await checkout.getByRole("img", { name: /UPI QR code/ }).waitFor();
+      await audit(
+        checkout,
+        "checkout-upi",
+        new URL(onBase(payment.checkoutUrl, BASE)).pathname + new URL(payment.checkoutUrl).hash,
+        {
+          ready: (p) => p.getByRole("img", { name: /UPI QR code/ }).waitFor(),
+        },
+      );
+      await checkout.goto(onBase(payment.checkoutUrl, BASE));
+      await checkout.getByRole("img", { name: /UPI QR code/ }).waitFor();
+      // The customer's UPI app approves: the page is not touched and must notice by itself.
+      await api("POST", `/checkout/payments/${payment.id}/sandbox/upi-complete`, {
+        headers: { "Expe-Client-Secret": secret },
+        body: { outcome: "success" },
+      });
+      await checkout
+        .getByRole("heading", { name: "Payment successful" })
+        .waitFor({ timeout: 20_000 });
+      current = page;
+    },
+  );
+
+  await step("The overview shows today's volume and the 30-day chart", async () => {
+    current = page;
+    await page.goto(`${BASE}/`);
+    const today = page.locator(".card", { hasText: "Today’s volume" });
+    await poll(async () => /₹[1-9]/.test((await today.textContent()) ?? ""), {
+      timeout: 30_000,
+      message: "today's volume to count the card payment",
+    });
+    await page
+      .getByRole("img", { name: /Daily volume in INR/ })
+      .locator("svg")
+      .first()
+      .waitFor();
+  });
+
+  await step("Enrol two-step verification", async () => {
+    await page.goto(`${BASE}/settings/security`);
+    await page.getByRole("button", { name: "Set up two-step verification" }).click();
+    const uri = (await page.getByTestId("otpauth-uri").textContent())?.trim() ?? "";
+    state.totpSecret =
+      secretFromOtpauth(uri) ?? (await page.getByTestId("totp-secret").textContent())?.trim();
+    const { code, counter } = totp(state.totpSecret);
+    state.usedCounter = counter;
+    await page.getByLabel("Authentication code").fill(code);
+    await page.getByRole("button", { name: "Turn on two-step verification" }).click();
+    await page.getByRole("heading", { name: "Two-step verification is on" }).waitFor();
+    const codes = await page
+      .getByRole("list", { name: "Recovery codes" })
+      .getByRole("listitem")
+      .count();
+    if (codes !== 10) throw new Error(`expected 10 recovery codes, saw ${codes}`);
+    await page.getByRole("button", { name: "I saved my recovery codes" }).click();
+  });
+
+  await step("Log out, then log in with a TOTP code", async () => {
+    await page.getByRole("button", { name: "Log out" }).click();
+    await page.waitForURL(/\/login/);
+    await page.getByLabel("Email").fill(user.email);
+    await page.getByLabel("Password").fill(user.password);
+    await page.getByRole("button", { name: "Log in", exact: true }).click();
+    await page.getByRole("heading", { name: "Two-step verification" }).waitFor();
+    // A code works once: wait for the next 30 s window if enrolment used this one.
+    const fresh = await poll(
+      () => {
+        const next = totp(state.totpSecret);
+        return next.counter !== state.usedCounter ? next : null;
+      },
+      { timeout: 35_000, interval: 500, message: "a fresh TOTP window" },
+    );
+    await page.getByLabel("Authentication code").fill(fresh.code);
+    await page.getByRole("button", { name: "Verify" }).click();
+    await page.getByRole("heading", { name: "Overview", level: 1 }).waitFor();
+  });
+
+  await step("Dark mode toggles and is remembered", async () => {
+    const before = await page.evaluate(() => document.documentElement.dataset.theme);
+    const target = before === "dark" ? "light" : "dark";
+    await page.getByRole("button", { name: `Switch to ${target} mode` }).click();
+    await page.waitForFunction((value) => document.documentElement.dataset.theme === value, target);
+    await page.reload();
+    await page.waitForFunction((value) => document.documentElement.dataset.theme === value, target);
+    await page.getByRole("button", { name: `Switch to ${before} mode` }).click();
+  });
+
+  await step("Dashboard pages pass axe in light and dark (screenshots)", async () => {
+    const payment = state.card.id;
+    const pages = [
+      ["overview", "/"],
+      ["transactions", "/transactions"],
+      ["payment-details", `/payments/${payment}`],
+      ["webhooks-endpoints", "/webhooks"],
+      ["webhooks-attempts", "/webhooks/attempts"],
+      ["webhooks-verify", "/webhooks/verify"],
+      ["settings-account", "/settings/account"],
+      ["settings-security", "/settings/security"],
+      ["settings-api-keys", "/settings/api-keys"],
+      ["settings-team", "/settings/team"],
+      ["settings-audit-log", "/settings/audit-log"],
+      ["settings-limits", "/settings/limits"],
+      ["wallet", "/wallet"],
+      ["onboarding", "/onboarding?new=1"],
+      ["not-found", "/no-such-page"],
+    ];
+    for (const [name, path] of pages) await audit(page, name, path);
+    const fresh = await createPayment();
+    await audit(
+      page,
+      "checkout-card",
+      new URL(onBase(fresh.checkoutUrl, BASE)).pathname + new URL(fresh.checkoutUrl).hash,
+      {
+        ready: (p) => p.getByLabel("Card number").waitFor(),
+      },
+    );
+    await audit(
+      page,
+      "checkout-succeeded",
+      new URL(onBase(state.card.checkoutUrl, BASE)).pathname + new URL(state.card.checkoutUrl).hash,
+      {
+        ready: (p) => p.getByRole("heading", { name: "Payment successful" }).waitFor(),
+      },
+    );
+  });
+
+  await step("A phone-sized screen (360 px) shows the checkout and the dashboard", async () => {
+    await page.setViewportSize({ width: 360, height: 740 });
+    const fresh = await createPayment();
+    await page.goto(onBase(fresh.checkoutUrl, BASE));
+    await page.getByLabel("Card number").waitFor();
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth > window.innerWidth + 1,
+    );
+    if (overflow) throw new Error("the checkout scrolls sideways at 360 px");
+    await page.screenshot({ path: join(SHOTS, "mobile-checkout-light.png"), fullPage: true });
+    for (const path of [
+      "/transactions",
+      "/webhooks/attempts",
+      "/settings/api-keys",
+      `/payments/${state.card.id}`,
+      "/",
+    ]) {
+      await page.goto(`${BASE}${path}`);
+      await page.locator("h1").first().waitFor();
+      await page.waitForLoadState("networkidle").catch(() => undefined);
+      const wide = await page.evaluate(() => {
+        if (document.documentElement.scrollWidth <= window.innerWidth + 1) return null;
+        return [...document.querySelectorAll("body *")]
+          .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1)
+          .filter((el) => {
+            // Inside a scrolling box (tables, tabs) is fine: only what widens the page counts.
+            for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+              if (getComputedStyle(up).overflowX !== "visible") return false;
+            }
+            return true;
+          })
+          .slice(0, 5)
+          .map((el) => `${el.tagName.toLowerCase()}.${el.className}`);
+      });
+      if (wide) throw new Error(`${path} scrolls sideways at 360 px: ${wide.join(", ")}`);
+    }
+    await page.goto(`${BASE}/transactions`);
+    await page.getByRole("heading", { name: "Transactions", level: 1 }).waitFor();
+    await page.getByRole("button", { name: "Menu" }).click();
+    await page
+      .getByRole("navigation", { name: "Main" })
+      .getByRole("link", { name: "Webhooks" })
+      .waitFor();
+    await page.screenshot({ path: join(SHOTS, "mobile-transactions-light.png"), fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 860 });
+  });
+
+  await step("No Content-Security-Policy violations", async () => {
+    if (cspViolations.length) throw new Error(cspViolations.join("\n"));
+  });
+
+  receiver.close();
+  await context.close();
+  rmSync(profileDir, { recursive: true, force: true });
+  log(`All steps passed in ${((Date.now() - started) / 1000).toFixed(0)} s.`);
+}
+
+main().catch((error) => {
+  log(`✘ ${error?.stack ?? error}`);
+  process.exit(1);
+});

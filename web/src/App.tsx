@@ -1,0 +1,28 @@
+import { useEffect, useState } from "react";
+import { QueryClientProvider } from "@tanstack/react-query";
+import { BrowserRouter } from "react-router";
+import { bootstrapSession } from "./auth/hooks";
+import { followOtherTabs } from "./auth/session";
+import { RouteAnnouncer } from "./layout/RouteAnnouncer";
+import { makeQueryClient } from "./queryClient";
+import { AppRoutes } from "./routes";
+import { ToastProvider } from "./ui/toast";
+
+export function App() {
+  const [client] = useState(makeQueryClient);
+  useEffect(() => {
+    // The hosted checkout is the customer's page: it never touches a dashboard session.
+    if (!window.location.pathname.startsWith("/checkout/")) void bootstrapSession();
+    return followOtherTabs();
+  }, []);
+  return (
+    <QueryClientProvider client={client}>
+      <ToastProvider>
+        <BrowserRouter>
+          <AppRoutes />
+          <RouteAnnouncer />
+        </BrowserRouter>
+      </ToastProvider>
+    </QueryClientProvider>
+  );
+}

@@ -1,0 +1,382 @@
+// The API's shapes (camelCase on the wire), written once from the services' schemas.
+
+export type Mode = "test" | "live";
+export type Role = "owner" | "developer" | "viewer";
+
+export interface ErrorBody {
+  error: {
+    type: string;
+    code: string;
+    message: string;
+    param?: string | null;
+    requestId?: string | null;
+  };
+}
+
+export interface Page<T> {
+  data: T[];
+  page: number;
+  limit: number;
+  total: number;
+  hasMore: boolean;
+}
+
+export interface NotificationPreferences {
+  paymentFailures: boolean;
+  webhookFailures: boolean;
+  weeklySummary: boolean;
+}
+
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+  emailVerified: boolean;
+  twoFactorEnabled: boolean;
+  platformAdmin: boolean;
+  createdAt: string;
+  timezone?: string | null;
+  notifications?: NotificationPreferences | null;
+}
+
+export interface TokenPair {
+  accessToken: string;
+  tokenType: "Bearer";
+  expiresIn: number;
+  refreshToken: string;
+  user: User;
+}
+
+export interface Merchant {
+  id: string;
+  name: string;
+  country: string;
+  defaultCurrency: string;
+  status: "unverified" | "verified";
+  plan: string;
+  createdAt: string;
+  verifiedAt?: string | null;
+  role?: Role | null;
+}
+
+export interface Project {
+  id: string;
+  merchantId: string;
+  name: string;
+  createdAt: string;
+}
+
+export type KeyType = "secret" | "publishable";
+
+export interface ApiKey {
+  id: string;
+  merchantId: string;
+  projectId: string;
+  name: string | null;
+  type: KeyType;
+  mode: Mode;
+  prefix: string;
+  last4: string;
+  status: "active" | "expiring" | "revoked";
+  createdAt: string;
+  lastUsedAt: string | null;
+  expiresAt: string | null;
+  ipAllowlist: string[];
+  replaces?: string | null;
+  replacedBy?: string | null;
+}
+
+export interface ApiKeyCreated extends ApiKey {
+  secret: string;
+}
+
+export interface Member {
+  merchantId: string;
+  userId: string;
+  email: string | null;
+  role: Role;
+  joinedAt: string;
+}
+
+export interface Invitation {
+  id: string;
+  merchantId: string;
+  email: string;
+  role: "developer" | "viewer";
+  status: "pending" | "accepted";
+  createdAt: string;
+  expiresAt: string;
+}
+
+export interface AuditEvent {
+  id: string;
+  action: string;
+  at: string;
+  actor: { type: string; userId?: string | null; email?: string | null; keyId?: string | null };
+  target: Record<string, unknown>;
+  ip?: string | null;
+  userAgent?: string | null;
+  requestId?: string | null;
+}
+
+export interface TwoFactorEnrolment {
+  secret: string;
+  otpauthUri: string;
+  qrCodePng: string;
+}
+
+export interface RateLimit {
+  name: string;
+  limit: number;
+  windowSeconds: number;
+  remaining: number;
+  resetSeconds: number;
+}
+
+export interface RateLimits {
+  enabled: boolean;
+  data: RateLimit[];
+}
+
+export type PaymentStatus =
+  "created" | "processing" | "succeeded" | "failed" | "canceled" | "expired";
+export type PaymentMethod = "card" | "upi_qr" | "wallet";
+
+export interface Card {
+  brand: string;
+  last4: string;
+  expMonth: number;
+  expYear: number;
+  fingerprint: string;
+}
+
+export interface Payment {
+  id: string;
+  merchantId: string;
+  mode: Mode;
+  status: PaymentStatus;
+  amount: number;
+  currency: string;
+  amountRefunded: number;
+  orderId: string;
+  description?: string | null;
+  customer?: { email?: string } | null;
+  metadata: Record<string, string>;
+  allowedMethods: PaymentMethod[];
+  method?: PaymentMethod | null;
+  card?: Card | null;
+  walletId?: string | null;
+  merchantWalletId?: string | null;
+  failureCode?: string | null;
+  failureMessage?: string | null;
+  checkoutUrl: string;
+  qrPayload: string;
+  expiresAt: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Transition {
+  from: string | null;
+  to: PaymentStatus;
+  at: string;
+  cause: string;
+  actor: { type: string; id?: string | null };
+}
+
+export interface PaymentHistory {
+  paymentId: string;
+  data: Transition[];
+}
+
+export interface Refund {
+  id: string;
+  paymentId: string;
+  amount: number;
+  currency: string;
+  status: "succeeded";
+  reason?: string | null;
+  amountRefunded: number;
+  createdAt: string;
+  mode: Mode;
+}
+
+export interface CheckoutPayment {
+  id: string;
+  status: PaymentStatus;
+  amount: number;
+  currency: string;
+  orderId: string;
+  description?: string | null;
+  allowedMethods: PaymentMethod[];
+  qrPayload: string;
+  expiresAt: string;
+  failureCode?: string | null;
+  mode?: Mode;
+  merchant?: { id: string; name: string } | null;
+  returnUrl?: string | null;
+}
+
+export interface ListFilters {
+  status?: PaymentStatus[];
+  from?: string;
+  to?: string;
+  minAmount?: number;
+  maxAmount?: number;
+  q?: string;
+}
+
+export interface Endpoint {
+  id: string;
+  url: string;
+  mode: string;
+  projectId?: string | null;
+  description?: string | null;
+  enabledEvents: string[];
+  enabled: boolean;
+  disabledReason?: string | null;
+  disabledAt?: string | null;
+  failingSince?: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface EndpointCreated extends Endpoint {
+  secret: string;
+}
+
+export interface SecretRotated {
+  endpointId: string;
+  secret: string;
+  previousSecretExpiresAt: string;
+}
+
+export type MessageStatus = "pending" | "delivered" | "failed" | "canceled";
+export type AttemptStatus = "sending" | "succeeded" | "failed";
+
+export interface Message {
+  id: string;
+  endpointId: string;
+  eventId: string;
+  eventType: string;
+  paymentId?: string | null;
+  trigger: string;
+  status: MessageStatus;
+  attemptCount: number;
+  nextAttemptAt?: string | null;
+  deliveredAt?: string | null;
+  reason?: string | null;
+  createdAt: string;
+}
+
+export interface Attempt {
+  id: string;
+  messageId?: string | null;
+  endpointId: string;
+  eventId?: string | null;
+  eventType: string;
+  paymentId?: string | null;
+  trigger: string;
+  status: AttemptStatus;
+  url: string;
+  responseStatus?: number | null;
+  latencyMs?: number | null;
+  error?: { code: string; message?: string | null } | null;
+  startedAt: string;
+  finishedAt?: string | null;
+}
+
+export interface AttemptDetail extends Attempt {
+  request?: Record<string, unknown> | null;
+  response?: Record<string, unknown> | null;
+}
+
+export interface MessageWithAttempts extends Message {
+  attempts: Attempt[];
+}
+
+export interface PaymentWebhooks {
+  paymentId: string;
+  data: MessageWithAttempts[];
+}
+
+export interface PingResult {
+  endpointId: string;
+  ok: boolean;
+  status: number | null;
+  latencyMs: number;
+  error?: { code: string; message?: string | null } | null;
+  attemptId: string;
+}
+
+export interface VerifyResult {
+  valid: boolean;
+  reason: string | null;
+  message: string;
+}
+
+export interface Wallet {
+  id: string;
+  currency: string;
+  mode: string;
+  available: number;
+  held: number;
+  total: number;
+  owner: { type: "user" | "merchant" | "system"; id: string };
+  createdAt: string;
+}
+
+export interface Movement {
+  id: string;
+  type: string;
+  status: "pending" | "succeeded" | "failed";
+  amount: number;
+  currency: string;
+  mode: string;
+  fromWalletId?: string | null;
+  toWalletId?: string | null;
+  note?: string | null;
+  failureCode?: string | null;
+  failureMessage?: string | null;
+  createdAt: string;
+  finishedAt?: string | null;
+}
+
+export interface Entry {
+  id: string;
+  seq: number;
+  movementId: string;
+  kind: string;
+  status: "posted" | "declined";
+  amount: number;
+  availableChange: number;
+  heldChange: number;
+  available: number;
+  held: number;
+  createdAt: string;
+}
+
+export interface DayTotals {
+  /** Payments created. */
+  count: number;
+  succeeded: number;
+  /** Amount succeeded, in minor units. */
+  volume: number;
+  failed: number;
+  /** Refunds issued, and the amount they refunded. */
+  refunds?: number;
+  refunded: number;
+  successRate?: number | null;
+}
+
+export interface CurrencyOverview {
+  currency: string;
+  today: DayTotals;
+  month: DayTotals;
+  days: (DayTotals & { date: string })[];
+}
+
+export interface Overview {
+  timezone?: string;
+  currencies: CurrencyOverview[];
+}

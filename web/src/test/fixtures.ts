@@ -1,0 +1,64 @@
+import type { Merchant, Payment, TokenPair, User } from "../api/types";
+
+export const user: User = {
+  id: "usr_1",
+  email: "dev@example.com",
+  name: "Dev",
+  emailVerified: true,
+  twoFactorEnabled: false,
+  platformAdmin: false,
+  createdAt: "2026-11-01T10:00:00Z",
+  timezone: "Asia/Kolkata",
+  notifications: { paymentFailures: true, webhookFailures: true, weeklySummary: false },
+};
+
+export const tokens: TokenPair = {
+  accessToken: "at_1",
+  tokenType: "Bearer",
+  expiresIn: 900,
+  refreshToken: "rt_1",
+  user,
+};
+
+export const merchant: Merchant = {
+  id: "mer_1",
+  name: "Chai Point",
+  country: "IN",
+  defaultCurrency: "INR",
+  status: "unverified",
+  plan: "standard",
+  createdAt: "2026-11-01T10:00:00Z",
+  role: "owner",
+};
+
+export function payment(overrides: Partial<Payment> = {}): Payment {
+  return {
+    id: "pay_1",
+    merchantId: "mer_1",
+    mode: "test",
+    status: "succeeded",
+    amount: 49900,
+    currency: "INR",
+    amountRefunded: 0,
+    orderId: "order-1",
+    description: "Chai",
+    customer: { email: "buyer@example.com" },
+    metadata: { cart: "c1" },
+    allowedMethods: ["card", "upi_qr", "wallet"],
+    method: "card",
+    card: { brand: "visa", last4: "4242", expMonth: 12, expYear: 2030, fingerprint: "fp_1" },
+    checkoutUrl: "http://localhost/checkout/pay_1#pay_1_secret_x",
+    qrPayload: "upi://pay?pa=expe@upi&am=499.00",
+    expiresAt: "2026-12-02T10:00:00Z",
+    createdAt: "2026-12-01T10:00:00Z",
+    updatedAt: "2026-12-01T10:01:00Z",
+    ...overrides,
+  };
+}
+
+export function page<T>(
+  data: T[],
+  extra: Partial<{ page: number; limit: number; total: number; hasMore: boolean }> = {},
+) {
+  return { data, page: 1, limit: 50, total: data.length, hasMore: false, ...extra };
+}

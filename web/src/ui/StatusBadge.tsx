@@ -1,0 +1,28 @@
+const TONES: Record<string, string> = {
+  succeeded: "success",
+  delivered: "success",
+  active: "success",
+  posted: "success",
+  enabled: "success",
+  failed: "danger",
+  declined: "danger",
+  revoked: "danger",
+  disabled: "danger",
+  canceled: "neutral",
+  expired: "neutral",
+  created: "info",
+  pending: "warning",
+  processing: "warning",
+  sending: "warning",
+  expiring: "warning",
+};
+
+const LABELS: Record<string, string> = {
+  created: "Incomplete",
+};
+
+export function StatusBadge({ status, label }: { status: string; label?: string }) {
+  const tone = TONES[status] ?? "neutral";
+  const text = label ?? LABELS[status] ?? status.charAt(0).toUpperCase() + status.slice(1);
+  return <span className={`badge badge-${tone}`}>{text}</span>;
+}

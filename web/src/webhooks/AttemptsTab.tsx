@@ -1,0 +1,312 @@
+import { useState } from "react";
+import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useSearchParams } from "react-router";
+import { errorMessage, webhooks } from "../api/client";
+import type { AttemptFilters } from "../api/client";
+import { qk } from "../api/keys";
+import type { Attempt, AttemptStatus } from "../api/types";
+import { useTimeZone } from "../auth/hooks";
+import { usePollWhenOffline } from "../live/LiveProvider";
+import { formatDateTime } from "../lib/time";
+import { useHighlights } from "../transactions/useHighlights";
+import { Id } from "../ui/CopyButton";
+import { EmptyState } from "../ui/EmptyState";
+import { SelectField, TextField } from "../ui/Field";
+import { Modal } from "../ui/Modal";
+import { Pagination } from "../ui/Pagination";
+import { TableSkeleton } from "../ui/Skeleton";
+import { StatusBadge } from "../ui/StatusBadge";
+import { useToast } from "../ui/toast";
+import { useWorkspace } from "../workspace/hooks";
+
+const STATUS_CHOICES: { value: AttemptStatus; label: string }[] = [
+  { value: "sending", label: "Pending (sending)" },
+  { value: "succeeded", label: "Delivered" },
+  { value: "failed", label: "Failed" },
+];
+
+function pretty(value: unknown): string {
+  if (typeof value === "string") {
+    try {
+      return JSON.stringify(JSON.parse(value), null, 2);
+    } catch {
+      return value;
+    }
+  }
+  return JSON.stringify(value, null, 2);
+}
+
+function AttemptDetailView({ id, zone }: { id: string; zone: string }) {
+  const scope = useWorkspace();
+  const query = useQuery({ queryKey: qk.attempt(scope, id), queryFn: () => webhooks.attempt(id) });
+  if (query.isPending) return <p role="status">Loading the attempt…</p>;
+  if (query.isError) return <p className="alert alert-error">{errorMessage(query.error)}</p>;
+  const attempt = query.data;
+  const request = attempt.request ?? {};
+  const response = attempt.response ?? {};
+  const { body: requestBody, ...requestRest } = request as { body?: unknown };
+  const { body: responseBody, ...responseRest } = response as { body?: unknown };
+  return (
+    <div className="stack">
+      <dl className="details">
+        <dt>Attempt</dt>
+        <dd>
+          <Id value={attempt.id} label="attempt ID" />
+        </dd>
+        {attempt.messageId && (
+          <>
+            <dt>Message (webhook-id)</dt>
+            <dd>
+              <Id value={attempt.messageId} label="message ID" />
+            </dd>
+          </>
+        )}
+        <dt>Status</dt>
+        <dd>
+          <StatusBadge status={attempt.status} />{" "}
+          {attempt.responseStatus ? `HTTP ${attempt.responseStatus}` : ""}{" "}
+          {attempt.error
+            ? `${attempt.error.code}${attempt.error.message ? `: ${attempt.error.message}` : ""}`
+            : ""}
+        </dd>
+        <dt>URL</dt>
+        <dd className="mono">{attempt.url}</dd>
+        <dt>Started</dt>
+        <dd>{formatDateTime(attempt.startedAt, zone)}</dd>
+        {attempt.latencyMs != null && (
+          <>
+            <dt>Latency</dt>
+            <dd>{Math.round(attempt.latencyMs)} ms</dd>
+          </>
+        )}
+      </dl>
+      <h3>Request</h3>
+      <pre aria-label="Request headers">{pretty(requestRest)}</pre>
+      {requestBody !== undefined && <pre aria-label="Request body">{pretty(requestBody)}</pre>}
+      <h3>Response</h3>
+      {attempt.response ? (
+        <>
+          <pre aria-label="Response headers">{pretty(responseRest)}</pre>
+          {responseBody !== undefined && (
+            <pre aria-label="Response body">{pretty(responseBody)}</pre>
+          )}
+        </>
+      ) : (
+        <p className="muted">No response was received.</p>
+      )}
+    </div>
+  );
+}
+
+export function AttemptsTab() {
+  const scope = useWorkspace();
+  const zone = useTimeZone();
+  const toast = useToast();
+  const client = useQueryClient();
+  const [params, setParams] = useSearchParams();
+  const poll = usePollWhenOffline(5000);
+  const page = Math.max(1, Number(params.get("page")) || 1);
+  const filters: AttemptFilters = {
+    ...(params.get("status") ? { status: params.get("status") as AttemptStatus } : {}),
+    ...(params.get("endpointId") ? { endpointId: params.get("endpointId") as string } : {}),
+    ...(params.get("paymentId") ? { paymentId: params.get("paymentId") as string } : {}),
+  };
+  const open = params.get("open");
+  const [paymentDraft, setPaymentDraft] = useState(filters.paymentId ?? "");
+  const [retrying, setRetrying] = useState<string | null>(null);
+
+  const endpoints = useQuery({
+    queryKey: qk.endpoints(scope),
+    queryFn: () => webhooks.endpoints(),
+  });
+  const query = useQuery({
+    queryKey: qk.attempts(scope, filters, page),
+    queryFn: () => webhooks.attempts(filters, page),
+    placeholderData: keepPreviousData,
+    refetchInterval: poll,
+  });
+  const rows = query.data?.data;
+  const highlighted = useHighlights(
+    rows,
+    (row) => row.status,
+    JSON.stringify([filters, page, scope]),
+  );
+
+  const set = (key: string, value: string | null) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(key, value);
+    else next.delete(key);
+    if (key !== "open") next.delete("page");
+    setParams(next);
+  };
+  const endpointUrl = (id: string) =>
+    endpoints.data?.data.find((endpoint) => endpoint.id === id)?.url ?? id;
+
+  const retry = async (attempt: Attempt) => {
+    setRetrying(attempt.id);
+    try {
+      const next = await webhooks.retry(attempt.id);
+      if (next.status === "succeeded")
+        toast.success(`Delivered: HTTP ${next.responseStatus ?? ""}`.trim());
+      else
+        toast.error(
+          `Retry failed: ${next.responseStatus ? `HTTP ${next.responseStatus}` : (next.error?.code ?? next.status)}`,
+        );
+    } catch (error) {
+      toast.error(errorMessage(error));
+    } finally {
+      setRetrying(null);
+      void client.invalidateQueries({ queryKey: ["webhook-attempts"] });
+      if (attempt.paymentId)
+        void client.invalidateQueries({ queryKey: ["payment-webhooks", attempt.paymentId] });
+    }
+  };
+
+  return (
+    <section aria-labelledby="attempts-title">
+      <h2 id="attempts-title">Delivery attempts</h2>
+      <form
+        className="filters"
+        aria-label="Filter attempts"
+        onSubmit={(event) => {
+          event.preventDefault();
+          set("paymentId", paymentDraft.trim() || null);
+        }}
+      >
+        <SelectField
+          label="Attempt status"
+          value={filters.status ?? ""}
+          onChange={(event) => set("status", event.target.value || null)}
+        >
+          <option value="">All</option>
+          {STATUS_CHOICES.map((choice) => (
+            <option key={choice.value} value={choice.value}>
+              {choice.label}
+            </option>
+          ))}
+        </SelectField>
+        <SelectField
+          label="Endpoint"
+          value={filters.endpointId ?? ""}
+          onChange={(event) => set("endpointId", event.target.value || null)}
+        >
+          <option value="">All endpoints</option>
+          {endpoints.data?.data.map((endpoint) => (
+            <option key={endpoint.id} value={endpoint.id}>
+              {endpoint.url}
+            </option>
+          ))}
+        </SelectField>
+        <TextField
+          type="search"
+          label="Payment ID"
+          placeholder="pay_…"
+          value={paymentDraft}
+          onChange={(event) => setPaymentDraft(event.target.value)}
+          onBlur={() => set("paymentId", paymentDraft.trim() || null)}
+        />
+        <button type="submit" className="btn btn-secondary">
+          Apply
+        </button>
+      </form>
+      {query.isPending ? (
+        <TableSkeleton columns={5} />
+      ) : query.isError ? (
+        <p className="alert alert-error">{errorMessage(query.error)}</p>
+      ) : !rows || rows.length === 0 ? (
+        <EmptyState illustration="webhooks" title="No delivery attempts">
+          <p>Attempts appear here as events are sent to your endpoints.</p>
+        </EmptyState>
+      ) : (
+        <>
+          <div className="table-wrap">
+            <table className="table">
+              <caption className="visually-hidden">Webhook delivery attempts</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Event</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Answer</th>
+                  <th scope="col" className="hide-narrow">
+                    Endpoint
+                  </th>
+                  <th scope="col">Time</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((attempt) => (
+                  <tr
+                    key={attempt.id}
+                    className={highlighted.has(attempt.id) ? "flash" : undefined}
+                    data-attempt-id={attempt.id}
+                    data-status={attempt.status}
+                  >
+                    <td>
+                      <code>{attempt.eventType}</code>
+                      <div className="muted small">{attempt.trigger}</div>
+                      {attempt.paymentId && <div className="small mono">{attempt.paymentId}</div>}
+                    </td>
+                    <td>
+                      <StatusBadge
+                        status={attempt.status}
+                        label={attempt.status === "succeeded" ? "Delivered" : undefined}
+                      />
+                    </td>
+                    <td>
+                      {attempt.responseStatus
+                        ? `HTTP ${attempt.responseStatus}`
+                        : (attempt.error?.code ?? "—")}
+                    </td>
+                    <td className="hide-narrow mono small">{endpointUrl(attempt.endpointId)}</td>
+                    <td className="nowrap">{formatDateTime(attempt.startedAt, zone)}</td>
+                    <td className="nowrap">
+                      <div className="row">
+                        <button
+                          type="button"
+                          className="btn btn-secondary btn-sm"
+                          onClick={() => set("open", attempt.id)}
+                          aria-label={`View attempt ${attempt.id}`}
+                        >
+                          View
+                        </button>
+                        {attempt.status === "failed" && attempt.trigger !== "ping" && (
+                          <button
+                            type="button"
+                            className="btn btn-sm"
+                            disabled={retrying === attempt.id}
+                            onClick={() => void retry(attempt)}
+                            aria-label={`Retry attempt ${attempt.id}`}
+                          >
+                            {retrying === attempt.id ? "Retrying…" : "Retry"}
+                          </button>
+                        )}
+                      </div>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <Pagination
+            page={query.data.page}
+            limit={query.data.limit}
+            total={query.data.total}
+            hasMore={query.data.hasMore}
+            onPage={(next) => {
+              const copy = new URLSearchParams(params);
+              copy.set("page", String(next));
+              setParams(copy);
+            }}
+            label="Attempt pages"
+          />
+        </>
+      )}
+      <Modal open={!!open} title="Delivery attempt" onClose={() => set("open", null)} wide>
+        {open && <AttemptDetailView id={open} zone={zone} />}
+      </Modal>
+    </section>
+  );
+}
