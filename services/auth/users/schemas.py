@@ -85,7 +85,8 @@ class User(Schema):
     email_verified: bool
     two_factor_enabled: bool
     platform_admin: bool
-    timezone: str = "UTC"
+    # None until the user picks one: the dashboard then shows times in the browser's zone.
+    timezone: str | None = None
     notifications: Notifications = Field(default_factory=Notifications)
     created_at: datetime
 
@@ -96,7 +97,7 @@ class User(Schema):
             id=doc["_id"],
             email=doc["email"],
             name=doc["name"],
-            timezone=doc.get("timezone", "UTC"),
+            timezone=doc.get("timezone"),
             notifications=Notifications.model_validate(doc.get("notifications", {})),
             email_verified=verified,
             two_factor_enabled=bool(doc.get("twoFactor", {}).get("enabled")),

@@ -190,3 +190,39 @@ def test_owners_stepping_down_all_at_once_leave_one_owner(serve, profile) -> Non
         members = ok(owners[0].get(f"/api/v1/merchants/{mid}/members"))
     assert answers == [200, 200, 200, 409]
     assert sorted(m["role"] for m in members["data"]) == ["owner", "viewer", "viewer", "viewer"]
+
+
+def test_owners_see_the_invitations_still_waiting_newest_first(serve, profile) -> None:
+    with auth_service(serve, profile) as url:
+        owner, joiner, waiting, later = User(url), User(url), User(url), User(url)
+        merchant = create_merchant(owner)
+        members = f"/api/v1/merchants/{merchant['id']}/members"
+        invitations = f"/api/v1/merchants/{merchant['id']}/invitations"
+        for invitee, role in ((joiner, "developer"), (waiting, "viewer"), (later, "developer")):
+            created(owner.post(members, {"email": invitee.email, "role": role}))
+        ok(
+            joiner.post(
+                "/api/v1/invitations/accept", {"token": invitation_token(profile, joiner.email)}
+            )
+        )
+        listed = ok(owner.get(invitations))
+        by_developer = joiner.get(invitations)
+    assert [(i["email"], i["role"]) for i in listed["data"]] == [
+        (later.email, "developer"),
+        (waiting.email, "viewer"),
+    ]
+    assert {i["status"] for i in listed["data"]} == {"pending"}
+    assert "token" not in str(listed) and "tokenHash" not in str(listed)
+    assert error_code(by_developer)[0] == 403
+
+
+def test_expired_invitations_are_not_listed_as_waiting(serve, profile) -> None:
+    with auth_service(serve, profile, invitation_ttl_seconds=0) as url:
+        owner, invitee = User(url), User(url)
+        merchant = create_merchant(owner)
+        owner.post(
+            f"/api/v1/merchants/{merchant['id']}/members",
+            {"email": invitee.email, "role": "viewer"},
+        )
+        listed = ok(owner.get(f"/api/v1/merchants/{merchant['id']}/invitations"))
+    assert listed["data"] == []

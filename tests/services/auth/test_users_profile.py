@@ -14,11 +14,11 @@ def auth(serve, profile: Profile):
         yield api
 
 
-def test_a_new_user_has_utc_and_every_failure_email_on(auth: AuthApi) -> None:
+def test_a_new_user_has_no_time_zone_yet_and_every_failure_email_on(auth: AuthApi) -> None:
     email = unique_email()
     auth.verified(email)
     me = auth.get("/me", caller=auth.as_user(auth.logged_in(email))).json()["user"]
-    assert me["timezone"] == "UTC"
+    assert me["timezone"] is None
     assert me["notifications"] == {
         "paymentFailures": True,
         "webhookFailures": True,
@@ -70,7 +70,7 @@ def test_bad_profile_changes_are_refused_and_change_nothing(
     me = auth.get("/me", caller=user).json()["user"]
     assert refused.status_code == 400, refused.text
     assert refused.json()["error"]["param"] == param
-    assert (me["name"], me["timezone"], me["email"]) == ("Asha Rao", "UTC", email)
+    assert (me["name"], me["timezone"], me["email"]) == ("Asha Rao", None, email)
 
 
 def test_an_anonymous_caller_has_no_profile_to_change(auth: AuthApi) -> None:

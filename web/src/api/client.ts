@@ -247,6 +247,8 @@ export const merchants = {
       auth: "user",
       query: { limit: 100 },
     }),
+  invitations: (merchantId: string) =>
+    get<{ data: Invitation[] }>(`/merchants/${enc(merchantId)}/invitations`, { auth: "user" }),
   invite: (merchantId: string, body: { email: string; role: "developer" | "viewer" }) =>
     post<Invitation>(`/merchants/${enc(merchantId)}/members`, body, {
       auth: "user",

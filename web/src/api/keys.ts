@@ -12,6 +12,7 @@ export const qk = {
   projects: (merchantId: string) => ["projects", merchantId] as const,
   apiKeys: (projectId: string) => ["api-keys", projectId] as const,
   members: (merchantId: string) => ["members", merchantId] as const,
+  invitations: (merchantId: string) => ["invitations", merchantId] as const,
   merchantAudit: (merchantId: string, page: number, action: string) =>
     ["merchant-audit", merchantId, page, action] as const,
   userAudit: (page: number) => ["user-audit", page] as const,

@@ -1,11 +1,10 @@
-import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { zodResolver } from "@hookform/resolvers/zod";
 import { z } from "zod";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { errorMessage, merchants } from "../api/client";
 import { qk } from "../api/keys";
-import type { Invitation, Role } from "../api/types";
+import type { Role } from "../api/types";
 import { useApiError } from "../account/useApiForm";
 import { email } from "../account/schemas";
 import { useMe, useTimeZone } from "../auth/hooks";
@@ -24,9 +23,13 @@ export function TeamTab() {
   const zone = useTimeZone();
   const toast = useToast();
   const client = useQueryClient();
-  const [sent, setSent] = useState<Invitation[]>([]);
   const merchantId = merchant?.id ?? "";
   const owner = merchant?.role === "owner";
+  const pending = useQuery({
+    queryKey: qk.invitations(merchantId),
+    queryFn: async () => (await merchants.invitations(merchantId)).data,
+    enabled: !!merchantId && owner,
+  });
   const members = useQuery({
     queryKey: qk.members(merchantId),
     queryFn: async () => (await merchants.members(merchantId)).data,
@@ -134,7 +137,7 @@ export function TeamTab() {
             onSubmit={form.handleSubmit(async (values) => {
               try {
                 const invitation = await merchants.invite(merchantId, values);
-                setSent((list) => [invitation, ...list]);
+                await client.invalidateQueries({ queryKey: qk.invitations(merchantId) });
                 form.reset({ email: "", role: values.role });
                 toast.success(`Invitation sent to ${invitation.email}`);
               } catch (error) {
@@ -159,11 +162,11 @@ export function TeamTab() {
               Send invitation
             </button>
           </form>
-          {sent.length > 0 && (
+          {pending.data && pending.data.length > 0 && (
             <>
-              <h3 className="section">Invitations sent</h3>
+              <h3 className="section">Invitations waiting</h3>
               <ul className="list-plain">
-                {sent.map((invitation) => (
+                {pending.data.map((invitation) => (
                   <li key={invitation.id} className="spread">
                     <span>
                       {invitation.email} · {invitation.role}

@@ -264,9 +264,22 @@ describe("API keys", () => {
 });
 
 describe("team, audit log and limits", () => {
-  it("invites a teammate and changes a role", async () => {
+  it("invites a teammate, lists the invitations waiting and changes a role", async () => {
     const api = mockApi({
       ...base,
+      "GET /api/v1/merchants/mer_1/invitations": {
+        data: [
+          {
+            id: "inv_0",
+            merchantId: "mer_1",
+            email: "waiting@example.com",
+            role: "developer",
+            status: "pending",
+            createdAt: "2026-11-30T00:00:00Z",
+            expiresAt: "2026-12-07T00:00:00Z",
+          },
+        ],
+      },
       "GET /api/v1/merchants/mer_1/members": page([
         {
           merchantId: "mer_1",
@@ -304,12 +317,14 @@ describe("team, audit log and limits", () => {
     });
     renderApp("/settings/team");
     expect(await screen.findByText("(you)")).toBeInTheDocument();
+    expect(await screen.findByText("waiting@example.com · developer")).toBeInTheDocument();
     await userEvent.selectOptions(screen.getByLabelText("Role of ana@example.com"), "developer");
     expect(await screen.findByText("Role changed")).toBeInTheDocument();
     await userEvent.type(screen.getByLabelText("Email"), "new@example.com");
     await userEvent.selectOptions(screen.getByLabelText("Role"), "viewer");
     await userEvent.click(screen.getByRole("button", { name: "Send invitation" }));
     expect(await screen.findByText("Invitation sent to new@example.com")).toBeInTheDocument();
+    expect(api.find("GET", "/api/v1/merchants/mer_1/invitations").length).toBeGreaterThan(1);
     expect(api.find("POST", "/api/v1/merchants/mer_1/members")[0]!.body).toEqual({
       email: "new@example.com",
       role: "viewer",

@@ -14,6 +14,7 @@ from services.auth.merchants.members.schemas import (
     Invitation,
     InvitationAccept,
     InvitationCreate,
+    InvitationList,
     Member,
     MemberUpdate,
 )
@@ -53,6 +54,12 @@ async def invite_member(
 async def accept_invitation(body: InvitationAccept, members: Members) -> Member:
     """Joins the merchant that invited the caller's verified email address."""
     return await members.accept(body.token)
+
+
+@router.get("/api/v1/merchants/{merchant_id}/invitations")
+async def list_invitations(merchant_id: str, members: Members) -> InvitationList:
+    """The invitations still waiting to be accepted, newest first (owners only)."""
+    return InvitationList(data=await members.pending_invitations(merchant_id))
 
 
 @router.get("/api/v1/merchants/{merchant_id}/members")

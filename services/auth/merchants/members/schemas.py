@@ -43,6 +43,10 @@ class Invitation(Schema):
     expires_at: datetime
 
 
+class InvitationList(Schema):
+    data: list[Invitation]
+
+
 class InvitationAccept(Input):
     token: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 

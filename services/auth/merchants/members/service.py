@@ -6,7 +6,7 @@ import hmac
 import secrets
 import string
 from contextlib import AbstractAsyncContextManager
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
 
 from services.auth.audit.service import (
@@ -191,6 +191,11 @@ class MemberService:
             existing = await self._store.membership(merchant_id, user_id)
             membership = existing or membership
         return member_view(membership)
+
+    async def pending_invitations(self, merchant_id: str) -> list[Invitation]:
+        await require_role(self._store, merchant_id, self._actor.user_id, OWNER)
+        pending = await self._invitations.pending(merchant_id, datetime.now(UTC))
+        return [invitation_view(doc) for doc in pending]
 
     async def list(self, merchant_id: str, paging: Paging) -> Page[Member]:
         await require_role(self._store, merchant_id, self._actor.user_id, ANY_ROLE)

@@ -26,6 +26,15 @@ class InvitationStore:
     async def get(self, invitation_id: str) -> Document | None:
         return await self._invitations.find_one({"_id": invitation_id})
 
+    async def pending(self, merchant_id: str, now: datetime) -> list[Document]:
+        """The merchant's invitations not accepted and not expired, newest first (a merchant
+        has few: they are read whole)."""
+        cursor = self._invitations.find(
+            {"merchantId": merchant_id, "status": "pending", "expiresAt": {"$gt": now}},
+            {"tokenHash": 0},
+        )
+        return sorted(await cursor.to_list(), key=lambda doc: doc["createdAt"], reverse=True)
+
     async def delete(self, invitation_id: str) -> None:
         await self._invitations.delete_one({"_id": invitation_id})
 
