@@ -40,7 +40,8 @@ if (($# == 0)); then
     echo "=== make test failed: the web app's component tests; full output in $data/web-test.log ==="
     exit 1
   fi
-  sed -n '/Coverage summary\|% Stmts\|All files/,/^$/p' "$data/web-test.log" | head -n 12
+  # The coverage summary and the count of tests (grep reads to the end: no pipe to break).
+  grep -A 5 'Coverage summary' "$data/web-test.log" || true
   grep -E '^ +Tests +' "$data/web-test.log" || true
 fi
 deploy/local/with-profile.sh test deploy/local/infra.sh start

@@ -12,6 +12,7 @@ import { formatMoney } from "../lib/money";
 import { formatDateTime } from "../lib/time";
 import { CopyButton, Id } from "../ui/CopyButton";
 import { EmptyState } from "../ui/EmptyState";
+import { ConfirmActions } from "../ui/ConfirmActions";
 import { Modal } from "../ui/Modal";
 import { CardSkeleton } from "../ui/Skeleton";
 import { StatusBadge } from "../ui/StatusBadge";
@@ -287,27 +288,16 @@ export function PaymentPage() {
       />
       <Modal open={cancelOpen} title="Cancel this payment?" onClose={() => setCancelOpen(false)}>
         <p>The customer will no longer be able to pay it. This cannot be undone.</p>
-        <div className="modal-actions">
-          <button type="button" className="btn btn-secondary" onClick={() => setCancelOpen(false)}>
-            Keep it
-          </button>
-          <button
-            type="button"
-            className="btn btn-danger"
-            onClick={async () => {
-              try {
-                await payments.cancel(payment.id);
-                toast.success("Payment canceled");
-                setCancelOpen(false);
-                refresh();
-              } catch (error) {
-                toast.error(errorMessage(error));
-              }
-            }}
-          >
-            Cancel payment
-          </button>
-        </div>
+        <ConfirmActions
+          confirmLabel="Cancel payment"
+          done="Payment canceled"
+          action={() => payments.cancel(payment.id)}
+          onDone={() => {
+            setCancelOpen(false);
+            refresh();
+          }}
+          onKeep={() => setCancelOpen(false)}
+        />
       </Modal>
     </div>
   );

@@ -14,6 +14,7 @@ import { formatDateTime, relativeTime } from "../lib/time";
 import { Id } from "../ui/CopyButton";
 import { EmptyState } from "../ui/EmptyState";
 import { FormError, SelectField, TextAreaField, TextField } from "../ui/Field";
+import { ConfirmActions } from "../ui/ConfirmActions";
 import { Modal } from "../ui/Modal";
 import { TableSkeleton } from "../ui/Skeleton";
 import { StatusBadge } from "../ui/StatusBadge";
@@ -361,27 +362,16 @@ export function ApiKeysTab() {
               </code>{" "}
               stop working within seconds. This cannot be undone.
             </p>
-            <div className="modal-actions">
-              <button type="button" className="btn btn-secondary" onClick={close}>
-                Keep it
-              </button>
-              <button
-                type="button"
-                className="btn btn-danger"
-                onClick={async () => {
-                  try {
-                    await apiKeys.revoke(dialog.key.id);
-                    toast.success("Key revoked");
-                    void refresh();
-                    close();
-                  } catch (error) {
-                    toast.error(errorMessage(error));
-                  }
-                }}
-              >
-                Revoke key
-              </button>
-            </div>
+            <ConfirmActions
+              confirmLabel="Revoke key"
+              done="Key revoked"
+              action={() => apiKeys.revoke(dialog.key.id)}
+              onDone={() => {
+                void refresh();
+                close();
+              }}
+              onKeep={close}
+            />
           </>
         )}
       </Modal>

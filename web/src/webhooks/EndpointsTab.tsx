@@ -10,6 +10,7 @@ import { formatDateTime, zonedToUtcIso } from "../lib/time";
 import { Id } from "../ui/CopyButton";
 import { EmptyState } from "../ui/EmptyState";
 import { FormError, SelectField, TextField } from "../ui/Field";
+import { ConfirmActions } from "../ui/ConfirmActions";
 import { Modal } from "../ui/Modal";
 import { TableSkeleton } from "../ui/Skeleton";
 import { StatusBadge } from "../ui/StatusBadge";
@@ -369,27 +370,16 @@ export function EndpointsTab() {
               <span className="mono">{dialog.endpoint.url}</span> stops receiving events and its
               queued messages are canceled.
             </p>
-            <div className="modal-actions">
-              <button type="button" className="btn btn-secondary" onClick={close}>
-                Keep it
-              </button>
-              <button
-                type="button"
-                className="btn btn-danger"
-                onClick={async () => {
-                  try {
-                    await webhooks.remove(dialog.endpoint.id);
-                    toast.success("Endpoint deleted");
-                    void refresh();
-                    close();
-                  } catch (error) {
-                    toast.error(errorMessage(error));
-                  }
-                }}
-              >
-                Delete endpoint
-              </button>
-            </div>
+            <ConfirmActions
+              confirmLabel="Delete endpoint"
+              done="Endpoint deleted"
+              action={() => webhooks.remove(dialog.endpoint.id)}
+              onDone={() => {
+                void refresh();
+                close();
+              }}
+              onKeep={close}
+            />
           </>
         )}
       </Modal>
