@@ -35,7 +35,7 @@ mkdir -p "$data"
 # (tests/e2e/test_browser.py), against the stack the e2e tests start.
 if (($# == 0)); then
   echo "web: component tests (npm test) ..."
-  if ! (cd web && npm test) >"$data/web-test.log" 2>&1; then
+  if ! (cd web && NO_COLOR=1 npm test) >"$data/web-test.log" 2>&1; then
     tail -n 80 "$data/web-test.log"
     echo "=== make test failed: the web app's component tests; full output in $data/web-test.log ==="
     exit 1
