@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import asyncio
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pymongo import ASCENDING, IndexModel
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
 
-from shared.claims import insert_once
-from shared.events.consumer import BATCH_RECORDS
+from shared.claims import insert_once, upsert
+from shared.clock import now_ms
 from shared.mongo import CollectionIndexes, Document
 
 PAYMENT_FACTS = "payment_facts"
 PAYMENT_BUCKETS = "payment_buckets"
+BUCKETED_EVENTS = "bucketed_events"
 
 INDEXES = (
     CollectionIndexes(
@@ -80,10 +81,8 @@ class PaymentFacts:
 # Buckets of 15 minutes: every time zone in use is a whole number of quarter hours from UTC, so
 # a day in any of them is a run of whole buckets.
 BUCKET_SECONDS = 15 * 60
-# How many of the latest event ids a bucket keeps to refuse a second count. Kafka redelivers only
-# what a consumer had not committed, and consumers commit after every batch (at most
-# `BATCH_RECORDS` records), so a redelivered event is always among a bucket's latest ids.
-SEEN_PER_BUCKET = 5 * BATCH_RECORDS
+# A consumer counting an event this long without finishing is taken to have stopped.
+CLAIM_SECONDS = 30.0
 
 
 def bucket_start(at: datetime) -> datetime:
@@ -94,13 +93,15 @@ def bucket_start(at: datetime) -> datetime:
 class PaymentBuckets:
     """Counters of each merchant's payments per quarter hour, mode and currency.
 
-    Each event counts once, though counters are increments: its id joins the bucket's list of
-    latest ids in the same single-document update as its increments, which applies only while
-    the id is not in the list. So a duplicate, or two deliveries racing, count once, and a crash
-    leaves an event either counted and listed or neither. One command per event."""
+    Each event counts once, exactly, though counters are increments: the event's id goes into
+    the bucket's `seen` list in the same single-document update as its increments, and only
+    while it is not there yet. Once its own record says it is counted, the id leaves the list
+    again, so the list holds only events being counted right now (or cut short by a crash, which
+    the redelivered event finishes)."""
 
     def __init__(self, db: AsyncDatabase[Document]) -> None:
         self._buckets = db[PAYMENT_BUCKETS]
+        self._events = db[BUCKETED_EVENTS]
 
     async def count(
         self,
@@ -115,23 +116,46 @@ class PaymentBuckets:
         """Adds `counts` to the bucket of `at`; False when the event was counted before."""
         start = bucket_start(at)
         bucket_id = f"{merchant_id}:{mode}:{currency}:{int(start.timestamp())}"
-        query = {"_id": bucket_id, "seen": {"$ne": event_id}}
-        update = {
-            "$inc": counts,
-            "$push": {"seen": {"$each": [event_id], "$slice": -SEEN_PER_BUCKET}},
-            "$setOnInsert": {
-                "merchantId": merchant_id,
-                "mode": mode,
-                "currency": currency,
-                "start": start,
+        if not await self._claim(event_id, bucket_id):
+            return False
+        await upsert(
+            self._buckets,
+            {"_id": bucket_id, "seen": {"$ne": event_id}},
+            {
+                "$inc": counts,
+                "$push": {"seen": event_id},
+                "$setOnInsert": {
+                    "merchantId": merchant_id,
+                    "mode": mode,
+                    "currency": currency,
+                    "start": start,
+                },
             },
-        }
-        try:
-            counted = await self._buckets.update_one(query, update, upsert=True)
-        except DuplicateKeyError:
-            # The bucket exists: another event made it meanwhile, or this one is in it already.
-            counted = await self._buckets.update_one(query, update)
-        return counted.modified_count == 1 or counted.upserted_id is not None
+        )
+        await self._events.update_one({"_id": event_id}, {"$set": {"counted": True}})
+        await self._buckets.update_one({"_id": bucket_id}, {"$pull": {"seen": event_id}})
+        return True
+
+    async def _claim(self, event_id: str, bucket_id: str) -> bool:
+        """True when this caller is to count the event: it recorded the event first, or took
+        it over from a consumer that stopped before saying it was counted; False once counted.
+        A duplicate arriving while the first is still counting waits for it: counting it too
+        could land after the first took its id off the bucket's list."""
+        record = {"_id": event_id, "bucket": bucket_id, "counted": False, "claimedAt": now_ms()}
+        if await insert_once(self._events, record):
+            return True
+        while True:
+            stored = await self._events.find_one({"_id": event_id}, {"counted": 1})
+            if stored is None or stored["counted"]:
+                return False
+            stale = now_ms() - timedelta(seconds=CLAIM_SECONDS)
+            taken = await self._events.find_one_and_update(
+                {"_id": event_id, "counted": False, "claimedAt": {"$lt": stale}},
+                {"$set": {"claimedAt": now_ms()}},
+            )
+            if taken is not None:
+                return True
+            await asyncio.sleep(0.1)
 
     async def between(
         self, merchant_id: str, mode: str, since: datetime, until: datetime

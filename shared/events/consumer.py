@@ -53,8 +53,6 @@ CONSUMER_INDEXES = (
 # duplicate); None or True count as processed.
 Handler = Callable[[EventEnvelope], Awaitable[bool | None]]
 
-# Records taken and committed at a time: the most Kafka redelivers after a crash.
-BATCH_RECORDS = 200
 _TRANSIENT = (ConnectionFailure, KafkaError, ConnectionError, TimeoutError)
 _MAX_ATTEMPTS = 5
 _BACKOFF_SECONDS = (0.2, 0.5, 1, 2, 5)
@@ -118,7 +116,7 @@ class EventConsumer:
 
     async def _consume(self, consumer: AIOKafkaConsumer) -> None:
         while True:
-            batches = await consumer.getmany(timeout_ms=1000, max_records=BATCH_RECORDS)
+            batches = await consumer.getmany(timeout_ms=1000, max_records=200)
             if batches:
                 await self._handle_batch([r for records in batches.values() for r in records])
                 await consumer.commit({p: records[-1].offset + 1 for p, records in batches.items()})
