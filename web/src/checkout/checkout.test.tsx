@@ -58,6 +58,7 @@ describe("card helpers", () => {
     expect(returnTarget("javascript:alert(1)", "pay_1", "failed")).toBeNull();
     expect(secretFromHash("#pay_1_secret_abc")).toBe("pay_1_secret_abc");
     expect(secretFromHash("")).toBeNull();
+    expect(secretFromHash("#pay_1_secret_%E0%A4")).toBeNull();
   });
 });
 

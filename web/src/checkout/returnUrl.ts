@@ -13,6 +13,11 @@ export function returnTarget(returnUrl: string, paymentId: string, status: strin
 
 /** The client secret from "#pay_…_secret_…" (the fragment never reaches a server log). */
 export function secretFromHash(hash: string): string | null {
-  const value = decodeURIComponent(hash.replace(/^#/, "")).trim();
+  let value: string;
+  try {
+    value = decodeURIComponent(hash.replace(/^#/, "")).trim();
+  } catch {
+    return null; // a mangled link: the page says it is invalid
+  }
   return value.length > 0 ? value : null;
 }
