@@ -7,7 +7,6 @@ import contextlib
 from collections.abc import AsyncIterator
 
 from fastapi import FastAPI, Request, WebSocket
-from redis.asyncio import Redis
 from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import Response
 
@@ -15,7 +14,7 @@ from gateway.credentials import Authenticator
 from gateway.guard import Guard
 from gateway.health import mesh_health
 from gateway.jwks import JwksCache
-from gateway.live import BLOCK_MS, LiveAccess, LiveRelay, serve_socket
+from gateway.live import BLOCK_MS, LiveAccess, live_relay, serve_socket
 from gateway.proxy import forward, read_body
 from gateway.ratelimit import RateLimiter
 from gateway.routing import SERVICES, service_for
@@ -73,20 +72,14 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         app.state.guard = Guard(authenticator, limiter, settings.trusted_proxies)
         # Its own client: a socket's read waits for entries longer than the shared client's
         # timeout allows.
-        app.state.live_redis = Redis.from_url(
-            settings.redis.url,
-            decode_responses=True,
-            socket_timeout=BLOCK_MS / 1000 + 5,
-            socket_connect_timeout=2,
-        )
+        app.state.live_redis = create_redis(settings.redis, socket_timeout=BLOCK_MS / 1000 + 5)
         app.state.live_access = LiveAccess(
             authenticator, InternalClient(app.state.clients["payments"], secret)
         )
-        relay = (
-            asyncio.create_task(LiveRelay(settings.kafka, app.state.redis).run(), name="live-relay")
-            if settings.live_relay
-            else None
-        )
+        relay = None
+        if settings.live_relay:
+            consumer = live_relay(settings.kafka, app.state.redis)
+            relay = asyncio.create_task(consumer.run(), name=consumer.name)
         try:
             yield
         finally:

@@ -23,9 +23,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer
-from aiokafka.errors import KafkaError
-from pydantic import ValidationError
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 from starlette.websockets import WebSocket, WebSocketDisconnect
@@ -33,6 +30,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from gateway.clientip import client_ip
 from gateway.credentials import Authenticator
 from shared.errors import ExpeError, InvalidRequest, PermissionDenied, ResourceNotFound
+from shared.events.consumer import EventConsumer
 from shared.events.envelope import (
     PAYMENT_CANCELED,
     PAYMENT_COMPLETED,
@@ -44,7 +42,6 @@ from shared.events.envelope import (
 from shared.internal_http import InternalClient
 from shared.live import LiveEvent, message_of, publish, stream_key
 from shared.settings import KafkaSettings
-from shared.tasks import finish_despite_cancel
 
 logger = logging.getLogger(__name__)
 
@@ -62,60 +59,27 @@ CLOSE_BAD_HELLO = 4400
 CLOSE_REFUSED = 4401
 
 
-class LiveRelay:
-    """Kafka events into the merchants' live streams."""
+def live_relay(kafka: KafkaSettings, redis: Redis) -> EventConsumer:
+    """Kafka events into the merchants' live streams, by the one event consumer of `shared`."""
 
-    def __init__(self, kafka: KafkaSettings, redis: Redis, group_id: str = "expe-gateway-live"):
-        self._kafka = kafka
-        self._redis = redis
-        self._group_id = group_id
+    async def relay(event: EventEnvelope) -> None:
+        if event.merchant_id is None:
+            return
+        if event.occurred_at < datetime.now(UTC) - timedelta(seconds=_NEWS_SECONDS):
+            return  # history, not news
+        mode = str(event.data.get("mode", "test"))
+        await publish(redis, LiveEvent(event.merchant_id, mode, event.type, event.id, event.data))
 
-    async def run(self) -> None:
-        attempt = 0
-        while True:
-            consumer = AIOKafkaConsumer(
-                *LIVE_TOPICS,
-                bootstrap_servers=self._kafka.bootstrap_servers,
-                group_id=self._group_id,
-                client_id=f"{self._kafka.client_id_prefix}-gateway-live",
-                enable_auto_commit=False,
-                auto_offset_reset="earliest",
-            )
-            try:
-                await consumer.start()
-                attempt = 0
-                while True:
-                    batches = await consumer.getmany(timeout_ms=1000, max_records=500)
-                    news = [
-                        event
-                        for records in batches.values()
-                        for record in records
-                        if (event := _news(record.value or b"")) is not None
-                    ]
-                    await publish(self._redis, news)
-                    if batches:
-                        await consumer.commit()
-            except KafkaError as error:
-                logger.warning("live relay lost the broker", extra={"error": repr(error)})
-            finally:
-                await finish_despite_cancel(consumer.stop())
-            await asyncio.sleep(_BACKOFF_SECONDS[min(attempt, len(_BACKOFF_SECONDS) - 1)])
-            attempt += 1
-
-
-def _news(raw: bytes) -> LiveEvent | None:
-    """The live entry for a Kafka record, unless it is malformed (the event consumers record
-    those), names no merchant, or is history rather than news."""
-    try:
-        event = EventEnvelope.from_bytes(raw)
-    except ValidationError:
-        return None
-    if event.merchant_id is None:
-        return None
-    if event.occurred_at < datetime.now(UTC) - timedelta(seconds=_NEWS_SECONDS):
-        return None
-    mode = str(event.data.get("mode", "test"))
-    return LiveEvent(event.merchant_id, mode, event.type, event.id, event.data)
+    return EventConsumer(
+        name="live-relay",
+        topics=LIVE_TOPICS,
+        handler=relay,
+        db=None,
+        settings=kafka,
+        group_id="expe-gateway-live",
+        # An event published twice is appended once (shared/live.py).
+        track_processed=False,
+    )
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ down, a stream trimmed past its last id) is told to read the API again.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,31 +48,25 @@ def stream_key(merchant_id: str, mode: str) -> str:
     return f"expe:live:{{{merchant_id}:{mode}}}"
 
 
-async def publish(redis: Redis, events: Sequence[LiveEvent]) -> None:
-    """Appends each event to its merchant's stream, once per event id, in one round trip. A
+async def publish(redis: Redis, event: LiveEvent) -> None:
+    """Appends the event to its merchant's stream, once per event id, in one round trip. A
     failure is logged, not raised: nothing but the live view depends on it."""
-    if not events:
-        return
-    append_once = redis.register_script(_APPEND_ONCE)
+    stream = stream_key(event.merchant_id, event.mode)
     try:
-        async with redis.pipeline(transaction=False) as pipe:
-            for item in events:
-                stream = stream_key(item.merchant_id, item.mode)
-                await append_once(
-                    keys=[f"{stream}:seen:{item.event_id}", stream],
-                    args=[
-                        _SEEN_SECONDS,
-                        STREAM_LENGTH,
-                        item.event,
-                        item.event_id,
-                        orjson.dumps(item.data),
-                    ],
-                    client=pipe,
-                )
-            await pipe.execute()
+        await redis.eval(
+            _APPEND_ONCE,
+            2,
+            f"{stream}:seen:{event.event_id}",
+            stream,
+            _SEEN_SECONDS,
+            STREAM_LENGTH,
+            event.event,
+            event.event_id,
+            orjson.dumps(event.data),
+        )
     except RedisError as error:
         logger.warning(
-            "live updates not published", extra={"events": len(events), "error": repr(error)}
+            "live update not published", extra={"eventId": event.event_id, "error": repr(error)}
         )
 
 

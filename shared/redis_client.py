@@ -7,11 +7,12 @@ from redis.asyncio import Redis
 from shared.settings import RedisSettings
 
 
-def create_redis(settings: RedisSettings) -> Redis:
-    # Short timeouts: a Redis that does not answer in two seconds is treated as down, not waited on.
+def create_redis(settings: RedisSettings, socket_timeout: float = 2) -> Redis:
+    # Short timeouts: a Redis that does not answer in two seconds is treated as down, not waited
+    # on; a client whose commands wait on purpose (reading a stream) passes a longer one.
     return Redis.from_url(
         settings.url,
-        socket_timeout=2,
+        socket_timeout=socket_timeout,
         socket_connect_timeout=2,
         health_check_interval=15,
         decode_responses=True,

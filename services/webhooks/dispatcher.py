@@ -263,7 +263,7 @@ class Dispatcher:
                     "responseStatus": recorded.get("responseStatus"),
                 },
             )
-            await publish(self._live, [event])
+            await publish(self._live, event)
         return recorded
 
     async def _advance(

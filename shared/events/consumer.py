@@ -71,18 +71,22 @@ class EventConsumer:
         name: str,
         topics: Sequence[str],
         handler: Handler,
-        db: AsyncDatabase[Document],
+        db: AsyncDatabase[Document] | None,
         settings: KafkaSettings,
         group_id: str,
         track_processed: bool = True,
     ) -> None:
         """`track_processed=False` is for handlers idempotent on their own (their writes are
-        keyed by what the event names): it saves the marker's read and write per event."""
+        keyed by what the event names): it saves the marker's read and write per event. With
+        no `db` (a process without a database, the gateway) nothing is tracked, and an event
+        that cannot be handled is logged only."""
+        if db is None and track_processed:
+            raise ValueError("tracking processed events needs a database")
         self.name = name
         self._topics = list(topics)
         self._handler = handler
-        self._processed = db[PROCESSED]
-        self._failed = db[FAILED]
+        self._processed = db[PROCESSED] if db is not None else None
+        self._failed = db[FAILED] if db is not None else None
         self._settings = settings
         self._group_id = group_id
         self._track_processed = track_processed
@@ -165,7 +169,7 @@ class EventConsumer:
         marker_id = f"{self.name}:{envelope.id}"
         for attempt in itertools.count(1):
             try:
-                if not self._track_processed:
+                if self._processed is None or not self._track_processed:
                     took_effect = await self._handler(envelope)
                     return "duplicate" if took_effect is False else "processed"
                 if await self._processed.find_one({"_id": marker_id}, {"_id": 1}):
@@ -195,6 +199,8 @@ class EventConsumer:
         logger.error(
             "event recorded as failed", extra={"eventId": envelope.id, "error": repr(error)}
         )
+        if self._failed is None:
+            return "failed"
         await self._failed.replace_one(
             {"_id": f"{self.name}:{envelope.id}"},
             {
