@@ -1,15 +1,22 @@
 """`python -m devstack up run`: starts the mesh of a profile and keeps it up until Ctrl-C.
 
 `python -m devstack env test` prints the profile's settings as shell exports.
+
+`python -m devstack account run` signs a new developer up on the running stack and prints, as
+JSON, a sandbox merchant with its test-mode secret and publishable keys.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import signal
 import sys
 import threading
 
+import httpx
+
+from devstack.accounts import sandbox_account
 from devstack.profile import PROCESSES, Profile
 from devstack.stack import Stack
 
@@ -37,13 +44,17 @@ def up(profile: Profile) -> int:
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="devstack")
-    parser.add_argument("command", choices=["up", "env"])
+    parser.add_argument("command", choices=["up", "env", "account"])
     parser.add_argument("profile", choices=["run", "test", "bench"])
     args = parser.parse_args()
     profile = Profile.load(args.profile)
     if args.command == "env":
         for key, value in {**profile.values, **profile.infra_env()}.items():
             print(f"export {key}={value}")
+        return 0
+    if args.command == "account":
+        with httpx.Client(base_url=profile.process_url("gateway"), timeout=15) as gateway:
+            print(json.dumps(sandbox_account(gateway, profile.mailpit_url), indent=2))
         return 0
     return up(profile)
 

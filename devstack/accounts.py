@@ -135,3 +135,21 @@ def create_key(
 
 def bearer(secret: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {secret}"}
+
+
+def sandbox_account(gateway: httpx.Client, mailpit_url: str) -> dict[str, str]:
+    """A new developer with a sandbox merchant and its test-mode keys, as an SDK's suite or a
+    guide's reader starts from."""
+    owner = sign_up(gateway, mailpit_url)
+    merchant = create_merchant(gateway, owner)
+    return {
+        "apiUrl": str(gateway.base_url).rstrip("/"),
+        "email": owner.email,
+        "password": PASSWORD,
+        "accessToken": owner.access_token,
+        "merchantId": merchant.merchant_id,
+        "projectId": merchant.project_id,
+        "secretKey": create_key(gateway, merchant)["secret"],
+        "publishableKey": create_key(gateway, merchant, type="publishable")["secret"],
+        "mailpitUrl": mailpit_url,
+    }
