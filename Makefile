@@ -26,6 +26,7 @@ run-dev: setup  ## `make run`, plus Vite's dev server for the dashboard on :5173
 
 test: setup  ## Run the whole suite on its own infrastructure (works while `make run` is up).
 	@deploy/local/install-chromium.sh
+	@deploy/local/install-sdk-toolchains.sh
 	@deploy/local/test.sh $(PYTEST_ARGS)
 
 lint: $(STAMP)  ## ruff, mypy strict, and the import contracts between services.
