@@ -81,7 +81,7 @@ class Authenticator:
             raise Unauthenticated("Use `Authorization: Bearer <access token or API key>`.")
         credential = credential.strip()
         if credential.startswith(("sk_", "pk_")):
-            return await self._api_key_caller(credential, ip)
+            return await self.api_key(credential, ip)
         return Authenticated(await self._user_caller(request, credential, ip))
 
     async def _user_caller(self, request: Request, token: str, ip: str | None) -> Caller:
@@ -159,7 +159,8 @@ class Authenticator:
             None,
         )
 
-    async def _api_key_caller(self, key: str, ip: str | None) -> Authenticated:
+    async def api_key(self, key: str, ip: str | None) -> Authenticated:
+        """The merchant, project and mode an API key acts for; raises when it is not good."""
         if not _API_KEY.match(key):
             raise InvalidApiKey("The API key is not valid.")
         digest = hashlib.sha256(key.encode()).hexdigest()

@@ -6,6 +6,7 @@ holds, so a socket hears every event whichever replica relayed it.
 
 A socket authenticates in its first message, never in the URL (which servers and proxies log):
 `{"type": "auth", "accessToken", "merchantId", "mode"}` for a dashboard member, or
+`{"type": "auth", "apiKey"}` with a secret key for a merchant's server or the `expe listen` CLI,
 `{"type": "auth", "clientSecret", "paymentId"}` for one payment's checkout, each with an optional
 `lastEventId` to resume after. The server answers `{"type": "ready"}`, or `{"type": "error"}` and
 closes; then it sends `{"type": "event", "id", "eventId", "event", "data"}` entries, `{"type":
@@ -50,6 +51,9 @@ LIVE_TOPICS = (PAYMENT_CREATED, PAYMENT_COMPLETED, PAYMENT_FAILED, PAYMENT_CANCE
 # each topic and skips them.
 _NEWS_SECONDS = 600
 _AUTH_SECONDS = 10.0
+# A key's socket is closed (4401) after this long, so a revoked key stops hearing within it; the
+# client reconnects and the key is checked again.
+_API_KEY_SOCKET_SECONDS = 3600
 # How long one read of a stream waits for entries; the live Redis client's socket timeout is
 # longer (gateway/app.py).
 BLOCK_MS = 10_000
@@ -107,11 +111,16 @@ class LiveAccess:
         if hello.get("type") != "auth":
             raise InvalidRequest('The first message must be {"type": "auth", …}.')
         token, secret = hello.get("accessToken"), hello.get("clientSecret")
+        key = hello.get("apiKey")
         if isinstance(token, str) and token:
             return await self._member(token, ip, hello.get("merchantId"), hello.get("mode"))
+        if isinstance(key, str) and key:
+            return await self._server(key, ip)
         if isinstance(secret, str) and secret:
             return await self._checkout(secret, hello.get("paymentId"))
-        raise InvalidRequest("Send an accessToken (dashboard) or a clientSecret (checkout).")
+        raise InvalidRequest(
+            "Send an accessToken (dashboard), an apiKey (server) or a clientSecret (checkout)."
+        )
 
     async def _member(self, token: str, ip: str | None, merchant_id: Any, mode: Any) -> LiveScope:
         if not isinstance(merchant_id, str) or mode not in ("test", "live"):
@@ -120,6 +129,14 @@ class LiveAccess:
         if caller.merchant_id != merchant_id:
             raise PermissionDenied(f"You are not a member of {merchant_id}.")
         return LiveScope(merchant_id, mode, expires=expires)
+
+    async def _server(self, key: str, ip: str | None) -> LiveScope:
+        caller = (await self._authenticator.api_key(key, ip)).caller
+        if caller.key_type != "secret" or caller.merchant_id is None:
+            raise PermissionDenied("Live updates need a secret key; publishable keys are public.")
+        return LiveScope(
+            caller.merchant_id, caller.mode, expires=int(time.time()) + _API_KEY_SOCKET_SECONDS
+        )
 
     async def _checkout(self, secret: str, payment_id: Any) -> LiveScope:
         if not isinstance(payment_id, str):

@@ -15,7 +15,7 @@ import pytest
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from devstack.accounts import Session, bearer, sign_up
+from devstack.accounts import Session, bearer, create_key, sign_up
 from devstack.profile import SERVICES, Profile
 from devstack.serving import serve_in_thread
 from devstack.stack import Stack
@@ -175,6 +175,7 @@ async def test_a_checkout_socket_hears_its_own_payment_only(
             4401,
             "resource_missing",
         ),
+        ({"type": "auth", "apiKey": "sk_test_" + "x" * 32}, 4401, "api_key_invalid"),
     ],
 )
 async def test_a_socket_without_good_credentials_is_told_why_and_closed(
@@ -187,6 +188,26 @@ async def test_a_socket_without_good_credentials_is_told_why_and_closed(
             await asyncio.wait_for(socket.recv(), 10)
     assert (answer["type"], answer["code"]) == ("error", error)
     assert closed.value.rcvd is not None and closed.value.rcvd.code == code
+
+
+async def test_a_secret_key_socket_hears_its_merchant_and_a_publishable_key_is_refused(
+    gateway: httpx.Client, account: Account
+) -> None:
+    url = socket_url(str(gateway.base_url).rstrip("/"))
+    socket = await opened(url, {"type": "auth", "apiKey": account.secret_key})
+    payment = await asyncio.to_thread(create_payment, gateway, account)
+    await asyncio.to_thread(pay, gateway, payment)
+    heard = await events_until(socket, {("payment.completed", payment["id"])})
+    await socket.close()
+    assert ("payment.created", payment["id"]) in {
+        (e["event"], e["data"]["paymentId"]) for e in heard
+    }
+
+    publishable = await asyncio.to_thread(create_key, gateway, account.merchant, type="publishable")
+    async with connect(url) as refused:
+        await refused.send(json.dumps({"type": "auth", "apiKey": publishable["secret"]}))
+        answer = json.loads(await asyncio.wait_for(refused.recv(), 10))
+    assert (answer["type"], answer["code"]) == ("error", "permission_denied")
 
 
 async def test_a_stranger_cannot_listen_to_a_merchant(
