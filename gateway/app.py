@@ -4,25 +4,29 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import AsyncIterator
+from typing import Annotated
 
-from fastapi import FastAPI, Request, WebSocket
+from fastapi import FastAPI, Query, Request, WebSocket
 from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import Response
 
 from gateway.credentials import Authenticator
-from gateway.guard import Guard
+from gateway.guard import Admission, Guard
 from gateway.health import mesh_health
 from gateway.jwks import JwksCache
 from gateway.live import BLOCK_MS, LiveAccess, live_relay, serve_socket
 from gateway.proxy import forward, read_body
 from gateway.ratelimit import RateLimiter
+from gateway.requestlog import MAX_PAGE, RequestLog, valid_entry_id
 from gateway.routing import SERVICES, service_for
 from gateway.security import SecurityHeadersMiddleware
 from gateway.settings import GatewaySettings, get_settings
 from gateway.shedding import InFlightLimit
 from gateway.web import WebApp
-from shared.errors import ResourceNotFound, install_error_handlers
+from shared.context import current_request_id
+from shared.errors import ExpeError, InvalidRequest, ResourceNotFound, install_error_handlers
 from shared.health import run_check
 from shared.http import RequestContextMiddleware
 from shared.identity import signed_headers
@@ -70,6 +74,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         )
         app.state.limiter = limiter
         app.state.guard = Guard(authenticator, limiter, settings.trusted_proxies)
+        app.state.request_log = RequestLog(app.state.redis)
+        app.state.request_log.start()
         # Its own client: a socket's read waits for entries longer than the shared client's
         # timeout allows.
         app.state.live_redis = create_redis(settings.redis, socket_timeout=BLOCK_MS / 1000 + 5)
@@ -85,6 +91,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         finally:
             if relay is not None:
                 await cancel_and_wait([relay])
+            await app.state.request_log.stop()
             for client in app.state.clients.values():
                 await client.aclose()
             await app.state.redis.aclose()
@@ -145,24 +152,73 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             },
         )
 
+    @app.get("/api/v1/logs", tags=["gateway"])
+    async def request_logs(
+        request: Request,
+        after: Annotated[str | None, Query(max_length=40)] = None,
+        before: Annotated[str | None, Query(max_length=40)] = None,
+        limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
+    ) -> JsonResponse:
+        """The caller's merchant's recent API requests in the caller's mode, newest first:
+        method, path, status, request id and duration (gateway/requestlog.py)."""
+        admission = await request.app.state.guard.admit(request)
+        caller = admission.authenticated.caller
+        if caller.merchant_id is None or caller.mode is None:
+            raise InvalidRequest("Name the merchant with the Expe-Merchant header.")
+        for name, value in (("after", after), ("before", before)):
+            if value is not None and not valid_entry_id(value):
+                raise InvalidRequest(f"{name} must be the id of a log entry.", param=name)
+        entries, more = await request.app.state.request_log.recent(
+            caller.merchant_id, caller.mode, after=after, before=before, limit=limit
+        )
+        response = JsonResponse({"data": entries, "hasMore": more})
+        if admission.rate_limit is not None:
+            response.headers.update(admission.rate_limit.headers())
+        return response
+
     shedding = InFlightLimit(settings.max_in_flight_per_service)
 
     async def proxy(request: Request) -> Response:
+        started = time.perf_counter()
+        guard: Guard = request.app.state.guard
         service = service_for(request.url.path)
         if service is None:
-            raise ResourceNotFound(f"No API route matches {request.method} {request.url.path}.")
-        # Shed before authenticating: a refused request then costs the gateway next to nothing,
-        # which is what keeps the admitted ones fast once it is saturated too.
-        with shedding.admit(service):
-            admission = await request.app.state.guard.admit(request)
-            body = await read_body(request, settings.max_body_bytes)
-            identity = signed_headers(
-                admission.authenticated.caller,
-                secret=secret,
-                method=request.method,
-                path=request.url.path,
+            raise ResourceNotFound(
+                f"No API route matches {request.method} {request.url.path}.",
+                headers=await guard.limit_headers(request),
             )
-            response = await forward(request.app.state.clients[service], request, body, identity)
+        admission: Admission | None = None
+        status = 500
+        try:
+            # Shed before authenticating: a refused request then costs the gateway next to
+            # nothing, which is what keeps the admitted ones fast once it is saturated too.
+            with shedding.admit(service):
+                admission = await guard.admit(request)
+                body = await read_body(request, settings.max_body_bytes)
+                identity = signed_headers(
+                    admission.authenticated.caller,
+                    secret=secret,
+                    method=request.method,
+                    path=request.url.path,
+                )
+                clients = request.app.state.clients
+                response = await forward(clients[service], request, body, identity)
+            status = response.status_code
+        except ExpeError as error:
+            status = error.status_code
+            if admission is not None and admission.rate_limit is not None:
+                error.headers.update(admission.rate_limit.headers())
+            raise
+        finally:
+            if admission is not None:
+                request.app.state.request_log.record(
+                    admission.authenticated.caller,
+                    request.method,
+                    request.url.path,
+                    status,
+                    current_request_id() or "",
+                    time.perf_counter() - started,
+                )
         if admission.rate_limit is not None:
             response.headers.update(admission.rate_limit.headers())
         return response

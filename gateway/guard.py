@@ -10,7 +10,7 @@ from gateway.access import audience_of, authorize
 from gateway.clientip import client_ip
 from gateway.credentials import Authenticated, Authenticator
 from gateway.ratelimit import BucketState, RateLimiter
-from shared.errors import ExpeError, RateLimited, Unauthenticated
+from shared.errors import ExpeError, PermissionDenied, RateLimited, Unauthenticated
 from shared.identity import Caller
 
 
@@ -34,6 +34,7 @@ class Guard:
     async def admit(self, request: Request, *, charge: bool = True) -> Admission:
         """Authenticates, authorizes and (when `charge`) rate-limits; raises the error the
         caller should see."""
+        authenticated: Authenticated | None = None
         try:
             authenticated = await self._authenticator.authenticate(request)
             authorize(authenticated.caller, audience_of(request.method, request.url.path))
@@ -41,8 +42,24 @@ class Guard:
             # Failed credentials still count against the address, so guessing keys is slow too.
             await self._charge_ip_only(request, error)
             raise
+        except PermissionDenied as error:
+            # A refusal counts too, and says what is left like every other answer.
+            if authenticated is None:
+                await self._charge_ip_only(request, error)
+            elif charge and (state := await self._charge(authenticated)) is not None:
+                error.headers.update(state.headers())
+            raise
         state = await self._charge(authenticated) if charge else None
         return Admission(authenticated, state)
+
+    async def limit_headers(self, request: Request) -> dict[str, str]:
+        """The `RateLimit-*` headers of an answer that needs no credentials, charged like any
+        other request: the caller's bucket when it has good ones, its address's otherwise."""
+        try:
+            admission = await self.admit(request)
+        except (Unauthenticated, PermissionDenied) as error:
+            return error.headers
+        return admission.rate_limit.headers() if admission.rate_limit else {}
 
     async def _charge(self, authenticated: Authenticated) -> BucketState | None:
         if self._limiter is None:

@@ -132,7 +132,7 @@ class LiveAccess:
 
     async def _server(self, key: str, ip: str | None) -> LiveScope:
         caller = (await self._authenticator.api_key(key, ip)).caller
-        if caller.key_type != "secret" or caller.merchant_id is None:
+        if caller.key_type != "secret" or caller.merchant_id is None or caller.mode is None:
             raise PermissionDenied("Live updates need a secret key; publishable keys are public.")
         return LiveScope(
             caller.merchant_id, caller.mode, expires=int(time.time()) + _API_KEY_SOCKET_SECONDS

@@ -17,7 +17,7 @@ from gateway.ratelimit import Limit, RateLimitSettings
 from gateway.settings import GatewaySettings, ServiceUrls
 from shared.identity import Caller, verify_headers
 from shared.settings import LOCAL_INTERNAL_SECRET
-from tests.gateway.upstream import EXPORT_LINES, SIGNING_KEY, TRACE_ID
+from tests.gateway.upstream import EXPORT_LINES, SIGNING_KEY, TRACE_ID, api_key
 from tests.tokens import mint, new_signing_key, unsigned
 
 
@@ -164,11 +164,28 @@ def test_cors_allows_only_configured_origins(gateway: httpx.Client) -> None:
     assert "X-Request-ID" in simple.headers["Access-Control-Expose-Headers"]
 
 
-def test_responses_carry_rate_limit_headers(gateway: httpx.Client) -> None:
-    headers = gateway.get("/api/v1/analytics/echo").headers
-    assert int(headers["RateLimit-Limit"]) > 0
-    assert 0 <= int(headers["RateLimit-Remaining"]) < int(headers["RateLimit-Limit"])
-    assert int(headers["RateLimit-Reset"]) >= 0
+@pytest.mark.parametrize(
+    ("method", "path", "credential", "status"),
+    [
+        ("GET", "/api/v1/analytics/echo", None, 200),
+        ("POST", "/api/v1/analytics/echo", None, 413),
+        ("GET", "/api/v1/no-such-resource", None, 404),
+        ("GET", "/api/v1/merchants", lambda: api_key(), 403),  # keys cannot manage accounts
+        ("GET", "/api/v1/analytics/echo", lambda: api_key(["203.0.113.0/24"]), 403),
+        ("GET", "/api/v1/analytics/echo", lambda: "sk_test_" + "x" * 32, 401),
+    ],
+)
+def test_every_answer_carries_rate_limit_headers(
+    gateway: httpx.Client, method: str, path: str, credential, status: int
+) -> None:
+    headers = {"Authorization": f"Bearer {credential()}"} if credential else {}
+    body = b"x" * 2048 if method == "POST" else None  # over the 1 KiB limit
+    response = gateway.request(method, path, content=body, headers=headers)
+    assert response.status_code == status, response.text
+    limits = response.headers
+    assert int(limits["RateLimit-Limit"]) > 0
+    assert 0 <= int(limits["RateLimit-Remaining"]) < int(limits["RateLimit-Limit"])
+    assert int(limits["RateLimit-Reset"]) >= 0
 
 
 OTHER_KEY = new_signing_key()

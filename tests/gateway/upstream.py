@@ -23,11 +23,11 @@ EXPORT_LINES = 2_000
 SLOW_IN_FLIGHT: list[int] = []
 
 
-def api_key(ip_allowlist: list[str] | None = None) -> str:
+def api_key(ip_allowlist: list[str] | None = None, merchant_id: str = "mer_test") -> str:
     """A fresh secret test key the stand-in auth service resolves."""
     key = f"sk_test_{secrets.token_hex(12)}"
     API_KEYS[key] = {
-        "merchantId": "mer_test",
+        "merchantId": merchant_id,
         "projectId": "prj_test",
         "keyId": f"key_{secrets.token_hex(6)}",
         "type": "secret",
