@@ -72,6 +72,15 @@ class Conflict(ExpeError):
     code = "conflict"
 
 
+class PaymentRefused(ExpeError):
+    """Money could not move for a reason that is no card's: a wallet short of funds, a declined
+    top-up. Card declines are `card_error` (the payments service's own)."""
+
+    status_code = 402
+    type = "payment_error"
+    code = "payment_refused"
+
+
 class PayloadTooLarge(ExpeError):
     """The request body is larger than the configured limit."""
 

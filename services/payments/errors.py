@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from shared.errors import Conflict, ExpeError, InvalidRequest, ResourceNotFound, Unauthenticated
+from shared.errors import (
+    Conflict,
+    ExpeError,
+    InvalidRequest,
+    PaymentRefused,
+    ResourceNotFound,
+    Unauthenticated,
+)
 
 
 class PaymentNotFound(ResourceNotFound):
@@ -77,15 +84,27 @@ class WalletCurrencyMismatch(InvalidRequest):
     code = "currency_mismatch"
 
 
-class MerchantWalletShort(ExpeError):
+class MerchantWalletShort(PaymentRefused):
     """The merchant's wallet holds less than the refund of a wallet payment."""
 
-    status_code = 402
     code = "insufficient_funds"
 
 
+class WalletShort(PaymentRefused):
+    """The customer's wallet holds less than the payment; the payment is now `failed`."""
+
+    code = "insufficient_funds"
+
+
+class WalletPaymentUnfinished(PaymentRefused):
+    """The wallet did not complete the payment (the money stayed in it); the payment is now
+    `failed`."""
+
+    code = "processing_error"
+
+
 class PaymentDeclined(ExpeError):
-    """The processor declined the payment; the payment is now `failed`."""
+    """The card's processor declined the payment; the payment is now `failed`."""
 
     status_code = 402
     type = "card_error"

@@ -18,7 +18,6 @@ from typing import Any
 from services.payments.errors import (
     DECLINES,
     CardNumberInvalid,
-    InsufficientFunds,
     MethodNotAllowed,
     MethodUnavailable,
     PaymentNotFound,
@@ -26,6 +25,8 @@ from services.payments.errors import (
     SandboxOnly,
     WalletCurrencyMismatch,
     WalletNotFound,
+    WalletPaymentUnfinished,
+    WalletShort,
 )
 from services.payments.events import payment_event
 from services.payments.records import PaymentRecord
@@ -341,7 +342,7 @@ class PaymentService:
                 user_id=payment.payer_user_id,
                 reference=payment.id,
             )
-        except InsufficientFunds:
+        except WalletShort:
             failed = await self.fail(
                 payment,
                 "insufficient_funds",
@@ -351,7 +352,7 @@ class PaymentService:
             )
             if failed is None:
                 raise PaymentStateConflict("This payment changed state meanwhile.") from None
-            raise InsufficientFunds(_WALLET_INSUFFICIENT, param="walletId") from None
+            raise WalletShort(_WALLET_INSUFFICIENT, param="walletId") from None
         except (PermissionDenied, ResourceNotFound, InvalidRequest):
             # Refused before any money moved (not the customer's wallet, another currency).
             await self.fail(payment, "wallet_refused", "wallet_refused", scope)
@@ -371,7 +372,7 @@ class PaymentService:
             if failed is None:
                 raise PaymentStateConflict("This payment changed state meanwhile.")
             assert failed.failure_message is not None
-            raise DECLINES["processing_error"](failed.failure_message)
+            raise WalletPaymentUnfinished(failed.failure_message)
         done = {"holdId": hold["id"], "merchantWalletId": hold["capturedToWalletId"]}
         final = await self.move(payment, "succeeded", "wallet_captured", scope, done)
         if final is None:

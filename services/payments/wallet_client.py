@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.payments.errors import InsufficientFunds, WalletNotFound
+from services.payments.errors import WalletNotFound, WalletShort
 from shared.errors import (
     Conflict,
     InvalidRequest,
@@ -30,7 +30,7 @@ class WalletClient:
         error = response.error()
         status, code, message = error.status_code, error.code, error.message
         if status == 402:
-            raise InsufficientFunds("The wallet's available balance is smaller than the amount.")
+            raise WalletShort("The wallet's available balance is smaller than the amount.")
         if status in (401, 403):
             raise PermissionDenied(message, param="walletId")
         if status == 404:

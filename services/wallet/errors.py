@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from shared.errors import (
     Conflict,
-    ExpeError,
     InvalidRequest,
+    PaymentRefused,
     PermissionDenied,
     ResourceNotFound,
     ServiceUnavailable,
@@ -43,17 +43,15 @@ class HoldNotFound(ResourceNotFound):
     code = "hold_not_found"
 
 
-class InsufficientFunds(ExpeError):
+class InsufficientFunds(PaymentRefused):
     """The wallet's available balance is smaller than the amount."""
 
-    status_code = 402
     code = "insufficient_funds"
 
 
-class TopupDeclined(ExpeError):
+class TopupDeclined(PaymentRefused):
     """The funding source declined the top-up."""
 
-    status_code = 402
     code = "topup_declined"
 
 

@@ -146,6 +146,8 @@ def test_insufficient_funds_fails_the_payment_with_402(mesh: Mesh) -> None:
     declined = mesh.confirm(payer, payment, wallet_id)
 
     assert error_code(declined) == (402, "insufficient_funds")
+    # A wallet is no card: the SDKs raise PaymentError, not CardError.
+    assert declined.json()["error"]["type"] == "payment_error"
     stored = mesh.payments.api().get(f"/api/v1/payments/{payment['id']}").json()
     assert stored["status"] == "failed" and stored["failureCode"] == "insufficient_funds"
     assert mesh.balance(payer, wallet_id) == {"available": 1_000, "held": 0}
@@ -283,6 +285,7 @@ def test_a_refund_the_merchants_wallet_cannot_pay_is_refused_unrecorded(mesh: Me
     fits = merchant.post(f"/api/v1/payments/{payment['id']}/refund", {"amount": 5_000})
 
     assert error_code(too_much) == (402, "insufficient_funds")
+    assert too_much.json()["error"]["type"] == "payment_error"
     assert fits.status_code == 201, fits.text
     refunds = merchant.get(f"/api/v1/payments/{payment['id']}/refunds").json()["data"]
     assert [refund["amount"] for refund in refunds] == [5_000]

@@ -41,6 +41,7 @@ async def test_top_up_ending_in_99_is_declined_and_moves_nothing(wallet_app: Wal
     response = await wallet_app.top_up(alice, wallet_id, 10_099)
     assert response.status_code == 402
     assert response.json()["error"]["code"] == "topup_declined"
+    assert response.json()["error"]["type"] == "payment_error"
     assert (await wallet_app.balance(alice, wallet_id))["total"] == 0
 
 
@@ -117,6 +118,7 @@ async def test_insufficient_funds_is_402_and_moves_nothing(wallet_app: WalletApp
         )
     assert response.status_code == 402
     assert response.json()["error"]["code"] == "insufficient_funds"
+    assert response.json()["error"]["type"] == "payment_error"
     assert (await wallet_app.balance(alice, source))["available"] == 500
     assert (await wallet_app.balance(bob, target))["available"] == 0
 
