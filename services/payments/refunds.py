@@ -21,6 +21,7 @@ from services.payments.events import refund_event
 from services.payments.records import PaymentRecord, PendingCredit, RefundLink
 from services.payments.schemas import RefundCreate
 from services.payments.service import PaymentService
+from services.payments.states import described
 from services.payments.store import PaymentStore, refund_id
 from services.payments.wallet_client import WalletClient
 from shared.clock import now_ms
@@ -54,7 +55,8 @@ class RefundService:
         payment = await self._payments.get(scope, payment_id)
         if payment.status != "succeeded":
             raise PaymentNotRefundable(
-                f"This payment is {payment.status}; only succeeded payments can be refunded."
+                f"This payment {described(payment.status)}; only succeeded payments can be "
+                "refunded."
             )
         captured = payment.amount
         count, refunded = payment.refund_count, payment.amount_refunded

@@ -37,7 +37,7 @@ from services.payments.schemas import (
     PaymentCreate,
 )
 from services.payments.settings import PaymentsSettings
-from services.payments.states import NEW, check_transition, transition_id
+from services.payments.states import NEW, check_transition, described, transition_id
 from services.payments.store import PaymentStore, list_query
 from services.payments.wallet_client import WalletClient
 from shared.clock import now_ms, to_ms
@@ -388,8 +388,8 @@ class PaymentService:
         payment = await self._owned(scope, payment_id)
         if payment.method != "upi_qr" or payment.status != "processing":
             raise PaymentStateConflict(
-                f"This payment is {payment.status}; only a UPI payment being processed "
-                "can be completed."
+                f"This payment {described(payment.status)}; only a UPI payment being "
+                "processed can be completed."
             )
         if outcome == "success":
             final = await self.move(payment, "succeeded", "upi_success", scope)
@@ -422,7 +422,7 @@ class PaymentService:
 
         Every state change goes through here, so the state machine is enforced in one place.
         """
-        check_transition(payment.status, to, PaymentStateConflict, f"moved to {to}")
+        check_transition(payment.status, to, PaymentStateConflict, f"marked {to}")
         actor = scope.actor if scope else SYSTEM
         entry = self.transition(payment.id, payment.status, to, self._clock(), cause, actor, fields)
         if not await self._store.claim(entry):

@@ -33,10 +33,26 @@ def can_transition(current: str, target: str) -> bool:
     return target in TRANSITIONS.get(current, frozenset())
 
 
+# "This payment {…}": each state as a sentence says it.
+_AS_SAID: dict[str, str] = {
+    "created": "has not been confirmed yet",
+    "processing": "is being processed",
+    "succeeded": "has already succeeded",
+    "failed": "has failed",
+    "canceled": "has been canceled",
+    "expired": "has expired",
+}
+
+
+def described(status: str) -> str:
+    """`This payment {described(status)}`: "has already succeeded", "has been canceled", …"""
+    return _AS_SAID[status]
+
+
 def check_transition(current: str, target: str, error: type[ExpeError], action: str) -> None:
     """Raises `error` unless a payment in `current` may move to `target`."""
     if not can_transition(current, target):
-        raise error(f"This payment is {current}; it cannot be {action}.")
+        raise error(f"This payment {described(current)}; it cannot be {action}.")
 
 
 def transition_id(payment_id: str, from_state: str) -> str:

@@ -138,6 +138,9 @@ def test_a_confirmed_payment_cannot_be_confirmed_again(payments: Service) -> Non
     payment = api.paid()
     again = api.confirm_card(payment["id"])
     assert error_code(again) == (409, "payment_state_conflict")
+    assert again.json()["error"]["message"] == (
+        "This payment has already succeeded; it cannot be confirmed."
+    )
 
 
 def test_upi_qr_processes_until_the_app_reports(payments: Service) -> None:
@@ -158,6 +161,9 @@ def test_upi_qr_processes_until_the_app_reports(payments: Service) -> None:
         "upi_payment_failed",
     )
     assert error_code(again) == (409, "payment_state_conflict")
+    assert again.json()["error"]["message"] == (
+        "This payment has already succeeded; only a UPI payment being processed can be completed."
+    )
 
 
 def test_upi_outcomes_are_simulated_in_test_mode_only(payments: Service) -> None:
@@ -191,6 +197,12 @@ def test_cancel_then_confirm_is_refused_and_history_tells_it(payments: Service) 
     assert canceled.json()["status"] == "canceled"
     assert error_code(confirm) == (409, "payment_state_conflict")
     assert error_code(cancel_again) == (409, "payment_state_conflict")
+    assert confirm.json()["error"]["message"] == (
+        "This payment has been canceled; it cannot be confirmed."
+    )
+    assert cancel_again.json()["error"]["message"] == (
+        "This payment has been canceled; it cannot be canceled."
+    )
     assert [(t["from"], t["to"], t["cause"]) for t in history] == [
         (None, "created", "payment_created"),
         ("created", "canceled", "out of stock"),

@@ -57,9 +57,12 @@ def test_only_succeeded_payments_are_refunded(payments: Service) -> None:
     failed = api.create()
     api.confirm_card(failed["id"], "4000000000000002")
     unpaid = api.create()
-    for payment in (failed, unpaid):
+    for payment, said in ((failed, "has failed"), (unpaid, "has not been confirmed yet")):
         response = api.post(f"/api/v1/payments/{payment['id']}/refund", {"amount": 1})
         assert error_code(response) == (409, "payment_not_refundable")
+        assert response.json()["error"]["message"] == (
+            f"This payment {said}; only succeeded payments can be refunded."
+        )
     assert payments.db["refunds"].count_documents({}) == 0
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import get_args
 
 import pytest
 
 from services.payments.events import derived_event_id
 from services.payments.sandbox import brand_of, charge_card, fingerprint, luhn_valid
-from services.payments.states import TRANSITIONS, can_transition
+from services.payments.states import TRANSITIONS, PaymentStatus, can_transition, described
 from shared.ids import has_prefix
 
 NOW = datetime(2026, 6, 15, tzinfo=UTC)
@@ -65,6 +66,18 @@ def test_terminal_states_have_no_way_out() -> None:
     assert can_transition("created", "processing") and can_transition("processing", "canceled")
     assert not can_transition("created", "succeeded")
     assert not can_transition("processing", "expired")
+
+
+def test_every_state_reads_as_a_sentence_in_error_messages() -> None:
+    assert set(get_args(PaymentStatus)) == set(TRANSITIONS)
+    assert {state: described(state) for state in TRANSITIONS} == {
+        "created": "has not been confirmed yet",
+        "processing": "is being processed",
+        "succeeded": "has already succeeded",
+        "failed": "has failed",
+        "canceled": "has been canceled",
+        "expired": "has expired",
+    }
 
 
 def test_derived_event_ids_are_stable_well_formed_ids() -> None:
