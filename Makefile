@@ -12,10 +12,12 @@ setup: $(STAMP)  ## Install everything missing: infrastructure binaries, tools, 
 	@tests/deploy/deploycheck/build.sh >/dev/null
 	@deploy/local/build-web.sh
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml sdk/python/pyproject.toml
 	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	@$(VENV)/bin/pip install --quiet --upgrade pip
 	@$(VENV)/bin/pip install --quiet -e '.[dev]'
+	@# The Python SDK and its `expe` CLI, editable, with what its own suite needs.
+	@$(VENV)/bin/pip install --quiet -e sdk/python --group sdk/python/pyproject.toml:dev
 	@touch $@
 
 run: setup  ## Start infrastructure, every service and the gateway; Ctrl-C stops everything.

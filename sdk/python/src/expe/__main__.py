@@ -1,0 +1,3 @@
+from expe.cli import main
+
+main()
