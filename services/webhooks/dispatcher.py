@@ -162,7 +162,9 @@ class Dispatcher:
             return
         now = self._clock()
         attempt_id = attempt_id_of(message["_id"], entry["seq"])
-        claim = self._attempt(attempt_id, endpoint, message, "automatic", entry["seq"], now)
+        # A test event's attempts say so, even those its schedule makes.
+        trigger = "test" if message.get("trigger") == "test" else "automatic"
+        claim = self._attempt(attempt_id, endpoint, message, trigger, entry["seq"], now)
         if await self._store.claim_attempt(claim):
             try:
                 recorded = await self._send(endpoint, message, attempt_id)

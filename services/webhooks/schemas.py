@@ -116,7 +116,7 @@ class Attempt(Schema):
     event_id: str | None = None
     event_type: str
     payment_id: str | None = None
-    # automatic (the schedule), manual (a retry asked for), test or ping.
+    # automatic (the schedule), manual (a retry asked for), test (a test event's) or ping.
     trigger: str
     status: Literal["sending", "succeeded", "failed"]
     url: str

@@ -70,10 +70,11 @@ def test_the_attempt_log_keeps_the_request_and_the_answer(
     (listed,) = api.attempts(messageId=message["id"])
     detail = api.attempt(listed["id"])
     (request,) = receiver.requests
+    # A test event's attempt is a test, as the attempts log shows it.
     assert (listed["status"], listed["responseStatus"], listed["trigger"]) == (
         "succeeded",
         200,
-        "automatic",
+        "test",
     )
     assert (listed["endpointId"], listed["url"], listed["eventType"]) == (
         endpoint["id"],

@@ -171,6 +171,8 @@ def test_a_replay_sends_the_stored_events_the_endpoint_subscribes_to(
     assert {r.webhook_id for r in requests} == {m["id"] for m in messages}
     for message in messages:
         api.wait_for_status(message["id"], "delivered")
+    # Sent on the schedule, as the events were the first time.
+    assert {a["trigger"] for a in api.attempts()} == {"automatic"}
 
 
 def test_a_replay_sends_delivered_events_again_under_the_same_webhook_id(
