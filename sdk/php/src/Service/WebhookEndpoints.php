@@ -1,0 +1,106 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Expe\Service;
+
+use Expe\ExpeObject;
+use Expe\Page;
+
+/** Where the merchant's webhooks go: URL, event filter, signing secret. */
+final class WebhookEndpoints extends AbstractService
+{
+    /**
+     * The answer holds the endpoint's signing `secret`, which is never shown again.
+     *
+     * @param array<string, mixed> $params url, enabledEvents (default `['*']`), description,
+     *     projectId
+     * @param array<string, mixed> $opts
+     */
+    public function create(array $params, array $opts = []): ExpeObject
+    {
+        return $this->object('POST', self::path('webhooks/endpoints'), $params, $opts);
+    }
+
+    /** @param array<string, mixed> $opts */
+    public function retrieve(string $id, array $opts = []): ExpeObject
+    {
+        return $this->object('GET', self::path('webhooks/endpoints/%s', $id), [], $opts);
+    }
+
+    /**
+     * Oldest first.
+     *
+     * @param array<string, mixed> $params projectId, page, limit
+     * @param array<string, mixed> $opts
+     */
+    public function list(array $params = [], array $opts = []): Page
+    {
+        return $this->page(self::path('webhooks/endpoints'), $params, $opts);
+    }
+
+    /**
+     * @param array<string, mixed> $params url, enabledEvents, description, enabled
+     * @param array<string, mixed> $opts
+     */
+    public function update(string $id, array $params, array $opts = []): ExpeObject
+    {
+        return $this->object('PATCH', self::path('webhooks/endpoints/%s', $id), $params, $opts);
+    }
+
+    /**
+     * Deletes it (its waiting messages are canceled); answers `['id' => …, 'deleted' => true]`.
+     *
+     * @param array<string, mixed> $opts
+     */
+    public function delete(string $id, array $opts = []): ExpeObject
+    {
+        $response = $this->raw('DELETE', self::path('webhooks/endpoints/%s', $id), [], $opts);
+        return ExpeObject::from(['id' => $id, 'deleted' => true], $response);
+    }
+
+    /**
+     * A new secret; the previous one keeps signing beside it until `previousSecretExpiresAt`.
+     *
+     * @param array<string, mixed> $params graceSeconds
+     * @param array<string, mixed> $opts
+     */
+    public function rotateSecret(string $id, array $params = [], array $opts = []): ExpeObject
+    {
+        $path = self::path('webhooks/endpoints/%s/rotate-secret', $id);
+        return $this->object('POST', $path, $params, $opts);
+    }
+
+    /**
+     * Queues a sample event (`data.test` true), delivered like a real one.
+     *
+     * @param array<string, mixed> $params eventType (default `payment.completed`)
+     * @param array<string, mixed> $opts
+     */
+    public function sendTest(string $id, array $params = [], array $opts = []): ExpeObject
+    {
+        return $this->object('POST', self::path('webhooks/endpoints/%s/test', $id), $params, $opts);
+    }
+
+    /**
+     * Sends a signed `webhook.ping` now: ok, status, latencyMs, attemptId.
+     *
+     * @param array<string, mixed> $opts
+     */
+    public function ping(string $id, array $opts = []): ExpeObject
+    {
+        return $this->object('POST', self::path('webhooks/endpoints/%s/ping', $id), [], $opts);
+    }
+
+    /**
+     * Sends again every event of the window the endpoint subscribes to: `queued`.
+     *
+     * @param array<string, mixed> $params since, until
+     * @param array<string, mixed> $opts
+     */
+    public function replay(string $id, array $params, array $opts = []): ExpeObject
+    {
+        $path = self::path('webhooks/endpoints/%s/replay', $id);
+        return $this->object('POST', $path, $params, $opts);
+    }
+}

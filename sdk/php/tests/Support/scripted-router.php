@@ -1,0 +1,34 @@
+<?php
+
+// The router of ScriptedServer under `php -S`: the n-th request gets the n-th answer of
+// $SCRIPT_DIR/script.json (the last one once the script runs out); each request is recorded in
+// requests.jsonl, headers in lower case and the body exactly as received.
+
+declare(strict_types=1);
+
+$dir = getenv('SCRIPT_DIR');
+$script = json_decode((string) file_get_contents("$dir/script.json"), true);
+
+$log = fopen("$dir/requests.jsonl", 'ab');
+flock($log, LOCK_EX);
+$seen = is_file("$dir/count") ? (int) file_get_contents("$dir/count") : 0;
+file_put_contents("$dir/count", (string) ($seen + 1));
+fwrite($log, json_encode([
+    'method' => $_SERVER['REQUEST_METHOD'],
+    'path' => $_SERVER['REQUEST_URI'],
+    'headers' => array_change_key_case(getallheaders(), CASE_LOWER),
+    'body' => file_get_contents('php://input'),
+    'at' => microtime(true),
+]) . "\n");
+flock($log, LOCK_UN);
+fclose($log);
+
+$answer = $script[min($seen, count($script) - 1)];
+if (($answer['delay'] ?? 0) > 0) {
+    usleep((int) ($answer['delay'] * 1_000_000));
+}
+http_response_code($answer['status'] ?? 200);
+foreach ($answer['headers'] ?? ['Content-Type' => 'application/json'] as $name => $value) {
+    header("$name: $value");
+}
+echo $answer['body'] ?? '{}';
