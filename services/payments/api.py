@@ -22,6 +22,7 @@ from services.payments.schemas import (
     Payment,
     PaymentCreate,
     PaymentHistory,
+    PaymentOwner,
     Refund,
     RefundCreate,
     RefundList,
@@ -31,7 +32,7 @@ from services.payments.schemas import (
 from services.payments.service import ListFilters
 from services.payments.states import PaymentStatus
 from shared.idempotency import IdempotentRoute
-from shared.identity import GatewayDep
+from shared.identity import GatewayDep, ServiceDep
 from shared.money import MAX_MINOR_UNITS
 from shared.paging import Page, PagingDep
 from shared.scopes import Reader, Writer
@@ -211,3 +212,11 @@ async def open_checkout(body: CheckoutOpen, payments: Payments, _: GatewayDep) -
     404 payment_not_found for a wrong secret as for an unknown id."""
     payment = await payments.opened_by(body.payment_id, body.client_secret)
     return CheckoutOpened(payment_id=payment.id, merchant_id=payment.merchant_id, mode=payment.mode)
+
+
+@internal_router.get("/payments/{payment_id}/owner", response_model_by_alias=True)
+async def payment_owner(payment_id: str, payments: Payments, _: ServiceDep) -> PaymentOwner:
+    """The merchant and mode of a payment, for a service answering a caller about it by id
+    (webhooks lists a payment's messages to its own merchant only); 404 payment_not_found."""
+    payment = await payments.find(payment_id)
+    return PaymentOwner(payment_id=payment.id, merchant_id=payment.merchant_id, mode=payment.mode)

@@ -157,6 +157,14 @@ class CheckoutOpened(Schema):
     mode: Mode
 
 
+class PaymentOwner(Schema):
+    """Whose payment an id names, for the services that answer about a payment by its id."""
+
+    payment_id: str
+    merchant_id: str
+    mode: Mode
+
+
 class CheckoutMerchant(Schema):
     id: str
     # None when the name could not be looked up just now.

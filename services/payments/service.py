@@ -164,6 +164,13 @@ class PaymentService:
             raise PaymentNotFound(f"No payment {payment_id} in {scope.mode} mode.")
         return payment
 
+    async def find(self, payment_id: str) -> PaymentRecord:
+        """The payment whoever's it is: for the mesh's own questions, never a caller's."""
+        payment = await self._store.get(payment_id)
+        if payment is None:
+            raise PaymentNotFound(f"No payment {payment_id}.")
+        return payment
+
     async def get(self, scope: Scope, payment_id: str) -> PaymentRecord:
         """The payment with its refund totals read from the refund chain."""
         payment = await self._owned(scope, payment_id)

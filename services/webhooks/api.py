@@ -7,7 +7,12 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Response
 
 from services.webhooks.deps import WebhooksDep
-from services.webhooks.errors import AttemptNotFound, EndpointDisabled, UnknownEventType
+from services.webhooks.errors import (
+    AttemptNotFound,
+    EndpointDisabled,
+    PaymentNotFound,
+    UnknownEventType,
+)
 from services.webhooks.events import DELIVERABLE
 from services.webhooks.schemas import (
     Attempt,
@@ -31,6 +36,7 @@ from services.webhooks.schemas import (
 )
 from services.webhooks.signing import verify
 from shared.idempotency import IdempotentRoute
+from shared.ids import has_prefix
 from shared.mongo import Document
 from shared.paging import Page, PagingDep
 from shared.records import from_doc
@@ -252,9 +258,16 @@ async def retry_attempt(attempt_id: str, scope: Writer, hooks: WebhooksDep) -> A
 
 @router.get("/api/v1/payments/{payment_id}/webhooks", response_model_by_alias=True)
 async def payment_webhooks(payment_id: str, scope: Reader, hooks: WebhooksDep) -> PaymentWebhooks:
-    """Every webhook message about the payment, with its attempts, newest first."""
+    """Every webhook message about the payment, with its attempts, newest first; 404
+    payment_not_found for a payment that is not the caller's."""
     query = {"merchantId": scope.merchant_id, "mode": scope.mode, "paymentId": payment_id}
     messages, _ = await hooks.store.messages(query, limit=200)
+    # Messages exist for merchants with endpoints only: without any, payments says whose it is.
+    if not messages and not (
+        has_prefix(payment_id, "pay")
+        and await hooks.payments.belongs_to(payment_id, scope.merchant_id, scope.mode)
+    ):
+        raise PaymentNotFound(f"No payment {payment_id} in {scope.mode} mode.")
     attempts = await hooks.store.attempts_of([m["_id"] for m in messages])
     by_message: dict[str, list[Attempt]] = {}
     for doc in attempts:

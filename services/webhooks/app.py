@@ -15,10 +15,12 @@ from services.webhooks.deps import Webhooks
 from services.webhooks.dispatcher import Dispatcher
 from services.webhooks.endpoints import EndpointService
 from services.webhooks.messages import MessageService
+from services.webhooks.payments_client import PaymentsClient
 from services.webhooks.retention import purge_forever
 from services.webhooks.settings import WebhooksSettings
 from services.webhooks.store import INDEXES, WebhookStore
 from shared.app import Runtime, ServiceDefinition, app_factory, close_on_shutdown
+from shared.internal_http import ServiceClient
 
 
 async def startup(app: FastAPI, runtime: Runtime) -> None:
@@ -45,8 +47,15 @@ async def startup(app: FastAPI, runtime: Runtime) -> None:
     dispatcher = Dispatcher(
         store, endpoints, sender, runtime.outbox, settings, wake, live=runtime.redis
     )
-    app.state.webhooks = Webhooks(store, endpoints, messages, dispatcher, settings)
+    payments_http = ServiceClient(
+        "payments", settings.services.payments, timeout=settings.payments_timeout_seconds
+    )
+    payments = PaymentsClient(payments_http, settings.internal_secret.get_secret_value())
+    app.state.webhooks = Webhooks(store, endpoints, messages, dispatcher, settings, payments)
     runtime.tasks.append(asyncio.create_task(close_on_shutdown(http.aclose), name="receivers"))
+    runtime.tasks.append(
+        asyncio.create_task(close_on_shutdown(payments_http.aclose), name="payments-client")
+    )
     runtime.tasks.append(asyncio.create_task(dispatcher.run(), name="webhook-dispatcher"))
     runtime.tasks.append(
         asyncio.create_task(purge_forever(store, settings.retention_days), name="webhook-purge")

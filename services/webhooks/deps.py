@@ -10,6 +10,7 @@ from fastapi import Depends, Request
 from services.webhooks.dispatcher import Dispatcher
 from services.webhooks.endpoints import EndpointService
 from services.webhooks.messages import MessageService
+from services.webhooks.payments_client import PaymentsClient
 from services.webhooks.settings import WebhooksSettings
 from services.webhooks.store import WebhookStore
 
@@ -21,6 +22,7 @@ class Webhooks:
     messages: MessageService
     dispatcher: Dispatcher
     settings: WebhooksSettings
+    payments: PaymentsClient
 
 
 async def webhooks(request: Request) -> Webhooks:

@@ -13,6 +13,12 @@ class AttemptNotFound(ResourceNotFound):
     """No delivery attempt with this id for this merchant and mode."""
 
 
+class PaymentNotFound(ResourceNotFound):
+    """No payment with this id for this merchant and mode (the code the payments routes use)."""
+
+    code = "payment_not_found"
+
+
 class EndpointUrlRefused(InvalidRequest):
     """The endpoint URL may not receive webhooks in this mode (an internal address)."""
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import BaseModel, Field, SecretStr, model_validator
 
 from shared.settings import BaseServiceSettings
 
@@ -10,6 +10,12 @@ LOCAL_SEALING_KEY = "local-webhook-sealing-key-change-me"
 
 # Delays before attempts 1..10: at once, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h.
 DEFAULT_SCHEDULE = (0, 5, 300, 1800, 7200, 18000, 36000, 50400, 72000, 86400)
+
+
+class ServiceUrls(BaseModel):
+    """The services webhooks calls synchronously (EXPE_SERVICES__PAYMENTS)."""
+
+    payments: str = "http://127.0.0.1:8002"
 
 
 class WebhooksSettings(BaseServiceSettings):
@@ -48,6 +54,9 @@ class WebhooksSettings(BaseServiceSettings):
     # should serve the API without taking events (tests of the API on their own).
     consume_events: bool = True
     consumer_group: str = "expe-webhooks"
+    services: ServiceUrls = ServiceUrls()
+    # How long asking payments whose payment an id names may take (a payment's webhooks list).
+    payments_timeout_seconds: float = 5.0
     # Key that seals endpoint secrets at rest (AES-GCM); set a real one outside local and test.
     sealing_key: SecretStr = SecretStr(LOCAL_SEALING_KEY)
 

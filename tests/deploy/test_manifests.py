@@ -82,8 +82,8 @@ ROLE_ENV = {
     "payments": {"EXPE_SERVICES__WALLET", "EXPE_SERVICES__AUTH"},
     "wallet": {"EXPE_SERVICES__AUTH"},
     # webhooks seals endpoints' signing secrets at rest and refuses the placeholder key in
-    # production.
-    "webhooks": {"EXPE_SEALING_KEY"},
+    # production, and asks payments whose payment an id names.
+    "webhooks": {"EXPE_SEALING_KEY", "EXPE_SERVICES__PAYMENTS"},
 }
 # Variables that hold secrets: never a plain value or a ConfigMap key in the cluster manifests.
 SECRET_ENV = {"EXPE_INTERNAL_SECRET", "EXPE_SEALING_KEY"}
@@ -852,8 +852,8 @@ def test_internal_urls_resolve_to_services_and_ports(objects):
                 assert component(objects, "Service", target)["metadata"]["name"] == host
                 checked += 1
     assert (
-        checked == len(SERVICES) + 3
-    )  # the gateway's six, payments' wallet and auth, wallet's auth
+        checked == len(SERVICES) + 4
+    )  # the gateway's six, payments' wallet and auth, wallet's auth, webhooks' payments
 
 
 def test_one_image_for_every_process(objects):

@@ -113,6 +113,11 @@ def test_an_event_of_another_merchant_or_type_is_not_sent(
         # The created event came first and was not sent; the other merchant got nothing.
         assert [r.event["type"] for r in receiver.requests] == ["payment.completed"]
         assert other.ids() == []
+    # Nor may it look at the payment's webhooks: a payment of another merchant's is not found.
+    foreign = gateway.get(
+        f"/api/v1/payments/{payment_id}/webhooks", headers=bearer(other_account.secret_key)
+    )
+    assert (foreign.status_code, foreign.json()["error"]["code"]) == (404, "payment_not_found")
 
 
 @pytest.mark.parametrize("stop", ["kill", "stop"])

@@ -113,6 +113,8 @@ def running(profile: Profile, **overrides: Any) -> Iterator[Service]:
         "retry_schedule_seconds": FAST_SCHEDULE,
         "attempt_timeout_seconds": 5.0,
         "poll_interval_seconds": 0.05,
+        # No payments service unless a test serves one: nothing reaches another stack's.
+        "services": {"payments": "http://127.0.0.1:9"},
         **overrides,
     }
     with on_own_database(profile, create_app, WebhooksSettings, "webhooks", **options) as served:

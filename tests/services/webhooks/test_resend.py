@@ -4,16 +4,21 @@ payment view of every webhook about one payment."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from standardwebhooks.webhooks import Webhook
 
+from devstack.profile import Profile
+from services.payments.app import create_app as create_payments_app
+from services.payments.settings import PaymentsSettings
 from shared.ids import new_id
 from tests.callers import secret_key
 from tests.receivers import Receiver
-from tests.services.webhooks.conftest import ENDPOINTS, Service, error_of
+from tests.services.webhooks.conftest import ENDPOINTS, Service, error_of, running
+from tests.signing import SignedClient
 
 pytestmark = pytest.mark.infra
 
@@ -243,5 +248,34 @@ def test_every_webhook_about_a_payment_with_its_attempts(
     assert [a["id"] for a in listed["attempts"]] == [a["id"] for a in attempts]
     assert {a["paymentId"] for a in attempts} == {"pay_one"}
     stranger = api.as_(secret_key(new_id("mer")))
-    assert stranger.ok(stranger.get("/api/v1/payments/pay_one/webhooks"))["data"] == []
+    assert error_of(stranger.get("/api/v1/payments/pay_one/webhooks")) == (
+        404,
+        "payment_not_found",
+    )
     assert stranger.attempts(paymentId="pay_one") == []
+
+
+def test_a_payments_webhooks_are_its_merchants_only_even_before_any_message(
+    profile: Profile, serve: Callable[..., Any]
+) -> None:
+    """Without messages webhooks cannot tell an unknown payment from one of a merchant with no
+    endpoints: payments tells it whose the payment is."""
+    merchant_id = new_id("mer")
+    with serve(create_payments_app, PaymentsSettings) as payments_url:
+        shop = SignedClient(payments_url, secret_key(merchant_id))
+        created = shop.post(
+            "/api/v1/payments", {"amount": 1_000, "currency": "INR", "orderId": "ord_1"}
+        )
+        assert created.status_code == 201, created.text
+        payment_id = created.json()["id"]
+        with running(profile, services={"payments": payments_url}) as webhooks:
+            api = webhooks.api(secret_key(merchant_id))
+            path = f"/api/v1/payments/{payment_id}/webhooks"
+            own = api.ok(api.get(path))
+            other_merchant = api.as_(secret_key(new_id("mer"))).get(path)
+            other_mode = api.as_(secret_key(merchant_id, "live")).get(path)
+            unknown = api.get(f"/api/v1/payments/{new_id('pay')}/webhooks")
+    assert own == {"paymentId": payment_id, "data": []}
+    for refused in (other_merchant, other_mode, unknown):
+        assert error_of(refused) == (404, "payment_not_found")
+        assert refused.json()["error"]["message"].startswith("No payment pay_")
