@@ -42,8 +42,14 @@ class RateLimitsResource(Resource[ModeT]):
 
 class Logs(Resource[ModeT]):
     @endpoint
-    def list(self, *, after: str | None = None, limit: int | None = None) -> Call[RequestLogList]:
-        """The key's recent API requests, newest first; `after` an id, only those after it."""
+    def list(
+        self, *, after: str | None = None, before: str | None = None, limit: int | None = None
+    ) -> Call[RequestLogList]:
+        """The merchant's recent API requests in the key's mode, newest first; `after` and
+        `before` (entry ids, both excluded) bound them. `has_more`: more are kept in that range."""
         return Call(
-            "GET", "/api/v1/logs", as_model(RequestLogList), query={"after": after, "limit": limit}
+            "GET",
+            "/api/v1/logs",
+            as_model(RequestLogList),
+            query={"after": after, "before": before, "limit": limit},
         )
