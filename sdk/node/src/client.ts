@@ -3,7 +3,12 @@ import { Checkout } from "./resources/checkout.js";
 import { Payments } from "./resources/payments.js";
 import { Analytics, RateLimits, Transactions } from "./resources/reports.js";
 import { Topups, Transfers, Wallets } from "./resources/wallets.js";
-import { WebhookAttempts, WebhookEndpoints, WebhookMessages, Webhooks } from "./resources/webhooks.js";
+import {
+  WebhookAttempts,
+  WebhookEndpoints,
+  WebhookMessages,
+  Webhooks,
+} from "./resources/webhooks.js";
 
 export interface ExpeOptions {
   /** Where the API is: `EXPE_API_URL` from the environment, else `http://localhost:8000`. */
@@ -53,7 +58,10 @@ export class ExpeClient {
       throw new TypeError("An API key is required, e.g. new Expe('sk_test_…').");
     }
     this.isTestMode = /^(sk|pk)_test_/.test(apiKey);
-    this.baseUrl = (options.baseUrl ?? process.env["EXPE_API_URL"] ?? DEFAULT_BASE_URL).replace(/\/+$/, "");
+    this.baseUrl = (options.baseUrl ?? process.env["EXPE_API_URL"] ?? DEFAULT_BASE_URL).replace(
+      /\/+$/,
+      "",
+    );
     this.timeout = checkedCount("timeout", options.timeout ?? DEFAULT_TIMEOUT_MS, 1);
     this.maxNetworkRetries = checkedCount(
       "maxNetworkRetries",

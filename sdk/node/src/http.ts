@@ -100,7 +100,10 @@ function connectionError(error: unknown, url: string, timeout: number): Connecti
   }
   const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
   const reason = cause instanceof Error ? cause.message : String(cause);
-  return new ConnectionError({ message: `Could not reach Expe at ${url}: ${reason}`, cause: error });
+  return new ConnectionError({
+    message: `Could not reach Expe at ${url}: ${reason}`,
+    cause: error,
+  });
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -58,7 +58,11 @@ export type * from "./models/analytics.js";
 export type { Payments } from "./resources/payments.js";
 export type { Checkout } from "./resources/checkout.js";
 export type { Topups, Transfers, Wallets } from "./resources/wallets.js";
-export type { Analytics, RateLimits as RateLimitsResource, Transactions } from "./resources/reports.js";
+export type {
+  Analytics,
+  RateLimits as RateLimitsResource,
+  Transactions,
+} from "./resources/reports.js";
 export type {
   WebhookAttempts,
   WebhookEndpoints,

@@ -23,7 +23,11 @@ export function isRetryable(error: ExpeError): boolean {
 }
 
 /** Milliseconds to wait before retry number `retry` (0 for the first retry). */
-export function retryDelayMs(error: ExpeError, retry: number, random: () => number = Math.random): number {
+export function retryDelayMs(
+  error: ExpeError,
+  retry: number,
+  random: () => number = Math.random,
+): number {
   const retryAfter = retryAfterSeconds(error.headers);
   if (retryAfter !== null) return Math.min(retryAfter, MAX_RETRY_AFTER_SECONDS) * 1000;
   const ceiling = Math.min(MAX_BACKOFF_SECONDS, BASE_DELAY_SECONDS * 2 ** retry);

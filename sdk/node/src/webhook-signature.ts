@@ -22,8 +22,7 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
  * names in any case.
  */
 export type WebhookHeaders =
-  | Headers
-  | Readonly<Record<string, string | readonly string[] | undefined>>;
+  Headers | Readonly<Record<string, string | readonly string[] | undefined>>;
 
 export interface VerifyOptions {
   /** Seconds a timestamp may be away from now, either way. */
@@ -31,11 +30,11 @@ export interface VerifyOptions {
 }
 
 /** The three headers of a delivery. */
-export interface SignedHeaders {
+export type SignedHeaders = {
   "webhook-id": string;
   "webhook-timestamp": string;
   "webhook-signature": string;
-}
+};
 
 export interface SignOptions {
   /** The `webhook-id` (a new `msg_...` when left out). */
@@ -76,7 +75,8 @@ function keyOf(secret: string): Buffer {
 
 function bytesOf(payload: string | Uint8Array): Buffer {
   if (typeof payload === "string") return Buffer.from(payload, "utf8");
-  if (payload instanceof Uint8Array) return Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+  if (payload instanceof Uint8Array)
+    return Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
   throw new TypeError(
     "Pass the raw body as received (a string or Buffer), not parsed JSON: re-encoding changes the bytes signed.",
   );
@@ -152,5 +152,9 @@ export function signWebhook(
   const id = options.id ?? `msg_${randomUUID().replaceAll("-", "")}`;
   const timestamp = String(options.timestamp ?? Math.floor(Date.now() / 1000));
   const signature = digest(keyOf(secret), id, timestamp, bytesOf(payload)).toString("base64");
-  return { "webhook-id": id, "webhook-timestamp": timestamp, "webhook-signature": `v1,${signature}` };
+  return {
+    "webhook-id": id,
+    "webhook-timestamp": timestamp,
+    "webhook-signature": `v1,${signature}`,
+  };
 }

@@ -1,7 +1,8 @@
 import type { ListParams } from "../pagination.js";
 import type { Mode, TimeInput, Timestamp } from "./common.js";
 
-export type PaymentStatus = "created" | "processing" | "succeeded" | "failed" | "canceled" | "expired";
+export type PaymentStatus =
+  "created" | "processing" | "succeeded" | "failed" | "canceled" | "expired";
 
 export type PaymentMethod = "card" | "upi_qr" | "wallet";
 

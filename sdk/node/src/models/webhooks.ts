@@ -3,11 +3,7 @@ import type { Mode, TimeInput, Timestamp } from "./common.js";
 
 /** The event types an endpoint can receive. */
 export type EventType =
-  | "payment.created"
-  | "payment.completed"
-  | "payment.failed"
-  | "payment.canceled"
-  | "refund.issued";
+  "payment.created" | "payment.completed" | "payment.failed" | "payment.canceled" | "refund.issued";
 
 export interface WebhookEndpointCreateParams {
   /** In test mode `http://` and local addresses are allowed; live endpoints need public https. */

@@ -34,12 +34,20 @@ export class Payments extends Resource {
   }
 
   /** Cancels a payment not yet completed. */
-  cancel(id: string, params?: PaymentCancelParams, options?: RequestOptions): Promise<ApiResponse<Payment>> {
+  cancel(
+    id: string,
+    params?: PaymentCancelParams,
+    options?: RequestOptions,
+  ): Promise<ApiResponse<Payment>> {
     return this.call("POST", `${PAYMENTS}/${segment(id)}/cancel`, { body: params, options });
   }
 
   /** Refunds part of a succeeded payment, or (without `amount`) the rest of it. */
-  refund(id: string, params?: RefundCreateParams, options?: RequestOptions): Promise<ApiResponse<Refund>> {
+  refund(
+    id: string,
+    params?: RefundCreateParams,
+    options?: RequestOptions,
+  ): Promise<ApiResponse<Refund>> {
     return this.call("POST", `${PAYMENTS}/${segment(id)}/refund`, { body: params, options });
   }
 

@@ -1,5 +1,11 @@
 import type { RequestOptions } from "../http.js";
-import type { OverviewParams, Overview, PaymentSummary, RateLimits as RateLimitState, SummaryParams } from "../models/analytics.js";
+import type {
+  OverviewParams,
+  Overview,
+  PaymentSummary,
+  RateLimits as RateLimitState,
+  SummaryParams,
+} from "../models/analytics.js";
 import type { Payment } from "../models/payments.js";
 import type { ListParams, PagePromise } from "../pagination.js";
 import type { ApiResponse } from "../response.js";

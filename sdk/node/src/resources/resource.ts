@@ -20,26 +20,48 @@ interface Call {
 export abstract class Resource {
   constructor(protected readonly transport: Transport) {}
 
-  protected async call<T extends object>(method: Method, path: string, call: Call = {}): Promise<ApiResponse<T>> {
+  protected async call<T extends object>(
+    method: Method,
+    path: string,
+    call: Call = {},
+  ): Promise<ApiResponse<T>> {
     const answer = await this.transport.request({ method, path, ...call });
     return withResponse(jsonOf(answer) as T, answer.meta);
   }
 
-  protected async remove(path: string, id: string, options?: RequestOptions): Promise<ApiResponse<Deleted>> {
+  protected async remove(
+    path: string,
+    id: string,
+    options?: RequestOptions,
+  ): Promise<ApiResponse<Deleted>> {
     const answer = await this.transport.request({ method: "DELETE", path, options });
     return withResponse({ id, deleted: true }, answer.meta);
   }
 
-  protected paginate<T>(path: string, query: object | undefined, options?: RequestOptions): PagePromise<T> {
+  protected paginate<T>(
+    path: string,
+    query: object | undefined,
+    options?: RequestOptions,
+  ): PagePromise<T> {
     const load = async (pageQuery: object | undefined): Promise<Page<T>> => {
-      const answer = await this.transport.request({ method: "GET", path, query: pageQuery, options });
+      const answer = await this.transport.request({
+        method: "GET",
+        path,
+        query: pageQuery,
+        options,
+      });
       return new Page(jsonOf(answer) as PageData<T>, answer.meta, fetchPage);
     };
-    const fetchPage = (page: number, limit: number): Promise<Page<T>> => load({ ...query, page, limit });
+    const fetchPage = (page: number, limit: number): Promise<Page<T>> =>
+      load({ ...query, page, limit });
     return pagePromise(load(query));
   }
 
-  protected async file(path: string, query: object | undefined, options?: RequestOptions): Promise<ApiResponse<ExportFile>> {
+  protected async file(
+    path: string,
+    query: object | undefined,
+    options?: RequestOptions,
+  ): Promise<ApiResponse<ExportFile>> {
     const answer = await this.transport.request({ method: "GET", path, query, options });
     const disposition = answer.meta.headers["content-disposition"] ?? "";
     const file: ExportFile = {
@@ -52,6 +74,8 @@ export abstract class Resource {
 }
 
 /** A payment's client secret travels in its header only. */
-export function clientSecretHeader(clientSecret: string | undefined): Record<string, string> | undefined {
+export function clientSecretHeader(
+  clientSecret: string | undefined,
+): Record<string, string> | undefined {
   return clientSecret === undefined ? undefined : { "Expe-Client-Secret": clientSecret };
 }

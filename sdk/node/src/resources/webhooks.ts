@@ -73,7 +73,10 @@ export class WebhookEndpoints extends Resource {
     params?: SecretRotateParams,
     options?: RequestOptions,
   ): Promise<ApiResponse<SecretRotated>> {
-    return this.call("POST", `${ENDPOINTS}/${segment(id)}/rotate-secret`, { body: params, options });
+    return this.call("POST", `${ENDPOINTS}/${segment(id)}/rotate-secret`, {
+      body: params,
+      options,
+    });
   }
 
   /** Queues a sample event (`data.test: true`), delivered and retried like a real one. */
@@ -91,7 +94,11 @@ export class WebhookEndpoints extends Resource {
   }
 
   /** Queues again every event of the window that the endpoint subscribes to. */
-  replay(id: string, params: ReplayParams, options?: RequestOptions): Promise<ApiResponse<ReplayResult>> {
+  replay(
+    id: string,
+    params: ReplayParams,
+    options?: RequestOptions,
+  ): Promise<ApiResponse<ReplayResult>> {
     return this.call("POST", `${ENDPOINTS}/${segment(id)}/replay`, { body: params, options });
   }
 }
