@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run run-dev test lint format bench stop clean
+.PHONY: setup run run-dev test lint format bench docs stop clean
 
 setup: $(STAMP)  ## Install everything missing: infrastructure binaries, tools, Python packages, the web app.
 	@deploy/local/install.sh
@@ -44,6 +44,12 @@ format: $(STAMP)
 
 bench: setup  ## Load the running mesh at fixed rates and print rate, p50/p95/p99, errors.
 	@deploy/local/bench.sh
+
+# NO_MKDOCS_2_WARNING: the theme's notice of its successor (Zensical, which reads mkdocs.yml
+# as it is) would otherwise open every build's output.
+docs: $(STAMP)  ## Build the guides into build/docs (open build/docs/index.html); broken links fail.
+	@NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict
+	@echo "guides built: open build/docs/index.html (or run $(VENV)/bin/mkdocs serve)"
 
 stop:  ## Stop whatever `make run` left running.
 	@-pkill -f 'devstack up run' 2>/dev/null; true
