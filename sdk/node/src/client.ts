@@ -58,7 +58,7 @@ export class ExpeClient {
       throw new TypeError("An API key is required, e.g. new Expe('sk_test_…').");
     }
     this.isTestMode = /^(sk|pk)_test_/.test(apiKey);
-    this.baseUrl = (options.baseUrl ?? process.env["EXPE_API_URL"] ?? DEFAULT_BASE_URL).replace(
+    this.baseUrl = (options.baseUrl ?? (process.env["EXPE_API_URL"] || DEFAULT_BASE_URL)).replace(
       /\/+$/,
       "",
     );

@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import {
   ApiError,
   ConnectionError,
-  type ExpeError,
+  ExpeError,
   RequestTimeoutError,
   errorFromResponse,
 } from "./errors.js";
@@ -121,9 +121,9 @@ export class Transport {
       try {
         return await this.attempt(spec, idempotencyKey);
       } catch (error) {
-        const failure = error as ExpeError;
-        if (retry >= maxRetries || !isRetryable(failure)) throw failure;
-        await sleep(retryDelayMs(failure, retry));
+        if (!(error instanceof ExpeError) || retry >= maxRetries || !isRetryable(error))
+          throw error;
+        await sleep(retryDelayMs(error, retry));
       }
     }
   }

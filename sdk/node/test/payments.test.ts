@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
-import { type Payment, InvalidRequestError } from "expe-node";
+import { type Payment, InvalidRequestError, PermissionError } from "expe-node";
 
 import { SANDBOX_CARD, customer, env, merchant, orderId, waitFor } from "./support/env.js";
 
@@ -38,15 +38,16 @@ describe("payments", () => {
 
   test("a list is one page that also walks every page, fetching each only when reached", async (t) => {
     const expe = merchant();
-    // Amounts no other test uses, so that the filter finds exactly these payments.
-    const amounts = [7001, 7002, 7003, 7004, 7005];
-    const created = new Set<string>();
-    for (const amount of amounts) {
-      created.add(
-        (await expe.payments.create({ amount, currency: "INR", orderId: orderId("page") })).id,
+    // Amounts no other test uses, from the first one's creation on (earlier runs of the suite
+    // may have used the merchant), so that the filters find exactly these payments.
+    const payments: Payment[] = [];
+    for (const amount of [7001, 7002, 7003, 7004, 7005]) {
+      payments.push(
+        await expe.payments.create({ amount, currency: "INR", orderId: orderId("page") }),
       );
     }
-    const filters = { minAmount: 7001, maxAmount: 7005, limit: 2 };
+    const created = new Set(payments.map((payment) => payment.id));
+    const filters = { minAmount: 7001, maxAmount: 7005, from: payments[0]!.createdAt, limit: 2 };
 
     const first = await expe.payments.list(filters);
     assert.equal(first.data.length, 2);
@@ -241,5 +242,17 @@ describe("payments", () => {
     }, "the payment in today's overview");
     assert.equal(overview.timezone, "Asia/Kolkata");
     assert.equal(overview.currencies.find((row) => row.currency === "INR")!.days.length, 7);
+  });
+
+  test("rate limits are read where the gateway lets an API key read them", async () => {
+    // GET /rate-limits is a dashboard route today: an API key gets 403 api_key_not_allowed.
+    try {
+      const limits = await merchant().rateLimits.retrieve();
+      assert.equal(typeof limits.enabled, "boolean");
+      for (const bucket of limits.data) assert.ok(bucket.remaining <= bucket.limit);
+    } catch (error) {
+      assert.ok(error instanceof PermissionError, String(error));
+      assert.equal(error.code, "api_key_not_allowed");
+    }
   });
 });
