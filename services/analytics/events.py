@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
 
 from pydantic import ConfigDict
 
 from shared.money import MinorUnits
-from shared.schemas import Schema
+from shared.schemas import Instant, Schema
 
 
 class PaymentCreatedData(Schema):
@@ -17,7 +16,7 @@ class PaymentCreatedData(Schema):
     payment_id: str
     amount: MinorUnits
     currency: str
-    created_at: datetime
+    created_at: Instant
     # Test-mode and live-mode data never mix.
     mode: Literal["test", "live"] = "test"
 
@@ -30,7 +29,7 @@ class PaymentOutcomeData(Schema):
     payment_id: str
     amount: MinorUnits
     currency: str
-    occurred_at: datetime
+    occurred_at: Instant
     mode: Literal["test", "live"] = "test"
 
 
@@ -40,5 +39,5 @@ class RefundIssuedData(Schema):
     refund_id: str
     amount: MinorUnits
     currency: str
-    created_at: datetime
+    created_at: Instant
     mode: Literal["test", "live"] = "test"

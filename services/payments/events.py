@@ -10,6 +10,7 @@ from typing import Any
 
 from services.payments.records import PaymentRecord, RefundLink
 from services.payments.states import NEW, transition_id
+from shared.clock import instant_text
 from shared.events.envelope import (
     PAYMENT_CANCELED,
     PAYMENT_COMPLETED,
@@ -65,8 +66,8 @@ def payment_event(payment: PaymentRecord, transition: Document) -> EventEnvelope
         "currency": payment.currency,
         "mode": payment.mode,
         "orderId": payment.order_id,
-        "createdAt": payment.created_at.isoformat(),
-        "occurredAt": transition["at"].isoformat(),
+        "createdAt": instant_text(payment.created_at),
+        "occurredAt": instant_text(transition["at"]),
     }
     if payment.method:
         data["method"] = payment.method
@@ -86,6 +87,6 @@ def refund_event(payment: PaymentRecord, link: RefundLink) -> EventEnvelope:
         "amountRefunded": link.amount_refunded,
         "mode": payment.mode,
         "reason": link.reason,
-        "createdAt": link.created_at.isoformat(),
+        "createdAt": instant_text(link.created_at),
     }
     return _event(REFUND_ISSUED, data, payment.merchant_id, link.key)

@@ -15,6 +15,7 @@ from datetime import datetime
 from xml.sax.saxutils import escape
 
 from services.payments.records import PaymentRecord
+from shared.clock import instant_text
 
 COLUMNS = (
     "id status amount currency amountRefunded orderId description method createdAt updatedAt"
@@ -44,7 +45,7 @@ def _values(payment: PaymentRecord) -> tuple[object, ...]:
 def _text(value: object) -> str:
     if value is None:
         return ""
-    return value.isoformat() if isinstance(value, datetime) else str(value)
+    return instant_text(value) if isinstance(value, datetime) else str(value)
 
 
 def _csv_cell(value: object) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
 import orjson
@@ -19,7 +18,7 @@ from pydantic import (
 from services.payments.states import PaymentStatus
 from shared.identity import Mode
 from shared.money import MinorUnits, PositiveMinorUnits, normalize_currency
-from shared.schemas import Input, Schema
+from shared.schemas import Input, Instant, Schema
 
 Method = Literal["card", "upi_qr", "wallet"]
 METHODS: tuple[Method, ...] = ("card", "upi_qr", "wallet")
@@ -141,9 +140,9 @@ class Payment(Schema):
     client_secret: str | None = None
     return_url: str | None = None
     qr_payload: str
-    expires_at: datetime
-    created_at: datetime
-    updated_at: datetime
+    expires_at: Instant
+    created_at: Instant
+    updated_at: Instant
 
 
 class CheckoutOpen(Input):
@@ -185,7 +184,7 @@ class CheckoutPayment(Schema):
     allowed_methods: list[Method]
     method: Method | None = None
     qr_payload: str
-    expires_at: datetime
+    expires_at: Instant
     failure_code: str | None = None
     failure_message: str | None = None
     return_url: str | None = None
@@ -199,7 +198,7 @@ class Actor(Schema):
 class Transition(Schema):
     from_: str | None = Field(alias="from")
     to: PaymentStatus
-    at: datetime
+    at: Instant
     cause: str
     actor: Actor
 
@@ -218,7 +217,7 @@ class Refund(Schema):
     reason: str | None = None
     # The payment's refunded total once this refund counted.
     amount_refunded: int
-    created_at: datetime
+    created_at: Instant
     mode: Mode
 
 

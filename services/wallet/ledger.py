@@ -45,11 +45,11 @@ import random
 from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import aclosing, asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from services.wallet.errors import WalletBusy
 from services.wallet.records import LedgerEntry, LegClaim
 from services.wallet.store import LedgerStore, WalletStore, entry_id
+from shared.clock import now_ms
 from shared.events.envelope import WALLET_CREDITED, WALLET_DEBITED
 from shared.events.outbox import Outbox, new_event
 from shared.ids import derived_id
@@ -156,7 +156,7 @@ class Ledger:
                 available=leg.available,
                 held=leg.held,
                 base_seq=start.seq,
-                created_at=datetime.now(UTC),
+                created_at=now_ms(),
             )
             claim = await self._store.claim_leg(ours)
             if claim is not ours:  # an earlier attempt claimed the leg and may have settled it
@@ -261,5 +261,5 @@ def _next_entry(leg: Leg, head: Head) -> LedgerEntry:
         held=held,
         declined=declined,
         requested=leg.available + leg.held,
-        created_at=datetime.now(UTC),
+        created_at=now_ms(),
     )

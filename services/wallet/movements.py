@@ -28,6 +28,7 @@ from services.wallet.ledger import Ledger, Leg
 from services.wallet.records import HoldResolution, LegPlan, MovementRecord
 from services.wallet.schemas import MovementType
 from services.wallet.store import LedgerStore
+from shared.clock import now_ms
 from shared.mongo import Document
 
 INSUFFICIENT_FUNDS = "insufficient_funds"
@@ -80,7 +81,7 @@ def new_movement(
         currency=currency,
         mode=mode,
         legs=tuple(legs),
-        created_at=datetime.now(UTC),
+        created_at=now_ms(),
         hold_id=hold_id,
         from_wallet_id=from_wallet_id,
         to_wallet_id=to_wallet_id,
@@ -144,7 +145,7 @@ class Movements:
             status="succeeded" if failure_code is None else "failed",
             failure_code=failure_code,
             failure_message=failure_message,
-            finished_at=datetime.now(UTC),
+            finished_at=now_ms(),
         )
         await self._store.set_status(finished)
         await self._store.clear_pending(movement.id)

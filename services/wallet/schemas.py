@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -15,7 +14,7 @@ from pydantic import (
 )
 
 from shared.money import PositiveMinorUnits, normalize_currency
-from shared.schemas import Input, Schema
+from shared.schemas import Input, Instant, Schema
 
 Currency = Annotated[StrictStr, AfterValidator(normalize_currency)]
 WalletId = Annotated[StrictStr, Field(min_length=1, max_length=64)]
@@ -122,7 +121,7 @@ class Wallet(Schema):
     held: int
     total: int
     owner: Owner
-    created_at: datetime
+    created_at: Instant
 
 
 class WalletList(Schema):
@@ -148,8 +147,8 @@ class Movement(Schema):
     source: dict[str, str | None] | None = None
     failure_code: str | None = None
     failure_message: str | None = None
-    created_at: datetime
-    finished_at: datetime | None = None
+    created_at: Instant
+    finished_at: Instant | None = None
 
 
 class Hold(Schema):
@@ -175,7 +174,7 @@ class Entry(Schema):
     held_change: int
     available: int
     held: int
-    created_at: datetime
+    created_at: Instant
 
 
 class SweepRequest(_Input):

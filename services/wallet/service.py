@@ -7,7 +7,6 @@ import dataclasses
 import io
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from services.wallet.auth_client import AuthClient
@@ -34,6 +33,7 @@ from services.wallet.schemas import (
     Wallet,
 )
 from services.wallet.store import LedgerStore, WalletStore
+from shared.clock import instant_text, now_ms
 from shared.errors import ServiceUnavailable
 from shared.idempotency import key_scope
 from shared.identity import Caller
@@ -93,7 +93,7 @@ class Wallets:
             "mode": mode,
             "system": system,
             "headSeq": 0,
-            "createdAt": datetime.now(UTC),
+            "createdAt": now_ms(),
         }
         slot = await self.store.claim_owner_slot({"_id": slot_id, "wallet": wallet})
         # The wallet document follows its slot; a crash in between is repaired by the next open.
@@ -339,7 +339,7 @@ class WalletService:
                         [
                             entry.id,
                             entry.seq,
-                            entry.created_at.isoformat(),
+                            instant_text(entry.created_at),
                             entry.kind,
                             entry.status,
                             entry.movement_id,

@@ -8,6 +8,7 @@ from typing import Any
 
 import orjson
 
+from shared.clock import instant_text
 from shared.events.envelope import (
     PAYMENT_CANCELED,
     PAYMENT_COMPLETED,
@@ -59,7 +60,7 @@ def body_of(
         {
             "id": event_id,
             "type": event_type,
-            "timestamp": occurred_at.isoformat().replace("+00:00", "Z"),
+            "timestamp": instant_text(occurred_at),
             "merchantId": merchant_id,
             "mode": mode,
             "data": data,
@@ -97,7 +98,7 @@ def endpoint_disabled(endpoint: Document, reason: str, disabled_at: datetime) ->
             "url": endpoint["url"],
             "mode": endpoint["mode"],
             "reason": reason,
-            "disabledAt": disabled_at.isoformat(),
+            "disabledAt": instant_text(disabled_at),
         },
         producer=PRODUCER,
         merchant_id=endpoint["merchantId"],

@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import ConfigDict, Field, model_validator
 
 from services.webhooks.addresses import MAX_URL_LENGTH
-from shared.schemas import Input, Schema
+from shared.schemas import Input, Instant, Schema
 
 
 class _Input(Input):
@@ -50,11 +50,11 @@ class Endpoint(Schema):
     enabled_events: list[str]
     enabled: bool
     disabled_reason: str | None = None
-    disabled_at: datetime | None = None
+    disabled_at: Instant | None = None
     # Since when every attempt failed (None while the endpoint answers).
-    failing_since: datetime | None = None
-    created_at: datetime
-    updated_at: datetime
+    failing_since: Instant | None = None
+    created_at: Instant
+    updated_at: Instant
 
 
 class EndpointCreated(Endpoint):
@@ -70,7 +70,7 @@ class SecretRotate(_Input):
 class SecretRotated(Schema):
     endpoint_id: str
     secret: str
-    previous_secret_expires_at: datetime
+    previous_secret_expires_at: Instant
 
 
 class TestEventCreate(_Input):
@@ -98,10 +98,10 @@ class Message(Schema):
     trigger: str
     status: Literal["pending", "delivered", "failed", "canceled"]
     attempt_count: int = 0
-    next_attempt_at: datetime | None = None
-    delivered_at: datetime | None = None
+    next_attempt_at: Instant | None = None
+    delivered_at: Instant | None = None
     reason: str | None = None
-    created_at: datetime
+    created_at: Instant
 
 
 class AttemptError(Schema):
@@ -123,8 +123,8 @@ class Attempt(Schema):
     response_status: int | None = None
     latency_ms: float | None = None
     error: AttemptError | None = None
-    started_at: datetime
-    finished_at: datetime | None = None
+    started_at: Instant
+    finished_at: Instant | None = None
 
 
 class AttemptDetail(Attempt):

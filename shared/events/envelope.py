@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 import orjson
 from pydantic import ConfigDict, Field
 
+from shared.clock import now_ms
 from shared.ids import new_id
-from shared.schemas import Schema
+from shared.schemas import Instant, Schema
 
 # One event type per topic; the topic is named after the type.
 PAYMENT_CREATED = "payment.created"
@@ -44,7 +44,7 @@ class EventEnvelope(Schema):
     id: str = Field(default_factory=lambda: new_id("evt"))
     type: str
     version: int = 1
-    occurred_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+    occurred_at: Instant = Field(default_factory=now_ms)
     producer: str
     merchant_id: str | None = None
     traceparent: str | None = None

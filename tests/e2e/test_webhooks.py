@@ -70,6 +70,14 @@ def test_payment_events_reach_the_endpoint_signed(
     assert all(e["merchantId"] == account.merchant_id and e["mode"] == "test" for e in events)
     refund_event = next(e for e in events if e["type"] == "refund.issued")
     assert refund_event["data"]["amount"] == 2_500
+    # One way of writing times everywhere: what the API answers is what the webhooks carry.
+    paid = gateway.get(f"/api/v1/payments/{payment_id}", headers=bearer(account.secret_key))
+    payment_events = [e for e in events if e["type"].startswith("payment.")]
+    assert {e["data"]["createdAt"] for e in payment_events} == {paid.json()["createdAt"]}
+    assert refund_event["data"]["createdAt"] == refund.json()["createdAt"]
+    completed = next(e for e in events if e["type"] == "payment.completed")
+    assert completed["data"]["occurredAt"] == paid.json()["updatedAt"]
+    assert all(e["timestamp"].endswith("Z") and len(e["timestamp"]) == 24 for e in events)
 
     # The dashboard's view of the same deliveries.
     listed = gateway.get(

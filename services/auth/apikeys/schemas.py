@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import ipaddress
-from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, StringConstraints
 
 from services.auth.merchants.schemas import Name
 from shared.identity import KeyType, Mode
-from shared.schemas import Input, Schema
+from shared.schemas import Input, Instant, Schema
 
 ApiKeyStatus = Literal["active", "expiring", "revoked"]
 DEFAULT_GRACE_SECONDS = 24 * 3600
@@ -65,9 +64,9 @@ class ApiKey(Schema):
     prefix: str
     last4: str
     status: ApiKeyStatus
-    created_at: datetime
-    last_used_at: datetime | None
-    expires_at: datetime | None
+    created_at: Instant
+    last_used_at: Instant | None
+    expires_at: Instant | None
     ip_allowlist: list[str]
     replaces: str | None = None
     replaced_by: str | None = None
@@ -86,4 +85,4 @@ class ResolvedApiKey(Schema):
     type: KeyType
     ip_allowlist: list[str]
     plan: str
-    expires_at: datetime | None
+    expires_at: Instant | None

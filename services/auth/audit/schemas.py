@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from shared.mongo import Document
-from shared.schemas import Schema
+from shared.schemas import Instant, Schema
 
 
 class AuditActor(Schema):
@@ -19,7 +18,7 @@ class AuditActor(Schema):
 class AuditEvent(Schema):
     id: str
     action: str
-    at: datetime
+    at: Instant
     actor: AuditActor
     target: dict[str, Any]
     ip: str | None = None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import StringConstraints, field_validator
@@ -10,7 +9,7 @@ from pydantic import StringConstraints, field_validator
 from services.auth.merchants.countries import normalize_country
 from shared.identity import MemberRole
 from shared.money import normalize_currency
-from shared.schemas import Input, Schema
+from shared.schemas import Input, Instant, Schema
 
 MerchantStatus = Literal["unverified", "verified"]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
@@ -39,7 +38,7 @@ class Merchant(Schema):
     default_currency: str
     status: MerchantStatus
     plan: str
-    created_at: datetime
-    verified_at: datetime | None = None
+    created_at: Instant
+    verified_at: Instant | None = None
     # The caller's role in this merchant (absent when a platform admin acts on it).
     role: MemberRole | None = None

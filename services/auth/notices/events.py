@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from pydantic import ConfigDict
 
-from shared.schemas import Schema
+from shared.schemas import Instant, Schema
 
 
 class _NoticeData(Schema):
@@ -35,4 +33,4 @@ class EndpointDisabledData(_NoticeData):
     url: str
     mode: str
     reason: str
-    disabled_at: datetime
+    disabled_at: Instant

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 from zoneinfo import available_timezones
 
 from pydantic import AfterValidator, ConfigDict, EmailStr, Field, StrictBool, StringConstraints
 
 from shared.mongo import Document
-from shared.schemas import Input, Schema
+from shared.schemas import Input, Instant, Schema
 
 
 class ApiInput(Input):
@@ -88,7 +87,7 @@ class User(Schema):
     # None until the user picks one: the dashboard then shows times in the browser's zone.
     timezone: str | None = None
     notifications: Notifications = Field(default_factory=Notifications)
-    created_at: datetime
+    created_at: Instant
 
     @classmethod
     def of(cls, doc: Document) -> User:

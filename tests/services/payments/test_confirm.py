@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from tests.callers import member, publishable_key, secret_key
+from tests.services.conftest import INSTANT
 from tests.services.payments.conftest import Service, error_code
 from tests.signing import ANONYMOUS, AsGateway
 
@@ -42,6 +43,22 @@ def test_a_good_card_pays_and_keeps_only_brand_last4_and_fingerprint(payments: S
     assert len(body["card"]["fingerprint"]) == 64
     assert "4242424242424242" not in str(stored) and "4242424242424242" not in confirmed.text
     assert events == ["payment.created", "payment.completed"]
+
+
+def test_times_read_alike_in_answers_and_events(payments: Service) -> None:
+    api = payments.api()
+    payment = api.create()
+    confirmed = api.confirm_card(payment["id"]).json()
+    read = api.get(f"/api/v1/payments/{payment['id']}").json()
+    history = api.get(f"/api/v1/payments/{payment['id']}/history").json()["data"]
+    envelopes = [e["envelope"] for e in payments.db["outbox"].find().sort("order", 1)]
+    # Created, answered, read back and reported: the same text, milliseconds in UTC with Z.
+    assert payment["createdAt"] == confirmed["createdAt"] == read["createdAt"]
+    assert {e["data"]["createdAt"] for e in envelopes} == {read["createdAt"]}
+    assert envelopes[-1]["data"]["occurredAt"] == history[-1]["at"] == read["updatedAt"]
+    times = [read["createdAt"], read["updatedAt"], read["expiresAt"]]
+    times += [e["occurredAt"] for e in envelopes] + [e["data"]["occurredAt"] for e in envelopes]
+    assert all(INSTANT.fullmatch(time) for time in times), times
 
 
 def test_the_same_card_has_the_same_fingerprint(payments: Service) -> None:

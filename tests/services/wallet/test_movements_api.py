@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from tests.services.conftest import INSTANT
 from tests.services.wallet.conftest import WalletApp, merchant, user
 
 
@@ -33,6 +34,11 @@ async def test_top_up_credits_the_wallet_from_the_funding_wallet(wallet_app: Wal
         "held": 0,
         "total": 10_050,
     }
+    # The answer's times are the ones a later read gives: milliseconds, in UTC, with Z.
+    async with wallet_app.client(alice) as client:
+        read = (await client.get(f"/api/v1/topups/{body['id']}")).json()
+    assert (read["createdAt"], read["finishedAt"]) == (body["createdAt"], body["finishedAt"])
+    assert all(INSTANT.fullmatch(body[field]) for field in ("createdAt", "finishedAt"))
 
 
 async def test_top_up_ending_in_99_is_declined_and_moves_nothing(wallet_app: WalletApp) -> None:

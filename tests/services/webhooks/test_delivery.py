@@ -14,6 +14,7 @@ from devstack.profile import Profile
 from devstack.serving import free_port
 from devstack.waiting import wait_until
 from tests.receivers import Answer, Receiver, receiving
+from tests.services.conftest import INSTANT
 from tests.services.webhooks.conftest import ENDPOINTS, Service, running
 
 pytestmark = pytest.mark.infra
@@ -43,6 +44,8 @@ def test_a_test_event_arrives_signed_with_the_endpoint_secret(
     assert payload["data"]["test"] is True
     assert (payload["data"]["amount"], payload["data"]["currency"]) == (10_000, "INR")
     assert (delivered["attemptCount"], delivered["deliveredAt"] is not None) == (1, True)
+    # The body writes its time as the API writes every time.
+    assert INSTANT.fullmatch(payload["timestamp"]) and INSTANT.fullmatch(delivered["deliveredAt"])
 
 
 def test_a_signature_made_with_another_secret_does_not_verify(

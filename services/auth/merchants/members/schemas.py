@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Literal
 
 from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, StringConstraints
 
 from shared.identity import MemberRole
-from shared.schemas import Input, Schema
+from shared.schemas import Input, Instant, Schema
 
 InvitedRole = Literal["developer", "viewer"]
 
@@ -39,8 +38,8 @@ class Invitation(Schema):
     email: str
     role: InvitedRole
     status: Literal["pending", "accepted"]
-    created_at: datetime
-    expires_at: datetime
+    created_at: Instant
+    expires_at: Instant
 
 
 class InvitationList(Schema):
@@ -56,7 +55,7 @@ class Member(Schema):
     user_id: str
     email: str | None
     role: MemberRole
-    joined_at: datetime
+    joined_at: Instant
 
 
 class MemberUpdate(Input):

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from services.auth.merchants.schemas import Name
-from shared.schemas import Input, Schema
+from shared.schemas import Input, Instant, Schema
 
 
 class ProjectCreate(Input):
@@ -16,4 +14,4 @@ class Project(Schema):
     id: str
     merchant_id: str
     name: str
-    created_at: datetime
+    created_at: Instant
