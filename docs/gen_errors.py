@@ -28,7 +28,7 @@ PAGE = "reference/errors.md"
 PACKAGES = ("shared", "services", "gateway")
 
 # Answers the one error handler (shared/errors.py) makes itself, not from an ExpeError class:
-# (status, type, code, meaning).
+# (status, type, code, meaning). Those an error class comes to stand for drop out of the page.
 HANDLER_ERRORS = (
     (
         400,
@@ -70,6 +70,13 @@ HANDLER_ERRORS = (
 )
 
 
+def handler_errors(
+    by_classes: set[tuple[int, str]],
+) -> list[tuple[int, str, str, str]]:
+    """The handler's own answers that no error class already stands for."""
+    return [row for row in HANDLER_ERRORS if (row[0], row[2]) not in by_classes]
+
+
 def error_classes() -> list[type[ExpeError]]:
     """Every ExpeError subclass the code defines, by status, code and name."""
     for package_name in PACKAGES:
@@ -102,7 +109,7 @@ def render() -> str:
         "",
         "```json",
         '{"error": {"type": "invalid_request_error", "code": "payment_not_found",',
-        '           "message": "No payment pay_123 for this merchant.", "param": null,',
+        '           "message": "No payment pay_123 in test mode.", "param": null,',
         '           "requestId": "req_3hK9…"}}',
         "```",
         "",
@@ -121,27 +128,28 @@ def render() -> str:
         lines += [
             f"## {status} {HTTPStatus(status).phrase}",
             "",
-            "| Code | Type | Error class | Meaning |",
-            "| --- | --- | --- | --- |",
+            "| Code | Meaning |",
+            "| --- | --- |",
         ]
         lines += [
-            f"| `{cls.code}` | `{cls.type}` | `{cls.__module__}.{cls.__qualname__}` | "
-            f"{_meaning(cls)} |"
+            f"| `{cls.code}`<br><small>`{cls.type}`</small> | {_meaning(cls)}<br>"
+            f"<small>`{cls.__module__}.{cls.__qualname__}`</small> |"
             for cls in group
         ]
         lines.append("")
+    by_classes = {(cls.status_code, cls.code) for cls in classes}
     lines += [
         "## Answers of the error handler itself",
         "",
-        "Validation of the request, unknown routes and unexpected failures are answered by "
-        "the one error handler (`shared/errors.py`), not by an error class:",
+        "Unknown routes and methods and unexpected failures are answered by the one error "
+        "handler (`shared/errors.py`), not by an error class:",
         "",
-        "| HTTP | Code | Type | Meaning |",
-        "| --- | --- | --- | --- |",
+        "| HTTP | Code | Meaning |",
+        "| --- | --- | --- |",
     ]
     lines += [
-        f"| {status} | `{code}` | `{type_}` | {_cell(meaning)} |"
-        for status, type_, code, meaning in HANDLER_ERRORS
+        f"| {status} | `{code}`<br><small>`{type_}`</small> | {_cell(meaning)} |"
+        for status, type_, code, meaning in handler_errors(by_classes)
     ]
     return "\n".join(lines) + "\n"
 
