@@ -8,7 +8,7 @@ HTTPException.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 from fastapi import FastAPI, Request
@@ -154,6 +154,22 @@ def _param_path(location: Sequence[Any]) -> str | None:
     return ".".join(parts) or None
 
 
+_JSON_BODY = "a JSON object, sent with Content-Type: application/json"
+
+
+def _whole_body_response(error: Mapping[str, Any], body: Any) -> JsonResponse:
+    """The body as a whole is wrong: no parameter to name, so say what the body must be."""
+    if isinstance(body, bytes):
+        # FastAPI parses a body only when its content type is JSON; a form (curl's -d without
+        # a content type) or plain text reaches validation as the raw bytes.
+        code, message = "body_not_json", f"The request body must be {_JSON_BODY}."
+    elif error.get("type") == "missing":
+        code, message = "parameter_missing", f"The request body is missing; send {_JSON_BODY}."
+    else:
+        code, message = "parameter_invalid", "The request body must be a JSON object."
+    return error_response(400, type="invalid_request_error", code=code, message=message)
+
+
 def _validation_response(exc: RequestValidationError) -> JsonResponse:
     first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid request", "type": ""}
     location = tuple(first.get("loc", ()))
@@ -164,6 +180,8 @@ def _validation_response(exc: RequestValidationError) -> JsonResponse:
             code="invalid_json",
             message="The request body is not valid JSON.",
         )
+    if location == ("body",):
+        return _whole_body_response(first, exc.body)
     param = _param_path(location)
     missing = first.get("type") == "missing"
     message = str(first.get("msg", "invalid value"))

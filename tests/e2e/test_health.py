@@ -82,6 +82,21 @@ def test_bad_query_through_the_gateway_gets_an_error_body(
     assert error["requestId"] == response.headers["X-Request-ID"]
 
 
+def test_a_form_body_through_the_gateway_is_told_to_be_json(
+    gateway: httpx.Client, account: Account
+) -> None:
+    # What `curl -d 'amount=1000&currency=INR'` sends.
+    response = gateway.post(
+        "/api/v1/payments",
+        data={"amount": "1000", "currency": "INR", "orderId": "o-1"},
+        headers={**bearer(account.secret_key), "Idempotency-Key": secrets.token_hex(8)},
+    )
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert (error["code"], error["param"]) == ("body_not_json", None)
+    assert "Content-Type: application/json" in error["message"]
+
+
 def test_services_refuse_calls_that_bypass_the_gateway(stack: Stack, account: Account) -> None:
     direct = httpx.get(
         f"{stack['analytics'].url}/api/v1/analytics/payments/summary",

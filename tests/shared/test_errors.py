@@ -104,6 +104,38 @@ async def test_malformed_json_is_a_400(client: httpx.AsyncClient) -> None:
     assert_error_body(response, 400, "invalid_json")
 
 
+@pytest.mark.parametrize(
+    ("content", "content_type"),
+    [
+        # curl -d 'amount=100&currency=INR' sends a form.
+        (b"amount=100&currency=INR", "application/x-www-form-urlencoded"),
+        (b'{"amount": 100, "currency": "INR"}', "text/plain"),
+        (b'{"amount": 100, "currency": "INR"}', None),
+    ],
+)
+async def test_a_body_that_is_not_json_is_told_to_be_json(
+    client: httpx.AsyncClient, content: bytes, content_type: str | None
+) -> None:
+    headers = {"Content-Type": content_type} if content_type else {}
+    response = await client.post("/payments", content=content, headers=headers)
+    error = assert_error_body(response, 400, "body_not_json")
+    assert error["message"] == (
+        "The request body must be a JSON object, sent with Content-Type: application/json."
+    )
+    assert error["param"] is None
+
+
+async def test_a_missing_or_non_object_body_says_what_the_body_must_be(
+    client: httpx.AsyncClient,
+) -> None:
+    missing = assert_error_body(await client.post("/payments"), 400, "parameter_missing")
+    listed = assert_error_body(await client.post("/payments", json=[1]), 400, "parameter_invalid")
+    assert missing["message"] == (
+        "The request body is missing; send a JSON object, sent with Content-Type: application/json."
+    )
+    assert listed["message"] == "The request body must be a JSON object."
+
+
 async def test_unknown_route_is_a_404_error_body(client: httpx.AsyncClient) -> None:
     assert_error_body(await client.get("/nope"), 404, "resource_missing")
 
