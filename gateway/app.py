@@ -10,13 +10,15 @@ from typing import Annotated
 
 from fastapi import FastAPI, Query, Request, WebSocket
 from starlette.middleware.cors import CORSMiddleware
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 
 from gateway.credentials import Authenticator
+from gateway.explorer import REDOC, SWAGGER_UI, reference_page
 from gateway.guard import Admission, Guard
 from gateway.health import mesh_health
 from gateway.jwks import JwksCache
 from gateway.live import BLOCK_MS, LiveAccess, live_relay, serve_socket
+from gateway.openapi import ApiDocument
 from gateway.proxy import forward, read_body
 from gateway.ratelimit import RateLimiter
 from gateway.requestlog import MAX_PAGE, RequestLog, valid_entry_id
@@ -33,6 +35,7 @@ from shared.identity import signed_headers
 from shared.internal_http import InternalClient, ServiceClient
 from shared.logs import configure_logging
 from shared.metrics import instrument
+from shared.openapi import document_of
 from shared.redis_client import create_redis
 from shared.responses import JsonResponse
 from shared.tasks import cancel_and_wait
@@ -64,6 +67,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.clients = _service_clients(settings)
+        app.state.api_document = ApiDocument(lambda: document_of(app), app.state.clients)
         app.state.redis = create_redis(settings.redis)
         auth = InternalClient(app.state.clients["auth"], secret)
         authenticator = Authenticator(settings, auth, app.state.redis, JwksCache(auth))
@@ -101,10 +105,31 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app = FastAPI(
         title="Expe API",
         lifespan=lifespan,
-        docs_url="/docs" if settings.env != "production" else None,
+        # The whole API's document and its readers are served below, not FastAPI's own.
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
         telemetry=NO_FASTAPI_TELEMETRY,
     )
     install_error_handlers(app)
+
+    @app.api_route("/openapi.json", methods=["GET", "HEAD"], include_in_schema=False)
+    async def openapi(request: Request) -> Response:
+        """The OpenAPI 3.1 document of the whole API (gateway/openapi.py)."""
+        plain, packed = await request.app.state.api_document.encoded()
+        headers = {"Cache-Control": "no-cache", "Vary": "Accept-Encoding"}
+        if "gzip" in request.headers.get("accept-encoding", ""):
+            headers["Content-Encoding"] = "gzip"
+            return Response(packed, media_type="application/json", headers=headers)
+        return Response(plain, media_type="application/json", headers=headers)
+
+    @app.api_route("/docs", methods=["GET", "HEAD"], include_in_schema=False)
+    async def swagger_ui() -> HTMLResponse:
+        return reference_page(SWAGGER_UI)
+
+    @app.api_route("/redoc", methods=["GET", "HEAD"], include_in_schema=False)
+    async def redoc() -> HTMLResponse:
+        return reference_page(REDOC)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz(request: Request) -> JsonResponse:

@@ -22,7 +22,7 @@ from gateway.answers import Answer, RememberedAnswers
 from gateway.clientip import client_ip, parse_networks
 from gateway.jwks import JwksCache
 from gateway.settings import GatewaySettings
-from shared.errors import PermissionDenied, ServiceUnavailable, Unauthenticated
+from shared.errors import InvalidRequest, PermissionDenied, ServiceUnavailable, Unauthenticated
 from shared.identity import Caller
 from shared.internal_http import InternalClient
 
@@ -30,6 +30,7 @@ _API_KEY = re.compile(r"^(sk|pk)_(test|live)_[A-Za-z0-9]{16,64}$")
 _MERCHANT_IN_PATH = re.compile(r"^/api/v1/merchants/(mer_[A-Za-z0-9]+)")
 MERCHANT_HEADER = "Expe-Merchant"
 MODE_HEADER = "Expe-Mode"
+MERCHANT_ID = re.compile(r"^mer_[A-Za-z0-9]{1,60}$")
 
 
 def revoked_session_key(session_id: str) -> str:
@@ -53,6 +54,40 @@ class IpNotAllowed(PermissionDenied):
     """The API key may only be used from its allow-listed addresses."""
 
     code = "ip_not_allowed"
+
+
+class ContextHeaderInvalid(InvalidRequest):
+    """`Expe-Mode` is not `test` or `live`, `Expe-Merchant` is not a merchant id, or an API key
+    was sent with another merchant or mode than its own."""
+
+    code = "context_header_invalid"
+
+
+def _context_headers(request: Request) -> tuple[str | None, str | None]:
+    """`Expe-Merchant` and `Expe-Mode` as sent, refused when they cannot be right."""
+    merchant = request.headers.get(MERCHANT_HEADER)
+    mode = request.headers.get(MODE_HEADER)
+    if mode is not None and mode not in ("test", "live"):
+        raise ContextHeaderInvalid(f"{MODE_HEADER} must be `test` or `live`.", param=MODE_HEADER)
+    if merchant is not None and not MERCHANT_ID.match(merchant):
+        raise ContextHeaderInvalid(
+            f"{MERCHANT_HEADER} must be a merchant id (`mer_…`).", param=MERCHANT_HEADER
+        )
+    return merchant, mode
+
+
+def _check_key_context(caller: Caller, merchant: str | None, mode: str | None) -> None:
+    if merchant is not None and merchant != caller.merchant_id:
+        raise ContextHeaderInvalid(
+            f"This API key acts for {caller.merchant_id}; drop {MERCHANT_HEADER} or use a key "
+            "of that merchant's.",
+            param=MERCHANT_HEADER,
+        )
+    if mode is not None and mode != caller.mode:
+        raise ContextHeaderInvalid(
+            f"This is a {caller.mode} mode key; drop {MODE_HEADER} or use a {mode} key.",
+            param=MODE_HEADER,
+        )
 
 
 @dataclass(frozen=True)
@@ -80,14 +115,14 @@ class Authenticator:
         if scheme.lower() != "bearer":
             raise Unauthenticated("Use `Authorization: Bearer <access token or API key>`.")
         credential = credential.strip()
+        merchant, mode = _context_headers(request)
         if credential.startswith(("sk_", "pk_")):
-            return await self.api_key(credential, ip)
-        return Authenticated(await self._user_caller(request, credential, ip))
-
-    async def _user_caller(self, request: Request, token: str, ip: str | None) -> Caller:
-        mode = request.headers.get(MODE_HEADER, "test")
-        caller, _ = await self.user(token, ip, self._merchant_context(request), mode)
-        return caller
+            authenticated = await self.api_key(credential, ip)
+            _check_key_context(authenticated.caller, merchant, mode)
+            return authenticated
+        context = merchant or self._merchant_in_path(request)
+        caller, _ = await self.user(credential, ip, context, mode or "test")
+        return Authenticated(caller)
 
     async def user(
         self, token: str, ip: str | None, merchant_id: str | None, mode: str
@@ -144,10 +179,7 @@ class Authenticator:
         return claims
 
     @staticmethod
-    def _merchant_context(request: Request) -> str | None:
-        header = request.headers.get(MERCHANT_HEADER)
-        if header:
-            return header
+    def _merchant_in_path(request: Request) -> str | None:
         match = _MERCHANT_IN_PATH.match(request.url.path)
         return match.group(1) if match else None
 

@@ -25,6 +25,7 @@ from shared.identity import caller_from_request
 from shared.logs import configure_logging
 from shared.metrics import instrument
 from shared.mongo import CollectionIndexes, Document, Mongo
+from shared.openapi import install_openapi
 from shared.redis_client import create_redis
 from shared.settings import BaseServiceSettings
 from shared.tasks import cancel_and_wait
@@ -162,6 +163,7 @@ def create_service_app(definition: ServiceDefinition, settings: BaseServiceSetti
     for router in definition.routers:
         # Every API route trusts only callers the gateway signed for.
         app.include_router(router, dependencies=[Depends(caller_from_request)])
+    install_openapi(app)
     instrument(app)
     app.add_middleware(RequestContextMiddleware, service=definition.name)
     return app

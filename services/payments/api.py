@@ -9,7 +9,13 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
 
 from services.payments.deps import Checkout, CheckoutAccess, MerchantNamesDep, Payments, Refunds
-from services.payments.errors import PaymentNotFound
+from services.payments.errors import (
+    MerchantWalletShort,
+    PaymentNotFound,
+    PaymentNotRefundable,
+    RefundContended,
+    RefundExceedsCaptured,
+)
 from services.payments.export import XLSX_MEDIA_TYPE, csv_rows, xlsx_rows
 from services.payments.records import PaymentRecord, RefundLink
 from services.payments.schemas import (
@@ -34,6 +40,7 @@ from services.payments.states import PaymentStatus
 from shared.idempotency import IdempotentRoute
 from shared.identity import GatewayDep, ServiceDep
 from shared.money import MAX_MINOR_UNITS
+from shared.openapi import errors
 from shared.paging import Page, PagingDep
 from shared.scopes import Reader, Writer
 
@@ -137,7 +144,18 @@ async def cancel_payment(
     return _payment(await payments.cancel(scope, payment_id, reason))
 
 
-@router.post("/api/v1/payments/{payment_id}/refund", status_code=201, response_model_by_alias=True)
+@router.post(
+    "/api/v1/payments/{payment_id}/refund",
+    status_code=201,
+    response_model_by_alias=True,
+    responses=errors(
+        PaymentNotFound,
+        PaymentNotRefundable,
+        RefundExceedsCaptured,
+        RefundContended,
+        MerchantWalletShort,
+    ),
+)
 async def refund_payment(
     payment_id: str, scope: Writer, refunds: Refunds, body: RefundCreate | None = None
 ) -> Refund:

@@ -320,3 +320,26 @@ def test_an_empty_answer_is_relayed_empty(gateway: httpx.Client) -> None:
     response = gateway.delete("/api/v1/analytics/things/thing_1")
     assert response.status_code == 204
     assert response.content == b""
+
+
+@pytest.mark.parametrize(
+    ("credential", "headers", "status", "param"),
+    [
+        (lambda: mint(SIGNING_KEY), {"Expe-Mode": "production"}, 400, "Expe-Mode"),
+        (lambda: mint(SIGNING_KEY), {"Expe-Merchant": "acme"}, 400, "Expe-Merchant"),
+        (lambda: api_key(), {"Expe-Merchant": "mer_someoneelse"}, 400, "Expe-Merchant"),
+        (lambda: api_key(), {"Expe-Mode": "live"}, 400, "Expe-Mode"),
+        (lambda: api_key(), {"Expe-Merchant": "mer_test", "Expe-Mode": "test"}, 200, None),
+        (None, {"Expe-Mode": "production"}, 401, None),  # no credentials comes first
+    ],
+)
+def test_merchant_and_mode_headers_must_make_sense_for_the_credential(
+    gateway: httpx.Client, credential, headers: dict[str, str], status: int, param: str | None
+) -> None:
+    sent = {**headers, "Authorization": f"Bearer {credential()}"} if credential else headers
+    with httpx.Client(base_url=str(gateway.base_url), headers=sent) as client:
+        response = client.get("/api/v1/analytics/echo")
+    assert response.status_code == status, response.text
+    if status == 400:
+        error = response.json()["error"]
+        assert (error["code"], error["param"]) == ("context_header_invalid", param)

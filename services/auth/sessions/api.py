@@ -5,12 +5,19 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from services.auth.deps import UserAgent
+from services.auth.errors import (
+    InvalidCredentials,
+    InvalidRefreshToken,
+    TooManyAttempts,
+    TwoFactorRequired,
+)
 from services.auth.sessions.schemas import LoginRequest, RefreshRequest, TokenPair
 from services.auth.sessions.service import IssuedTokens
 from services.auth.users.deps import LoginDep, SessionsDep
 from services.auth.users.schemas import User
 from services.auth.users.service import normalize_email
 from shared.identity import CallerDep, UserDep
+from shared.openapi import errors
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 
@@ -24,7 +31,7 @@ def _pair(issued: IssuedTokens) -> TokenPair:
     )
 
 
-@router.post("/login")
+@router.post("/login", responses=errors(InvalidCredentials, TwoFactorRequired, TooManyAttempts))
 async def login(
     body: LoginRequest, caller: CallerDep, login: LoginDep, user_agent: UserAgent
 ) -> TokenPair:
@@ -40,7 +47,7 @@ async def login(
     return _pair(issued)
 
 
-@router.post("/refresh")
+@router.post("/refresh", responses=errors(InvalidRefreshToken))
 async def refresh(
     body: RefreshRequest, caller: CallerDep, sessions: SessionsDep, user_agent: UserAgent
 ) -> TokenPair:

@@ -1,0 +1,179 @@
+"""The one OpenAPI document: every public route of every service is in it, routed by the gateway
+to the service that describes it, with the credentials, headers and errors a caller meets."""
+
+from __future__ import annotations
+
+import importlib
+import json
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+
+from gateway.access import Audience, audience_of
+from gateway.app import create_app as create_gateway
+from gateway.openapi import merge, public_part
+from gateway.routing import SERVICES, service_for
+from gateway.settings import GatewaySettings
+from shared.openapi import document_of
+
+METHODS = ("get", "put", "post", "delete", "patch")
+
+
+def service_app(name: str) -> FastAPI:
+    app: FastAPI = importlib.import_module(f"services.{name}.app").create_app()
+    return app
+
+
+@pytest.fixture(scope="module")
+def documents() -> dict[str, dict[str, Any]]:
+    return {name: service_app(name).openapi() for name in SERVICES}
+
+
+@pytest.fixture(scope="module")
+def merged(documents: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    gateway = create_gateway(GatewaySettings(live_relay=False))
+    return merge(document_of(gateway), documents)
+
+
+def public_routes(name: str) -> set[tuple[str, str]]:
+    return {
+        (route.path, method.lower())
+        for route in service_app(name).routes
+        if isinstance(route, APIRoute)
+        and route.include_in_schema
+        and route.path.startswith(("/api/v1/", "/.well-known/"))
+        for method in route.methods or ()
+    }
+
+
+def operations(document: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    return [
+        (path, method, operation)
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+        if method in METHODS
+    ]
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_every_public_route_is_documented_and_forwarded_to_its_service(
+    service: str, merged: dict[str, Any]
+) -> None:
+    routes = public_routes(service)
+    documented = {(path, method) for path, method, _ in operations(merged)}
+    assert routes <= documented, routes - documented
+    # The gateway sends each of them to the service that serves it, not to another.
+    assert {path for path, _ in routes if service_for(path) != service} == set()
+
+
+def test_routes_the_gateway_does_not_forward_stay_out(merged: dict[str, Any]) -> None:
+    stray = {"paths": {"/internal/v1/holds": {"post": {}}, "/api/v1/wallets": {"get": {}}}}
+    assert list(public_part("wallet", stray)["paths"]) == ["/api/v1/wallets"]
+    # A path another service owns is not this one's to describe.
+    assert list(public_part("payments", stray)["paths"]) == []
+    assert not [path for path in merged["paths"] if not path.startswith(("/api/", "/.well-"))]
+
+
+def test_every_reference_resolves(merged: dict[str, Any]) -> None:
+    text = json.dumps(merged)
+    for ref in {part.split('"')[0] for part in text.split('"$ref": "#/')[1:]}:
+        node: Any = merged
+        for key in ref.split("/"):
+            assert key in node, f"#/{ref} does not resolve"
+            node = node[key]
+
+
+def test_operations_say_who_may_call_them_and_what_every_answer_carries(
+    merged: dict[str, Any],
+) -> None:
+    for path, method, operation in operations(merged):
+        audience = audience_of(method.upper(), path)
+        schemes = {name for option in operation["security"] for name in option}
+        if audience is Audience.PUBLIC:
+            assert operation["security"] == [{}], path
+        elif audience is Audience.DASHBOARD:
+            assert schemes == {"accessToken"}, path
+            assert "401" in operation["responses"] and "403" in operation["responses"], path
+        else:
+            assert "secretKey" in schemes, path
+        assert {"429", "503", "504"} <= set(operation["responses"]), (method, path)
+        for status, answer in operation["responses"].items():
+            assert {"X-Request-ID", "RateLimit-Remaining"} <= set(answer["headers"]), path
+            if status.startswith(("4", "5")):
+                body = answer["content"]["application/json"]
+                assert body["schema"] == {"$ref": "#/components/schemas/ErrorBody"}, path
+                assert body["examples"], (method, path, status)
+        validated = operation.get("parameters") or operation.get("requestBody")
+        assert ("400" in operation["responses"]) == bool(validated), (method, path)
+        if "{" in path:
+            assert "404" in operation["responses"], (method, path)
+
+
+def test_creating_posts_take_an_idempotency_key_and_say_a_replay_is_marked(
+    merged: dict[str, Any],
+) -> None:
+    create = merged["paths"]["/api/v1/payments"]["post"]
+    assert "Idempotency-Key" in {p.get("name") for p in create["parameters"]}
+    assert "Idempotent-Replayed" in create["responses"]["201"]["headers"]
+    assert {"idempotency_key_reused", "idempotency_key_in_use"} <= set(
+        create["responses"]["409"]["content"]["application/json"]["examples"]
+    )
+
+
+def test_a_route_lists_its_own_error_codes_beside_the_gateways(merged: dict[str, Any]) -> None:
+    login = merged["paths"]["/api/v1/auth/login"]["post"]["responses"]
+    assert "invalid_credentials" in login["401"]["content"]["application/json"]["examples"]
+    refund = merged["paths"]["/api/v1/payments/{payment_id}/refund"]["post"]["responses"]
+    codes = {
+        code
+        for answer in refund.values()
+        for code in answer.get("content", {}).get("application/json", {}).get("examples", {})
+    }
+    assert {"payment_not_found", "refund_exceeds_captured", "rate_limited"} <= codes
+
+
+def test_models_of_the_same_name_from_two_services_both_survive() -> None:
+    first = {
+        "paths": {
+            "/api/v1/payments": {
+                "get": {
+                    "responses": {
+                        "200": {
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Thing"}
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+        "components": {"schemas": {"Thing": {"type": "object", "title": "payments"}}},
+    }
+    second = {
+        "paths": {
+            "/api/v1/wallets": {
+                "get": {
+                    "responses": {
+                        "200": {
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Thing"}
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+        "components": {"schemas": {"Thing": {"type": "object", "title": "wallet"}}},
+    }
+    merged = merge({"paths": {}}, {"payments": first, "wallet": second})
+    schemas = merged["components"]["schemas"]
+    assert schemas["Thing"]["title"] == "payments"
+    assert schemas["WalletThing"]["title"] == "wallet"
+    wallet_answer = merged["paths"]["/api/v1/wallets"]["get"]["responses"]["200"]
+    assert wallet_answer["content"]["application/json"]["schema"]["$ref"].endswith("WalletThing")
