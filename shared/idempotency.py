@@ -2,7 +2,9 @@
 
 A request with the header claims the key (`shared.claims`: an insert whose `_id` is a digest of the
 caller's scope plus the key), so of concurrent requests exactly one runs. The others see the claim:
-another body under the same key is refused (409 `idempotency_key_reused`), a request still running
+another body under the same key is refused (409 `idempotency_key_reused`, naming the top-level
+fields that differ from the first request's, with both values for plain ones such as the amount
+and currency; the claim keeps a digest per field for that, sealed), a request still running
 is refused (409 `idempotency_key_in_use`, retry shortly), a finished one is replayed with
 `Idempotent-Replayed: true`. Responses are kept for at least 24 hours, sealed (AES-GCM under a key
 derived from the internal secret): a first response may carry a secret shown once, such as a new
@@ -20,9 +22,11 @@ import hashlib
 import logging
 import re
 from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import orjson
 from fastapi import Request, Response
 from fastapi.routing import APIRoute
 from pymongo import ASCENDING, IndexModel
@@ -47,6 +51,10 @@ RETENTION = timedelta(hours=24)
 ABANDONED_AFTER = timedelta(seconds=30)
 _VALID_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 _KEPT_HEADERS = ("content-type", "location")
+# Fields whose values a conflict may show (never a secret, a card or free text); every other
+# field is named only. Past this many top-level fields a body is compared as a whole.
+_PLAIN_FIELDS = frozenset({"amount", "currency", "method", "mode", "type", "eventType", "outcome"})
+_MOST_FIELDS = 64
 
 
 IDEMPOTENCY_INDEXES = CollectionIndexes(
@@ -91,12 +99,16 @@ class IdempotentRoute(APIRoute):
             claim_id = hashlib.sha256(
                 f"{key_scope(await caller_from_request(request))}:{key}".encode()
             ).hexdigest()
+            body = await request.body()
             fingerprint = hashlib.sha256(
-                b"%s %s\n%s"
-                % (request.method.encode(), request.url.path.encode(), await request.body())
+                b"%s %s\n%s" % (request.method.encode(), request.url.path.encode(), body)
             ).hexdigest()
-            sealer = _sealer(request)
-            replay = await _claim(keys, claim_id, fingerprint, sealer)
+            sealer = _sealer(request, _RESPONSE)
+            summary = _Summary(
+                request_summary(request.method, request.url.path, body),
+                _sealer(request, _REQUEST),
+            )
+            replay = await _claim(keys, claim_id, fingerprint, summary, sealer)
             if replay is not None:
                 return replay
             try:
@@ -113,33 +125,127 @@ class IdempotentRoute(APIRoute):
         return idempotent_handler
 
 
-def _sealer(request: Request) -> Sealer:
+# What is sealed in a claim, each under a key of its own, so that neither can pass for the other.
+_RESPONSE = "idempotent-response"
+_REQUEST = "idempotent-request"
+
+
+def _sealer(request: Request, purpose: str) -> Sealer:
     secret: str = request.app.state.runtime.settings.internal_secret.get_secret_value()
-    return _sealer_for(secret)
+    return _sealer_for(secret, purpose)
 
 
-@functools.lru_cache(maxsize=4)
-def _sealer_for(secret: str) -> Sealer:
+@functools.lru_cache(maxsize=8)
+def _sealer_for(secret: str, purpose: str) -> Sealer:
     # Deriving the key and setting up the cipher once, not on every POST with a key.
-    return Sealer(secret, "idempotent-response")
+    return Sealer(secret, purpose)
+
+
+def request_summary(method: str, path: str, body: bytes) -> dict[str, Any]:
+    """What a conflict needs to say how a request differs from the first under its key: the
+    route, and per top-level field a digest, plus the value of a plain field (a body that is no
+    JSON object, or has very many fields, is one digest)."""
+    summary: dict[str, Any] = {"route": f"{method} {path}"}
+    try:
+        fields = orjson.loads(body) if body else None
+    except orjson.JSONDecodeError:
+        fields = None
+    if not isinstance(fields, dict) or len(fields) > _MOST_FIELDS:
+        summary["body"] = _digest(body)
+        return summary
+    summary["fields"] = {
+        str(name): {"digest": _digest(orjson.dumps(value, option=orjson.OPT_SORT_KEYS))}
+        | ({"value": value} if _shown(str(name), value) else {})
+        for name, value in fields.items()
+    }
+    return summary
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:32]
+
+
+def _shown(name: str, value: Any) -> bool:
+    plain = (
+        value is None
+        or isinstance(value, bool | int | float)
+        or (isinstance(value, str) and len(value) <= 40)
+    )
+    return name in _PLAIN_FIELDS and plain
+
+
+def _differences(first: dict[str, Any], now: dict[str, Any]) -> str:
+    """`amount differs (first 1000, now 2000)`, … or why the two cannot be compared by field."""
+    if first["route"] != now["route"]:
+        return f"it was sent to {first['route']}"
+    if "fields" not in first or "fields" not in now:
+        return "the body differs"
+    before, after = first["fields"], now["fields"]
+    said = []
+    for name in [*before, *(name for name in after if name not in before)]:
+        if name not in after:
+            said.append(f"{name} is missing")
+        elif name not in before:
+            said.append(f"{name} was not in the first request")
+        elif before[name]["digest"] != after[name]["digest"]:
+            if "value" in before[name] and "value" in after[name]:
+                values = f"first {_text(before[name]['value'])}, now {_text(after[name]['value'])}"
+                said.append(f"{name} differs ({values})")
+            else:
+                said.append(f"{name} differs")
+    return "; ".join(said) or "the same fields, written differently"
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else orjson.dumps(value).decode()
+
+
+@dataclass(frozen=True)
+class _Summary:
+    """This request's summary (`request_summary`), and the sealer that keeps it in its claim."""
+
+    of_request: dict[str, Any]
+    sealer: Sealer
+
+    def sealed(self) -> bytes:
+        return self.sealer.seal_bytes(orjson.dumps(self.of_request))
+
+    def reused(self, earlier: Document) -> IdempotencyKeyReused:
+        """The conflict with the claim `earlier`, saying what differs."""
+        if "sealedRequest" not in earlier:  # claimed before requests were summarized
+            return IdempotencyKeyReused(
+                f"This {HEADER} was already used with a different request; use a new key."
+            )
+        first = orjson.loads(self.sealer.open_bytes(earlier["sealedRequest"]))
+        return IdempotencyKeyReused(
+            f"This {HEADER} was used with a different request: "
+            f"{_differences(first, self.of_request)}."
+        )
 
 
 async def _claim(
-    keys: AsyncCollection[Document], claim_id: str, fingerprint: str, sealer: Sealer
+    keys: AsyncCollection[Document],
+    claim_id: str,
+    fingerprint: str,
+    summary: _Summary,
+    sealer: Sealer,
 ) -> Response | None:
     """Claims the key (returns None: run the request) or answers for an earlier claim."""
     now = datetime.now(UTC)
     for _ in range(2):
-        claim = {"_id": claim_id, "fingerprint": fingerprint, "createdAt": now}
+        claim = {
+            "_id": claim_id,
+            "fingerprint": fingerprint,
+            "sealedRequest": summary.sealed(),
+            "createdAt": now,
+        }
         if await insert_once(keys, claim):
             return None
         earlier = await keys.find_one({"_id": claim_id})
         if earlier is None:
             continue  # released between our insert and read: claim again
         if earlier["fingerprint"] != fingerprint:
-            raise IdempotencyKeyReused(
-                f"This {HEADER} was already used with a different request; use a new key."
-            )
+            raise summary.reused(earlier)
         if "status" in earlier:
             return _replayed(earlier, sealer)
         if now - earlier["createdAt"] < ABANDONED_AFTER:

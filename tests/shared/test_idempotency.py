@@ -76,6 +76,71 @@ def test_same_key_with_another_body_is_refused(serve) -> None:
     assert reused.json()["error"]["code"] == "idempotency_key_reused"
 
 
+@pytest.mark.parametrize(
+    ("first", "now", "said"),
+    [
+        (
+            {"amount": 1000, "currency": "INR", "orderId": "o-1"},
+            {"amount": 2000, "currency": "INR", "orderId": "o-1"},
+            "amount differs (first 1000, now 2000)",
+        ),
+        (
+            {"amount": 1000, "currency": "INR", "orderId": "o-1"},
+            {"amount": 1000, "currency": "USD", "orderId": "o-2", "description": "tea"},
+            "currency differs (first INR, now USD); orderId differs; "
+            "description was not in the first request",
+        ),
+        (
+            {"amount": 1000, "note": "gift"},
+            {"amount": 1000},
+            "note is missing",
+        ),
+        # Values only of plain fields: a card, a secret or free text is named, never shown.
+        (
+            {"card": {"number": "4242424242424242"}, "secret": "whsec_one"},
+            {"card": {"number": "4000000000000002"}, "secret": "whsec_two"},
+            "card differs; secret differs",
+        ),
+        (
+            {"amount": 1000, "currency": "INR"},
+            {"currency": "INR", "amount": 1000, "slow": False},
+            "slow was not in the first request",
+        ),
+    ],
+)
+def test_a_reused_key_names_what_differs_from_the_first_request(
+    serve, first: dict, now: dict, said: str
+) -> None:
+    key = secrets.token_hex(8)
+    with serve(build_app) as url:
+        assert post(url, first, key).status_code == 201
+        reused = post(url, now, key)
+    assert reused.status_code == 409
+    error = reused.json()["error"]
+    assert error["code"] == "idempotency_key_reused"
+    assert error["message"] == f"This Idempotency-Key was used with a different request: {said}."
+    assert "4242" not in error["message"] and "whsec_" not in error["message"]
+
+
+def test_a_reused_key_on_another_route_or_with_a_body_that_is_no_object_says_so(serve) -> None:
+    key, other_key = secrets.token_hex(8), secrets.token_hex(8)
+    with serve(build_app) as url:
+        post(url, {"amount": 1}, key)
+        elsewhere = httpx.post(
+            f"{url}/api/v1/broken", headers={"Idempotency-Key": key}, auth=AsGateway(MERCHANT)
+        )
+        post(url, {"amount": 1}, other_key)
+        listed = httpx.post(
+            f"{url}/api/v1/things",
+            json=[1],
+            headers={"Idempotency-Key": other_key},
+            auth=AsGateway(MERCHANT),
+        )
+    prefix = "This Idempotency-Key was used with a different request: "
+    assert elsewhere.json()["error"]["message"] == f"{prefix}it was sent to POST /api/v1/things."
+    assert listed.json()["error"]["message"] == f"{prefix}the body differs."
+
+
 def test_keys_belong_to_their_caller(serve) -> None:
     key = secrets.token_hex(8)
     with serve(build_app) as url:
@@ -150,3 +215,5 @@ def test_kept_responses_are_sealed_at_rest(serve, profile) -> None:
     assert again.json() == first.json() and marker in again.text
     assert kept and all("status" in doc for doc in kept)
     assert not any(marker.encode() in repr(doc).encode() for doc in kept)
+    # The summary a conflict reads is sealed too: not even a field name is readable.
+    assert all(b"secret" not in repr(doc).encode() for doc in kept)
