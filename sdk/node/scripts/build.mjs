@@ -1,6 +1,6 @@
 // Builds dist/esm (ES modules) and dist/cjs (CommonJS) from src with the TypeScript compiler;
 // dist/cjs gets a package.json of its own so that Node reads its .js files as CommonJS.
-// `node scripts/build.mjs tests` also compiles the suite into build/test, against dist's types.
+// `node scripts/build.mjs tests` also compiles the suite into build/suite, against dist's types.
 import { execFileSync } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -19,6 +19,6 @@ mkdirSync(join(root, "dist/cjs"), { recursive: true });
 writeFileSync(join(root, "dist/cjs/package.json"), '{ "type": "commonjs" }\n');
 
 if (process.argv.includes("tests")) {
-  rmSync(join(root, "build/test"), { recursive: true, force: true });
+  rmSync(join(root, "build/suite"), { recursive: true, force: true });
   compile("tsconfig.test.json");
 }

@@ -49,6 +49,13 @@ describe("making a client", () => {
     assert.throws(() => Expe("sk_test_abc", { maxNetworkRetries: -1 }), RangeError);
   });
 
+  test("an id cannot reach another route", async () => {
+    const expe = Expe("sk_test_abc");
+    await assert.rejects(expe.payments.retrieve(".."), TypeError);
+    await assert.rejects(expe.payments.retrieve(""), TypeError);
+    await assert.rejects(expe.wallets.entries(".."), TypeError);
+  });
+
   test("VERSION is the package's version", () => {
     const pkg = JSON.parse(
       readFileSync(new URL("../../package.json", import.meta.url), "utf8"),

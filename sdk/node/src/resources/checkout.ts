@@ -17,7 +17,7 @@ const CHECKOUT = "/api/v1/checkout/payments";
  * gets what the page shows (`CheckoutPayment`), the merchant's the whole `Payment`.
  */
 export class Checkout extends Resource {
-  retrieve(
+  async retrieve(
     paymentId: string,
     params: ClientSecretParams = {},
     options?: RequestOptions,
@@ -29,7 +29,7 @@ export class Checkout extends Resource {
   }
 
   /** Pays: a sandbox card completes at once (a decline throws `CardError`); UPI QR starts processing. */
-  confirm(
+  async confirm(
     paymentId: string,
     params: CheckoutConfirmParams,
     options?: RequestOptions,
@@ -43,7 +43,7 @@ export class Checkout extends Resource {
   }
 
   /** Test mode: the customer's UPI app reports the QR payment's outcome. */
-  completeUpi(
+  async completeUpi(
     paymentId: string,
     params: UpiCompleteParams,
     options?: RequestOptions,

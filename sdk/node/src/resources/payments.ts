@@ -20,11 +20,14 @@ const PAYMENTS = "/api/v1/payments";
 
 export class Payments extends Resource {
   /** Creates a payment for the customer to pay on the hosted checkout or by UPI QR. */
-  create(params: PaymentCreateParams, options?: RequestOptions): Promise<ApiResponse<Payment>> {
+  async create(
+    params: PaymentCreateParams,
+    options?: RequestOptions,
+  ): Promise<ApiResponse<Payment>> {
     return this.call("POST", PAYMENTS, { body: params, options });
   }
 
-  retrieve(id: string, options?: RequestOptions): Promise<ApiResponse<Payment>> {
+  async retrieve(id: string, options?: RequestOptions): Promise<ApiResponse<Payment>> {
     return this.call("GET", `${PAYMENTS}/${segment(id)}`, { options });
   }
 
@@ -34,7 +37,7 @@ export class Payments extends Resource {
   }
 
   /** Cancels a payment not yet completed. */
-  cancel(
+  async cancel(
     id: string,
     params?: PaymentCancelParams,
     options?: RequestOptions,
@@ -43,7 +46,7 @@ export class Payments extends Resource {
   }
 
   /** Refunds part of a succeeded payment, or (without `amount`) the rest of it. */
-  refund(
+  async refund(
     id: string,
     params?: RefundCreateParams,
     options?: RequestOptions,
@@ -52,22 +55,25 @@ export class Payments extends Resource {
   }
 
   /** The payment's refunds, oldest first. */
-  listRefunds(id: string, options?: RequestOptions): Promise<ApiResponse<RefundList>> {
+  async listRefunds(id: string, options?: RequestOptions): Promise<ApiResponse<RefundList>> {
     return this.call("GET", `${PAYMENTS}/${segment(id)}/refunds`, { options });
   }
 
   /** Every state the payment went through: from, to, when, why and who. */
-  history(id: string, options?: RequestOptions): Promise<ApiResponse<PaymentHistory>> {
+  async history(id: string, options?: RequestOptions): Promise<ApiResponse<PaymentHistory>> {
     return this.call("GET", `${PAYMENTS}/${segment(id)}/history`, { options });
   }
 
   /** Every payment the filters match, as CSV (the default) or Excel. */
-  export(params?: PaymentExportParams, options?: RequestOptions): Promise<ApiResponse<ExportFile>> {
+  async export(
+    params?: PaymentExportParams,
+    options?: RequestOptions,
+  ): Promise<ApiResponse<ExportFile>> {
     return this.file(`${PAYMENTS}/export`, params, options);
   }
 
   /** Every webhook message about the payment, with its delivery attempts. */
-  listWebhooks(id: string, options?: RequestOptions): Promise<ApiResponse<PaymentWebhooks>> {
+  async listWebhooks(id: string, options?: RequestOptions): Promise<ApiResponse<PaymentWebhooks>> {
     return this.call("GET", `${PAYMENTS}/${segment(id)}/webhooks`, { options });
   }
 }

@@ -6,6 +6,8 @@ import { type ApiResponse, withResponse } from "../response.js";
 /** An id placed in a path, so that no id can reach another route. */
 export function segment(id: string): string {
   if (typeof id !== "string" || id === "") throw new TypeError("An id is required.");
+  // URLs resolve these segments away, whatever the encoding of the rest.
+  if (id === "." || id === "..") throw new TypeError(`${JSON.stringify(id)} is not an id.`);
   return encodeURIComponent(id);
 }
 
@@ -38,15 +40,16 @@ export abstract class Resource {
     return withResponse({ id, deleted: true }, answer.meta);
   }
 
+  /** `path` may be a function, so that a bad id rejects the list's promise as it does others'. */
   protected paginate<T>(
-    path: string,
+    path: string | (() => string),
     query: object | undefined,
     options?: RequestOptions,
   ): PagePromise<T> {
     const load = async (pageQuery: object | undefined): Promise<Page<T>> => {
       const answer = await this.transport.request({
         method: "GET",
-        path,
+        path: typeof path === "string" ? path : path(),
         query: pageQuery,
         options,
       });

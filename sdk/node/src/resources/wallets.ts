@@ -19,47 +19,50 @@ const WALLETS = "/api/v1/wallets";
 /** The merchant's wallets (one per currency and mode) and their statements. */
 export class Wallets extends Resource {
   /** Opens the wallet in a currency, or returns the one already open. */
-  create(params: WalletCreateParams, options?: RequestOptions): Promise<ApiResponse<Wallet>> {
+  async create(params: WalletCreateParams, options?: RequestOptions): Promise<ApiResponse<Wallet>> {
     return this.call("POST", WALLETS, { body: params, options });
   }
 
-  retrieve(id: string, options?: RequestOptions): Promise<ApiResponse<Wallet>> {
+  async retrieve(id: string, options?: RequestOptions): Promise<ApiResponse<Wallet>> {
     return this.call("GET", `${WALLETS}/${segment(id)}`, { options });
   }
 
-  list(options?: RequestOptions): Promise<ApiResponse<WalletList>> {
+  async list(options?: RequestOptions): Promise<ApiResponse<WalletList>> {
     return this.call("GET", WALLETS, { options });
   }
 
   /** The wallet's statement, newest first. */
   entries(id: string, params?: ListParams, options?: RequestOptions): PagePromise<Entry> {
-    return this.paginate(`${WALLETS}/${segment(id)}/entries`, params, options);
+    return this.paginate(() => `${WALLETS}/${segment(id)}/entries`, params, options);
   }
 
   /** The whole statement as CSV. */
-  exportEntries(id: string, options?: RequestOptions): Promise<ApiResponse<ExportFile>> {
+  async exportEntries(id: string, options?: RequestOptions): Promise<ApiResponse<ExportFile>> {
     return this.file(`${WALLETS}/${segment(id)}/entries`, { format: "csv" }, options);
   }
 }
 
 /** Money into a wallet from a sandbox bank account or UPI id. */
 export class Topups extends Resource {
-  create(params: TopupCreateParams, options?: RequestOptions): Promise<ApiResponse<Topup>> {
+  async create(params: TopupCreateParams, options?: RequestOptions): Promise<ApiResponse<Topup>> {
     return this.call("POST", "/api/v1/topups", { body: params, options });
   }
 
-  retrieve(id: string, options?: RequestOptions): Promise<ApiResponse<Topup>> {
+  async retrieve(id: string, options?: RequestOptions): Promise<ApiResponse<Topup>> {
     return this.call("GET", `/api/v1/topups/${segment(id)}`, { options });
   }
 }
 
 /** Money from one of the merchant's wallets to another wallet, or to a verified user by email. */
 export class Transfers extends Resource {
-  create(params: TransferCreateParams, options?: RequestOptions): Promise<ApiResponse<Transfer>> {
+  async create(
+    params: TransferCreateParams,
+    options?: RequestOptions,
+  ): Promise<ApiResponse<Transfer>> {
     return this.call("POST", "/api/v1/transfers", { body: params, options });
   }
 
-  retrieve(id: string, options?: RequestOptions): Promise<ApiResponse<Transfer>> {
+  async retrieve(id: string, options?: RequestOptions): Promise<ApiResponse<Transfer>> {
     return this.call("GET", `/api/v1/transfers/${segment(id)}`, { options });
   }
 }

@@ -38,14 +38,14 @@ const ENDPOINTS = "/api/v1/webhooks/endpoints";
 /** Where the merchant's server receives events, in the key's mode. */
 export class WebhookEndpoints extends Resource {
   /** Registers an endpoint; its `secret` is in this answer only. */
-  create(
+  async create(
     params: WebhookEndpointCreateParams,
     options?: RequestOptions,
   ): Promise<ApiResponse<WebhookEndpointCreated>> {
     return this.call("POST", ENDPOINTS, { body: params, options });
   }
 
-  retrieve(id: string, options?: RequestOptions): Promise<ApiResponse<WebhookEndpoint>> {
+  async retrieve(id: string, options?: RequestOptions): Promise<ApiResponse<WebhookEndpoint>> {
     return this.call("GET", `${ENDPOINTS}/${segment(id)}`, { options });
   }
 
@@ -54,7 +54,7 @@ export class WebhookEndpoints extends Resource {
     return this.paginate(ENDPOINTS, params, options);
   }
 
-  update(
+  async update(
     id: string,
     params: WebhookEndpointUpdateParams,
     options?: RequestOptions,
@@ -63,12 +63,12 @@ export class WebhookEndpoints extends Resource {
   }
 
   /** Deletes the endpoint; its messages still waiting are canceled. */
-  delete(id: string, options?: RequestOptions): Promise<ApiResponse<Deleted>> {
+  async delete(id: string, options?: RequestOptions): Promise<ApiResponse<Deleted>> {
     return this.remove(`${ENDPOINTS}/${segment(id)}`, id, options);
   }
 
   /** A new secret; the previous one keeps signing next to it until `previousSecretExpiresAt`. */
-  rotateSecret(
+  async rotateSecret(
     id: string,
     params?: SecretRotateParams,
     options?: RequestOptions,
@@ -80,7 +80,7 @@ export class WebhookEndpoints extends Resource {
   }
 
   /** Queues a sample event (`data.test: true`), delivered and retried like a real one. */
-  sendTest(
+  async sendTest(
     id: string,
     params?: TestEventParams,
     options?: RequestOptions,
@@ -89,12 +89,12 @@ export class WebhookEndpoints extends Resource {
   }
 
   /** Sends a signed `webhook.ping` at once and reports the answer and its latency. */
-  ping(id: string, options?: RequestOptions): Promise<ApiResponse<PingResult>> {
+  async ping(id: string, options?: RequestOptions): Promise<ApiResponse<PingResult>> {
     return this.call("POST", `${ENDPOINTS}/${segment(id)}/ping`, { options });
   }
 
   /** Queues again every event of the window that the endpoint subscribes to. */
-  replay(
+  async replay(
     id: string,
     params: ReplayParams,
     options?: RequestOptions,
@@ -119,12 +119,12 @@ export class WebhookAttempts extends Resource {
   }
 
   /** One attempt with the request sent and the response received. */
-  retrieve(id: string, options?: RequestOptions): Promise<ApiResponse<WebhookAttemptDetail>> {
+  async retrieve(id: string, options?: RequestOptions): Promise<ApiResponse<WebhookAttemptDetail>> {
     return this.call("GET", `/api/v1/webhooks/attempts/${segment(id)}`, { options });
   }
 
   /** Sends the attempt's message again now, with the same `webhook-id`; returns the new attempt. */
-  retry(id: string, options?: RequestOptions): Promise<ApiResponse<WebhookAttemptDetail>> {
+  async retry(id: string, options?: RequestOptions): Promise<ApiResponse<WebhookAttemptDetail>> {
     return this.call("POST", `/api/v1/webhooks/${segment(id)}/retry`, { options });
   }
 }
@@ -150,7 +150,7 @@ export class Webhooks extends Resource {
   }
 
   /** Asks Expe to check a delivery as a receiver would, and to say why it fails. */
-  verifyOnServer(
+  async verifyOnServer(
     params: VerifyOnServerParams,
     options?: RequestOptions,
   ): Promise<ApiResponse<VerifyOnServerResult>> {
