@@ -24,8 +24,10 @@ sample is run, saved, checked as output, or openly not run.
 
 Each page starts in a folder of its own holding `account.json` (what `python -m devstack account
 run` prints) with EXPE_API_URL, EXPE_SECRET_KEY, EXPE_PUBLISHABLE_KEY and EXPE_MERCHANT_ID
-exported from it. `python -m tests.e2e.guides docs/PAGE.md` runs one page against `make run`'s
-stack, with a new sandbox account, while writing it.
+exported from it, and EXPE_REPO naming the repository (the reader's clone of Expe).
+
+`python -m tests.e2e.guides docs/PAGE.md` runs one page against `make run`'s stack, with a new
+sandbox account, while writing it.
 """
 
 from __future__ import annotations
@@ -381,6 +383,8 @@ def reader_env(account: dict[str, str]) -> dict[str, str]:
         EXPE_SECRET_KEY=account["secretKey"],
         EXPE_PUBLISHABLE_KEY=account["publishableKey"],
         EXPE_MERCHANT_ID=account["merchantId"],
+        # Where the reader cloned Expe, which the SDK guide installs the SDKs from.
+        EXPE_REPO=str(REPO),
     )
     return env
 

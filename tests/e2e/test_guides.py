@@ -44,6 +44,8 @@ def test_every_block_is_run_saved_checked_or_marked() -> None:
     assert not found, "\n".join(found)
 
 
+# The SDK guide installs two SDKs as a reader would (pip, npm ci and npm pack): minutes, not seconds.
+@pytest.mark.timeout(420)
 @pytest.mark.parametrize("page", PAGES, ids=_name)
 def test_samples_run(page: Path, gateway: httpx.Client, mailpit_url: str, tmp_path: Path) -> None:
     runnable = [block for block in read_blocks(page) if block.kind.startswith("run")]
@@ -51,7 +53,7 @@ def test_samples_run(page: Path, gateway: httpx.Client, mailpit_url: str, tmp_pa
         pytest.skip(f"{_name(page)} has no sample to run")
     account = sandbox_account(gateway, mailpit_url)
     (tmp_path / "account.json").write_text(json.dumps(account, indent=2))
-    run = run_page(page, tmp_path, reader_env(account))
+    run = run_page(page, tmp_path, reader_env(account), timeout=360)
     # Whatever secret the samples printed (new keys, webhook secrets, tokens) joins those the
     # suite checks no log line holds.
     SEEN.add(*SECRET_SHAPES.findall(run.printed()))
