@@ -30,8 +30,10 @@ final class WebhooksTest extends TestCase
 
     protected function tearDown(): void
     {
-        Env::client()->webhookEndpoints->delete($this->endpoint->id);
         $this->receiver->stop();
+        if (isset($this->endpoint)) {
+            Env::client()->webhookEndpoints->delete($this->endpoint->id);
+        }
     }
 
     /** @return array{method: string, path: string, headers: array<string, string>, body: string, at: float} */

@@ -10,6 +10,8 @@ namespace Expe\Tests\Support;
  */
 final class LocalServer
 {
+    private const SIGTERM = 15;
+
     /** @var resource */
     private $process;
     public readonly string $url;
@@ -35,8 +37,28 @@ final class LocalServer
 
     public function stop(): void
     {
+        // The workers outlive a stopped main process, so each is stopped by its own pid first.
+        $pid = proc_get_status($this->process)['pid'];
+        foreach (self::children($pid) as $child) {
+            posix_kill($child, self::SIGTERM);
+        }
         proc_terminate($this->process);
         proc_close($this->process);
+    }
+
+    /** @return list<int> */
+    private static function children(int $pid): array
+    {
+        $children = [];
+        foreach (glob('/proc/[0-9]*/stat') ?: [] as $file) {
+            // "pid (command) state ppid …": the command may hold spaces, so read after its ')'.
+            $stat = (string) @file_get_contents($file);
+            $after = explode(' ', substr($stat, (int) strrpos($stat, ')') + 2));
+            if (($after[1] ?? null) === (string) $pid) {
+                $children[] = (int) basename(dirname($file));
+            }
+        }
+        return $children;
     }
 
     private static function freePort(): int
