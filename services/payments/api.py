@@ -8,13 +8,25 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
 
+from services.payments import examples
 from services.payments.deps import Checkout, CheckoutAccess, MerchantNamesDep, Payments, Refunds
 from services.payments.errors import (
+    DECLINES,
+    CardNumberInvalid,
+    ClientSecretRequired,
     MerchantWalletShort,
+    MethodNotAllowed,
+    MethodUnavailable,
     PaymentNotFound,
     PaymentNotRefundable,
+    PaymentStateConflict,
     RefundContended,
     RefundExceedsCaptured,
+    SandboxOnly,
+    WalletCurrencyMismatch,
+    WalletNotFound,
+    WalletPaymentUnfinished,
+    WalletShort,
 )
 from services.payments.export import XLSX_MEDIA_TYPE, csv_rows, xlsx_rows
 from services.payments.records import PaymentRecord, RefundLink
@@ -37,6 +49,7 @@ from services.payments.schemas import (
 )
 from services.payments.service import ListFilters
 from services.payments.states import PaymentStatus
+from shared.errors import InvalidRequest, PermissionDenied
 from shared.idempotency import IdempotentRoute
 from shared.identity import GatewayDep, ServiceDep
 from shared.money import MAX_MINOR_UNITS
@@ -74,13 +87,25 @@ async def list_filters(
 Filters = Annotated[ListFilters, Depends(list_filters)]
 
 
-@router.post("/api/v1/payments", status_code=201, response_model_by_alias=True)
+@router.post(
+    "/api/v1/payments",
+    status_code=201,
+    response_model_by_alias=True,
+    summary="Create a payment",
+    responses={**errors(InvalidRequest, PermissionDenied), 201: examples.PAYMENT_CREATED},
+    openapi_extra=examples.CREATE_PAYMENT,
+)
 async def create_payment(body: PaymentCreate, scope: Writer, payments: Payments) -> Payment:
     """Creates a payment for the customer to pay on the hosted checkout or by UPI QR."""
     return _payment(await payments.create(scope, body))
 
 
-@router.get("/api/v1/payments", response_model_by_alias=True)
+@router.get(
+    "/api/v1/payments",
+    response_model_by_alias=True,
+    summary="List payments",
+    responses=errors(PermissionDenied),
+)
 async def list_payments(
     scope: Reader, payments: Payments, paging: PagingDep, filters: Filters
 ) -> Page[Payment]:
@@ -89,7 +114,21 @@ async def list_payments(
     return Page[Payment].of([_payment(payment) for payment in found], paging, total)
 
 
-@router.get("/api/v1/payments/export")
+@router.get(
+    "/api/v1/payments/export",
+    response_class=StreamingResponse,
+    summary="Export payments",
+    responses={
+        **errors(PermissionDenied),
+        200: {
+            "description": "The payments as CSV (`format=csv`) or an Excel workbook (`xlsx`).",
+            "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}},
+            },
+        },
+    },
+)
 async def export_payments(
     scope: Reader,
     payments: Payments,
@@ -106,7 +145,12 @@ async def export_payments(
     )
 
 
-@router.get("/api/v1/merchants/{merchant_id}/transactions", response_model_by_alias=True)
+@router.get(
+    "/api/v1/merchants/{merchant_id}/transactions",
+    response_model_by_alias=True,
+    summary="List a merchant's transactions",
+    responses=errors(PaymentNotFound, PermissionDenied),
+)
 async def merchant_transactions(
     merchant_id: str,
     scope: Reader,
@@ -120,13 +164,23 @@ async def merchant_transactions(
     return Page[Payment].of([_payment(payment) for payment in found], paging, total)
 
 
-@router.get("/api/v1/payments/{payment_id}", response_model_by_alias=True)
+@router.get(
+    "/api/v1/payments/{payment_id}",
+    response_model_by_alias=True,
+    summary="Retrieve a payment",
+    responses=errors(PaymentNotFound, PermissionDenied),
+)
 async def get_payment(payment_id: str, scope: Reader, payments: Payments) -> Payment:
     """One payment."""
     return _payment(await payments.get(scope, payment_id))
 
 
-@router.get("/api/v1/payments/{payment_id}/history", response_model_by_alias=True)
+@router.get(
+    "/api/v1/payments/{payment_id}/history",
+    response_model_by_alias=True,
+    summary="A payment's history",
+    responses=errors(PaymentNotFound, PermissionDenied),
+)
 async def payment_history(payment_id: str, scope: Reader, payments: Payments) -> PaymentHistory:
     """Every state the payment went through: from, to, when, why and who."""
     timeline = await payments.history(scope, payment_id)
@@ -135,7 +189,12 @@ async def payment_history(payment_id: str, scope: Reader, payments: Payments) ->
     )
 
 
-@router.post("/api/v1/payments/{payment_id}/cancel", response_model_by_alias=True)
+@router.post(
+    "/api/v1/payments/{payment_id}/cancel",
+    response_model_by_alias=True,
+    summary="Cancel a payment",
+    responses=errors(PaymentNotFound, PaymentStateConflict, PermissionDenied),
+)
 async def cancel_payment(
     payment_id: str, scope: Writer, payments: Payments, body: CancelRequest | None = None
 ) -> Payment:
@@ -148,13 +207,19 @@ async def cancel_payment(
     "/api/v1/payments/{payment_id}/refund",
     status_code=201,
     response_model_by_alias=True,
-    responses=errors(
-        PaymentNotFound,
-        PaymentNotRefundable,
-        RefundExceedsCaptured,
-        RefundContended,
-        MerchantWalletShort,
-    ),
+    summary="Refund a payment",
+    responses={
+        **errors(
+            PaymentNotFound,
+            PaymentNotRefundable,
+            RefundExceedsCaptured,
+            RefundContended,
+            MerchantWalletShort,
+            PermissionDenied,
+        ),
+        201: examples.PAYMENT_REFUNDED,
+    },
+    openapi_extra=examples.REFUND_PAYMENT,
 )
 async def refund_payment(
     payment_id: str, scope: Writer, refunds: Refunds, body: RefundCreate | None = None
@@ -163,7 +228,12 @@ async def refund_payment(
     return _refund(await refunds.refund(scope, payment_id, body or RefundCreate()))
 
 
-@router.get("/api/v1/payments/{payment_id}/refunds", response_model_by_alias=True)
+@router.get(
+    "/api/v1/payments/{payment_id}/refunds",
+    response_model_by_alias=True,
+    summary="List a payment's refunds",
+    responses=errors(PaymentNotFound, PermissionDenied),
+)
 async def list_refunds(payment_id: str, scope: Reader, refunds: Refunds) -> RefundList:
     """The payment's refunds, oldest first."""
     links = await refunds.of_payment(scope, payment_id)
@@ -187,7 +257,12 @@ def _after_checkout(access: CheckoutAccess, payment: PaymentRecord) -> Payment |
     return _payment(payment) if access.opened is None else _checkout_view(payment)
 
 
-@checkout_router.get("/api/v1/checkout/payments/{payment_id}", response_model_by_alias=True)
+@checkout_router.get(
+    "/api/v1/checkout/payments/{payment_id}",
+    response_model_by_alias=True,
+    summary="Open a payment on the checkout",
+    responses=errors(ClientSecretRequired, PaymentNotFound, PermissionDenied),
+)
 async def checkout_payment(
     payment_id: str, access: Checkout, payments: Payments, names: MerchantNamesDep
 ) -> CheckoutPayment:
@@ -199,7 +274,28 @@ async def checkout_payment(
 
 
 @checkout_router.post(
-    "/api/v1/checkout/payments/{payment_id}/confirm", response_model_by_alias=True
+    "/api/v1/checkout/payments/{payment_id}/confirm",
+    response_model_by_alias=True,
+    summary="Confirm (pay) a payment",
+    responses={
+        **errors(
+            ClientSecretRequired,
+            PaymentNotFound,
+            PermissionDenied,
+            InvalidRequest,
+            MethodNotAllowed,
+            MethodUnavailable,
+            CardNumberInvalid,
+            PaymentStateConflict,
+            *DECLINES.values(),
+            WalletNotFound,
+            WalletCurrencyMismatch,
+            WalletShort,
+            WalletPaymentUnfinished,
+        ),
+        200: examples.PAYMENT_CONFIRMED,
+    },
+    openapi_extra=examples.CONFIRM_PAYMENT,
 )
 async def confirm_payment(
     payment_id: str, body: ConfirmRequest, access: Checkout, payments: Payments
@@ -214,7 +310,12 @@ async def confirm_payment(
 
 
 @checkout_router.post(
-    "/api/v1/checkout/payments/{payment_id}/sandbox/upi-complete", response_model_by_alias=True
+    "/api/v1/checkout/payments/{payment_id}/sandbox/upi-complete",
+    response_model_by_alias=True,
+    summary="Complete a UPI payment (test mode)",
+    responses=errors(
+        ClientSecretRequired, PaymentNotFound, PermissionDenied, SandboxOnly, PaymentStateConflict
+    ),
 )
 async def complete_upi(
     payment_id: str, body: UpiComplete, access: Checkout, payments: Payments
