@@ -7,7 +7,21 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Response
 from fastapi.responses import StreamingResponse
 
+from services.wallet import examples
 from services.wallet.deps import IdempotencyKeyDep, WalletServiceDep
+from services.wallet.errors import (
+    CurrencyMismatch,
+    IdempotencyKeyRequired,
+    InsufficientFunds,
+    MovementNotFound,
+    MovementReused,
+    RecipientNotFound,
+    RoleRequired,
+    SameWallet,
+    TopupDeclined,
+    WalletBusy,
+    WalletNotFound,
+)
 from services.wallet.schemas import (
     Entry,
     Movement,
@@ -18,12 +32,24 @@ from services.wallet.schemas import (
     WalletList,
 )
 from shared.idempotency import IdempotentRoute
+from shared.openapi import errors
 from shared.paging import Page, PagingDep
 
 router = APIRouter(route_class=IdempotentRoute, tags=["wallets"])
 
 
-@router.post("/api/v1/wallets", status_code=201, response_model_by_alias=True)
+@router.post(
+    "/api/v1/wallets",
+    status_code=201,
+    response_model_by_alias=True,
+    summary="Create a wallet",
+    responses={
+        **errors(RoleRequired),
+        201: examples.WALLET_CREATED,
+        200: {"model": Wallet, **examples.WALLET_ALREADY_OPEN},
+    },
+    openapi_extra=examples.CREATE_WALLET,
+)
 async def create_wallet(
     body: WalletCreate, wallets: WalletServiceDep, response: Response
 ) -> Wallet:
@@ -34,19 +60,36 @@ async def create_wallet(
     return wallet
 
 
-@router.get("/api/v1/wallets", response_model_by_alias=True)
+@router.get("/api/v1/wallets", response_model_by_alias=True, summary="List wallets")
 async def list_wallets(wallets: WalletServiceDep) -> WalletList:
     """The caller's wallets in the caller's mode, with their balances."""
     return WalletList(data=await wallets.owned_wallets())
 
 
-@router.get("/api/v1/wallets/{wallet_id}", response_model_by_alias=True)
+@router.get(
+    "/api/v1/wallets/{wallet_id}",
+    response_model_by_alias=True,
+    summary="Retrieve a wallet",
+    responses=errors(WalletNotFound),
+)
 async def get_wallet(wallet_id: str, wallets: WalletServiceDep) -> Wallet:
     """One of the caller's wallets: available, held and total balance in minor units."""
     return await wallets.get(wallet_id)
 
 
-@router.get("/api/v1/wallets/{wallet_id}/entries", response_model=None)
+@router.get(
+    "/api/v1/wallets/{wallet_id}/entries",
+    response_model=None,
+    summary="List a wallet's entries",
+    responses={
+        **errors(WalletNotFound),
+        200: {
+            "model": Page[Entry],
+            "description": "A page of entries, or with `format=csv` every entry as CSV.",
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+        },
+    },
+)
 async def list_entries(
     wallet_id: str,
     wallets: WalletServiceDep,
@@ -67,7 +110,24 @@ async def list_entries(
     return Page.of(entries, paging, total)
 
 
-@router.post("/api/v1/topups", status_code=201, response_model_by_alias=True)
+@router.post(
+    "/api/v1/topups",
+    status_code=201,
+    response_model_by_alias=True,
+    summary="Top up a wallet",
+    responses={
+        **errors(
+            IdempotencyKeyRequired,
+            WalletNotFound,
+            RoleRequired,
+            TopupDeclined,
+            MovementReused,
+            WalletBusy,
+        ),
+        201: examples.TOPUP_CREATED,
+    },
+    openapi_extra=examples.CREATE_TOPUP,
+)
 async def create_topup(
     body: TopupCreate, key: IdempotencyKeyDep, wallets: WalletServiceDep
 ) -> Movement:
@@ -78,7 +138,27 @@ async def create_topup(
     return await wallets.topup(key, body)
 
 
-@router.post("/api/v1/transfers", status_code=201, response_model_by_alias=True)
+@router.post(
+    "/api/v1/transfers",
+    status_code=201,
+    response_model_by_alias=True,
+    summary="Transfer between wallets",
+    responses={
+        **errors(
+            IdempotencyKeyRequired,
+            WalletNotFound,
+            RecipientNotFound,
+            RoleRequired,
+            SameWallet,
+            CurrencyMismatch,
+            InsufficientFunds,
+            MovementReused,
+            WalletBusy,
+        ),
+        201: examples.TRANSFER_CREATED,
+    },
+    openapi_extra=examples.CREATE_TRANSFER,
+)
 async def create_transfer(
     body: TransferCreate, key: IdempotencyKeyDep, wallets: WalletServiceDep
 ) -> Movement:
@@ -91,13 +171,23 @@ async def create_transfer(
     return await wallets.transfer(key, body)
 
 
-@router.get("/api/v1/topups/{movement_id}", response_model_by_alias=True)
+@router.get(
+    "/api/v1/topups/{movement_id}",
+    response_model_by_alias=True,
+    summary="Retrieve a top-up",
+    responses=errors(MovementNotFound),
+)
 async def get_topup(movement_id: str, wallets: WalletServiceDep) -> Movement:
     """A top-up of one of the caller's wallets, with its status."""
     return await wallets.movement("topup", movement_id)
 
 
-@router.get("/api/v1/transfers/{movement_id}", response_model_by_alias=True)
+@router.get(
+    "/api/v1/transfers/{movement_id}",
+    response_model_by_alias=True,
+    summary="Retrieve a transfer",
+    responses=errors(MovementNotFound),
+)
 async def get_transfer(movement_id: str, wallets: WalletServiceDep) -> Movement:
     """A transfer out of or into one of the caller's wallets, with its status."""
     return await wallets.movement("transfer", movement_id)
