@@ -13,14 +13,21 @@ from services.analytics.schemas import CurrencyTotal, Overview, PaymentSummary
 from services.analytics.store import PaymentBuckets, PaymentFacts
 from shared.app import Database
 from shared.clock import now_ms
-from shared.errors import InvalidRequest
+from shared.errors import InvalidRequest, PermissionDenied
 from shared.identity import CallerDep
+from shared.openapi import errors
 from shared.scopes import scope_of
 
 router = APIRouter(prefix="/api/v1/analytics", tags=["analytics"])
 
 
-@router.get("/payments/summary", response_model=PaymentSummary, response_model_by_alias=True)
+@router.get(
+    "/payments/summary",
+    response_model=PaymentSummary,
+    response_model_by_alias=True,
+    summary="Summarize payments",
+    responses=errors(PermissionDenied),
+)
 async def payment_summary(
     db: Database,
     caller: CallerDep,
@@ -37,7 +44,12 @@ async def payment_summary(
     )
 
 
-@router.get("/overview", response_model_by_alias=True)
+@router.get(
+    "/overview",
+    response_model_by_alias=True,
+    summary="Payments overview",
+    responses=errors(InvalidRequest, PermissionDenied),
+)
 async def payments_overview(
     db: Database,
     caller: CallerDep,
