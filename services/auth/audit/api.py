@@ -8,15 +8,21 @@ from fastapi import APIRouter, Query
 
 from services.auth.audit.schemas import AuditEvent, event_view
 from services.auth.audit.store import AuditStore
+from services.auth.errors import MerchantNotFound, RoleRequired
 from services.auth.merchants.deps import ActorDep, MerchantStoreDep
 from services.auth.merchants.service import OWNER, require_role
 from shared.app import Database
+from shared.openapi import errors
 from shared.paging import Page, PagingDep
 
 router = APIRouter(tags=["audit"])
 
 
-@router.get("/api/v1/merchants/{merchant_id}/audit-logs")
+@router.get(
+    "/api/v1/merchants/{merchant_id}/audit-logs",
+    summary="A merchant's audit log",
+    responses=errors(MerchantNotFound, RoleRequired),
+)
 async def list_audit_events(
     merchant_id: str,
     db: Database,

@@ -31,7 +31,11 @@ def _pair(issued: IssuedTokens) -> TokenPair:
     )
 
 
-@router.post("/login", responses=errors(InvalidCredentials, TwoFactorRequired, TooManyAttempts))
+@router.post(
+    "/login",
+    summary="Log in",
+    responses=errors(InvalidCredentials, TwoFactorRequired, TooManyAttempts),
+)
 async def login(
     body: LoginRequest, caller: CallerDep, login: LoginDep, user_agent: UserAgent
 ) -> TokenPair:
@@ -47,7 +51,7 @@ async def login(
     return _pair(issued)
 
 
-@router.post("/refresh", responses=errors(InvalidRefreshToken))
+@router.post("/refresh", summary="Refresh the tokens", responses=errors(InvalidRefreshToken))
 async def refresh(
     body: RefreshRequest, caller: CallerDep, sessions: SessionsDep, user_agent: UserAgent
 ) -> TokenPair:
@@ -56,7 +60,7 @@ async def refresh(
     return _pair(issued)
 
 
-@router.post("/logout", status_code=204, response_class=Response)
+@router.post("/logout", status_code=204, response_class=Response, summary="Log out")
 async def logout(caller: UserDep, sessions: SessionsDep, user_agent: UserAgent) -> Response:
     """Ends the current session: its refresh token and access tokens stop working."""
     await sessions.log_out(caller, user_agent=user_agent)

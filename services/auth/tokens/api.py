@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request, Response
 router = APIRouter(tags=["auth"])
 
 
-@router.get("/.well-known/jwks.json")
+@router.get("/.well-known/jwks.json", summary="The token signing keys (JWKS)")
 async def jwks(request: Request, response: Response) -> dict[str, Any]:
     """The public keys that verify Expe access tokens (RFC 7517)."""
     response.headers["Cache-Control"] = "public, max-age=300"

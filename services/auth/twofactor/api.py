@@ -5,14 +5,23 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from services.auth.deps import UserAgent
+from services.auth.errors import (
+    InvalidTwoFactorCode,
+    TwoFactorAlreadyEnabled,
+    TwoFactorNotEnabled,
+    TwoFactorNotEnrolled,
+)
 from services.auth.twofactor.schemas import RecoveryCodes, TwoFactorCode, TwoFactorEnrolment
 from services.auth.users.deps import TwoFactorDep, UsersDep
 from shared.identity import UserDep
+from shared.openapi import errors
 
 router = APIRouter(prefix="/api/v1/auth/2fa", tags=["auth"])
 
 
-@router.post("/enroll")
+@router.post(
+    "/enroll", summary="Start two-factor enrolment", responses=errors(TwoFactorAlreadyEnabled)
+)
 async def enroll(caller: UserDep, users: UsersDep, two_factor: TwoFactorDep) -> TwoFactorEnrolment:
     """Starts enrolment: a new TOTP secret, as text, otpauth URI and QR code."""
     assert caller.user_id is not None
@@ -24,7 +33,11 @@ async def enroll(caller: UserDep, users: UsersDep, two_factor: TwoFactorDep) -> 
     )
 
 
-@router.post("/confirm")
+@router.post(
+    "/confirm",
+    summary="Turn two-factor authentication on",
+    responses=errors(TwoFactorAlreadyEnabled, TwoFactorNotEnrolled, InvalidTwoFactorCode),
+)
 async def confirm(
     body: TwoFactorCode,
     caller: UserDep,
@@ -39,7 +52,13 @@ async def confirm(
     return RecoveryCodes(recovery_codes=codes)
 
 
-@router.post("/disable", status_code=204, response_class=Response)
+@router.post(
+    "/disable",
+    status_code=204,
+    response_class=Response,
+    summary="Turn two-factor authentication off",
+    responses=errors(TwoFactorNotEnabled, InvalidTwoFactorCode),
+)
 async def disable(
     body: TwoFactorCode,
     caller: UserDep,

@@ -6,6 +6,13 @@ from fastapi import APIRouter, BackgroundTasks, Response
 
 from services.auth.audit.schemas import AuditEvent, event_view
 from services.auth.deps import UserAgent
+from services.auth.errors import (
+    EmailAlreadyRegistered,
+    IncorrectPassword,
+    InvalidToken,
+    TooManyAttempts,
+    WeakPassword,
+)
 from services.auth.users.deps import UsersDep
 from services.auth.users.schemas import (
     EmailOnly,
@@ -18,14 +25,21 @@ from services.auth.users.schemas import (
     UserEnvelope,
 )
 from services.auth.users.service import RESET_PASSWORD, VERIFY_EMAIL, normalize_email
+from shared.errors import Conflict
 from shared.idempotency import IdempotentRoute
 from shared.identity import CallerDep, UserDep
+from shared.openapi import errors
 from shared.paging import Page, PagingDep
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"], route_class=IdempotentRoute)
 
 
-@router.post("/register", status_code=201)
+@router.post(
+    "/register",
+    status_code=201,
+    summary="Sign up",
+    responses=errors(WeakPassword, EmailAlreadyRegistered),
+)
 async def register(
     body: UserCreate,
     caller: CallerDep,
@@ -42,7 +56,7 @@ async def register(
     return UserEnvelope(user=User.of(user))
 
 
-@router.post("/verify-email")
+@router.post("/verify-email", summary="Verify an email address", responses=errors(InvalidToken))
 async def verify_email(
     body: EmailVerify, caller: CallerDep, users: UsersDep, user_agent: UserAgent
 ) -> UserEnvelope:
@@ -51,7 +65,12 @@ async def verify_email(
     return UserEnvelope(user=User.of(user))
 
 
-@router.post("/verify-email/resend", status_code=202, response_class=Response)
+@router.post(
+    "/verify-email/resend",
+    status_code=202,
+    response_class=Response,
+    summary="Send the verification email again",
+)
 async def resend_verification(
     body: EmailOnly, users: UsersDep, background: BackgroundTasks
 ) -> Response:
@@ -62,7 +81,12 @@ async def resend_verification(
     return Response(status_code=202)
 
 
-@router.post("/password/forgot", status_code=202, response_class=Response)
+@router.post(
+    "/password/forgot",
+    status_code=202,
+    response_class=Response,
+    summary="Ask for a password reset email",
+)
 async def forgot_password(
     body: EmailOnly, users: UsersDep, background: BackgroundTasks
 ) -> Response:
@@ -73,7 +97,13 @@ async def forgot_password(
     return Response(status_code=202)
 
 
-@router.post("/password/reset", status_code=204, response_class=Response)
+@router.post(
+    "/password/reset",
+    status_code=204,
+    response_class=Response,
+    summary="Reset the password",
+    responses=errors(InvalidToken, WeakPassword),
+)
 async def reset_password(
     body: PasswordReset, caller: CallerDep, users: UsersDep, user_agent: UserAgent
 ) -> Response:
@@ -82,7 +112,13 @@ async def reset_password(
     return Response(status_code=204)
 
 
-@router.post("/password/change", status_code=204, response_class=Response)
+@router.post(
+    "/password/change",
+    status_code=204,
+    response_class=Response,
+    summary="Change the password",
+    responses=errors(WeakPassword, IncorrectPassword, TooManyAttempts, Conflict),
+)
 async def change_password(
     body: PasswordChange, caller: UserDep, users: UsersDep, user_agent: UserAgent
 ) -> Response:
@@ -93,14 +129,14 @@ async def change_password(
     return Response(status_code=204)
 
 
-@router.get("/me")
+@router.get("/me", summary="The logged-in user")
 async def me(caller: UserDep, users: UsersDep) -> UserEnvelope:
     """The logged-in user."""
     assert caller.user_id is not None
     return UserEnvelope(user=User.of(await users.get(caller.user_id)))
 
 
-@router.patch("/me")
+@router.patch("/me", summary="Update the logged-in user")
 async def update_me(
     body: ProfileUpdate, caller: UserDep, users: UsersDep, user_agent: UserAgent
 ) -> UserEnvelope:
@@ -110,7 +146,7 @@ async def update_me(
     return UserEnvelope(user=User.of(user))
 
 
-@router.get("/audit-logs")
+@router.get("/audit-logs", summary="The logged-in user's security events")
 async def audit_logs(caller: UserDep, users: UsersDep, paging: PagingDep) -> Page[AuditEvent]:
     """The logged-in user's own security events, newest first."""
     assert caller.user_id is not None

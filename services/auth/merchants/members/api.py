@@ -7,6 +7,17 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response
 
 from services.auth.deps import Settings
+from services.auth.errors import (
+    AlreadyMember,
+    ChangeInProgress,
+    EmailNotVerified,
+    InvalidToken,
+    InvitationEmailMismatch,
+    LastOwnerRequired,
+    MemberNotFound,
+    MerchantNotFound,
+    RoleRequired,
+)
 from services.auth.mail import Mailer
 from services.auth.merchants.deps import ActorDep, MerchantStoreDep
 from services.auth.merchants.locks import Locks
@@ -22,6 +33,7 @@ from services.auth.merchants.members.service import MemberService
 from services.auth.merchants.members.store import InvitationStore
 from shared.app import Database
 from shared.idempotency import IdempotentRoute
+from shared.openapi import errors
 from shared.paging import Page, PagingDep
 
 router = APIRouter(tags=["members"], route_class=IdempotentRoute)
@@ -42,7 +54,12 @@ Members = Annotated[MemberService, Depends(member_service)]
 MailerDep = Annotated[Mailer, Depends(mailer)]
 
 
-@router.post("/api/v1/merchants/{merchant_id}/members", status_code=201)
+@router.post(
+    "/api/v1/merchants/{merchant_id}/members",
+    status_code=201,
+    summary="Invite a member",
+    responses=errors(MerchantNotFound, RoleRequired, AlreadyMember),
+)
 async def invite_member(
     merchant_id: str, body: InvitationCreate, members: Members, mail: MailerDep
 ) -> Invitation:
@@ -50,25 +67,45 @@ async def invite_member(
     return await members.invite(merchant_id, body, mail)
 
 
-@router.post("/api/v1/invitations/accept")
+@router.post(
+    "/api/v1/invitations/accept",
+    summary="Accept an invitation",
+    responses=errors(
+        InvalidToken, EmailNotVerified, InvitationEmailMismatch, AlreadyMember, ChangeInProgress
+    ),
+)
 async def accept_invitation(body: InvitationAccept, members: Members) -> Member:
     """Joins the merchant that invited the caller's verified email address."""
     return await members.accept(body.token)
 
 
-@router.get("/api/v1/merchants/{merchant_id}/invitations")
+@router.get(
+    "/api/v1/merchants/{merchant_id}/invitations",
+    summary="List pending invitations",
+    responses=errors(MerchantNotFound, RoleRequired),
+)
 async def list_invitations(merchant_id: str, members: Members) -> InvitationList:
     """The invitations still waiting to be accepted, newest first (owners only)."""
     return InvitationList(data=await members.pending_invitations(merchant_id))
 
 
-@router.get("/api/v1/merchants/{merchant_id}/members")
+@router.get(
+    "/api/v1/merchants/{merchant_id}/members",
+    summary="List a merchant's members",
+    responses=errors(MerchantNotFound),
+)
 async def list_members(merchant_id: str, members: Members, paging: PagingDep) -> Page[Member]:
     """The merchant's members and their roles."""
     return await members.list(merchant_id, paging)
 
 
-@router.patch("/api/v1/merchants/{merchant_id}/members/{user_id}")
+@router.patch(
+    "/api/v1/merchants/{merchant_id}/members/{user_id}",
+    summary="Change a member's role",
+    responses=errors(
+        MerchantNotFound, MemberNotFound, RoleRequired, LastOwnerRequired, ChangeInProgress
+    ),
+)
 async def change_member_role(
     merchant_id: str, user_id: str, body: MemberUpdate, members: Members
 ) -> Member:
@@ -76,7 +113,14 @@ async def change_member_role(
     return await members.change_role(merchant_id, user_id, body)
 
 
-@router.delete("/api/v1/merchants/{merchant_id}/members/{user_id}", status_code=204)
+@router.delete(
+    "/api/v1/merchants/{merchant_id}/members/{user_id}",
+    status_code=204,
+    summary="Remove a member",
+    responses=errors(
+        MerchantNotFound, MemberNotFound, RoleRequired, LastOwnerRequired, ChangeInProgress
+    ),
+)
 async def remove_member(merchant_id: str, user_id: str, members: Members) -> Response:
     """Removes a member (owners only; the last owner cannot be removed)."""
     await members.remove(merchant_id, user_id)
