@@ -33,8 +33,28 @@ class ExpeObject implements \ArrayAccess, \JsonSerializable
         return $object;
     }
 
+    /**
+     * A JSON object's fields; `{}` stays an object and `[]` a list (decoding to arrays would
+     * make both an empty array).
+     *
+     * @throws \JsonException|\UnexpectedValueException when it is not a JSON object
+     */
+    public static function fromJson(string $json, ?ExpeResponse $response = null): static
+    {
+        $decoded = $json === ''
+            ? new \stdClass()
+            : json_decode($json, false, 512, JSON_THROW_ON_ERROR);
+        if (!$decoded instanceof \stdClass) {
+            throw new \UnexpectedValueException('The answer is not a JSON object.');
+        }
+        return static::from(get_object_vars($decoded), $response);
+    }
+
     private static function wrap(mixed $value): mixed
     {
+        if ($value instanceof \stdClass) {
+            return ExpeObject::from(get_object_vars($value));
+        }
         if (!is_array($value)) {
             return $value;
         }

@@ -16,13 +16,10 @@ final class Page extends ExpeObject implements \IteratorAggregate
     /** @var (\Closure(int): Page)|null fetches another page of the same list */
     private ?\Closure $fetch = null;
 
-    /**
-     * @param array<string, mixed> $values
-     * @param \Closure(int): Page $fetch
-     */
-    public static function of(array $values, ExpeResponse $response, \Closure $fetch): self
+    /** @param \Closure(int): Page $fetch */
+    public static function of(ExpeResponse $response, \Closure $fetch): self
     {
-        $page = self::from($values, $response);
+        $page = self::fromJson($response->body, $response);
         $page->fetch = $fetch;
         return $page;
     }

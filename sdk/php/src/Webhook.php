@@ -64,14 +64,10 @@ final class Webhook
             );
         }
         try {
-            $event = json_decode($payload, true, 512, JSON_THROW_ON_ERROR);
-        } catch (\JsonException $error) {
-            throw new SignatureVerificationError('The body is not JSON.', previous: $error);
+            return ExpeObject::fromJson($payload);
+        } catch (\JsonException | \UnexpectedValueException $e) {
+            throw new SignatureVerificationError('The body is not a JSON object.', previous: $e);
         }
-        if (!is_array($event)) {
-            throw new SignatureVerificationError('The body is not a JSON object.');
-        }
-        return ExpeObject::from($event);
     }
 
     /**

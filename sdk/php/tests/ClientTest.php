@@ -97,6 +97,28 @@ final class ClientTest extends TestCase
         );
     }
 
+    public function testKeepsAnEmptyObjectAnObjectAndAnEmptyListAList(): void
+    {
+        $upstream = new ScriptedServer([
+            ['status' => 200, 'body' => '{"id":"pay_1","metadata":{},"allowedMethods":[],"card":{"last4":"4242"}}'],
+            ['status' => 200, 'body' => '<html>maintenance</html>'],
+        ]);
+        try {
+            $expe = new ExpeClient('sk_test_abc', ['baseUrl' => $upstream->url]);
+            $payment = $expe->payments->retrieve('pay_1');
+            $this->assertInstanceOf(\Expe\ExpeObject::class, $payment->metadata);
+            $this->assertSame([], $payment->metadata->keys());
+            $this->assertSame([], $payment->allowedMethods);
+            $this->assertSame('4242', $payment->card->last4);
+            $this->assertSame(['id' => 'pay_1', 'metadata' => [], 'allowedMethods' => [], 'card' => ['last4' => '4242']], $payment->toArray());
+
+            $this->expectException(\Expe\Exception\ApiError::class);
+            $expe->payments->retrieve('pay_1');
+        } finally {
+            $upstream->stop();
+        }
+    }
+
     public function testRefusesAnUnknownCallOption(): void
     {
         $expe = new ExpeClient('sk_test_abc', ['baseUrl' => $this->upstream->url]);

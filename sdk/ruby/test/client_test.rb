@@ -83,6 +83,15 @@ class ClientTest < Minitest::Test
     assert_equal "t-1", request.headers["x-trace"]
   end
 
+  def test_an_answer_that_is_not_a_json_object_is_an_api_error
+    upstream = ScriptedServer.new([{ status: 200, body: "<html>maintenance</html>" }])
+    client = Expe::Client.new("sk_test_abc", base_url: upstream.url)
+    error = assert_raises(Expe::ApiError) { client.payments.retrieve("pay_1") }
+    assert_equal "<html>maintenance</html>", error.http_body
+  ensure
+    upstream&.stop
+  end
+
   def test_encodes_list_filters_as_repeated_parameters_and_times_in_utc
     standin.payments.list(status: %w[succeeded failed], from: Time.new(2025, 1, 31, 15, 45, 2, "+05:30"),
                           min_amount: 100, q: "order 1")

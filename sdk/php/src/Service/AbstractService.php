@@ -5,6 +5,7 @@ declare(strict_types=1);
 namespace Expe\Service;
 
 use Expe\ApiRequestor;
+use Expe\Exception\ApiError;
 use Expe\ExpeObject;
 use Expe\ExpeResponse;
 use Expe\Page;
@@ -32,7 +33,11 @@ abstract class AbstractService
         array $opts = [],
     ): ExpeObject {
         $response = $this->requestor->request($method, $path, $params, $opts);
-        return ExpeObject::from((array) $response->json(), $response);
+        try {
+            return ExpeObject::fromJson($response->body, $response);
+        } catch (\JsonException | \UnexpectedValueException $e) {
+            throw self::notAnObject($response, $e);
+        }
     }
 
     /**
@@ -43,7 +48,23 @@ abstract class AbstractService
     {
         $response = $this->requestor->request('GET', $path, $params, $opts);
         $fetch = fn (int $page): Page => $this->page($path, ['page' => $page] + $params, $opts);
-        return Page::of((array) $response->json(), $response, $fetch);
+        try {
+            return Page::of($response, $fetch);
+        } catch (\JsonException | \UnexpectedValueException $e) {
+            throw self::notAnObject($response, $e);
+        }
+    }
+
+    private static function notAnObject(ExpeResponse $response, \Throwable $cause): ApiError
+    {
+        return new ApiError(
+            sprintf('The API answered %d with something else than a JSON object.', $response->status),
+            requestId: $response->requestId(),
+            httpStatus: $response->status,
+            httpHeaders: $response->headers,
+            httpBody: $response->body,
+            previous: $cause,
+        );
     }
 
     /**

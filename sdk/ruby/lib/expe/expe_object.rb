@@ -7,8 +7,8 @@ module Expe
     # The HTTP answer this object came from (its request id, status and headers).
     attr_reader :last_response
 
-    def self.from(values, last_response = nil)
-      new(values.transform_values { |value| wrap(value) }, last_response)
+    def self.from(values, last_response = nil, *extra)
+      new(values.transform_values { |value| wrap(value) }, last_response, *extra)
     end
 
     def self.wrap(value)

@@ -7,10 +7,14 @@ module Expe
   class Page < ExpeObject
     include Enumerable
 
+    # `fetch` answers another page of the same list, by its number.
     def self.of(values, last_response, &fetch)
-      page = from(values, last_response)
-      page.instance_variable_set(:@fetch, fetch)
-      page
+      from(values, last_response, fetch)
+    end
+
+    def initialize(values = {}, last_response = nil, fetch = nil)
+      super(values, last_response)
+      @fetch = fetch
     end
 
     # The next page, or nil after the last one.

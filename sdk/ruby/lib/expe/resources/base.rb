@@ -18,14 +18,23 @@ module Expe
 
       def object(method, path, params = {}, opts = {})
         response = @requestor.request(method, path, params, opts)
-        ExpeObject.from(Naming.from_api(response.json || {}), response)
+        ExpeObject.from(fields(response), response)
       end
 
       def page(path, params = {}, opts = {})
         response = @requestor.request("GET", path, params, opts)
-        Page.of(Naming.from_api(response.json || {}), response) do |number|
+        Page.of(fields(response), response) do |number|
           page(path, params.merge(page: number), opts)
         end
+      end
+
+      def fields(response)
+        values = response.json
+        return Naming.from_api(values) if values.is_a?(Hash)
+
+        raise ApiError.new("The API answered #{response.status} with something else than a JSON object.",
+                           request_id: response.request_id, http_status: response.status,
+                           http_headers: response.headers, http_body: response.body)
       end
 
       def raw(method, path, params = {}, opts = {})
