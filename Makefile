@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run run-dev test lint format bench docs stop clean
+.PHONY: setup run run-dev test lint format bench docs openapi-clients stop clean
 
 setup: $(STAMP)  ## Install everything missing: infrastructure binaries, tools, Python packages, the web app.
 	@deploy/local/install.sh
@@ -50,6 +50,16 @@ bench: setup  ## Load the running mesh at fixed rates and print rate, p50/p95/p9
 docs: $(STAMP)  ## Build the guides into build/docs (open build/docs/index.html); broken links fail.
 	@NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict
 	@echo "guides built: open build/docs/index.html (or run $(VENV)/bin/mkdocs serve)"
+
+# One folder per config in deploy/local/codegen/clients; tests/codegen compiles each client.
+OPENAPI_CLIENTS := build/openapi-clients
+openapi-clients: $(STAMP)  ## Generate API clients (TypeScript, Python, Go, Java) from the OpenAPI document into build/openapi-clients.
+	@deploy/local/install.sh >/dev/null
+	@$(VENV)/bin/python -m devstack openapi $(OPENAPI_CLIENTS)/openapi.json
+	@cd $(OPENAPI_CLIENTS) && $(CURDIR)/deploy/local/openapi-generator.sh batch --clean --fail-fast \
+		$(CURDIR)/deploy/local/codegen/clients/*.yaml >generate.log 2>&1 \
+		|| { tail -n 40 generate.log; exit 1; }
+	@echo "clients generated in $(OPENAPI_CLIENTS)/ (log: $(OPENAPI_CLIENTS)/generate.log)"
 
 stop:  ## Stop whatever `make run` left running.
 	@-pkill -f 'devstack up run' 2>/dev/null; true

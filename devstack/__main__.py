@@ -4,6 +4,9 @@
 
 `python -m devstack account run` signs a new developer up on the running stack and prints, as
 JSON, a sandbox merchant with its test-mode secret and publishable keys.
+
+`python -m devstack openapi PATH` writes the API's OpenAPI document to PATH, built in-process
+(devstack/openapi.py): no stack needs to run.
 """
 
 from __future__ import annotations
@@ -44,9 +47,17 @@ def up(profile: Profile) -> int:
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="devstack")
-    parser.add_argument("command", choices=["up", "env", "account"])
-    parser.add_argument("profile", choices=["run", "test", "bench"])
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name in ("up", "env", "account"):
+        commands.add_parser(name).add_argument("profile", choices=["run", "test", "bench"])
+    commands.add_parser("openapi").add_argument("path", help="where to write it; - prints it")
     args = parser.parse_args()
+    if args.command == "openapi":
+        # Imported here: it loads every service's code, which the other commands never need.
+        from devstack.openapi import write_document
+
+        write_document(args.path)
+        return 0
     profile = Profile.load(args.profile)
     if args.command == "env":
         for key, value in {**profile.values, **profile.infra_env()}.items():

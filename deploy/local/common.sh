@@ -21,6 +21,14 @@ STORE_HOME="$EXPE_HOME/store/$STORE_VERSION"
 STORE_LIBS="$STORE_HOME/libs"
 STORE_CLASSES="$STORE_HOME/classes"
 
+# openapi-generator's command-line jar (one shaded jar) from Maven Central, which turns the API's
+# OpenAPI document into clients (deploy/local/openapi-generator.sh). The pom holds the version.
+OPENAPI_GENERATOR_POM="$EXPE_REPO/deploy/local/codegen/pom.xml"
+OPENAPI_GENERATOR_VERSION="$(sed -n 's:.*<openapi-generator.version>\(.*\)</openapi-generator.version>.*:\1:p' "$OPENAPI_GENERATOR_POM")"
+OPENAPI_GENERATOR_HOME="$EXPE_HOME/openapi-generator/$OPENAPI_GENERATOR_VERSION"
+OPENAPI_GENERATOR_LIBS="$OPENAPI_GENERATOR_HOME/libs"
+OPENAPI_GENERATOR_JAR="$OPENAPI_GENERATOR_LIBS/openapi-generator-cli-$OPENAPI_GENERATOR_VERSION.jar"
+
 # Go-built tools: name -> "module/package@version". The binary lands in $EXPE_BIN/<name>
 # next to a stamp file $EXPE_BIN/.<name>.version holding the pinned version.
 declare -A GO_TOOLS=(

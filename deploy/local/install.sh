@@ -3,6 +3,7 @@
 #   kafka     - broker jars resolved by Maven from deploy/local/kafka/pom.xml
 #   store     - mongo-java-server jars resolved by Maven from deploy/local/store/pom.xml, and the
 #               launcher in deploy/local/store/src compiled against them
+#   openapi-generator - its command-line jar resolved by Maven from deploy/local/codegen/pom.xml
 #   mailpit, vegeta - `go install` into $EXPE_HOME/bin
 #   redis     - the Debian package, only when redis-server is not on PATH (its system service is
 #               then disabled: infra.sh runs its own redis-server per instance)
@@ -91,6 +92,29 @@ install_store() {
   echo "$hash" >"$stamp"
 }
 
+install_openapi_generator() {
+  local label="openapi-generator $OPENAPI_GENERATOR_VERSION" pom_hash
+  local stamp="$OPENAPI_GENERATOR_HOME/.installed"
+  # The stamp holds the pom's hash, so any pom edit re-copies the jar.
+  pom_hash="$(sha256sum "$OPENAPI_GENERATOR_POM" | cut -d' ' -f1)"
+  if [[ -f "$OPENAPI_GENERATOR_JAR" && -f "$stamp" && "$(cat "$stamp")" == "$pom_hash" ]]; then
+    echo "$label: cached"
+    return
+  fi
+  echo "$label: installing the jar into $OPENAPI_GENERATOR_LIBS ..."
+  need java "install openjdk-17-jre-headless"
+  need mvn "install maven"
+  # Copy into a scratch folder first so an interrupted copy never looks complete.
+  local tmp="$OPENAPI_GENERATOR_HOME/libs.tmp"
+  rm -rf "$tmp"
+  mkdir -p "$OPENAPI_GENERATOR_HOME"
+  run_logged "$OPENAPI_GENERATOR_HOME/mvn.log" mvn -B -Dstyle.color=never -f "$OPENAPI_GENERATOR_POM" \
+    dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$tmp"
+  rm -rf "$OPENAPI_GENERATOR_LIBS"
+  mv "$tmp" "$OPENAPI_GENERATOR_LIBS"
+  echo "$pom_hash" >"$stamp"
+}
+
 # go_tool_cached NAME: true when the binary exists and its stamp holds the pinned version.
 go_tool_cached() {
   local bin="$EXPE_BIN/$1" stamp="$EXPE_BIN/.$1.version"
@@ -143,6 +167,7 @@ main() {
   flock 9
   install_kafka
   install_store
+  install_openapi_generator
   local tool
   for tool in "${GO_TOOL_ORDER[@]}"; do
     install_go_tool "$tool"
