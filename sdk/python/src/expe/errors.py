@@ -142,7 +142,6 @@ _BY_STATUS: dict[int, type[ExpeError]] = {
     404: NotFoundError,
     409: ConflictError,
     413: InvalidRequestError,
-    422: InvalidRequestError,
     429: RateLimitError,
 }
 
