@@ -44,7 +44,7 @@ def test_every_block_is_run_saved_checked_or_marked() -> None:
     assert not found, "\n".join(found)
 
 
-# The SDK guide installs two SDKs as a reader would (pip, npm ci and npm pack): minutes, not seconds.
+# The SDK guide installs two SDKs as a reader would (pip, npm ci, npm pack): minutes, not seconds.
 @pytest.mark.timeout(420)
 @pytest.mark.parametrize("page", PAGES, ids=_name)
 def test_samples_run(page: Path, gateway: httpx.Client, mailpit_url: str, tmp_path: Path) -> None:
