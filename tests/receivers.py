@@ -10,7 +10,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -23,12 +23,20 @@ from devstack.waiting import wait_until
 
 @dataclass(frozen=True)
 class Answer:
-    """What a receiver answers to one request (after `delay` seconds)."""
+    """What a receiver answers to one request (after `delay` seconds). With `echo`, a
+    verification challenge is answered with its `data.challenge`, as JSON or as plain text."""
 
     status: int = 200
     body: str = "ok"
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    echo: Literal["json", "text"] | None = None
+
+    def body_for(self, request_body: bytes) -> str:
+        challenge = json.loads(request_body).get("data", {}).get("challenge")
+        if self.echo is None or challenge is None:
+            return self.body
+        return json.dumps({"challenge": challenge}) if self.echo == "json" else str(challenge)
 
 
 @dataclass(frozen=True)
@@ -77,7 +85,7 @@ class Receiver:
             answer = self._script.pop(0) if self._script else self.default
         if answer.delay:
             await asyncio.sleep(answer.delay)
-        return Response(answer.body, status_code=answer.status, headers=answer.headers)
+        return Response(answer.body_for(body), status_code=answer.status, headers=answer.headers)
 
     @property
     def requests(self) -> list[Received]:

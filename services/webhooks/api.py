@@ -7,9 +7,13 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Response
 
 from services.webhooks.deps import WebhooksDep
+from services.webhooks.endpoints import refuse_unverified
 from services.webhooks.errors import (
     AttemptNotFound,
+    EndpointAlreadyVerified,
     EndpointDisabled,
+    EndpointNotFound,
+    EndpointVerificationOff,
     PaymentNotFound,
     UnknownEventType,
 )
@@ -38,6 +42,7 @@ from services.webhooks.signing import verify
 from shared.idempotency import IdempotentRoute
 from shared.ids import has_prefix
 from shared.mongo import Document
+from shared.openapi import errors
 from shared.paging import Page, PagingDep
 from shared.records import from_doc
 from shared.scopes import Reader, Scope, Writer
@@ -70,8 +75,11 @@ def _attempt_summary(doc: Document) -> Attempt:
 async def create_endpoint(
     body: EndpointCreate, scope: Writer, hooks: WebhooksDep
 ) -> EndpointCreated:
-    """Registers an endpoint; its signing secret is in this answer only."""
+    """Registers an endpoint; its signing secret is in this answer only. With `verification:
+    "challenge"` it is sent the signed challenge at once, and the answer says whether it echoed."""
     endpoint, secret = await hooks.endpoints.create(scope, body)
+    if body.verification == "challenge":
+        endpoint = await hooks.handshakes.challenge(endpoint)
     return EndpointCreated.model_validate(from_doc(endpoint) | {"secret": secret})
 
 
@@ -97,8 +105,12 @@ async def get_endpoint(endpoint_id: str, scope: Reader, hooks: WebhooksDep) -> E
 async def update_endpoint(
     endpoint_id: str, body: EndpointUpdate, scope: Writer, hooks: WebhooksDep
 ) -> Endpoint:
-    """Changes the URL, event filter, description, or enables/disables the endpoint."""
-    return _endpoint(await hooks.endpoints.update(scope, endpoint_id, body))
+    """Changes the URL, event filter, description, handshake, or enables/disables the endpoint;
+    a new URL of an endpoint that asks for verification is challenged at once."""
+    endpoint, challenge_due = await hooks.endpoints.update(scope, endpoint_id, body)
+    if challenge_due:
+        endpoint = await hooks.handshakes.challenge(endpoint)
+    return _endpoint(endpoint)
 
 
 @router.delete(_ENDPOINTS + "/{endpoint_id}", status_code=204)
@@ -131,6 +143,7 @@ async def send_test_event(
         )
     endpoint = await hooks.endpoints.get(scope, endpoint_id)
     if not endpoint["enabled"]:
+        refuse_unverified(endpoint)
         raise EndpointDisabled(f"Endpoint {endpoint_id} is disabled; enable it to send to it.")
     return _message(await hooks.messages.test_event(endpoint, event_type))
 
@@ -152,12 +165,34 @@ async def ping_endpoint(endpoint_id: str, scope: Writer, hooks: WebhooksDep) -> 
     )
 
 
+@router.post(
+    _ENDPOINTS + "/{endpoint_id}/verify",
+    response_model_by_alias=True,
+    responses=errors(EndpointNotFound, EndpointVerificationOff, EndpointAlreadyVerified),
+)
+async def verify_endpoint(endpoint_id: str, scope: Writer, hooks: WebhooksDep) -> Endpoint:
+    """Sends a pending endpoint a new signed challenge now; it is enabled once it echoes it."""
+    endpoint = await hooks.endpoints.get(scope, endpoint_id)
+    if endpoint.get("verification", "none") != "challenge":
+        raise EndpointVerificationOff(
+            f"Endpoint {endpoint_id} does not ask for verification; PATCH it with "
+            '{"verification": "challenge"} to turn the handshake on.'
+        )
+    if (endpoint.get("handshake") or {}).get("status") == "verified":
+        raise EndpointAlreadyVerified(
+            f"Endpoint {endpoint_id} has echoed its challenge already; a new URL is challenged "
+            "again when it is saved. Ping it to check that it answers."
+        )
+    return _endpoint(await hooks.handshakes.challenge(endpoint))
+
+
 @router.post(_ENDPOINTS + "/{endpoint_id}/replay", status_code=202, response_model_by_alias=True)
 async def replay_events(
     endpoint_id: str, body: ReplayRequest, scope: Writer, hooks: WebhooksDep
 ) -> ReplayResult:
     """Sends again every event since `since` (until `until`) the endpoint subscribes to."""
     endpoint = await hooks.endpoints.get(scope, endpoint_id)
+    refuse_unverified(endpoint)
     queued = await hooks.messages.replay(endpoint, body.since, body.until)
     return ReplayResult(endpoint_id=endpoint_id, queued=queued)
 

@@ -19,6 +19,7 @@ from services.webhooks.payments_client import PaymentsClient
 from services.webhooks.retention import purge_forever
 from services.webhooks.settings import WebhooksSettings
 from services.webhooks.store import INDEXES, WebhookStore
+from services.webhooks.verification import Handshakes
 from shared.app import Runtime, ServiceDefinition, app_factory, close_on_shutdown
 from shared.internal_http import ServiceClient
 
@@ -51,7 +52,9 @@ async def startup(app: FastAPI, runtime: Runtime) -> None:
         "payments", settings.services.payments, timeout=settings.payments_timeout_seconds
     )
     payments = PaymentsClient(payments_http, settings.internal_secret.get_secret_value())
-    app.state.webhooks = Webhooks(store, endpoints, messages, dispatcher, settings, payments)
+    app.state.webhooks = Webhooks(
+        store, endpoints, messages, dispatcher, Handshakes(store, dispatcher), settings, payments
+    )
     runtime.tasks.append(asyncio.create_task(close_on_shutdown(http.aclose), name="receivers"))
     runtime.tasks.append(
         asyncio.create_task(close_on_shutdown(payments_http.aclose), name="payments-client")

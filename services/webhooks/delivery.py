@@ -111,7 +111,17 @@ class Sender:
         self._allowed = allowed
         self._private_test_endpoints = private_test_endpoints
 
-    async def post(self, url: str, mode: str, headers: dict[str, str], body: bytes) -> Outcome:
+    async def post(
+        self,
+        url: str,
+        mode: str,
+        headers: dict[str, str],
+        body: bytes,
+        *,
+        timeout: float | None = None,
+    ) -> Outcome:
+        """The attempt's outcome; `timeout` (seconds) shortens the usual one for this call."""
+        limit = self._timeout if timeout is None else min(timeout, self._timeout)
         sent_headers = {"content-type": "application/json", "user-agent": USER_AGENT, **headers}
         request = {
             "method": "POST",
@@ -120,6 +130,8 @@ class Sender:
             "body": body.decode(),
         }
         started = time.perf_counter()
+        # One deadline for resolving the name and for the answer.
+        deadline = asyncio.get_running_loop().time() + limit
 
         def failed(code: str, message: str) -> Outcome:
             elapsed = (time.perf_counter() - started) * 1000
@@ -133,10 +145,13 @@ class Sender:
         request_url, extensions = url, {}
         if public_only:
             try:
-                addresses = await self._resolve(target.host, target.port)
+                async with asyncio.timeout_at(deadline):
+                    addresses = await self._resolve(target.host, target.port)
                 refuse_internal(addresses, target.host, self._allowed)
             except UrlRefused as refused:
                 return failed("address_not_allowed", str(refused))
+            except TimeoutError:
+                return failed("dns_error", f"{target.host} did not resolve within {limit:g} s.")
             except OSError as error:
                 return failed("dns_error", f"{target.host} did not resolve: {error}")
             # Connect to the address just checked, not to whatever the name resolves to next.
@@ -144,13 +159,13 @@ class Sender:
             sent_headers["host"] = _host_header(target.host, target.port, target.scheme)
             extensions = {"sni_hostname": target.host}
         try:
-            async with asyncio.timeout(self._timeout):
+            async with asyncio.timeout_at(deadline):
                 async with self._client.stream(
                     "POST", request_url, content=body, headers=sent_headers, extensions=extensions
                 ) as response:
                     answer = await self._read_bounded(response)
         except (TimeoutError, httpx.TimeoutException):
-            return failed("timeout", f"No answer within {self._timeout:g} s.")
+            return failed("timeout", f"No answer within {limit:g} s.")
         except httpx.HTTPError as error:
             return failed("connection_error", f"{type(error).__name__}: {error}".rstrip(": "))
         latency = (time.perf_counter() - started) * 1000

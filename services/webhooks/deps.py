@@ -13,6 +13,7 @@ from services.webhooks.messages import MessageService
 from services.webhooks.payments_client import PaymentsClient
 from services.webhooks.settings import WebhooksSettings
 from services.webhooks.store import WebhookStore
+from services.webhooks.verification import Handshakes
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,7 @@ class Webhooks:
     endpoints: EndpointService
     messages: MessageService
     dispatcher: Dispatcher
+    handshakes: Handshakes
     settings: WebhooksSettings
     payments: PaymentsClient
 

@@ -27,10 +27,14 @@ from typing import Any
 from pymongo.errors import PyMongoError
 from redis.asyncio import Redis
 
-from services.webhooks.delivery import Sender
-from services.webhooks.endpoints import EndpointService
-from services.webhooks.errors import AttemptNotRetryable, EndpointDisabled, EndpointNotFound
-from services.webhooks.events import PING, endpoint_disabled, message_failed
+from services.webhooks.delivery import Outcome, Sender
+from services.webhooks.endpoints import PENDING_VERIFICATION, EndpointService, refuse_unverified
+from services.webhooks.errors import (
+    AttemptNotRetryable,
+    EndpointDisabled,
+    EndpointNotFound,
+)
+from services.webhooks.events import PING, VERIFICATION, endpoint_disabled, message_failed
 from services.webhooks.metrics import (
     ATTEMPTS,
     BACKLOG,
@@ -54,6 +58,10 @@ logger = logging.getLogger("expe.webhooks.dispatcher")
 _CLAIM_GRACE_SECONDS = 5.0
 _BACKLOG_EVERY_SECONDS = 5.0
 _CANCEL_CLEANUP_SECONDS = 2.0
+
+
+# Attempts sent on request and answered at once: no message behind them to retry or list.
+_UNQUEUED_TRIGGERS = ("ping", "verification")
 
 
 def attempt_id_of(message_id: str, seq: int) -> str:
@@ -158,6 +166,8 @@ class Dispatcher:
         endpoint = await self._store.endpoint(message["endpointId"])
         if endpoint is None or not endpoint["enabled"]:
             reason = "endpoint_deleted" if endpoint is None else "endpoint_disabled"
+            if endpoint is not None and endpoint.get("disabledReason") == PENDING_VERIFICATION:
+                reason = "endpoint_not_verified"
             await self._finish(message, "canceled", reason, {})
             return
         now = self._clock()
@@ -224,8 +234,8 @@ class Dispatcher:
     ) -> Document:
         return {
             "_id": attempt_id,
-            # A ping is no message: nothing to retry or list under one.
-            "messageId": None if trigger == "ping" else message["_id"],
+            # A ping or a challenge is no message: nothing to retry or list under one.
+            "messageId": None if trigger in _UNQUEUED_TRIGGERS else message["_id"],
             "endpointId": endpoint["_id"],
             "merchantId": endpoint["merchantId"],
             "mode": endpoint["mode"],
@@ -239,12 +249,25 @@ class Dispatcher:
             "startedAt": now,
         }
 
-    async def _send(self, endpoint: Document, message: Document, attempt_id: str) -> Document:
-        """Sends the message; returns what the attempt recorded (status, response, error...)."""
+    async def _send(
+        self,
+        endpoint: Document,
+        message: Document,
+        attempt_id: str,
+        *,
+        timeout: float | None = None,
+        judge: Callable[[Outcome], Outcome] | None = None,
+    ) -> Document:
+        """Sends the message; returns what the attempt recorded (status, response, error...).
+        `judge` may turn an answer into a failure (a challenge not echoed) before it is recorded."""
         body = message["body"].encode()
         secrets = self._endpoints.signing_secrets(endpoint)
         headers = signed_headers(secrets, message["_id"], body)
-        outcome = await self._sender.post(endpoint["url"], endpoint["mode"], headers, body)
+        outcome = await self._sender.post(
+            endpoint["url"], endpoint["mode"], headers, body, timeout=timeout
+        )
+        if judge is not None:
+            outcome = judge(outcome)
         ATTEMPTS.labels(outcome.metric_outcome).inc()
         recorded = {**outcome.as_fields(), "finishedAt": self._clock()}
         await self._store.finish_attempt(attempt_id, recorded)
@@ -352,12 +375,18 @@ class Dispatcher:
     async def retry(self, attempt: Document) -> Document:
         """Sends the attempt's message again now (same webhook-id); returns the new attempt."""
         if attempt["messageId"] is None:
+            if attempt["trigger"] == "verification":
+                raise AttemptNotRetryable(
+                    "A verification challenge is not retried; POST the endpoint's /verify to "
+                    "send a new one."
+                )
             raise AttemptNotRetryable("A ping is not retried; send another ping.")
         message = await self._store.message(attempt["messageId"])
         endpoint = await self._store.endpoint(attempt["endpointId"])
         if message is None or endpoint is None:
             raise EndpointNotFound(f"The endpoint of attempt {attempt['_id']} was deleted.")
         if not endpoint["enabled"]:
+            refuse_unverified(endpoint)
             raise EndpointDisabled(
                 f"Endpoint {endpoint['_id']} is disabled; enable it to retry its messages."
             )
@@ -366,14 +395,38 @@ class Dispatcher:
     async def ping(self, endpoint: Document, message_id: str, body: str) -> Document:
         """Sends a signed ping to the endpoint at once; returns the recorded attempt."""
         message = {"_id": message_id, "eventType": PING, "body": body}
-        return await self._send_now(endpoint, message, "ping")
+        return await self._send_now(endpoint, message, "ping", timeout=self._inline_timeout)
 
-    async def _send_now(self, endpoint: Document, message: Document, trigger: str) -> Document:
+    async def challenge(
+        self, endpoint: Document, message_id: str, body: str, judge: Callable[[Outcome], Outcome]
+    ) -> Document:
+        """Sends the signed verification challenge at once; returns the recorded attempt, which
+        `judge` failed unless the answer echoed the challenge."""
+        message = {"_id": message_id, "eventType": VERIFICATION, "body": body}
+        return await self._send_now(
+            endpoint, message, "verification", timeout=self._inline_timeout, judge=judge
+        )
+
+    @property
+    def _inline_timeout(self) -> float:
+        return min(self._settings.inline_timeout_seconds, self._settings.attempt_timeout_seconds)
+
+    async def _send_now(
+        self,
+        endpoint: Document,
+        message: Document,
+        trigger: str,
+        *,
+        timeout: float | None = None,
+        judge: Callable[[Outcome], Outcome] | None = None,
+    ) -> Document:
         now = self._clock()
         attempt_id = new_id("wa")
         attempt = self._attempt(attempt_id, endpoint, message, trigger, None, now)
         await self._store.claim_attempt(attempt)
-        attempt.update(await self._send(endpoint, message, attempt_id))
+        attempt.update(
+            await self._send(endpoint, message, attempt_id, timeout=timeout, judge=judge)
+        )
         if attempt["status"] == "succeeded" and message.get("status") not in (None, "delivered"):
             done: dict[str, Any] = {"attemptCount": message.get("attemptCount", 0) + 1}
             await self._delivered(message, endpoint, done)

@@ -10,6 +10,7 @@ from services.webhooks.addresses import UrlRefused, check_on_save, parse
 from services.webhooks.errors import (
     URL_ERRORS,
     EndpointNotFound,
+    EndpointNotVerified,
     EndpointUrlRefused,
     TooManyEndpoints,
     UnknownEventType,
@@ -25,6 +26,32 @@ from shared.mongo import Document
 from shared.paging import Paging
 from shared.scopes import Scope
 from shared.sealing import Sealer
+
+# The disabledReason of an endpoint that waits for its verification challenge to be echoed.
+PENDING_VERIFICATION = "pending_verification"
+
+
+def _not_verified(endpoint_id: str) -> EndpointNotVerified:
+    return EndpointNotVerified(
+        f"Endpoint {endpoint_id} has not echoed its verification challenge yet; nothing is sent "
+        "to it until it does (POST its /verify to send the challenge again)."
+    )
+
+
+def refuse_unverified(endpoint: Document) -> None:
+    """Raises EndpointNotVerified while the endpoint waits for its challenge to be echoed."""
+    if endpoint.get("disabledReason") == PENDING_VERIFICATION:
+        raise _not_verified(endpoint["_id"])
+
+
+def _pending_handshake() -> Document:
+    return {
+        "status": "pending",
+        "challengedAt": None,
+        "verifiedAt": None,
+        "attemptId": None,
+        "failure": None,
+    }
 
 
 def sealer_for(settings: WebhooksSettings) -> Sealer:
@@ -65,7 +92,8 @@ class EndpointService:
         self._clock = clock
 
     async def create(self, scope: Scope, body: EndpointCreate) -> tuple[Document, str]:
-        """The new endpoint and its secret (shown this once)."""
+        """The new endpoint and its secret (shown this once). One that asks for verification
+        starts pending: the caller sends it the challenge."""
         url = await _checked_url(body.url, scope.mode, self._settings)
         events = _checked_events(body.enabled_events)
         _, count = await self._store.endpoints(
@@ -89,9 +117,18 @@ class EndpointService:
             "enabled": True,
             "secrets": [{"sealed": self._sealer.seal(secret), "createdAt": now, "expiresAt": None}],
             "failingSince": None,
+            "verification": body.verification,
+            "handshake": None,
             "createdAt": now,
             "updatedAt": now,
         }
+        if body.verification == "challenge":
+            endpoint.update(
+                enabled=False,
+                disabledReason=PENDING_VERIFICATION,
+                disabledAt=now,
+                handshake=_pending_handshake(),
+            )
         await self._store.insert_endpoint(endpoint)
         return endpoint, secret
 
@@ -113,9 +150,14 @@ class EndpointService:
             query["projectId"] = project_id
         return await self._store.endpoints(query, skip=paging.skip, limit=paging.limit)
 
-    async def update(self, scope: Scope, endpoint_id: str, body: EndpointUpdate) -> Document:
+    async def update(
+        self, scope: Scope, endpoint_id: str, body: EndpointUpdate
+    ) -> tuple[Document, bool]:
+        """The changed endpoint, and whether it now needs a challenge (a new URL, or the
+        handshake just turned on): it is pending until the caller's challenge is echoed."""
         endpoint = await self.get(scope, endpoint_id)
-        changes: dict[str, Any] = {"updatedAt": self._clock()}
+        now = self._clock()
+        changes: dict[str, Any] = {"updatedAt": now}
         unset: list[str] = []
         if body.url is not None:
             changes["url"] = await _checked_url(body.url, scope.mode, self._settings)
@@ -123,17 +165,41 @@ class EndpointService:
             changes["enabledEvents"] = _checked_events(body.enabled_events)
         if "description" in body.model_fields_set:
             changes["description"] = body.description
-        if body.enabled is True:
+        was_checked = endpoint.get("verification", "none") == "challenge"
+        checked = (body.verification or endpoint.get("verification", "none")) == "challenge"
+        challenge_due = checked and (
+            not was_checked or changes.get("url", endpoint["url"]) != endpoint["url"]
+        )
+        pending = endpoint.get("disabledReason") == PENDING_VERIFICATION
+        # Whether the endpoint is to receive events once any handshake allows it.
+        wanted = (endpoint["enabled"] or pending) if body.enabled is None else body.enabled
+
+        def enable() -> None:
             # Enabling again starts the failure clock afresh.
             changes.update(enabled=True, failingSince=None)
-            unset += ["disabledReason", "disabledAt"]
-        elif body.enabled is False:
-            changes.update(enabled=False, disabledReason="by_merchant", disabledAt=self._clock())
+            unset.extend(["disabledReason", "disabledAt"])
+
+        if body.verification is not None:
+            changes["verification"] = body.verification
+        if not checked:
+            changes["handshake"] = None
+            if wanted and (pending or body.enabled is True):
+                enable()
+        elif challenge_due:
+            changes["handshake"] = _pending_handshake()
+            if wanted:
+                changes.update(enabled=False, disabledReason=PENDING_VERIFICATION, disabledAt=now)
+        elif body.enabled is True:
+            if (endpoint.get("handshake") or {}).get("status") != "verified":
+                raise _not_verified(endpoint_id)
+            enable()
+        if body.enabled is False:
+            changes.update(enabled=False, disabledReason="by_merchant", disabledAt=now)
         await self._store.update_endpoint(endpoint_id, changes, unset)
         updated = {**endpoint, **changes}
         for field in unset:
             updated.pop(field, None)
-        return updated
+        return updated, challenge_due
 
     async def delete(self, scope: Scope, endpoint_id: str) -> None:
         await self.get(scope, endpoint_id)

@@ -66,3 +66,21 @@ class AttemptNotRetryable(Conflict):
     """The attempt has no message to send again (a ping)."""
 
     code = "attempt_not_retryable"
+
+
+class EndpointNotVerified(Conflict):
+    """The endpoint asked to be verified and has not echoed its challenge yet."""
+
+    code = "endpoint_not_verified"
+
+
+class EndpointAlreadyVerified(Conflict):
+    """The endpoint echoed its challenge already; only a new URL is challenged again."""
+
+    code = "endpoint_already_verified"
+
+
+class EndpointVerificationOff(Conflict):
+    """The endpoint does not ask for the verification handshake."""
+
+    code = "verification_off"

@@ -29,6 +29,8 @@ DELIVERABLE = (PAYMENT_CREATED, PAYMENT_COMPLETED, PAYMENT_FAILED, PAYMENT_CANCE
 ALL = "*"
 # Sent by the test-event sender and the endpoint validator; never by real traffic.
 PING = "webhook.ping"
+# The handshake's challenge, sent to an endpoint that asked to be verified before it gets events.
+VERIFICATION = "endpoint.verification"
 
 
 def matches(enabled_events: list[str], event_type: str) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, computed_field, model_validator
 
 from services.webhooks.addresses import MAX_URL_LENGTH
 from shared.schemas import Input, Instant, Schema
@@ -17,6 +17,8 @@ class _Input(Input):
 
 
 EventFilter = list[str]
+# "challenge": a signed challenge must be echoed before the endpoint gets anything (the handshake).
+Verification = Literal["none", "challenge"]
 
 
 class EndpointCreate(_Input):
@@ -26,6 +28,7 @@ class EndpointCreate(_Input):
     description: str | None = Field(None, max_length=500)
     # The project the endpoint belongs to; an API key's own project when left out.
     project_id: str | None = Field(None, max_length=64)
+    verification: Verification = "none"
 
 
 class EndpointUpdate(_Input):
@@ -33,12 +36,41 @@ class EndpointUpdate(_Input):
     enabled_events: EventFilter | None = Field(None, min_length=1, max_length=50)
     description: str | None = Field(None, max_length=500)
     enabled: bool | None = None
+    verification: Verification | None = None
 
     @model_validator(mode="after")
     def _something_to_change(self) -> EndpointUpdate:
         if not self.model_fields_set:
-            raise ValueError("name at least one of url, enabledEvents, description, enabled")
+            raise ValueError(
+                "name at least one of url, enabledEvents, description, enabled, verification"
+            )
         return self
+
+
+class HandshakeFailure(Schema):
+    """Why the last challenge was not echoed."""
+
+    # timeout, connection_error, dns_error, address_not_allowed, http_status or
+    # challenge_mismatch (a 2xx answer without the challenge).
+    code: str
+    message: str
+    response_status: int | None = None
+    # The start of what the endpoint answered (the attempt keeps more).
+    response_body: str | None = None
+
+
+class Handshake(Schema):
+    """Where the endpoint's verification stands."""
+
+    status: Literal["pending", "verified"]
+    challenged_at: Instant | None = None
+    verified_at: Instant | None = None
+    # The last challenge's attempt, with the request sent and the answer received.
+    attempt_id: str | None = None
+    failure: HandshakeFailure | None = None
+
+
+EndpointStatus = Literal["enabled", "disabled", "pending_verification"]
 
 
 class Endpoint(Schema):
@@ -53,8 +85,19 @@ class Endpoint(Schema):
     disabled_at: Instant | None = None
     # Since when every attempt failed (None while the endpoint answers).
     failing_since: Instant | None = None
+    verification: Verification = "none"
+    handshake: Handshake | None = None
     created_at: Instant
     updated_at: Instant
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def status(self) -> EndpointStatus:
+        """enabled; pending_verification until the challenge is echoed; disabled otherwise."""
+        if self.enabled:
+            return "enabled"
+        waiting = self.disabled_reason == "pending_verification"
+        return "pending_verification" if waiting else "disabled"
 
 
 class EndpointCreated(Endpoint):

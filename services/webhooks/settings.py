@@ -28,6 +28,10 @@ class WebhooksSettings(BaseServiceSettings):
     # A Retry-After longer than this is capped (the schedule goes on after it).
     max_retry_after_seconds: float = 24 * 3600
     attempt_timeout_seconds: float = 15.0
+    # A ping or a verification challenge is answered within the request that sent it: it waits
+    # at most this long (and never longer than an attempt), so its answer reaches the caller
+    # before the gateway's own 15 s timeout.
+    inline_timeout_seconds: float = Field(10.0, gt=0)
     # Attempts in flight to one endpoint (per replica), and in all: a slow endpoint waits its turn
     # without holding up the others.
     endpoint_concurrency: int = Field(4, ge=1)

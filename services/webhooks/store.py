@@ -99,6 +99,17 @@ class WebhookStore:
             update["$unset"] = dict.fromkeys(unset, "")
         await self._endpoints.update_one({"_id": endpoint_id}, update)
 
+    async def update_endpoint_if(
+        self, match: Document, fields: Document, unset: Sequence[str] = ()
+    ) -> bool:
+        """Updates the endpoint `match` finds (its `_id` and values it must still have); True if
+        it did."""
+        update: Document = {"$set": fields}
+        if unset:
+            update["$unset"] = dict.fromkeys(unset, "")
+        result = await self._endpoints.update_one(match, update)
+        return result.matched_count > 0
+
     async def delete_endpoint(self, endpoint_id: str) -> None:
         await self._endpoints.delete_one({"_id": endpoint_id})
 
