@@ -34,6 +34,7 @@ from pymongo.errors import ConnectionFailure, PyMongoError
 
 from shared.claims import insert_once
 from shared.events.envelope import EventEnvelope
+from shared.events.topics import prepare
 from shared.metrics import EVENTS_CONSUMED
 from shared.mongo import CollectionIndexes, Document
 from shared.settings import KafkaSettings
@@ -89,24 +90,33 @@ class EventConsumer:
         self._failed = db[FAILED] if db is not None else None
         self._settings = settings
         self._group_id = group_id
+        self._client_id = f"{group_id}-{name}"
         self._track_processed = track_processed
         self._tracer = trace.get_tracer("expe.consumer")
 
     async def run(self) -> None:
         """Consumes until cancelled, starting over whenever the broker or the database goes away."""
         attempt = 0
+        prepared = False
         while True:
+            if not prepared:
+                # Its topics and its group's coordinator first, so that joining a fresh broker
+                # meets no "not found" (see shared.events.topics).
+                prepared = await prepare(
+                    self._settings, self._client_id, self._topics, self._group_id
+                )
             consumer = AIOKafkaConsumer(
                 *self._topics,
                 bootstrap_servers=self._settings.bootstrap_servers,
                 group_id=self._group_id,
-                client_id=f"{self._group_id}-{self.name}",
+                client_id=self._client_id,
                 enable_auto_commit=False,
                 auto_offset_reset="earliest",
                 metadata_max_age_ms=30_000,
             )
             try:
                 await consumer.start()
+                logger.info("consumer joined its group", extra={"consumer": self.name})
                 attempt = 0
                 await self._consume(consumer)
             except KafkaError as error:

@@ -9,8 +9,10 @@ from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
 
 from shared.errors import ServiceUnavailable
-from shared.events.envelope import EventEnvelope
+from shared.events.envelope import TOPICS, EventEnvelope
+from shared.events.topics import prepare
 from shared.settings import KafkaSettings
+from shared.tasks import finish_despite_cancel
 from shared.tracing import kafka_headers
 
 logger = logging.getLogger("expe.kafka")
@@ -53,6 +55,12 @@ class EventProducer:
                 attempt += 1
                 await asyncio.sleep(delay)
                 continue
+            except asyncio.CancelledError:
+                # Stopped while connecting: the client's own tasks must not outlive the service.
+                await finish_despite_cancel(producer.stop())
+                raise
+            # The topics exist before the first event is sent to one (see shared.events.topics).
+            await prepare(self._settings, self._client_id, TOPICS)
             self._producer = producer
             self._ready.set()
             logger.info("kafka producer connected")

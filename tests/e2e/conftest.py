@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import subprocess
@@ -23,10 +24,44 @@ from devstack.accounts import (
     create_merchant,
     sign_up,
 )
-from devstack.profile import REPO, Profile
+from devstack.profile import PROCESSES, REPO, Profile
 from devstack.stack import Stack
+from devstack.waiting import wait_until
 
 pytestmark = pytest.mark.e2e
+
+# The event consumers of the mesh, by process: each logs when it has joined its group.
+CONSUMERS = {
+    "analytics": {"payment-buckets", "payment-facts"},
+    "auth": {"webhook-notices"},
+    "webhooks": {"webhook-messages"},
+    "gateway": {"live-relay"},
+}
+
+
+@dataclass(frozen=True)
+class StartLogs:
+    """What each process of the mesh logged from its start until the mesh settled."""
+
+    lines: dict[str, list[str]]
+
+
+def _joined(stack: Stack) -> bool:
+    for process, consumers in CONSUMERS.items():
+        lines = stack[process].log_lines()
+        said = [json.loads(line) for line in lines if '"consumer joined its group"' in line]
+        if not consumers <= {entry.get("consumer") for entry in said}:
+            return False
+    return True
+
+
+@pytest.fixture(scope="session", autouse=True)
+def start_logs(stack: Stack) -> StartLogs:
+    """The logs of a clean start, taken before any test acts: once every event consumer of the
+    mesh has joined its group on the fresh broker (what used to log errors while the topics and
+    the offsets topic did not exist yet)."""
+    wait_until(lambda: _joined(stack), timeout=60, what="every event consumer to join its group")
+    return StartLogs({name: stack[name].log_lines() for name in PROCESSES})
 
 
 @pytest.fixture(scope="session")

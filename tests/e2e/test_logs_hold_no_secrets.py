@@ -1,5 +1,5 @@
 """After the whole e2e run, no password, token or API key the tests used is in any log line,
-neither in the services' logs nor in the infrastructure's."""
+neither in the services' logs nor in the infrastructure's; and a clean start logged no error."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import pytest
 
 from devstack.accounts import SEEN
 from devstack.profile import Profile
+from tests.e2e.conftest import StartLogs
 
 pytestmark = pytest.mark.e2e
 
@@ -23,3 +24,14 @@ def test_no_secret_reached_any_log(profile: Profile, stack: object) -> None:
         if secret in line
     }
     assert not leaks
+
+
+def test_a_clean_start_logs_no_error(start_logs: StartLogs) -> None:
+    errors = [
+        (name, line[:300])
+        for name, lines in start_logs.lines.items()
+        for line in lines
+        if '"level":"error"' in line
+    ]
+    assert len(start_logs.lines) == 7 and all(start_logs.lines.values())
+    assert errors == []

@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from devstack.profile import Profile
@@ -24,6 +25,7 @@ from shared.events.outbox import (
     outbox_document,
 )
 from shared.events.producer import EventProducer
+from shared.events.topics import PARTITIONS, prepare
 from shared.settings import KafkaSettings, OutboxSettings
 
 pytestmark = pytest.mark.infra
@@ -225,3 +227,30 @@ async def test_events_of_one_key_are_handled_in_order_and_other_keys_side_by_sid
     assert waited_for_the_other == {"mer_a": True, "mer_b": True}
     for key in keys:
         assert [i for i in handled if key_of[i] == key] == [e.id for k, e in sent if k == key]
+
+
+async def test_missing_topics_are_created_once_and_a_group_finds_its_coordinator(
+    kafka: KafkaSettings,
+) -> None:
+    topics = [f"test.{secrets.token_hex(6)}" for _ in range(2)]
+    group = f"test-{secrets.token_hex(4)}"
+    admin = AIOKafkaAdminClient(bootstrap_servers=kafka.bootstrap_servers)
+    await admin.start()
+    try:
+        assert not set(topics) & set(await admin.list_topics())
+        assert await prepare(kafka, "test-prepare", topics, group)
+        # Again, as every service does on its start: nothing changes and nothing fails.
+        assert await prepare(kafka, "test-prepare", topics)
+        described = await admin.describe_topics(topics)
+        coordinator = await admin.find_coordinator(group)
+    finally:
+        await admin.close()
+    assert {t["topic"]: len(t["partitions"]) for t in described} == dict.fromkeys(
+        topics, PARTITIONS
+    )
+    assert coordinator >= 0
+
+
+async def test_an_unreachable_broker_is_reported_for_a_later_try() -> None:
+    # Port 9 (discard): nothing answers there.
+    assert not await prepare(KafkaSettings(bootstrap_servers="127.0.0.1:9"), "test", ["t"])
