@@ -28,7 +28,7 @@ _PUBLIC = _rules(
 )
 _DASHBOARD = re.compile(
     r"^/api/v1/(auth|users|merchants(?!/[^/]+/transactions)|projects|api-keys|invitations"
-    r"|admin|rate-limits)(/|$)"
+    r"|admin)(/|$)"
 )
 _CHECKOUT = re.compile(r"^/api/v1/checkout(/|$)")
 

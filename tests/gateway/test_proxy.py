@@ -343,3 +343,12 @@ def test_merchant_and_mode_headers_must_make_sense_for_the_credential(
     if status == 400:
         error = response.json()["error"]
         assert (error["code"], error["param"]) == ("context_header_invalid", param)
+
+
+def test_a_secret_key_reads_its_own_rate_limits(gateway: httpx.Client) -> None:
+    with httpx.Client(
+        base_url=str(gateway.base_url), headers={"Authorization": f"Bearer {api_key()}"}
+    ) as client:
+        usage = client.get("/api/v1/rate-limits")
+    assert usage.status_code == 200, usage.text
+    assert {row["name"] for row in usage.json()["data"]} == {"ip", "apiKey"}

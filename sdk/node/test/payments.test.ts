@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
-import { type Payment, InvalidRequestError, PermissionError } from "expe-node";
+import { type Payment, InvalidRequestError } from "expe-node";
 
 import { SANDBOX_CARD, customer, env, merchant, orderId, waitFor } from "./support/env.js";
 
@@ -244,15 +244,10 @@ describe("payments", () => {
     assert.equal(overview.currencies.find((row) => row.currency === "INR")!.days.length, 7);
   });
 
-  test("rate limits are read where the gateway lets an API key read them", async () => {
-    // GET /rate-limits is a dashboard route today: an API key gets 403 api_key_not_allowed.
-    try {
-      const limits = await merchant().rateLimits.retrieve();
-      assert.equal(typeof limits.enabled, "boolean");
-      for (const bucket of limits.data) assert.ok(bucket.remaining <= bucket.limit);
-    } catch (error) {
-      assert.ok(error instanceof PermissionError, String(error));
-      assert.equal(error.code, "api_key_not_allowed");
-    }
+  test("a key reads its rate limits", async () => {
+    const limits = await merchant().rateLimits.retrieve();
+    assert.equal(limits.enabled, true);
+    const keyBucket = limits.data.find((bucket) => bucket.name === "apiKey");
+    assert.ok(keyBucket && keyBucket.remaining <= keyBucket.limit);
   });
 });

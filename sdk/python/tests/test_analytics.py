@@ -24,12 +24,11 @@ def test_the_summary_and_overview_count_payments(client: expe.Expe, stack: Stack
     assert overview.currencies[0].days and overview.timezone == "Asia/Kolkata"
 
 
-def test_rate_limits_are_for_dashboard_logins(client: expe.Expe) -> None:
-    # The gateway answers this route to people only; a key learns its limits from the
-    # RateLimit-* headers every answer carries.
-    with pytest.raises(expe.PermissionDeniedError) as refused:
-        client.rate_limits.retrieve()
-    assert refused.value.code == "api_key_not_allowed"
+def test_a_key_reads_its_rate_limits(client: expe.Expe) -> None:
+    limits = client.rate_limits.retrieve()
+    assert limits.enabled
+    key_bucket = next(bucket for bucket in limits.data if bucket.name == "apiKey")
+    assert 0 <= key_bucket.remaining <= key_bucket.limit
     answer = client.payments.list(limit=1).last_response
     assert answer is not None and int(answer.headers["ratelimit-limit"]) > 0
 
