@@ -6,15 +6,21 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 
+from services.webhooks import examples
 from services.webhooks.deps import WebhooksDep
 from services.webhooks.endpoints import refuse_unverified
 from services.webhooks.errors import (
     AttemptNotFound,
+    AttemptNotRetryable,
     EndpointAlreadyVerified,
     EndpointDisabled,
     EndpointNotFound,
+    EndpointUrlInvalid,
+    EndpointUrlRefused,
     EndpointVerificationOff,
+    HttpsRequired,
     PaymentNotFound,
+    TooManyEndpoints,
     UnknownEventType,
 )
 from services.webhooks.events import DELIVERABLE
@@ -39,6 +45,7 @@ from services.webhooks.schemas import (
     VerifyResult,
 )
 from services.webhooks.signing import verify
+from shared.errors import PermissionDenied
 from shared.idempotency import IdempotentRoute
 from shared.ids import has_prefix
 from shared.mongo import Document
@@ -71,7 +78,24 @@ def _attempt_summary(doc: Document) -> Attempt:
 # Endpoints.
 
 
-@router.post(_ENDPOINTS, status_code=201, response_model_by_alias=True)
+@router.post(
+    _ENDPOINTS,
+    status_code=201,
+    response_model_by_alias=True,
+    summary="Create a webhook endpoint",
+    responses={
+        **errors(
+            EndpointUrlInvalid,
+            EndpointUrlRefused,
+            HttpsRequired,
+            UnknownEventType,
+            TooManyEndpoints,
+            PermissionDenied,
+        ),
+        201: examples.ENDPOINT_CREATED,
+    },
+    openapi_extra=examples.CREATE_ENDPOINT,
+)
 async def create_endpoint(
     body: EndpointCreate, scope: Writer, hooks: WebhooksDep
 ) -> EndpointCreated:
@@ -83,7 +107,12 @@ async def create_endpoint(
     return EndpointCreated.model_validate(from_doc(endpoint) | {"secret": secret})
 
 
-@router.get(_ENDPOINTS, response_model_by_alias=True)
+@router.get(
+    _ENDPOINTS,
+    response_model_by_alias=True,
+    summary="List webhook endpoints",
+    responses=errors(PermissionDenied),
+)
 async def list_endpoints(
     scope: Reader,
     hooks: WebhooksDep,
@@ -95,13 +124,30 @@ async def list_endpoints(
     return Page[Endpoint].of([_endpoint(doc) for doc in found], paging, total)
 
 
-@router.get(_ENDPOINTS + "/{endpoint_id}", response_model_by_alias=True)
+@router.get(
+    _ENDPOINTS + "/{endpoint_id}",
+    response_model_by_alias=True,
+    summary="Retrieve a webhook endpoint",
+    responses=errors(EndpointNotFound, PermissionDenied),
+)
 async def get_endpoint(endpoint_id: str, scope: Reader, hooks: WebhooksDep) -> Endpoint:
     """One endpoint (never its secret)."""
     return _endpoint(await hooks.endpoints.get(scope, endpoint_id))
 
 
-@router.patch(_ENDPOINTS + "/{endpoint_id}", response_model_by_alias=True)
+@router.patch(
+    _ENDPOINTS + "/{endpoint_id}",
+    response_model_by_alias=True,
+    summary="Update a webhook endpoint",
+    responses=errors(
+        EndpointNotFound,
+        EndpointUrlInvalid,
+        EndpointUrlRefused,
+        HttpsRequired,
+        UnknownEventType,
+        PermissionDenied,
+    ),
+)
 async def update_endpoint(
     endpoint_id: str, body: EndpointUpdate, scope: Writer, hooks: WebhooksDep
 ) -> Endpoint:
@@ -113,14 +159,24 @@ async def update_endpoint(
     return _endpoint(endpoint)
 
 
-@router.delete(_ENDPOINTS + "/{endpoint_id}", status_code=204)
+@router.delete(
+    _ENDPOINTS + "/{endpoint_id}",
+    status_code=204,
+    summary="Delete a webhook endpoint",
+    responses=errors(EndpointNotFound, PermissionDenied),
+)
 async def delete_endpoint(endpoint_id: str, scope: Writer, hooks: WebhooksDep) -> Response:
     """Deletes the endpoint; messages still waiting for it are canceled."""
     await hooks.endpoints.delete(scope, endpoint_id)
     return Response(status_code=204)
 
 
-@router.post(_ENDPOINTS + "/{endpoint_id}/rotate-secret", response_model_by_alias=True)
+@router.post(
+    _ENDPOINTS + "/{endpoint_id}/rotate-secret",
+    response_model_by_alias=True,
+    summary="Rotate an endpoint's signing secret",
+    responses=errors(EndpointNotFound, PermissionDenied),
+)
 async def rotate_secret(
     endpoint_id: str, scope: Writer, hooks: WebhooksDep, body: SecretRotate | None = None
 ) -> SecretRotated:
@@ -130,7 +186,13 @@ async def rotate_secret(
     return SecretRotated(endpoint_id=endpoint_id, secret=secret, previous_secret_expires_at=expires)
 
 
-@router.post(_ENDPOINTS + "/{endpoint_id}/test", status_code=201, response_model_by_alias=True)
+@router.post(
+    _ENDPOINTS + "/{endpoint_id}/test",
+    status_code=201,
+    response_model_by_alias=True,
+    summary="Send a test event",
+    responses=errors(UnknownEventType, EndpointNotFound, EndpointDisabled, PermissionDenied),
+)
 async def send_test_event(
     endpoint_id: str, scope: Writer, hooks: WebhooksDep, body: TestEventCreate | None = None
 ) -> Message:
@@ -148,7 +210,12 @@ async def send_test_event(
     return _message(await hooks.messages.test_event(endpoint, event_type))
 
 
-@router.post(_ENDPOINTS + "/{endpoint_id}/ping", response_model_by_alias=True)
+@router.post(
+    _ENDPOINTS + "/{endpoint_id}/ping",
+    response_model_by_alias=True,
+    summary="Ping a webhook endpoint",
+    responses=errors(EndpointNotFound, PermissionDenied),
+)
 async def ping_endpoint(endpoint_id: str, scope: Writer, hooks: WebhooksDep) -> PingResult:
     """Sends a signed `webhook.ping` now and reports the answer and its latency."""
     endpoint = await hooks.endpoints.get(scope, endpoint_id)
@@ -186,7 +253,13 @@ async def verify_endpoint(endpoint_id: str, scope: Writer, hooks: WebhooksDep) -
     return _endpoint(await hooks.handshakes.challenge(endpoint))
 
 
-@router.post(_ENDPOINTS + "/{endpoint_id}/replay", status_code=202, response_model_by_alias=True)
+@router.post(
+    _ENDPOINTS + "/{endpoint_id}/replay",
+    status_code=202,
+    response_model_by_alias=True,
+    summary="Replay events to an endpoint",
+    responses=errors(EndpointNotFound, PermissionDenied),
+)
 async def replay_events(
     endpoint_id: str, body: ReplayRequest, scope: Writer, hooks: WebhooksDep
 ) -> ReplayResult:
@@ -203,7 +276,12 @@ MessageStatus = Literal["pending", "delivered", "failed", "canceled"]
 AttemptStatus = Literal["sending", "succeeded", "failed"]
 
 
-@router.get("/api/v1/webhooks/messages", response_model_by_alias=True)
+@router.get(
+    "/api/v1/webhooks/messages",
+    response_model_by_alias=True,
+    summary="List webhook messages",
+    responses=errors(PermissionDenied),
+)
 async def list_messages(
     scope: Reader,
     hooks: WebhooksDep,
@@ -225,7 +303,12 @@ async def list_messages(
     return Page[Message].of([_message(doc) for doc in found], paging, total)
 
 
-@router.get("/api/v1/webhooks/attempts", response_model_by_alias=True)
+@router.get(
+    "/api/v1/webhooks/attempts",
+    response_model_by_alias=True,
+    summary="List delivery attempts",
+    responses=errors(PermissionDenied),
+)
 async def list_attempts(
     scope: Reader,
     hooks: WebhooksDep,
@@ -263,13 +346,24 @@ async def _own_attempt(attempt_id: str, scope: Scope, hooks: WebhooksDep) -> Doc
     return attempt
 
 
-@router.get("/api/v1/webhooks/attempts/{attempt_id}", response_model_by_alias=True)
+@router.get(
+    "/api/v1/webhooks/attempts/{attempt_id}",
+    response_model_by_alias=True,
+    summary="Retrieve a delivery attempt",
+    responses=errors(AttemptNotFound, PermissionDenied),
+)
 async def get_attempt(attempt_id: str, scope: Reader, hooks: WebhooksDep) -> AttemptDetail:
     """One attempt with the request sent and the response received (bodies truncated)."""
     return _attempt(await _own_attempt(attempt_id, scope, hooks))
 
 
-@router.post("/api/v1/webhooks/verify", response_model_by_alias=True)
+@router.post(
+    "/api/v1/webhooks/verify",
+    response_model_by_alias=True,
+    summary="Verify a webhook signature",
+    responses={**errors(PermissionDenied), 200: examples.SIGNATURE_VERDICT},
+    openapi_extra=examples.VERIFY_SIGNATURE,
+)
 async def verify_signature(body: VerifyRequest, _: Reader, hooks: WebhooksDep) -> VerifyResult:
     """Checks a received webhook's signature as a receiver should, and says why it fails."""
     tolerance = body.tolerance_seconds
@@ -284,14 +378,27 @@ async def verify_signature(body: VerifyRequest, _: Reader, hooks: WebhooksDep) -
     return VerifyResult(valid=verdict.valid, reason=verdict.reason, message=verdict.message)
 
 
-@router.post("/api/v1/webhooks/{attempt_id}/retry", status_code=201, response_model_by_alias=True)
+@router.post(
+    "/api/v1/webhooks/{attempt_id}/retry",
+    status_code=201,
+    response_model_by_alias=True,
+    summary="Retry a delivery attempt",
+    responses=errors(
+        AttemptNotFound, AttemptNotRetryable, EndpointNotFound, EndpointDisabled, PermissionDenied
+    ),
+)
 async def retry_attempt(attempt_id: str, scope: Writer, hooks: WebhooksDep) -> AttemptDetail:
     """Sends the attempt's message again now, with the same webhook-id; returns the new attempt."""
     attempt = await _own_attempt(attempt_id, scope, hooks)
     return _attempt(await hooks.dispatcher.retry(attempt))
 
 
-@router.get("/api/v1/payments/{payment_id}/webhooks", response_model_by_alias=True)
+@router.get(
+    "/api/v1/payments/{payment_id}/webhooks",
+    response_model_by_alias=True,
+    summary="A payment's webhooks",
+    responses=errors(PaymentNotFound, PermissionDenied),
+)
 async def payment_webhooks(payment_id: str, scope: Reader, hooks: WebhooksDep) -> PaymentWebhooks:
     """Every webhook message about the payment, with its attempts, newest first; 404
     payment_not_found for a payment that is not the caller's."""
