@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 from fastapi import FastAPI
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, iter_route_contexts
+from pydantic import TypeAdapter
 
 from gateway.access import Audience, audience_of
 from gateway.app import create_app as create_gateway
@@ -132,6 +133,66 @@ def test_a_route_lists_its_own_error_codes_beside_the_gateways(merged: dict[str,
         for code in answer.get("content", {}).get("application/json", {}).get("examples", {})
     }
     assert {"payment_not_found", "refund_exceeds_captured", "rate_limited"} <= codes
+
+
+# The money routes a newcomer tries first: each shows what to send and what comes back.
+EXAMPLED = (
+    ("post", "/api/v1/payments"),
+    ("post", "/api/v1/checkout/payments/{payment_id}/confirm"),
+    ("post", "/api/v1/payments/{payment_id}/refund"),
+    ("post", "/api/v1/wallets"),
+    ("post", "/api/v1/topups"),
+    ("post", "/api/v1/transfers"),
+    ("post", "/api/v1/webhooks/endpoints"),
+    ("post", "/api/v1/webhooks/verify"),
+)
+
+
+def examples_in(content: dict[str, Any]) -> list[Any]:
+    media = content.get("application/json", {})
+    named = [
+        example["value"] for example in media.get("examples", {}).values() if "value" in example
+    ]
+    return [media["example"], *named] if "example" in media else named
+
+
+def test_the_money_routes_show_a_request_and_an_answer(merged: dict[str, Any]) -> None:
+    for method, path in EXAMPLED:
+        operation = merged["paths"][path][method]
+        assert examples_in(operation["requestBody"]["content"]), (method, path)
+        answers = [s for s, answer in operation["responses"].items() if s.startswith("2")]
+        assert any(examples_in(operation["responses"][s].get("content", {})) for s in answers), (
+            method,
+            path,
+        )
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_every_example_is_what_its_route_accepts_or_answers(service: str) -> None:
+    # Checked with the very models that parse requests and serialize answers, validators too.
+    # (Error examples are references to the shared ones, checked by the error body's schema.)
+    for context in iter_route_contexts(service_app(service).routes):
+        route = context.original_route
+        if not isinstance(route, APIRoute):
+            continue
+        request = (route.openapi_extra or {}).get("requestBody", {}).get("content", {})
+        for value in examples_in(request):
+            assert route.body_field is not None, route.path
+            body = route.body_field.field_info.annotation
+            assert body is not None, route.path
+            TypeAdapter(body).validate_python(value)
+        for status, answer in route.responses.items():
+            model = answer.get("model")
+            if model is None and int(status) == (route.status_code or 200):
+                model = route.response_model
+            for value in examples_in(answer.get("content", {})):
+                assert model is not None, (route.path, status)
+                adapter = TypeAdapter(model)
+                # Exactly what the route would send: no field left out, none the model lacks.
+                answered = adapter.dump_python(
+                    adapter.validate_python(value), mode="json", by_alias=True
+                )
+                assert answered == value, (route.path, status)
 
 
 def test_models_of_the_same_name_from_two_services_both_survive() -> None:
