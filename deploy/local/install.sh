@@ -129,7 +129,7 @@ install_go_tool() {
     return
   fi
   echo "$name $version: installing into $EXPE_BIN ..."
-  need go "install Go >= 1.23 from https://go.dev/dl/"
+  need go "install Go >= 1.26.7 from https://go.dev/dl/"
   mkdir -p "$EXPE_BIN"
   # Build into a scratch folder, then rename: never leaves a half-written binary, and works
   # while an older binary is running.
