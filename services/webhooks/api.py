@@ -15,6 +15,7 @@ from services.webhooks.errors import (
     EndpointAlreadyVerified,
     EndpointDisabled,
     EndpointNotFound,
+    EndpointNotVerified,
     EndpointUrlInvalid,
     EndpointUrlRefused,
     EndpointVerificationOff,
@@ -145,6 +146,7 @@ async def get_endpoint(endpoint_id: str, scope: Reader, hooks: WebhooksDep) -> E
         EndpointUrlRefused,
         HttpsRequired,
         UnknownEventType,
+        EndpointNotVerified,
         PermissionDenied,
     ),
 )
@@ -191,7 +193,9 @@ async def rotate_secret(
     status_code=201,
     response_model_by_alias=True,
     summary="Send a test event",
-    responses=errors(UnknownEventType, EndpointNotFound, EndpointDisabled, PermissionDenied),
+    responses=errors(
+        UnknownEventType, EndpointNotFound, EndpointNotVerified, EndpointDisabled, PermissionDenied
+    ),
 )
 async def send_test_event(
     endpoint_id: str, scope: Writer, hooks: WebhooksDep, body: TestEventCreate | None = None
@@ -235,7 +239,10 @@ async def ping_endpoint(endpoint_id: str, scope: Writer, hooks: WebhooksDep) -> 
 @router.post(
     _ENDPOINTS + "/{endpoint_id}/verify",
     response_model_by_alias=True,
-    responses=errors(EndpointNotFound, EndpointVerificationOff, EndpointAlreadyVerified),
+    summary="Challenge an endpoint again",
+    responses=errors(
+        EndpointNotFound, EndpointVerificationOff, EndpointAlreadyVerified, PermissionDenied
+    ),
 )
 async def verify_endpoint(endpoint_id: str, scope: Writer, hooks: WebhooksDep) -> Endpoint:
     """Sends a pending endpoint a new signed challenge now; it is enabled once it echoes it."""
@@ -258,7 +265,7 @@ async def verify_endpoint(endpoint_id: str, scope: Writer, hooks: WebhooksDep) -
     status_code=202,
     response_model_by_alias=True,
     summary="Replay events to an endpoint",
-    responses=errors(EndpointNotFound, PermissionDenied),
+    responses=errors(EndpointNotFound, EndpointNotVerified, PermissionDenied),
 )
 async def replay_events(
     endpoint_id: str, body: ReplayRequest, scope: Writer, hooks: WebhooksDep
@@ -384,7 +391,12 @@ async def verify_signature(body: VerifyRequest, _: Reader, hooks: WebhooksDep) -
     response_model_by_alias=True,
     summary="Retry a delivery attempt",
     responses=errors(
-        AttemptNotFound, AttemptNotRetryable, EndpointNotFound, EndpointDisabled, PermissionDenied
+        AttemptNotFound,
+        AttemptNotRetryable,
+        EndpointNotFound,
+        EndpointNotVerified,
+        EndpointDisabled,
+        PermissionDenied,
     ),
 )
 async def retry_attempt(attempt_id: str, scope: Writer, hooks: WebhooksDep) -> AttemptDetail:
