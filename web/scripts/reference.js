@@ -25,7 +25,13 @@ if (!existsSync(bundle)) {
   const tarball = execFileSync("npm", ["pack", REDOC, "--silent", "--pack-destination", cache], {
     encoding: "utf8",
   }).trim();
-  execFileSync("tar", ["-xzf", join(cache, tarball), "-C", cache, "package/bundles/redoc.standalone.js"]);
+  execFileSync("tar", [
+    "-xzf",
+    join(cache, tarball),
+    "-C",
+    cache,
+    "package/bundles/redoc.standalone.js",
+  ]);
 }
 copyFileSync(bundle, join(out, "redoc.standalone.js"));
 console.log(`API reference readers: ${out}/ (swagger-ui-dist, ${REDOC})`);
