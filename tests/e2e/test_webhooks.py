@@ -1,7 +1,7 @@
 """Webhooks end to end: real payments through the gateway reach a merchant's receiver, signed
 per Standard Webhooks, through the outbox, Kafka and the webhooks service; deliveries survive a
 `kill -9` of the webhooks service; a dead message and a disabled endpoint reach the owner's
-inbox."""
+inbox; an endpoint that asks to be verified gets events only once it echoes its challenge."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ import httpx
 import pytest
 from standardwebhooks.webhooks import Webhook
 
-from devstack.accounts import Session, bearer, mail_text
+from devstack.accounts import SEEN, Session, bearer, mail_text
+from devstack.serving import free_port
 from devstack.stack import Stack
 from devstack.waiting import wait_until
 from tests.e2e.conftest import Account, new_account, register
@@ -205,3 +206,83 @@ def test_a_dead_endpoint_is_disabled_and_its_owner_told(
     assert endpoint["url"] in dead_mail
     disabled_mail = mail_text(mailpit_url, owner_email, "endpoint disabled")
     assert endpoint["url"] in disabled_mail
+
+
+def register_verified(gateway: httpx.Client, account: Account, url: str) -> dict[str, Any]:
+    """An endpoint that asks for the handshake; the answer says how its challenge went."""
+    created = gateway.post(
+        "/api/v1/webhooks/endpoints",
+        json={"url": url, "enabledEvents": ["payment.*"], "verification": "challenge"},
+        headers={**bearer(account.secret_key), "Idempotency-Key": secrets.token_hex(8)},
+    )
+    assert created.status_code == 201, created.text
+    endpoint = dict(created.json())
+    SEEN.add(endpoint["secret"])
+    return endpoint
+
+
+def test_an_endpoint_gets_events_only_once_it_echoes_its_challenge(
+    gateway: httpx.Client, account: Account
+) -> None:
+    auth = bearer(account.secret_key)
+    with (
+        receiving(Receiver(default=Answer(echo="json"))) as echoing,
+        receiving(Receiver()) as not_ready,
+    ):
+        verified = register_verified(gateway, account, echoing.url)
+        unanswered = register_verified(gateway, account, not_ready.url)
+        typo = register_verified(gateway, account, f"http://127.0.0.1:{free_port()}/hooks")
+        assert verified["status"] == "enabled"
+        assert (unanswered["status"], unanswered["handshake"]["failure"]["code"]) == (
+            "pending_verification",
+            "challenge_mismatch",
+        )
+        assert unanswered["handshake"]["failure"]["responseBody"] == "ok"
+        assert (typo["status"], typo["handshake"]["failure"]["code"]) == (
+            "pending_verification",
+            "connection_error",
+        )
+        # Each challenge came signed like a delivery, with its own endpoint's secret.
+        for receiver, endpoint in ((echoing, verified), (not_ready, unanswered)):
+            (challenge,) = verified_events(receiver, endpoint["secret"])
+            assert challenge["type"] == "endpoint.verification"
+
+        first = create_payment(gateway, account)
+        pay(gateway, account, first)
+        wait_until(
+            lambda: "payment.completed" in [r.event["type"] for r in echoing.requests],
+            timeout=30,
+            what="the verified endpoint's payment.completed",
+        )
+        # The pending endpoints were given nothing of that payment's events.
+        assert len(not_ready.requests) == 1
+        for pending in (unanswered, typo):
+            listed = gateway.get(
+                "/api/v1/webhooks/messages", params={"endpointId": pending["id"]}, headers=auth
+            ).json()
+            assert listed["total"] == 0
+
+        # The receiver learns the handshake, the typo is fixed: both are enabled at once.
+        not_ready.answer_with(default=Answer(echo="text"))
+        again = gateway.post(
+            f"/api/v1/webhooks/endpoints/{unanswered['id']}/verify",
+            headers={**auth, "Idempotency-Key": secrets.token_hex(8)},
+        )
+        fixed = gateway.patch(
+            f"/api/v1/webhooks/endpoints/{typo['id']}", json={"url": echoing.url}, headers=auth
+        )
+        assert (again.status_code, again.json()["status"]) == (200, "enabled"), again.text
+        assert (fixed.status_code, fixed.json()["status"]) == (200, "enabled"), fixed.text
+
+        second = create_payment(gateway, account)
+        wait_until(
+            lambda: any(
+                r.event["type"] == "payment.created" and r.event["data"]["paymentId"] == second
+                for r in not_ready.requests
+            ),
+            timeout=30,
+            what="the newly verified endpoint's payment.created",
+        )
+        events = verified_events(not_ready, unanswered["secret"])
+        assert [e["type"] for e in events[:2]] == ["endpoint.verification"] * 2
+        assert {e["data"]["paymentId"] for e in events[2:]} == {second}
