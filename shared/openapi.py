@@ -87,9 +87,15 @@ def example_of(error: type[ExpeError]) -> dict[str, Any]:
     }
 
 
+def example_name(error: type[ExpeError]) -> str:
+    """Unique per meaning: one code may come in two types (`insufficient_funds` for a card and
+    for a wallet)."""
+    return f"{error.type}.{error.code}"
+
+
 def _example_ref(error: type[ExpeError]) -> dict[str, str]:
-    _EXAMPLES.setdefault(error.code, example_of(error))
-    return {"$ref": f"#/components/examples/{error.code}"}
+    _EXAMPLES.setdefault(example_name(error), example_of(error))
+    return {"$ref": f"#/components/examples/{example_name(error)}"}
 
 
 def error_response(classes: list[type[ExpeError]]) -> dict[str, Any]:
@@ -100,7 +106,7 @@ def error_response(classes: list[type[ExpeError]]) -> dict[str, Any]:
         "content": {
             "application/json": {
                 "schema": _ERROR_REF,
-                "examples": {error.code: _example_ref(error) for error in unique},
+                "examples": {example_name(error): _example_ref(error) for error in unique},
             }
         },
     }
@@ -112,9 +118,9 @@ def add_examples(document: dict[str, Any]) -> None:
     for operation in operations(document):
         for answer in operation.get("responses", {}).values():
             content = answer.get("content", {}).get("application/json", {})
-            for code in content.get("examples", {}):
-                if code in _EXAMPLES:
-                    examples.setdefault(code, _EXAMPLES[code])
+            for name in content.get("examples", {}):
+                if name in _EXAMPLES:
+                    examples.setdefault(name, _EXAMPLES[name])
 
 
 def errors(*classes: type[ExpeError]) -> dict[int | str, dict[str, Any]]:
@@ -134,12 +140,13 @@ def add_answer(responses: dict[str, Any], status: int | str, answer: dict[str, A
     examples = existing.setdefault("content", {}).setdefault("application/json", {})
     examples.setdefault("schema", _ERROR_REF)
     known = examples.setdefault("examples", {})
-    for code, example in answer["content"]["application/json"]["examples"].items():
-        if code not in known:
-            known[code] = example
-            summary = _EXAMPLES.get(code, {}).get("description", "")
+    for name, example in answer["content"]["application/json"]["examples"].items():
+        if name not in known:
+            known[name] = example
+            added = _EXAMPLES.get(name, {})
+            line = f"`{added.get('summary', name)}`: {added.get('description', '')}"
             existing["description"] = "; ".join(
-                part for part in (existing.get("description"), f"`{code}`: {summary}") if part
+                part for part in (existing.get("description"), line) if part
             )
 
 

@@ -65,9 +65,10 @@ class ApiKeyNotFound(ResourceNotFound):
 
 
 class ApiKeyInvalid(ResourceNotFound):
-    """The API key is unknown, revoked or past its rotation grace period."""
+    """The API key is unknown, revoked or past its rotation grace period (the auth service's
+    internal answer; callers of the API get the gateway's 401 `api_key_invalid`)."""
 
-    code = "api_key_invalid"
+    code = "api_key_unknown"
 
 
 class PlatformAdminRequired(PermissionDenied):

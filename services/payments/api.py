@@ -29,6 +29,7 @@ from services.payments.errors import (
     WalletShort,
 )
 from services.payments.export import XLSX_MEDIA_TYPE, csv_rows, xlsx_rows
+from services.payments.merchants_client import MerchantNames
 from services.payments.records import PaymentRecord, RefundLink
 from services.payments.schemas import (
     CancelRequest,
@@ -252,9 +253,18 @@ def _checkout_view(payment: PaymentRecord, merchant_name: str | None = None) -> 
     )
 
 
-def _after_checkout(access: CheckoutAccess, payment: PaymentRecord) -> Payment | CheckoutPayment:
-    """The merchant's side sees the whole payment; the customer's browser what the page shows."""
-    return _payment(payment) if access.opened is None else _checkout_view(payment)
+async def _merchant_name(payment: PaymentRecord, names: MerchantNames | None) -> str | None:
+    return await names.name_of(payment.merchant_id) if names is not None else None
+
+
+async def _after_checkout(
+    access: CheckoutAccess, payment: PaymentRecord, names: MerchantNames | None
+) -> Payment | CheckoutPayment:
+    """The merchant's side sees the whole payment; the customer's browser what the page shows,
+    the merchant's name included, as when it opened the payment."""
+    if access.opened is None:
+        return _payment(payment)
+    return _checkout_view(payment, await _merchant_name(payment, names))
 
 
 @checkout_router.get(
@@ -269,8 +279,7 @@ async def checkout_payment(
     """What the checkout page shows the customer: send the client secret in
     `Expe-Client-Secret` (a merchant's secret key or dashboard session needs none)."""
     payment = access.opened or await payments.get(access.scope, payment_id)
-    name = await names.name_of(payment.merchant_id) if names is not None else None
-    return _checkout_view(payment, name)
+    return _checkout_view(payment, await _merchant_name(payment, names))
 
 
 @checkout_router.post(
@@ -298,7 +307,11 @@ async def checkout_payment(
     openapi_extra=examples.CONFIRM_PAYMENT,
 )
 async def confirm_payment(
-    payment_id: str, body: ConfirmRequest, access: Checkout, payments: Payments
+    payment_id: str,
+    body: ConfirmRequest,
+    access: Checkout,
+    payments: Payments,
+    names: MerchantNamesDep,
 ) -> Payment | CheckoutPayment:
     """Pays: a sandbox card completes at once (402 when declined); UPI QR starts processing;
     `{method: wallet, walletId}` by the logged-in customer pays from their wallet at once
@@ -306,7 +319,7 @@ async def confirm_payment(
     paid = await payments.confirm(
         access.scope, payment_id, body, opened=access.opened, payer=access.payer
     )
-    return _after_checkout(access, paid)
+    return await _after_checkout(access, paid, names)
 
 
 @checkout_router.post(
@@ -318,11 +331,15 @@ async def confirm_payment(
     ),
 )
 async def complete_upi(
-    payment_id: str, body: UpiComplete, access: Checkout, payments: Payments
+    payment_id: str,
+    body: UpiComplete,
+    access: Checkout,
+    payments: Payments,
+    names: MerchantNamesDep,
 ) -> Payment | CheckoutPayment:
     """Test mode: the customer's UPI app reports success or failure."""
     completed = await payments.complete_upi(access.scope, payment_id, body.outcome)
-    return _after_checkout(access, completed)
+    return await _after_checkout(access, completed, names)
 
 
 @internal_router.post("/checkout/open", response_model_by_alias=True)

@@ -55,9 +55,9 @@ class MethodUnavailable(InvalidRequest):
 
 
 class MethodNotAllowed(InvalidRequest):
-    """The merchant did not allow this method for this payment."""
+    """The merchant did not allow this payment method for this payment."""
 
-    code = "method_not_allowed"
+    code = "payment_method_not_allowed"
 
 
 class CardNumberInvalid(InvalidRequest):

@@ -42,6 +42,8 @@ def test_card_payment_then_partial_refund(gateway: httpx.Client, account: Accoun
     )
     assert confirmed.status_code == 200, confirmed.text
     assert confirmed.json()["status"] == "succeeded"
+    # The page keeps showing whom the customer paid.
+    assert confirmed.json()["merchant"] == view.json()["merchant"]
     card = gateway.get(f"/api/v1/payments/{payment['id']}", headers=bearer(account.secret_key))
     assert card.json()["card"]["last4"] == "4242"
     SEEN.add(VISA_OK["number"])

@@ -118,21 +118,29 @@ def test_creating_posts_take_an_idempotency_key_and_say_a_replay_is_marked(
     create = merged["paths"]["/api/v1/payments"]["post"]
     assert "Idempotency-Key" in {p.get("name") for p in create["parameters"]}
     assert "Idempotent-Replayed" in create["responses"]["201"]["headers"]
-    assert {"idempotency_key_reused", "idempotency_key_in_use"} <= set(
-        create["responses"]["409"]["content"]["application/json"]["examples"]
+    assert {"idempotency_key_reused", "idempotency_key_in_use"} <= codes_of(
+        create["responses"]["409"]
     )
 
 
 def test_a_route_lists_its_own_error_codes_beside_the_gateways(merged: dict[str, Any]) -> None:
     login = merged["paths"]["/api/v1/auth/login"]["post"]["responses"]
-    assert "invalid_credentials" in login["401"]["content"]["application/json"]["examples"]
+    assert "invalid_credentials" in codes_of(login["401"])
     refund = merged["paths"]["/api/v1/payments/{payment_id}/refund"]["post"]["responses"]
-    codes = {
-        code
-        for answer in refund.values()
-        for code in answer.get("content", {}).get("application/json", {}).get("examples", {})
-    }
+    codes = {code for answer in refund.values() for code in codes_of(answer)}
     assert {"payment_not_found", "refund_exceeds_captured", "rate_limited"} <= codes
+
+
+def codes_of(answer: dict[str, Any]) -> set[str]:
+    """The error codes an answer's examples show (each named `<type>.<code>`)."""
+    examples = answer.get("content", {}).get("application/json", {}).get("examples", {})
+    return {name.rpartition(".")[2] for name in examples}
+
+
+def test_one_code_in_two_types_keeps_both_examples(merged: dict[str, Any]) -> None:
+    confirm = merged["paths"]["/api/v1/checkout/payments/{payment_id}/confirm"]["post"]
+    declined = confirm["responses"]["402"]["content"]["application/json"]["examples"]
+    assert {"card_error.insufficient_funds", "payment_error.insufficient_funds"} <= set(declined)
 
 
 # The money routes a newcomer tries first: each shows what to send and what comes back.

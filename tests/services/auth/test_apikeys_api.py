@@ -72,8 +72,8 @@ def test_resolving_a_key_names_its_merchant_project_mode_and_plan(serve, profile
         "plan": "standard",
         "expiresAt": None,
     }
-    assert error_code(unknown) == (404, "api_key_invalid")
-    assert error_code(malformed) == (404, "api_key_invalid")
+    assert error_code(unknown) == (404, "api_key_unknown")
+    assert error_code(malformed) == (404, "api_key_unknown")
 
 
 def test_live_keys_need_a_verified_merchant_and_a_verified_email(serve, profile) -> None:
@@ -133,7 +133,7 @@ def test_a_revoked_key_stops_working_at_once(serve, profile) -> None:
         rotate_revoked = owner.post(f"/api/v1/api-keys/{key['id']}/rotate", {})
         listed = ok(owner.get(f"/api/v1/projects/{project['id']}/api-keys"))
     assert revoked["status"] == "revoked"
-    assert error_code(after) == (404, "api_key_invalid")
+    assert error_code(after) == (404, "api_key_unknown")
     assert error_code(rotate_revoked) == (409, "api_key_not_active")
     assert listed["data"][0]["status"] == "revoked"
 
@@ -187,7 +187,7 @@ def test_rotation_grace_is_bounded_by_the_platform(serve, profile) -> None:
     assert error_code(as_text) == (400, "parameter_invalid")
     assert still_active["expiresAt"] is None
     assert immediate.status_code == 201
-    assert error_code(old_after) == (404, "api_key_invalid")
+    assert error_code(old_after) == (404, "api_key_unknown")
     # Without a grace period given, the longest allowed when that is under a day.
     left = datetime.fromisoformat(capped_expiry) - datetime.fromisoformat(by_default["createdAt"])
     assert timedelta(seconds=3590) < left <= timedelta(seconds=3600)

@@ -83,7 +83,7 @@ def test_resolve_refuses_unknown_and_oversized_keys_without_echoing_them(serve, 
         oversized = httpx.post(
             f"{url}/internal/v1/api-keys/resolve", json={"key": "sk_" * 100}, auth=gateway
         )
-    assert error_code(unknown) == (404, "api_key_invalid")
+    assert error_code(unknown) == (404, "api_key_unknown")
     assert unknown_key not in unknown.text
     assert oversized.status_code == 400
     assert "sk_sk_" not in oversized.text

@@ -199,7 +199,7 @@ def test_methods_the_payment_does_not_allow_or_that_are_unavailable(payments: Se
     anything = api.create()
     upi = api.post(f"/api/v1/checkout/payments/{card_only['id']}/confirm", {"method": "upi_qr"})
     wallet = api.post(f"/api/v1/checkout/payments/{anything['id']}/confirm", {"method": "wallet"})
-    assert error_code(upi) == (400, "method_not_allowed")
+    assert error_code(upi) == (400, "payment_method_not_allowed")
     assert error_code(wallet) == (400, "method_unavailable")
 
 
