@@ -176,6 +176,20 @@ def test_the_money_routes_show_a_request_and_an_answer(merged: dict[str, Any]) -
 
 
 @pytest.mark.parametrize("service", SERVICES)
+def test_every_public_operation_has_a_summary_of_its_own(service: str) -> None:
+    # Not FastAPI's from the function name ("Checkout Payment"): what the operation does.
+    unnamed = {
+        str(context.path_format)
+        for context in iter_route_contexts(service_app(service).routes)
+        if isinstance(context.original_route, APIRoute)
+        and context.original_route.include_in_schema
+        and str(context.path_format).startswith(("/api/v1/", "/.well-known/"))
+        and not context.original_route.summary
+    }
+    assert unnamed == set()
+
+
+@pytest.mark.parametrize("service", SERVICES)
 def test_every_example_is_what_its_route_accepts_or_answers(service: str) -> None:
     # Checked with the very models that parse requests and serialize answers, validators too.
     # (Error examples are references to the shared ones, checked by the error body's schema.)
