@@ -89,17 +89,18 @@ export function onBase(link, base) {
   return url.toString();
 }
 
-function eventType(body) {
+function parsed(body) {
   try {
-    return JSON.parse(body.toString("utf8")).type ?? "";
+    return JSON.parse(body.toString("utf8"));
   } catch {
-    return "";
+    return {};
   }
 }
 
 /**
  * A local webhook receiver. It answers 500 to the first delivery of `failFirst` (an event
- * type), so there is a failed attempt to retry, and 200 to everything else.
+ * type), so there is a failed attempt to retry, echoes a verification challenge, and answers
+ * 200 to everything else.
  */
 export function startReceiver({ failFirst = "refund.issued" } = {}) {
   const received = [];
@@ -108,12 +109,14 @@ export function startReceiver({ failFirst = "refund.issued" } = {}) {
     const chunks = [];
     request.on("data", (chunk) => chunks.push(chunk));
     request.on("end", () => {
-      const type = eventType(Buffer.concat(chunks));
+      const event = parsed(Buffer.concat(chunks));
+      const type = event.type ?? "";
       const fail = !failed && type === failFirst;
       if (fail) failed = true;
       received.push({ type, id: request.headers["webhook-id"], status: fail ? 500 : 200 });
       response.writeHead(fail ? 500 : 200, { "content-type": "application/json" });
-      response.end(JSON.stringify({ ok: !fail }));
+      const challenge = type === "endpoint.verification" ? event.data?.challenge : undefined;
+      response.end(JSON.stringify(challenge ? { challenge } : { ok: !fail }));
     });
   });
   return new Promise((resolve) => {

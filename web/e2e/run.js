@@ -234,9 +234,41 @@ async function main() {
     const added = page.getByRole("dialog", { name: "Endpoint added" });
     const secret = (await added.getByTestId("revealed-secret").textContent())?.trim();
     if (!secret?.startsWith("whsec_")) throw new Error(`no signing secret shown: ${secret}`);
+    state.webhookSecret = secret;
     await added.getByRole("button", { name: "Done" }).click();
     await page.getByRole("listitem", { name: `Endpoint ${receiver.url}` }).waitFor();
   });
+
+  await step(
+    "Test the endpoint in its panel: handshake, ping, a test event, its request and signature",
+    async () => {
+      await page.getByRole("link", { name: `Test ${receiver.url}` }).click();
+      await page.getByRole("heading", { name: `Test ${receiver.url}` }).waitFor();
+      state.endpointId = new URL(page.url()).pathname.split("/").pop();
+      await page.getByRole("button", { name: "Turn on verification" }).click();
+      await page.getByText("Verified", { exact: true }).waitFor();
+      if (!receiver.received.some((r) => r.type === "endpoint.verification"))
+        throw new Error("the receiver got no verification challenge");
+      await page.getByRole("button", { name: "Ping" }).click();
+      await page.getByText(/^Ping answered 200 in/).waitFor();
+      await page.getByLabel("Event type").selectOption("payment.completed");
+      await page.getByRole("button", { name: "Send test event" }).click();
+      await page.getByText(/^Queued a test payment\.completed event/).waitFor();
+      const delivered = page
+        .locator('li[data-status="succeeded"]', { hasText: "payment.completed" })
+        .first();
+      await delivered.waitFor({ timeout: 30_000 });
+      await delivered.getByRole("button", { name: "Inspect" }).click();
+      await delivered
+        .getByLabel("Request body")
+        .getByText(/"test": true/)
+        .waitFor();
+      await delivered.getByRole("button", { name: "Check signature" }).click();
+      await page.getByLabel("Signing secret").fill(state.webhookSecret);
+      await page.getByRole("button", { name: "Verify signature" }).click();
+      await page.getByText("Valid signature").waitFor();
+    },
+  );
 
   await step(
     "Open Transactions, then create a payment with the secret key through the API",
@@ -430,6 +462,9 @@ async function main() {
       ["not-found", "/no-such-page"],
     ];
     for (const [name, path] of pages) await audit(page, name, path);
+    await audit(page, "webhooks-test-panel", `/webhooks/endpoints/${state.endpointId}`, {
+      ready: (p) => p.getByRole("heading", { name: "Recent attempts" }).waitFor(),
+    });
     const fresh = await createPayment();
     await audit(
       page,
@@ -462,6 +497,7 @@ async function main() {
     for (const path of [
       "/transactions",
       "/webhooks/attempts",
+      `/webhooks/endpoints/${state.endpointId}`,
       "/settings/api-keys",
       `/payments/${state.card.id}`,
       "/",

@@ -13,6 +13,7 @@ import type {
   CheckoutPayment,
   Endpoint,
   EndpointCreated,
+  Verification,
   Entry,
   ErrorBody,
   Invitation,
@@ -363,34 +364,55 @@ export interface AttemptFilters {
   paymentId?: string;
 }
 
+// Every POST that sends or changes something carries its own key, so a repeated click or a
+// retried request does not do it twice.
+const once = () => ({ idempotencyKey: newIdempotencyKey() });
+
 export const webhooks = {
   endpoints: () => get<Page<Endpoint>>("/webhooks/endpoints", { query: { limit: 100 } }),
-  create: (body: { url: string; enabledEvents: string[]; description?: string }) =>
-    post<EndpointCreated>("/webhooks/endpoints", body, { idempotencyKey: newIdempotencyKey() }),
+  endpoint: (id: string) => get<Endpoint>(`/webhooks/endpoints/${enc(id)}`),
+  create: (body: {
+    url: string;
+    enabledEvents: string[];
+    description?: string;
+    verification?: Verification;
+  }) => post<EndpointCreated>("/webhooks/endpoints", body, once()),
   update: (
     id: string,
-    body: { url?: string; enabledEvents?: string[]; description?: string; enabled?: boolean },
+    body: {
+      url?: string;
+      enabledEvents?: string[];
+      description?: string;
+      enabled?: boolean;
+      verification?: Verification;
+    },
   ) => patch<Endpoint>(`/webhooks/endpoints/${enc(id)}`, body),
   remove: (id: string) => del<void>(`/webhooks/endpoints/${enc(id)}`),
   rotateSecret: (id: string, graceSeconds?: number) =>
     post<SecretRotated>(
       `/webhooks/endpoints/${enc(id)}/rotate-secret`,
       graceSeconds === undefined ? undefined : { graceSeconds },
+      once(),
     ),
-  ping: (id: string) => post<PingResult>(`/webhooks/endpoints/${enc(id)}/ping`),
+  ping: (id: string) => post<PingResult>(`/webhooks/endpoints/${enc(id)}/ping`, undefined, once()),
+  /** Sends the endpoint a new verification challenge; answers the endpoint as it then stands. */
+  verifyEndpoint: (id: string) =>
+    post<Endpoint>(`/webhooks/endpoints/${enc(id)}/verify`, undefined, once()),
   test: (id: string, eventType: string) =>
-    post<Message>(`/webhooks/endpoints/${enc(id)}/test`, { eventType }),
+    post<Message>(`/webhooks/endpoints/${enc(id)}/test`, { eventType }, once()),
   replay: (id: string, since: string, until?: string) =>
-    post<{ endpointId: string; queued: number }>(`/webhooks/endpoints/${enc(id)}/replay`, {
-      since,
-      until,
-    }),
-  attempts: (filters: AttemptFilters, page: number) =>
+    post<{ endpointId: string; queued: number }>(
+      `/webhooks/endpoints/${enc(id)}/replay`,
+      { since, until },
+      once(),
+    ),
+  attempts: (filters: AttemptFilters, page: number, limit = 50) =>
     get<Page<Attempt>>("/webhooks/attempts", {
-      query: { ...filters, page, limit: 50 } as Query,
+      query: { ...filters, page, limit } as Query,
     }),
   attempt: (id: string) => get<AttemptDetail>(`/webhooks/attempts/${enc(id)}`),
-  retry: (attemptId: string) => post<AttemptDetail>(`/webhooks/${enc(attemptId)}/retry`),
+  retry: (attemptId: string) =>
+    post<AttemptDetail>(`/webhooks/${enc(attemptId)}/retry`, undefined, once()),
   verify: (body: {
     body: string;
     headers: Record<string, string>;

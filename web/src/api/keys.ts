@@ -26,6 +26,7 @@ export const qk = {
   paymentWebhooks: (scope: Scope, id: string) => ["payment-webhooks", id, ...s(scope)] as const,
   overview: (scope: Scope, tz: string) => ["overview", ...s(scope), tz] as const,
   endpoints: (scope: Scope) => ["webhook-endpoints", ...s(scope)] as const,
+  endpoint: (scope: Scope, id: string) => ["webhook-endpoints", ...s(scope), id] as const,
   attempts: (scope: Scope, filters: AttemptFilters, page: number) =>
     ["webhook-attempts", ...s(scope), filters, page] as const,
   attempt: (scope: Scope, id: string) => ["webhook-attempt", id, ...s(scope)] as const,

@@ -226,6 +226,27 @@ export interface ListFilters {
   q?: string;
 }
 
+/** "challenge": the endpoint must echo a signed challenge before it gets events. */
+export type Verification = "none" | "challenge";
+export type EndpointStatus = "enabled" | "disabled" | "pending_verification";
+
+export interface HandshakeFailure {
+  /** timeout, connection_error, dns_error, address_not_allowed, http_status, challenge_mismatch */
+  code: string;
+  message: string;
+  responseStatus?: number | null;
+  /** The start of what the endpoint answered. */
+  responseBody?: string | null;
+}
+
+export interface Handshake {
+  status: "pending" | "verified";
+  challengedAt?: string | null;
+  verifiedAt?: string | null;
+  attemptId?: string | null;
+  failure?: HandshakeFailure | null;
+}
+
 export interface Endpoint {
   id: string;
   url: string;
@@ -234,9 +255,12 @@ export interface Endpoint {
   description?: string | null;
   enabledEvents: string[];
   enabled: boolean;
+  status: EndpointStatus;
   disabledReason?: string | null;
   disabledAt?: string | null;
   failingSince?: string | null;
+  verification: Verification;
+  handshake?: Handshake | null;
   createdAt: string;
   updatedAt: string;
 }

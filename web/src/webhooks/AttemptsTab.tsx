@@ -1,23 +1,23 @@
 import { useState } from "react";
-import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useSearchParams } from "react-router";
 import { errorMessage, webhooks } from "../api/client";
 import type { AttemptFilters } from "../api/client";
 import { qk } from "../api/keys";
-import type { Attempt, AttemptStatus } from "../api/types";
+import type { AttemptStatus } from "../api/types";
 import { useTimeZone } from "../auth/hooks";
 import { usePollWhenOffline } from "../live/LiveProvider";
 import { formatDateTime } from "../lib/time";
 import { useHighlights } from "../transactions/useHighlights";
-import { Id } from "../ui/CopyButton";
 import { EmptyState } from "../ui/EmptyState";
 import { SelectField, TextField } from "../ui/Field";
 import { Modal } from "../ui/Modal";
 import { Pagination } from "../ui/Pagination";
 import { TableSkeleton } from "../ui/Skeleton";
 import { StatusBadge } from "../ui/StatusBadge";
-import { useToast } from "../ui/toast";
 import { useWorkspace } from "../workspace/hooks";
+import { AttemptDetailView } from "./AttemptDetail";
+import { isRetryable, useRetryAttempt } from "./attempts";
 
 const STATUS_CHOICES: { value: AttemptStatus; label: string }[] = [
   { value: "sending", label: "Pending (sending)" },
@@ -25,84 +25,9 @@ const STATUS_CHOICES: { value: AttemptStatus; label: string }[] = [
   { value: "failed", label: "Failed" },
 ];
 
-function pretty(value: unknown): string {
-  if (typeof value === "string") {
-    try {
-      return JSON.stringify(JSON.parse(value), null, 2);
-    } catch {
-      return value;
-    }
-  }
-  return JSON.stringify(value, null, 2);
-}
-
-function AttemptDetailView({ id, zone }: { id: string; zone: string }) {
-  const scope = useWorkspace();
-  const query = useQuery({ queryKey: qk.attempt(scope, id), queryFn: () => webhooks.attempt(id) });
-  if (query.isPending) return <p role="status">Loading the attempt…</p>;
-  if (query.isError) return <p className="alert alert-error">{errorMessage(query.error)}</p>;
-  const attempt = query.data;
-  const request = attempt.request ?? {};
-  const response = attempt.response ?? {};
-  const { body: requestBody, ...requestRest } = request as { body?: unknown };
-  const { body: responseBody, ...responseRest } = response as { body?: unknown };
-  return (
-    <div className="stack">
-      <dl className="details">
-        <dt>Attempt</dt>
-        <dd>
-          <Id value={attempt.id} label="attempt ID" />
-        </dd>
-        {attempt.messageId && (
-          <>
-            <dt>Message (webhook-id)</dt>
-            <dd>
-              <Id value={attempt.messageId} label="message ID" />
-            </dd>
-          </>
-        )}
-        <dt>Status</dt>
-        <dd>
-          <StatusBadge status={attempt.status} />{" "}
-          {attempt.responseStatus ? `HTTP ${attempt.responseStatus}` : ""}{" "}
-          {attempt.error
-            ? `${attempt.error.code}${attempt.error.message ? `: ${attempt.error.message}` : ""}`
-            : ""}
-        </dd>
-        <dt>URL</dt>
-        <dd className="mono">{attempt.url}</dd>
-        <dt>Started</dt>
-        <dd>{formatDateTime(attempt.startedAt, zone)}</dd>
-        {attempt.latencyMs != null && (
-          <>
-            <dt>Latency</dt>
-            <dd>{Math.round(attempt.latencyMs)} ms</dd>
-          </>
-        )}
-      </dl>
-      <h3>Request</h3>
-      <pre aria-label="Request headers">{pretty(requestRest)}</pre>
-      {requestBody !== undefined && <pre aria-label="Request body">{pretty(requestBody)}</pre>}
-      <h3>Response</h3>
-      {attempt.response ? (
-        <>
-          <pre aria-label="Response headers">{pretty(responseRest)}</pre>
-          {responseBody !== undefined && (
-            <pre aria-label="Response body">{pretty(responseBody)}</pre>
-          )}
-        </>
-      ) : (
-        <p className="muted">No response was received.</p>
-      )}
-    </div>
-  );
-}
-
 export function AttemptsTab() {
   const scope = useWorkspace();
   const zone = useTimeZone();
-  const toast = useToast();
-  const client = useQueryClient();
   const [params, setParams] = useSearchParams();
   const poll = usePollWhenOffline(5000);
   const page = Math.max(1, Number(params.get("page")) || 1);
@@ -113,7 +38,7 @@ export function AttemptsTab() {
   };
   const open = params.get("open");
   const [paymentDraft, setPaymentDraft] = useState(filters.paymentId ?? "");
-  const [retrying, setRetrying] = useState<string | null>(null);
+  const { retrying, retry } = useRetryAttempt();
 
   const endpoints = useQuery({
     queryKey: qk.endpoints(scope),
@@ -141,26 +66,6 @@ export function AttemptsTab() {
   };
   const endpointUrl = (id: string) =>
     endpoints.data?.data.find((endpoint) => endpoint.id === id)?.url ?? id;
-
-  const retry = async (attempt: Attempt) => {
-    setRetrying(attempt.id);
-    try {
-      const next = await webhooks.retry(attempt.id);
-      if (next.status === "succeeded")
-        toast.success(`Delivered: HTTP ${next.responseStatus ?? ""}`.trim());
-      else
-        toast.error(
-          `Retry failed: ${next.responseStatus ? `HTTP ${next.responseStatus}` : (next.error?.code ?? next.status)}`,
-        );
-    } catch (error) {
-      toast.error(errorMessage(error));
-    } finally {
-      setRetrying(null);
-      void client.invalidateQueries({ queryKey: ["webhook-attempts"] });
-      if (attempt.paymentId)
-        void client.invalidateQueries({ queryKey: ["payment-webhooks", attempt.paymentId] });
-    }
-  };
 
   return (
     <section aria-labelledby="attempts-title">
@@ -272,7 +177,7 @@ export function AttemptsTab() {
                         >
                           View
                         </button>
-                        {attempt.status === "failed" && attempt.trigger !== "ping" && (
+                        {isRetryable(attempt) && (
                           <button
                             type="button"
                             className="btn btn-sm"

@@ -3,7 +3,7 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { z } from "zod";
 import type { Endpoint } from "../api/types";
 import { useApiError } from "../account/useApiForm";
-import { FormError, TextField } from "../ui/Field";
+import { CheckboxField, FormError, TextField } from "../ui/Field";
 import { EVENT_CHOICES } from "./events";
 
 const schema = z.object({
@@ -21,6 +21,7 @@ const schema = z.object({
     }, "Enter a full http:// or https:// URL"),
   description: z.string().max(500, "Use at most 500 characters"),
   enabledEvents: z.array(z.string()).min(1, "Choose at least one event"),
+  verify: z.boolean(),
 });
 export type EndpointValues = z.infer<typeof schema>;
 
@@ -38,6 +39,7 @@ export function EndpointForm({ endpoint, submitLabel, onSubmit, onCancel }: Prop
       url: endpoint?.url ?? "",
       description: endpoint?.description ?? "",
       enabledEvents: endpoint?.enabledEvents ?? ["*"],
+      verify: endpoint?.verification === "challenge",
     },
   });
   const { formError, report } = useApiError(form.setError, ["url", "description", "enabledEvents"]);
@@ -91,6 +93,11 @@ export function EndpointForm({ endpoint, submitLabel, onSubmit, onCancel }: Prop
           </span>
         )}
       </fieldset>
+      <CheckboxField
+        label="Verify the URL before sending events"
+        hint="Expe sends a signed challenge when the URL is saved; the endpoint gets events only once it echoes it, so a typo is caught at once."
+        {...form.register("verify")}
+      />
       <div className="modal-actions">
         <button type="button" className="btn btn-secondary" onClick={onCancel}>
           Cancel

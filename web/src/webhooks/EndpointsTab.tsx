@@ -1,9 +1,10 @@
 import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { Link } from "react-router";
 import { errorMessage, webhooks } from "../api/client";
 import { qk } from "../api/keys";
-import type { Endpoint } from "../api/types";
+import type { Endpoint, EndpointCreated } from "../api/types";
 import { SecretReveal } from "../apikeys/SecretReveal";
 import { useTimeZone } from "../auth/hooks";
 import { formatDateTime, zonedToUtcIso } from "../lib/time";
@@ -17,14 +18,15 @@ import { StatusBadge } from "../ui/StatusBadge";
 import { useToast } from "../ui/toast";
 import { useWorkspace } from "../workspace/hooks";
 import { EndpointForm } from "./EndpointForm";
-import { describeEvents, EVENT_TYPES, GRACE_CHOICES } from "./events";
+import { describeEvents, GRACE_CHOICES } from "./events";
+import { EndpointStatusBadge } from "./EndpointStatusBadge";
+import { HandshakeStatus } from "./HandshakeStatus";
 
 type Dialog =
   | { kind: "create" }
-  | { kind: "secret"; title: string; secret: string }
+  | { kind: "secret"; title: string; secret: string; created?: EndpointCreated }
   | { kind: "edit"; endpoint: Endpoint }
   | { kind: "rotate"; endpoint: Endpoint }
-  | { kind: "test"; endpoint: Endpoint }
   | { kind: "replay"; endpoint: Endpoint }
   | { kind: "delete"; endpoint: Endpoint }
   | null;
@@ -64,42 +66,6 @@ function RotateForm({
       <div className="modal-actions">
         <button type="submit" className="btn" disabled={form.formState.isSubmitting}>
           Rotate secret
-        </button>
-      </div>
-    </form>
-  );
-}
-
-function TestForm({ endpoint, onDone }: { endpoint: Endpoint; onDone: () => void }) {
-  const toast = useToast();
-  const form = useForm<{ eventType: string }>({
-    defaultValues: { eventType: "payment.completed" },
-  });
-  const [error, setError] = useState<string | null>(null);
-  return (
-    <form
-      onSubmit={form.handleSubmit(async ({ eventType }) => {
-        try {
-          await webhooks.test(endpoint.id, eventType);
-          toast.success(`Queued a test ${eventType} event`);
-          onDone();
-        } catch (failure) {
-          setError(errorMessage(failure));
-        }
-      })}
-    >
-      <p>A sample event (with data.test = true) is delivered and retried like a real one.</p>
-      <FormError error={error} />
-      <SelectField label="Event type" {...form.register("eventType")}>
-        {EVENT_TYPES.map((type) => (
-          <option key={type} value={type}>
-            {type}
-          </option>
-        ))}
-      </SelectField>
-      <div className="modal-actions">
-        <button type="submit" className="btn" disabled={form.formState.isSubmitting}>
-          Send test event
         </button>
       </div>
     </form>
@@ -183,20 +149,6 @@ export function EndpointsTab() {
       toast.error(errorMessage(error));
     }
   };
-  const ping = async (endpoint: Endpoint) => {
-    try {
-      const result = await webhooks.ping(endpoint.id);
-      const latency = `${Math.round(result.latencyMs)} ms`;
-      if (result.ok) toast.success(`Ping answered ${result.status} in ${latency}`);
-      else
-        toast.error(
-          `Ping failed: ${result.status ? `HTTP ${result.status}` : (result.error?.code ?? "no answer")} after ${latency}`,
-        );
-      void client.invalidateQueries({ queryKey: ["webhook-attempts"] });
-    } catch (error) {
-      toast.error(errorMessage(error));
-    }
-  };
 
   const endpoints = query.data?.data ?? [];
   return (
@@ -222,10 +174,7 @@ export function EndpointsTab() {
               <div className="spread">
                 <div>
                   <strong className="mono">{endpoint.url}</strong>{" "}
-                  <StatusBadge
-                    status={endpoint.enabled ? "enabled" : "disabled"}
-                    label={endpoint.enabled ? "Enabled" : "Disabled"}
-                  />
+                  <EndpointStatusBadge endpoint={endpoint} />
                   {endpoint.failingSince && <StatusBadge status="failed" label="Failing" />}
                 </div>
                 <Id value={endpoint.id} label="endpoint ID" />
@@ -236,9 +185,20 @@ export function EndpointsTab() {
                 {formatDateTime(endpoint.createdAt, zone)}
                 {endpoint.failingSince &&
                   ` · failing since ${formatDateTime(endpoint.failingSince, zone)}`}
-                {endpoint.disabledReason && ` · disabled: ${endpoint.disabledReason}`}
+                {endpoint.status === "disabled" &&
+                  endpoint.disabledReason &&
+                  ` · disabled: ${endpoint.disabledReason}`}
+                {endpoint.status === "pending_verification" &&
+                  ` · not verified yet${endpoint.handshake?.failure ? `: ${endpoint.handshake.failure.message}` : ""}`}
               </p>
               <div className="row">
+                <Link
+                  className="btn btn-sm"
+                  to={`/webhooks/endpoints/${encodeURIComponent(endpoint.id)}`}
+                  aria-label={`Test ${endpoint.url}`}
+                >
+                  Test
+                </Link>
                 <button
                   type="button"
                   className="btn btn-secondary btn-sm"
@@ -246,27 +206,15 @@ export function EndpointsTab() {
                 >
                   Edit
                 </button>
-                <button
-                  type="button"
-                  className="btn btn-secondary btn-sm"
-                  onClick={() => void toggle(endpoint)}
-                >
-                  {endpoint.enabled ? "Disable" : "Enable"}
-                </button>
-                <button
-                  type="button"
-                  className="btn btn-secondary btn-sm"
-                  onClick={() => void ping(endpoint)}
-                >
-                  Ping
-                </button>
-                <button
-                  type="button"
-                  className="btn btn-secondary btn-sm"
-                  onClick={() => setDialog({ kind: "test", endpoint })}
-                >
-                  Send test event
-                </button>
+                {endpoint.status !== "pending_verification" && (
+                  <button
+                    type="button"
+                    className="btn btn-secondary btn-sm"
+                    onClick={() => void toggle(endpoint)}
+                  >
+                    {endpoint.enabled ? "Disable" : "Enable"}
+                  </button>
+                )}
                 <button
                   type="button"
                   className="btn btn-secondary btn-sm"
@@ -303,9 +251,10 @@ export function EndpointsTab() {
               url: values.url,
               enabledEvents: values.enabledEvents,
               ...(values.description ? { description: values.description } : {}),
+              ...(values.verify ? { verification: "challenge" as const } : {}),
             });
             void refresh();
-            setDialog({ kind: "secret", title: "Endpoint added", secret: created.secret });
+            setDialog({ kind: "secret", title: "Endpoint added", secret: created.secret, created });
           }}
         />
       </Modal>
@@ -318,6 +267,9 @@ export function EndpointsTab() {
           <>
             <p>Verify each delivery with this signing secret.</p>
             <SecretReveal label="Signing secret" secret={dialog.secret} />
+            {dialog.created?.verification === "challenge" && (
+              <HandshakeStatus endpoint={dialog.created} zone={zone} />
+            )}
             <div className="modal-actions">
               <button type="button" className="btn" onClick={close}>
                 Done
@@ -332,9 +284,17 @@ export function EndpointsTab() {
             endpoint={dialog.endpoint}
             submitLabel="Save changes"
             onCancel={close}
-            onSubmit={async (values) => {
-              await webhooks.update(dialog.endpoint.id, values);
-              toast.success("Endpoint saved");
+            onSubmit={async ({ verify, ...values }) => {
+              const verification = verify ? "challenge" : "none";
+              const saved = await webhooks.update(dialog.endpoint.id, {
+                ...values,
+                ...(verification !== dialog.endpoint.verification ? { verification } : {}),
+              });
+              if (saved.status === "pending_verification")
+                toast.error(
+                  `Saved, not verified yet: ${saved.handshake?.failure?.message ?? "the challenge was not echoed"}`,
+                );
+              else toast.success("Endpoint saved");
               void refresh();
               close();
             }}
@@ -346,17 +306,6 @@ export function EndpointsTab() {
           <RotateForm
             endpoint={dialog.endpoint}
             onDone={(secret) => setDialog({ kind: "secret", title: "New signing secret", secret })}
-          />
-        )}
-      </Modal>
-      <Modal open={dialog?.kind === "test"} title="Send a test event" onClose={close}>
-        {dialog?.kind === "test" && (
-          <TestForm
-            endpoint={dialog.endpoint}
-            onDone={() => {
-              close();
-              void client.invalidateQueries({ queryKey: ["webhook-attempts"] });
-            }}
           />
         )}
       </Modal>

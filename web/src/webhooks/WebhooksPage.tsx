@@ -1,11 +1,14 @@
-import { NavLink, Route, Routes } from "react-router";
+import { NavLink, Route, Routes, useMatch } from "react-router";
 import { usePageTitle } from "../layout/usePageTitle";
 import { AttemptsTab } from "./AttemptsTab";
 import { EndpointsTab } from "./EndpointsTab";
+import { EndpointTestPanel } from "./EndpointTestPanel";
 import { VerifyTab } from "./VerifyTab";
 
 export function WebhooksPage() {
   usePageTitle("Webhooks");
+  // An endpoint's test panel belongs to the Endpoints tab.
+  const testing = useMatch("/webhooks/endpoints/*") !== null;
   return (
     <div className="page">
       <div className="page-head">
@@ -15,7 +18,11 @@ export function WebhooksPage() {
         </div>
       </div>
       <nav className="tabs" aria-label="Webhooks sections">
-        <NavLink to="/webhooks" end>
+        <NavLink
+          to="/webhooks"
+          end
+          className={({ isActive }) => (isActive || testing ? "active" : undefined)}
+        >
           Endpoints
         </NavLink>
         <NavLink to="/webhooks/attempts">Attempts</NavLink>
@@ -23,6 +30,7 @@ export function WebhooksPage() {
       </nav>
       <Routes>
         <Route index element={<EndpointsTab />} />
+        <Route path="endpoints/:endpointId" element={<EndpointTestPanel />} />
         <Route path="attempts" element={<AttemptsTab />} />
         <Route path="verify" element={<VerifyTab />} />
       </Routes>

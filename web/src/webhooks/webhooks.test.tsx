@@ -14,6 +14,9 @@ const endpoint: Endpoint = {
   description: "Shop",
   enabledEvents: ["payment.*", "refund.issued"],
   enabled: true,
+  status: "enabled",
+  verification: "none",
+  handshake: null,
   failingSince: "2026-12-01T09:00:00Z",
   createdAt: "2026-11-01T00:00:00Z",
   updatedAt: "2026-11-01T00:00:00Z",
@@ -87,21 +90,13 @@ describe("webhook endpoints", () => {
     expect(screen.queryByRole("dialog")).not.toBeInTheDocument();
   });
 
-  it("disables, pings, tests, replays, rotates and deletes", async () => {
+  it("disables, replays, rotates, edits and deletes", async () => {
     const api = mockApi({
       ...base,
       "PATCH /api/v1/webhooks/endpoints/we_1": (call) => ({
         ...endpoint,
         ...(call.body as object),
       }),
-      "POST /api/v1/webhooks/endpoints/we_1/ping": {
-        endpointId: "we_1",
-        ok: true,
-        status: 200,
-        latencyMs: 8.4,
-        attemptId: "wa_p",
-      },
-      "POST /api/v1/webhooks/endpoints/we_1/test": json({ id: "msg_t" }, 201),
       "POST /api/v1/webhooks/endpoints/we_1/replay": json({ endpointId: "we_1", queued: 3 }, 202),
       "POST /api/v1/webhooks/endpoints/we_1/rotate-secret": {
         endpointId: "we_1",
@@ -118,22 +113,13 @@ describe("webhook endpoints", () => {
       enabled: false,
     });
 
-    await userEvent.click(within(item).getByRole("button", { name: "Ping" }));
-    expect(await screen.findByText("Ping answered 200 in 8 ms")).toBeInTheDocument();
-
-    await userEvent.click(within(item).getByRole("button", { name: "Send test event" }));
-    const test = screen.getByRole("dialog", { name: "Send a test event" });
-    await userEvent.selectOptions(within(test).getByLabelText("Event type"), "refund.issued");
-    await userEvent.click(within(test).getByRole("button", { name: "Send test event" }));
-    expect(await screen.findByText("Queued a test refund.issued event")).toBeInTheDocument();
-
     await userEvent.click(within(item).getByRole("button", { name: "Replay" }));
     const replay = screen.getByRole("dialog", { name: "Replay events" });
     await userEvent.click(within(replay).getByRole("button", { name: "Replay events" }));
     expect(await screen.findByText("Queued 3 events again")).toBeInTheDocument();
-    expect(api.find("POST", "/api/v1/webhooks/endpoints/we_1/replay")[0]!.body).toMatchObject({
-      since: expect.stringMatching(/Z$/),
-    });
+    const replayed = api.find("POST", "/api/v1/webhooks/endpoints/we_1/replay")[0]!;
+    expect(replayed.body).toMatchObject({ since: expect.stringMatching(/Z$/) });
+    expect(replayed.headers.get("Idempotency-Key")).toBeTruthy();
 
     await userEvent.click(within(item).getByRole("button", { name: "Rotate secret" }));
     await userEvent.click(
@@ -153,6 +139,12 @@ describe("webhook endpoints", () => {
     await userEvent.type(within(edit).getByLabelText("Description (optional)"), "Main shop");
     await userEvent.click(within(edit).getByRole("button", { name: "Save changes" }));
     expect(await screen.findByText("Endpoint saved")).toBeInTheDocument();
+    // The handshake left as it was is not sent.
+    expect(api.find("PATCH", "/api/v1/webhooks/endpoints/we_1").at(-1)!.body).toEqual({
+      url: endpoint.url,
+      description: "Main shop",
+      enabledEvents: endpoint.enabledEvents,
+    });
 
     await userEvent.click(within(item).getByRole("button", { name: "Delete" }));
     await userEvent.click(
@@ -161,23 +153,6 @@ describe("webhook endpoints", () => {
       }),
     );
     expect(await screen.findByText("Endpoint deleted")).toBeInTheDocument();
-  });
-
-  it("reports a failed ping", async () => {
-    mockApi({
-      ...base,
-      "POST /api/v1/webhooks/endpoints/we_1/ping": {
-        endpointId: "we_1",
-        ok: false,
-        status: null,
-        latencyMs: 15000,
-        error: { code: "timeout" },
-        attemptId: "wa_p",
-      },
-    });
-    renderApp("/webhooks");
-    await userEvent.click(await screen.findByRole("button", { name: "Ping" }));
-    expect(await screen.findByText("Ping failed: timeout after 15000 ms")).toBeInTheDocument();
   });
 });
 
@@ -278,5 +253,259 @@ describe("the signature helper", () => {
         "webhook-signature": "v1,xyz",
       },
     });
+  });
+});
+
+const pending: Endpoint = {
+  ...endpoint,
+  enabled: false,
+  status: "pending_verification",
+  disabledReason: "pending_verification",
+  verification: "challenge",
+  failingSince: null,
+  handshake: {
+    status: "pending",
+    challengedAt: "2026-12-01T10:00:00Z",
+    verifiedAt: null,
+    attemptId: "wa_c",
+    failure: {
+      code: "http_status",
+      message: "The endpoint answered 404; the challenge needs a 2xx answer that echoes it.",
+      responseStatus: 404,
+      responseBody: "Not Found",
+    },
+  },
+};
+
+const verified: Endpoint = {
+  ...pending,
+  enabled: true,
+  status: "enabled",
+  disabledReason: null,
+  handshake: {
+    status: "verified",
+    challengedAt: "2026-12-01T10:05:00Z",
+    verifiedAt: "2026-12-01T10:05:00Z",
+    attemptId: "wa_d",
+    failure: null,
+  },
+};
+
+describe("the endpoint handshake", () => {
+  it("adds an endpoint that must echo a challenge and says why it did not", async () => {
+    const failed = {
+      ...pending,
+      id: "we_2",
+      handshake: {
+        ...pending.handshake!,
+        failure: {
+          code: "connection_error",
+          message: "ConnectError: All connection attempts failed (check the URL's host and port).",
+          responseStatus: null,
+          responseBody: null,
+        },
+      },
+    };
+    const api = mockApi({
+      ...base,
+      "GET /api/v1/webhooks/endpoints": () => page([endpoint, failed]),
+      "POST /api/v1/webhooks/endpoints": json({ ...failed, secret: "whsec_abc" }, 201),
+    });
+    renderApp("/webhooks");
+    await userEvent.click(await screen.findByRole("button", { name: "Add endpoint" }));
+    const dialog = screen.getByRole("dialog", { name: "Add a webhook endpoint" });
+    await userEvent.type(within(dialog).getByLabelText("Endpoint URL"), "https://shop.example/nw");
+    await userEvent.click(within(dialog).getByLabelText("Verify the URL before sending events"));
+    await userEvent.click(within(dialog).getByRole("button", { name: "Add endpoint" }));
+    const shown = await screen.findByRole("dialog", { name: "Endpoint added" });
+    expect(within(shown).getByText("Nothing accepted the connection")).toBeInTheDocument();
+    expect(within(shown).getByText(/All connection attempts failed/)).toBeInTheDocument();
+    const created = api.find("POST", "/api/v1/webhooks/endpoints")[0]!;
+    expect(created.body).toEqual({
+      url: "https://shop.example/nw",
+      enabledEvents: ["*"],
+      verification: "challenge",
+    });
+    expect(created.headers.get("Idempotency-Key")).toBeTruthy();
+    await userEvent.click(within(shown).getByRole("button", { name: "Done" }));
+    const item = await screen.findAllByRole("listitem", { name: `Endpoint ${endpoint.url}` });
+    const waiting = item.find((li) => within(li).queryByText("Pending verification"))!;
+    expect(within(waiting).queryByRole("button", { name: "Enable" })).not.toBeInTheDocument();
+    expect(within(waiting).getByText(/not verified yet: ConnectError/)).toBeInTheDocument();
+  });
+});
+
+describe("the test panel", () => {
+  const panel = (overrides: Record<string, unknown> = {}, shown: Endpoint = endpoint) =>
+    mockApi({
+      ...base,
+      "GET /api/v1/webhooks/endpoints/we_1": shown,
+      "GET /api/v1/webhooks/attempts": page([]),
+      ...overrides,
+    });
+
+  it("opens from the endpoint list, under the Endpoints tab", async () => {
+    panel();
+    renderApp("/webhooks");
+    await userEvent.click(await screen.findByRole("link", { name: `Test ${endpoint.url}` }));
+    expect(
+      await screen.findByRole("heading", { name: `Test ${endpoint.url}` }),
+    ).toBeInTheDocument();
+    expect(screen.getByRole("link", { name: "Endpoints" })).toHaveClass("active");
+    expect(screen.getByText(/gets events without a handshake/)).toBeInTheDocument();
+  });
+
+  it("shows why a pending endpoint is not verified and verifies it again", async () => {
+    const api = panel({ "POST /api/v1/webhooks/endpoints/we_1/verify": verified }, pending);
+    renderApp("/webhooks/endpoints/we_1");
+    expect(await screen.findByText("Waiting for verification")).toBeInTheDocument();
+    expect(screen.getByText("It answered an error status")).toBeInTheDocument();
+    expect(screen.getByLabelText("What the endpoint answered")).toHaveTextContent("Not Found");
+    expect(screen.getByRole("button", { name: "Send test event" })).toBeDisabled();
+    expect(screen.getByText(/Test events wait until the endpoint is verified/)).toBeInTheDocument();
+
+    await userEvent.click(screen.getByRole("button", { name: "Verify again" }));
+    expect(
+      await screen.findByText("Verified: the endpoint echoed its challenge"),
+    ).toBeInTheDocument();
+    expect(await screen.findByText("Verified")).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Verify again" })).not.toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Send test event" })).toBeEnabled();
+    const sent = api.find("POST", "/api/v1/webhooks/endpoints/we_1/verify")[0]!;
+    expect(sent.headers.get("Idempotency-Key")).toBeTruthy();
+  });
+
+  it("reports a challenge sent again that still fails", async () => {
+    panel({ "POST /api/v1/webhooks/endpoints/we_1/verify": pending }, pending);
+    renderApp("/webhooks/endpoints/we_1");
+    await userEvent.click(await screen.findByRole("button", { name: "Verify again" }));
+    expect(await screen.findByText(/^Not verified: The endpoint answered 404/)).toBeInTheDocument();
+  });
+
+  it("turns verification on for an endpoint", async () => {
+    const mismatch: Endpoint = {
+      ...pending,
+      handshake: {
+        ...pending.handshake!,
+        failure: {
+          code: "challenge_mismatch",
+          message: "The endpoint answered 200 without echoing the challenge.",
+          responseStatus: 200,
+          responseBody: "ok",
+        },
+      },
+    };
+    const api = panel({ "PATCH /api/v1/webhooks/endpoints/we_1": mismatch });
+    renderApp("/webhooks/endpoints/we_1");
+    await userEvent.click(await screen.findByRole("button", { name: "Turn on verification" }));
+    expect(
+      await screen.findByText("It answered without echoing the challenge"),
+    ).toBeInTheDocument();
+    expect(screen.getByLabelText("What the endpoint answered")).toHaveTextContent("ok");
+    expect(api.find("PATCH", "/api/v1/webhooks/endpoints/we_1")[0]!.body).toEqual({
+      verification: "challenge",
+    });
+  });
+
+  it("sends a test event and pings, and says when a ping fails", async () => {
+    let pings = 0;
+    const api = panel({
+      "POST /api/v1/webhooks/endpoints/we_1/test": json({ id: "msg_t" }, 201),
+      "POST /api/v1/webhooks/endpoints/we_1/ping": () =>
+        pings++ === 0
+          ? { endpointId: "we_1", ok: true, status: 200, latencyMs: 8.4, attemptId: "wa_p" }
+          : {
+              endpointId: "we_1",
+              ok: false,
+              status: null,
+              latencyMs: 10000,
+              error: { code: "timeout" },
+              attemptId: "wa_q",
+            },
+    });
+    renderApp("/webhooks/endpoints/we_1");
+    await userEvent.selectOptions(await screen.findByLabelText("Event type"), "refund.issued");
+    await userEvent.click(screen.getByRole("button", { name: "Send test event" }));
+    expect(
+      await screen.findByText(/Queued a test refund\.issued event \(msg_t\)/),
+    ).toBeInTheDocument();
+    expect(api.find("POST", "/api/v1/webhooks/endpoints/we_1/test")[0]!.body).toEqual({
+      eventType: "refund.issued",
+    });
+    await userEvent.click(screen.getByRole("button", { name: "Ping" }));
+    expect(await screen.findByText("Ping answered 200 in 8 ms")).toBeInTheDocument();
+    await userEvent.click(screen.getByRole("button", { name: "Ping" }));
+    expect(await screen.findByText("Ping failed: timeout after 10000 ms")).toBeInTheDocument();
+    expect(api.find("GET", "/api/v1/webhooks/attempts")[0]!.query.get("endpointId")).toBe("we_1");
+  });
+
+  it("inspects an attempt, retries it and checks its signature", async () => {
+    let retried = false;
+    const headers = {
+      "content-type": "application/json",
+      "webhook-id": "msg_1",
+      "webhook-timestamp": "1764583200",
+      "webhook-signature": "v1,abc",
+    };
+    const api = panel({
+      "GET /api/v1/webhooks/attempts": () =>
+        page(
+          retried
+            ? [attempt("wa_2", "succeeded", { trigger: "manual" }), attempt("wa_1", "failed")]
+            : [
+                attempt("wa_1", "failed"),
+                attempt("wa_v", "succeeded", { trigger: "verification" }),
+              ],
+        ),
+      "GET /api/v1/webhooks/attempts/wa_1": {
+        ...attempt("wa_1", "failed"),
+        request: { method: "POST", headers, body: '{"type":"refund.issued"}' },
+        response: { status: 500, body: "oops" },
+      },
+      "POST /api/v1/webhooks/wa_1/retry": () => {
+        retried = true;
+        return json(attempt("wa_2", "succeeded", { trigger: "manual" }), 201);
+      },
+      "POST /api/v1/webhooks/verify": {
+        valid: true,
+        reason: null,
+        message: "The signature is valid.",
+      },
+    });
+    renderApp("/webhooks/endpoints/we_1");
+    const failed = await screen.findByRole("listitem", { name: "Attempt wa_1" });
+    const challenge = screen.getByRole("listitem", { name: "Attempt wa_v" });
+    expect(within(challenge).queryByRole("button", { name: "Retry" })).not.toBeInTheDocument();
+
+    await userEvent.click(within(failed).getByRole("button", { name: "Inspect" }));
+    expect(await within(failed).findByLabelText("Request body")).toHaveTextContent(
+      '"type": "refund.issued"',
+    );
+    expect(within(failed).getByLabelText("Response body")).toHaveTextContent("oops");
+
+    await userEvent.click(within(failed).getByRole("button", { name: "Check signature" }));
+    await waitFor(() => expect(screen.getByLabelText("webhook-id header")).toHaveValue("msg_1"));
+    expect(screen.getByLabelText("webhook-signature header")).toHaveValue("v1,abc");
+    expect(screen.getByLabelText("Raw body")).toHaveValue('{"type":"refund.issued"}');
+    expect(screen.getByLabelText("Signing secret")).toHaveFocus();
+    await userEvent.type(screen.getByLabelText("Signing secret"), "whsec_abc");
+    await userEvent.click(screen.getByRole("button", { name: "Verify signature" }));
+    expect(await screen.findByText("Valid signature")).toBeInTheDocument();
+    expect(api.find("POST", "/api/v1/webhooks/verify")[0]!.body).toEqual({
+      secret: "whsec_abc",
+      body: '{"type":"refund.issued"}',
+      headers: {
+        "webhook-id": "msg_1",
+        "webhook-timestamp": "1764583200",
+        "webhook-signature": "v1,abc",
+      },
+    });
+
+    await userEvent.click(within(failed).getByRole("button", { name: "Retry" }));
+    expect(await screen.findByText("Delivered: HTTP 200")).toBeInTheDocument();
+    expect(await screen.findByRole("listitem", { name: "Attempt wa_2" })).toBeInTheDocument();
+    expect(
+      api.find("POST", "/api/v1/webhooks/wa_1/retry")[0]!.headers.get("Idempotency-Key"),
+    ).toBeTruthy();
   });
 });
