@@ -15,6 +15,7 @@ import copy
 import gzip
 import json
 import logging
+import re
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -42,7 +43,7 @@ from shared.errors import (
     UpstreamTimeout,
 )
 from shared.internal_http import ServiceClient
-from shared.openapi import API_VERSION, add_errors, add_examples
+from shared.openapi import API_VERSION, add_errors, add_examples, rename_schemas
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +51,7 @@ logger = logging.getLogger(__name__)
 _FRESH_SECONDS = 60.0
 _FETCH_TIMEOUT_SECONDS = 5.0
 _PUBLIC_PREFIXES = ("/api/v1/", "/.well-known/")
+_SCHEMA_REF = re.compile(r'"#/components/schemas/([^"]+)"')
 
 DESCRIPTION = """\
 The Expe API: payments, refunds, wallets, webhooks and analytics, over HTTPS with JSON.
@@ -206,18 +208,6 @@ def public_part(service: str, document: Mapping[str, Any]) -> dict[str, Any]:
     return part
 
 
-def _rename_schemas(part: dict[str, Any], renames: Mapping[str, str]) -> dict[str, Any]:
-    text = json.dumps(part)
-    for old, new in renames.items():
-        text = text.replace(f'"#/components/schemas/{old}"', f'"#/components/schemas/{new}"')
-    renamed: dict[str, Any] = json.loads(text)
-    schemas = renamed.get("components", {}).get("schemas", {})
-    renamed.setdefault("components", {})["schemas"] = {
-        renames.get(name, name): schema for name, schema in schemas.items()
-    }
-    return renamed
-
-
 def _service_prefix(service: str) -> str:
     return service.capitalize()
 
@@ -227,6 +217,7 @@ def merge(own: Mapping[str, Any], services: Mapping[str, Mapping[str, Any]]) -> 
     paths: dict[str, Any] = {}
     schemas: dict[str, Any] = {}
     examples: dict[str, Any] = {}
+    owners: dict[str, str] = {}
     parts = [("gateway", copy.deepcopy(dict(own)))]
     parts += [(name, public_part(name, document)) for name, document in services.items()]
     for name, part in parts:
@@ -239,20 +230,21 @@ def merge(own: Mapping[str, Any], services: Mapping[str, Mapping[str, Any]]) -> 
             if schema_name in schemas and schemas[schema_name] != schema
         }
         if clashes:
-            part = _rename_schemas(part, clashes)
+            part = rename_schemas(part, clashes)
         schemas.update(part.get("components", {}).get("schemas", {}))
         for code, example in part.get("components", {}).get("examples", {}).items():
             examples.setdefault(code, example)
         for path, item in part.get("paths", {}).items():
             if path.startswith(_PUBLIC_PREFIXES):
                 paths.setdefault(path, {}).update(item)
+                owners[path] = name
     document: dict[str, Any] = {
         "openapi": "3.1.0",
         "info": {
             "title": "Expe API",
             "version": API_VERSION,
             "description": DESCRIPTION,
-            "license": {"name": "Open source"},
+            "license": {"name": "Apache 2.0", "identifier": "Apache-2.0"},
         },
         "servers": [{"url": "/", "description": "This gateway"}],
         "paths": dict(sorted(paths.items())),
@@ -273,20 +265,54 @@ def merge(own: Mapping[str, Any], services: Mapping[str, Mapping[str, Any]]) -> 
             _as_the_gateway_answers(path, method, operation)
     add_examples(document)
     document["components"]["examples"] = dict(sorted(examples.items()))
+    document["components"]["schemas"] = _referenced(document)
+    _unique_operation_ids(document, owners)
     return document
+
+
+def _referenced(document: dict[str, Any]) -> dict[str, Any]:
+    """The schemas the paths use, directly or through other schemas: an internal route's models
+    stay out with the route."""
+    schemas: dict[str, Any] = document["components"]["schemas"]
+    used: set[str] = set()
+    pending = [json.dumps(document["paths"]), json.dumps(document["components"]["examples"])]
+    while pending:
+        for name in _SCHEMA_REF.findall(pending.pop()):
+            if name not in used and name in schemas:
+                used.add(name)
+                pending.append(json.dumps(schemas[name]))
+    return {name: schema for name, schema in schemas.items() if name in used}
+
+
+def _unique_operation_ids(document: dict[str, Any], owners: Mapping[str, str]) -> None:
+    """Two services may name a route's function alike; the later one takes its service's name."""
+    seen: set[str] = set()
+    for path, item in document["paths"].items():
+        for operation in item.values():
+            operation_id = operation.get("operationId")
+            if operation_id is None:
+                continue
+            if operation_id in seen:
+                service = owners.get(path, "gateway")
+                operation_id = service + operation_id[0].upper() + operation_id[1:]
+                operation["operationId"] = operation_id
+            seen.add(operation_id)
 
 
 def _as_the_gateway_answers(path: str, method: str, operation: dict[str, Any]) -> None:
     audience = audience_of(method.upper(), path)
     operation["security"] = _SECURITY[audience]
     parameters = operation.setdefault("parameters", [])
-    if audience in (Audience.API, Audience.DASHBOARD):
-        parameters += [
-            {"$ref": "#/components/parameters/ExpeMerchant"},
-            {"$ref": "#/components/parameters/ExpeMode"},
-        ]
-    if audience is Audience.CHECKOUT:
-        parameters.append({"$ref": "#/components/parameters/ExpeClientSecret"})
+    headers = {
+        ("ExpeMerchant", audience in (Audience.API, Audience.DASHBOARD)),
+        ("ExpeMode", audience in (Audience.API, Audience.DASHBOARD)),
+        ("ExpeClientSecret", audience is Audience.CHECKOUT),
+    }
+    declared = {str(p.get("name", "")).lower() for p in parameters}
+    for component, applies in sorted(headers):
+        # A route that reads the header itself already declares it.
+        if applies and str(PARAMETERS[component]["name"]).lower() not in declared:
+            parameters.append({"$ref": f"#/components/parameters/{component}"})
     responses = operation.setdefault("responses", {})
     refusals: list[type[ExpeError]] = [*_REFUSALS[audience], RateLimited]
     refusals += [ServiceUnavailable, UpstreamTimeout]

@@ -10,12 +10,15 @@ its own example. The gateway merges every service's document into one (gateway/o
 
 from __future__ import annotations
 
+import json
+import re
 from collections import defaultdict
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
-from fastapi.routing import iter_route_contexts
+from fastapi.routing import APIRoute, iter_route_contexts
 
 from shared.errors import ExpeError, InvalidRequest, ResourceNotFound
 from shared.idempotency import HEADER, IdempotencyKeyInUse, IdempotencyKeyReused, IdempotentRoute
@@ -177,6 +180,50 @@ IDEMPOTENCY_KEY = {
 }
 
 
+def rename_schemas(document: dict[str, Any], renames: Mapping[str, str]) -> dict[str, Any]:
+    """The document with schemas renamed, and every reference to them."""
+    if not renames:
+        return document
+    text = json.dumps(document)
+    for old, new in renames.items():
+        text = text.replace(f'"#/components/schemas/{old}"', f'"#/components/schemas/{new}"')
+    renamed: dict[str, Any] = json.loads(text)
+    schemas = renamed.get("components", {}).get("schemas", {})
+    renamed.setdefault("components", {})["schemas"] = {
+        renames.get(name, name): schema for name, schema in schemas.items()
+    }
+    return renamed
+
+
+# pydantic names a generic model after its parameter: `Page[Payment]` becomes `Page_Payment_`.
+_GENERIC_PAGE = re.compile(r"^Page_(\w+)_$")
+
+
+def _page_names(document: dict[str, Any]) -> dict[str, str]:
+    return {
+        name: f"{match.group(1)}Page"
+        for name in document.get("components", {}).get("schemas", {})
+        if (match := _GENERIC_PAGE.match(name))
+    }
+
+
+def _camel(name: str) -> str:
+    first, *rest = name.split("_")
+    return first + "".join(part.capitalize() for part in rest)
+
+
+def _route_names(app: FastAPI) -> dict[tuple[str, str], str]:
+    """Each operation's name, from its function (`create_payment` → `createPayment`) unless the
+    route names it, for operation ids a generated client can call as methods."""
+    return {
+        (str(context.path_format), method.lower()): context.operation_id
+        or _camel(str(context.name))
+        for context in iter_route_contexts(app.routes)
+        if isinstance(context.original_route, APIRoute)
+        for method in context.methods or ()
+    }
+
+
 def _idempotent_operations(app: FastAPI) -> set[tuple[str, str]]:
     return {
         (str(context.path_format), "post")
@@ -199,10 +246,12 @@ def document_of(app: FastAPI) -> dict[str, Any]:
     schemas.update(error_schema.pop("$defs"))
     schemas[ERROR_SCHEMA] = error_schema
     idempotent = _idempotent_operations(app)
+    names = _route_names(app)
     for path, item in document.get("paths", {}).items():
         for method, operation in item.items():
             if method not in _METHODS:
                 continue
+            operation["operationId"] = names.get((path, method), operation.get("operationId"))
             responses = operation.setdefault("responses", {})
             responses.pop("422", None)
             implied: list[type[ExpeError]] = []
@@ -217,7 +266,7 @@ def document_of(app: FastAPI) -> dict[str, Any]:
                 implied.append(ResourceNotFound)
             add_errors(responses, implied)
     add_examples(document)
-    return document
+    return rename_schemas(document, _page_names(document))
 
 
 def install_openapi(app: FastAPI) -> None:

@@ -260,3 +260,24 @@ def test_models_of_the_same_name_from_two_services_both_survive() -> None:
     assert schemas["WalletThing"]["title"] == "wallet"
     wallet_answer = merged["paths"]["/api/v1/wallets"]["get"]["responses"]["200"]
     assert wallet_answer["content"]["application/json"]["schema"]["$ref"].endswith("WalletThing")
+
+
+def test_generators_get_clean_names_and_no_duplicates(merged: dict[str, Any]) -> None:
+    ids = [operation["operationId"] for _, _, operation in operations(merged)]
+    assert len(ids) == len(set(ids))
+    assert {"createPayment", "refundPayment", "createTransfer", "listEndpoints"} <= set(ids)
+    for path, method, operation in operations(merged):
+        named = [
+            (p.get("name"), p.get("in")) for p in operation.get("parameters", []) if "name" in p
+        ]
+        referenced = [p["$ref"] for p in operation.get("parameters", []) if "$ref" in p]
+        headers = {
+            merged["components"]["parameters"][r.rpartition("/")[2]]["name"] for r in referenced
+        }
+        assert len(named) == len(set(named)), (method, path)
+        assert not headers & {name for name, _ in named}, (method, path)
+    schemas = merged["components"]["schemas"]
+    assert "PaymentPage" in schemas and not [name for name in schemas if name.startswith("Page_")]
+    # The models of internal routes stay out with them.
+    assert not {"Hold", "SweepRequest", "LedgerCheck"} & set(schemas)
+    assert merged["info"]["license"]["identifier"] == "Apache-2.0"

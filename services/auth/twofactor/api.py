@@ -20,7 +20,10 @@ router = APIRouter(prefix="/api/v1/auth/2fa", tags=["auth"])
 
 
 @router.post(
-    "/enroll", summary="Start two-factor enrolment", responses=errors(TwoFactorAlreadyEnabled)
+    "/enroll",
+    summary="Start two-factor enrolment",
+    operation_id="enrollTwoFactor",
+    responses=errors(TwoFactorAlreadyEnabled),
 )
 async def enroll(caller: UserDep, users: UsersDep, two_factor: TwoFactorDep) -> TwoFactorEnrolment:
     """Starts enrolment: a new TOTP secret, as text, otpauth URI and QR code."""
@@ -36,6 +39,7 @@ async def enroll(caller: UserDep, users: UsersDep, two_factor: TwoFactorDep) -> 
 @router.post(
     "/confirm",
     summary="Turn two-factor authentication on",
+    operation_id="confirmTwoFactor",
     responses=errors(TwoFactorAlreadyEnabled, TwoFactorNotEnrolled, InvalidTwoFactorCode),
 )
 async def confirm(
@@ -57,6 +61,7 @@ async def confirm(
     status_code=204,
     response_class=Response,
     summary="Turn two-factor authentication off",
+    operation_id="disableTwoFactor",
     responses=errors(TwoFactorNotEnabled, InvalidTwoFactorCode),
 )
 async def disable(
