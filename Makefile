@@ -11,6 +11,7 @@ setup: $(STAMP)  ## Install everything missing: infrastructure binaries, tools, 
 	@deploy/local/install-helm.sh
 	@tests/deploy/deploycheck/build.sh >/dev/null
 	@deploy/local/build-web.sh
+	@deploy/local/build-docs.sh
 
 $(STAMP): pyproject.toml sdk/python/pyproject.toml
 	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -45,11 +46,9 @@ format: $(STAMP)
 bench: setup  ## Load the running mesh at fixed rates and print rate, p50/p95/p99, errors.
 	@deploy/local/bench.sh
 
-# NO_MKDOCS_2_WARNING: the theme's notice of its successor (Zensical, which reads mkdocs.yml
-# as it is) would otherwise open every build's output.
-docs: $(STAMP)  ## Build the guides into build/docs (open build/docs/index.html); broken links fail.
-	@NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict
-	@echo "guides built: open build/docs/index.html (or run $(VENV)/bin/mkdocs serve)"
+docs: $(STAMP)  ## Build the guides into build/docs (served at /guides/, or open build/docs/index.html); broken links fail.
+	@deploy/local/build-docs.sh
+	@echo "guides built: http://localhost:8000/guides/ under make run, or build/docs/index.html"
 
 # One folder per config in deploy/local/codegen/clients; tests/codegen compiles each client.
 OPENAPI_CLIENTS := build/openapi-clients

@@ -10,10 +10,10 @@ from typing import Annotated
 
 from fastapi import FastAPI, Query, Request, WebSocket
 from starlette.middleware.cors import CORSMiddleware
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from gateway.credentials import Authenticator
-from gateway.explorer import REDOC, SWAGGER_UI, reference_page
+from gateway.explorer import REDOC, SWAGGER_UI, guides_app, reference_page
 from gateway.guard import Admission, Guard
 from gateway.health import mesh_health
 from gateway.jwks import JwksCache
@@ -261,6 +261,11 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     for prefix in ("/api/v1/{path:path}", "/.well-known/{path:path}"):
         app.add_api_route(prefix, proxy, methods=_METHODS, include_in_schema=False)
 
+    @app.api_route("/guides", methods=["GET", "HEAD"], include_in_schema=False)
+    async def guides_home() -> Response:
+        return RedirectResponse("/guides/")
+
+    app.mount("/guides", guides_app(settings.guides_dir))
     instrument(app)
     # Last: whatever no route above claims is a page of the dashboard or the checkout.
     web = WebApp(settings.web_dir)

@@ -1,10 +1,15 @@
 """The API reference pages: Swagger UI at `/docs` (with "Try it out" against this gateway) and
 Redoc at `/redoc`, both reading `/openapi.json`. Their scripts and styles are files of the web
-build (`web/scripts/reference.js` puts them in `dist/reference/`), so the pages work offline."""
+build (`web/scripts/reference.js` puts them in `dist/reference/`), so the pages work offline.
+The guides (`make docs`) are served at `/guides/`."""
 
 from __future__ import annotations
 
-from starlette.responses import HTMLResponse
+from pathlib import Path
+
+from starlette.responses import HTMLResponse, PlainTextResponse
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp
 
 # The readers' own scripts only; both set inline styles, and Redoc runs its search in a worker
 # made from a blob. Nothing from another origin: Redoc's badge logo (on a CDN) stays blank.
@@ -56,4 +61,13 @@ REDOC = _HEAD.format(
 def reference_page(html: str) -> HTMLResponse:
     return HTMLResponse(
         html, headers={"Content-Security-Policy": REFERENCE_POLICY, "Cache-Control": "no-cache"}
+    )
+
+
+def guides_app(folder: Path) -> ASGIApp:
+    """The built guides as static files, or a page saying how to build them."""
+    if (folder / "index.html").is_file():
+        return StaticFiles(directory=folder, html=True)
+    return PlainTextResponse(
+        "The guides are not built: run `make docs` (or read them in docs/).", status_code=503
     )

@@ -43,6 +43,8 @@ class GatewaySettings(BaseServiceSettings):
     live_relay: bool = True
     # The built dashboard and checkout (`npm run build` in web/), served at `/`.
     web_dir: Path = Path(__file__).resolve().parent.parent / "web" / "dist"
+    # The built guides (`make docs`), served at `/guides/`.
+    guides_dir: Path = Path(__file__).resolve().parent.parent / "build" / "docs"
 
 
 @lru_cache
