@@ -140,7 +140,7 @@ function SendSection({ endpoint }: { endpoint: Endpoint }) {
             : "The endpoint is disabled: enable it to send test events."}
         </p>
       )}
-      <div className="row">
+      <div className="filters">
         <SelectField
           label="Event type"
           value={eventType}
