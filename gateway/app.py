@@ -150,7 +150,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             status_code=200 if redis["ok"] else 503,
         )
 
-    @app.get("/api/v1/rate-limits", tags=["gateway"])
+    @app.get("/api/v1/rate-limits", tags=["gateway"], summary="Read your rate limits")
     async def rate_limits(request: Request) -> JsonResponse:
         """The caller's rate limits and what is left of them now (asking costs nothing)."""
         admission = await request.app.state.guard.admit(request, charge=False)
@@ -177,7 +177,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             },
         )
 
-    @app.get("/api/v1/logs", tags=["gateway"])
+    @app.get("/api/v1/logs", tags=["gateway"], summary="List your recent requests")
     async def request_logs(
         request: Request,
         after: Annotated[str | None, Query(max_length=40)] = None,

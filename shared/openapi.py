@@ -62,7 +62,11 @@ class InvalidJson(InvalidRequest):
     code = "invalid_json"
 
 
-VALIDATION_ERRORS: tuple[type[ExpeError], ...] = (ParameterInvalid, ParameterMissing, InvalidJson)
+class BodyNotJson(InvalidRequest):
+    """The request body is not JSON (a form, as `curl -d` sends, or plain text): send a JSON
+    object with `Content-Type: application/json`."""
+
+    code = "body_not_json"
 
 
 def summary_of(error: type[ExpeError]) -> str:
@@ -101,11 +105,16 @@ def _example_ref(error: type[ExpeError]) -> dict[str, str]:
     return {"$ref": f"#/components/examples/{example_name(error)}"}
 
 
+def _line(code: str, summary: str) -> str:
+    """One code in an answer's description, a Markdown list item."""
+    return f"- `{code}`: {summary}"
+
+
 def error_response(classes: list[type[ExpeError]]) -> dict[str, Any]:
     """One status's answer: the error body, with an example per code."""
     unique = list(dict.fromkeys(classes))
     return {
-        "description": "; ".join(f"`{error.code}`: {summary_of(error)}" for error in unique),
+        "description": "\n".join(_line(error.code, summary_of(error)) for error in unique),
         "content": {
             "application/json": {
                 "schema": _ERROR_REF,
@@ -147,8 +156,8 @@ def add_answer(responses: dict[str, Any], status: int | str, answer: dict[str, A
         if name not in known:
             known[name] = example
             added = _EXAMPLES.get(name, {})
-            line = f"`{added.get('summary', name)}`: {added.get('description', '')}"
-            existing["description"] = "; ".join(
+            line = _line(added.get("summary", name), added.get("description", ""))
+            existing["description"] = "\n".join(
                 part for part in (existing.get("description"), line) if part
             )
 
@@ -261,7 +270,9 @@ def document_of(app: FastAPI) -> dict[str, Any]:
                     parameters.append(IDEMPOTENCY_KEY)
                 implied.extend((IdempotencyKeyReused, IdempotencyKeyInUse))
             if operation.get("parameters") or operation.get("requestBody"):
-                implied.extend(VALIDATION_ERRORS)
+                implied.extend((ParameterInvalid, ParameterMissing))
+            if operation.get("requestBody"):
+                implied.extend((InvalidJson, BodyNotJson))
             if "{" in path:
                 implied.append(ResourceNotFound)
             add_errors(responses, implied)

@@ -61,7 +61,8 @@ async def payments_overview(
     scope = scope_of(caller)
     try:
         zone = ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        # OSError: a name of the zone database's folders (`Europe`) or files that are no zone.
         raise InvalidRequest(f"{tz!r} is not an IANA time zone.", param="tz") from None
     now = now_ms()
     since = window_start(now, zone, days)

@@ -14,6 +14,7 @@ from services.payments.errors import (
     DECLINES,
     CardNumberInvalid,
     ClientSecretRequired,
+    MerchantNotFound,
     MerchantWalletShort,
     MethodNotAllowed,
     MethodUnavailable,
@@ -150,7 +151,7 @@ async def export_payments(
     "/api/v1/merchants/{merchant_id}/transactions",
     response_model_by_alias=True,
     summary="List a merchant's transactions",
-    responses=errors(PaymentNotFound, PermissionDenied),
+    responses=errors(MerchantNotFound, PermissionDenied),
 )
 async def merchant_transactions(
     merchant_id: str,
@@ -160,7 +161,7 @@ async def merchant_transactions(
 ) -> Page[Payment]:
     """The caller's own merchant's payments in the caller's mode, newest first."""
     if merchant_id != scope.merchant_id:
-        raise PaymentNotFound(f"No merchant {merchant_id} for this caller.")
+        raise MerchantNotFound(f"No merchant {merchant_id} for this caller.")
     found, total = await payments.page(scope, ListFilters(), paging)
     return Page[Payment].of([_payment(payment) for payment in found], paging, total)
 

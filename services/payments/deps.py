@@ -16,7 +16,7 @@ from services.payments.settings import PaymentsSettings
 from services.payments.store import PaymentStore
 from shared.app import RuntimeDep
 from shared.identity import CallerDep
-from shared.scopes import Scope, writer
+from shared.scopes import Scope, reader, writer
 
 CLIENT_SECRET_HEADER = "Expe-Client-Secret"
 
@@ -54,6 +54,7 @@ class CheckoutAccess:
 
 
 async def checkout_access(
+    request: Request,
     payment_id: str,
     caller: CallerDep,
     payments: Payments,
@@ -70,7 +71,8 @@ async def checkout_access(
             raise ClientSecretRequired(
                 f"Send the payment's client secret in the {CLIENT_SECRET_HEADER} header."
             )
-        return CheckoutAccess(await writer(caller))
+        # Viewers see what the checkout shows; paying on it changes the payment.
+        return CheckoutAccess(await (reader if request.method == "GET" else writer)(caller))
     payment = await payments.opened_by(payment_id, client_secret)
     if caller.kind == "api_key" and (caller.merchant_id, caller.mode) != (
         payment.merchant_id,

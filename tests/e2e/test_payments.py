@@ -105,6 +105,14 @@ def test_card_payment_then_partial_refund(gateway: httpx.Client, account: Accoun
         timeout=30,
         what="the overview to count the payment, its success and its refund",
     )
+    # A name of the zone database that is no zone (a folder, a file) is bad input, not a crash.
+    for name in ("Europe", "__pycache__", "../UTC", "Mars/Olympus"):
+        refused = gateway.get(
+            "/api/v1/analytics/overview",
+            params={"tz": name},
+            headers=bearer(account.secret_key),
+        )
+        assert (refused.status_code, refused.json()["error"]["param"]) == (400, "tz"), name
 
 
 def test_declined_card_fails_the_payment_with_402(gateway: httpx.Client, account: Account) -> None:

@@ -76,10 +76,17 @@ def test_the_merchants_own_server_and_team_need_no_client_secret(payments: Servi
     payment = api.create()
     path = f"/api/v1/checkout/payments/{payment['id']}"
     developer = api.as_(member(payments.merchant_id, "developer"))
+    viewer = api.as_(member(payments.merchant_id, "viewer"))
     other_key = api.as_(secret_key("mer_someoneelse"))
 
     assert api.get(path).status_code == 200
     assert developer.get(path).status_code == 200
+    # A viewer sees the page as the customer will, but cannot pay on it.
+    assert viewer.get(path).status_code == 200
+    assert error_code(viewer.post(f"{path}/confirm", {"method": "card", "card": CARD})) == (
+        403,
+        "permission_denied",
+    )
     assert error_code(other_key.get(path)) == (404, "payment_not_found")
     # The merchant's side gets the whole payment back from a confirm.
     assert developer.confirm_card(payment["id"]).json()["card"]["last4"] == "4242"

@@ -63,7 +63,7 @@ def test_transactions_of_the_callers_merchant_only(payments: Service) -> None:
     theirs = api.get("/api/v1/merchants/mer_other/transactions")
     assert [p["id"] for p in mine.json()["data"]] == [payment["id"]]
     assert (mine.json()["total"], mine.json()["limit"]) == (1, 50)
-    assert error_code(theirs) == (404, "payment_not_found")
+    assert error_code(theirs) == (404, "merchant_not_found")
 
 
 def test_csv_export_streams_every_matching_payment(payments: Service) -> None:
