@@ -8,11 +8,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from standardwebhooks.webhooks import Webhook
 
+from devstack.profile import Profile
 from devstack.serving import free_port
 from services.webhooks.signing import new_secret
 from tests.callers import member
-from tests.receivers import Answer, Receiver
-from tests.services.webhooks.conftest import ENDPOINTS, Service, error_of
+from tests.receivers import Answer, Receiver, receiving
+from tests.services.webhooks.conftest import ENDPOINTS, Service, error_of, running
 
 pytestmark = pytest.mark.infra
 
@@ -60,6 +61,19 @@ def test_a_ping_to_nothing_listening_is_a_connection_error(webhooks: Service) ->
         "connection_error",
     )
     assert api.attempt(pinged["attemptId"])["error"]["code"] == "connection_error"
+
+
+def test_a_ping_waits_for_the_inline_timeout_only(profile: Profile) -> None:
+    """Its answer must reach the caller before the gateway gives up on the request."""
+    with (
+        running(profile, inline_timeout_seconds=0.5) as webhooks,
+        receiving(Receiver(default=Answer(delay=3))) as receiver,
+    ):
+        api = webhooks.api()
+        endpoint = api.create_endpoint(receiver.url)
+        pinged = api.ok(api.post(f"{ENDPOINTS}/{endpoint['id']}/ping"))
+    assert (pinged["ok"], pinged["error"]["code"]) == (False, "timeout")
+    assert pinged["latencyMs"] < 2000
 
 
 def test_viewers_cannot_ping(webhooks: Service, receiver: Receiver) -> None:
