@@ -172,9 +172,12 @@ async def serve_socket(
     except RedisError:
         await _refuse(websocket, 1011, "service_unavailable", "Live updates are unavailable.")
         return
-    await websocket.send_json({"type": "ready"})
-    if reset:
-        await websocket.send_json({"type": "reset"})
+    try:
+        await websocket.send_json({"type": "ready"})
+        if reset:
+            await websocket.send_json({"type": "reset"})
+    except WebSocketDisconnect:
+        return  # gone before it heard it was ready
     sender = asyncio.create_task(_send_entries(websocket, redis, key, position, scope))
     try:
         # The client says nothing more; this only notices when it goes away.

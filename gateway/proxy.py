@@ -6,11 +6,11 @@ import time
 
 import aiohttp
 from starlette.background import BackgroundTask
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response, StreamingResponse
 
 from shared.context import REQUEST_ID_HEADER, current_request_id
-from shared.errors import PayloadTooLarge, ServiceUnavailable, UpstreamTimeout
+from shared.errors import InvalidRequest, PayloadTooLarge, ServiceUnavailable, UpstreamTimeout
 from shared.internal_http import ServiceClient
 from shared.metrics import UPSTREAM_DURATION, UPSTREAM_ERRORS
 from shared.tracing import inject_headers
@@ -56,11 +56,21 @@ async def read_body(request: Request, limit: int) -> bytes:
     if declared and declared.isdigit() and int(declared) > limit:
         raise _too_large(limit)
     body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            raise _too_large(limit)
+    try:
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > limit:
+                raise _too_large(limit)
+    except ClientDisconnect:
+        raise ClientClosedRequest("The caller hung up before its body ended.") from None
     return bytes(body)
+
+
+class ClientClosedRequest(InvalidRequest):
+    """The caller hung up before sending its whole body; nothing was forwarded (an answer nobody
+    reads, logged as what it is rather than as a failure of ours)."""
+
+    code = "client_closed_request"
 
 
 def _too_large(limit: int) -> PayloadTooLarge:

@@ -8,11 +8,13 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
+from starlette.requests import Request
 
 from devstack.profile import Profile
 from devstack.serving import free_port, serve_in_thread
 from devstack.waiting import wait_until
 from gateway.app import create_app
+from gateway.proxy import ClientClosedRequest, read_body
 from gateway.ratelimit import Limit, RateLimitSettings
 from gateway.settings import GatewaySettings, ServiceUrls
 from shared.identity import Caller, verify_headers
@@ -352,3 +354,15 @@ def test_a_secret_key_reads_its_own_rate_limits(gateway: httpx.Client) -> None:
         usage = client.get("/api/v1/rate-limits")
     assert usage.status_code == 200, usage.text
     assert {row["name"] for row in usage.json()["data"]} == {"ip", "apiKey"}
+
+
+async def test_a_caller_hanging_up_mid_body_is_a_client_error_not_ours() -> None:
+    messages = iter([{"type": "http.request", "body": b"{", "more_body": True}])
+
+    async def receive() -> dict[str, object]:
+        return next(messages, {"type": "http.disconnect"})
+
+    scope = {"type": "http", "method": "POST", "path": "/api/v1/payments", "headers": []}
+    with pytest.raises(ClientClosedRequest) as closed:
+        await read_body(Request(scope, receive), limit=1024)
+    assert closed.value.status_code == 400
