@@ -208,10 +208,6 @@ def public_part(service: str, document: Mapping[str, Any]) -> dict[str, Any]:
     return part
 
 
-def _service_prefix(service: str) -> str:
-    return service.capitalize()
-
-
 def merge(own: Mapping[str, Any], services: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     """The whole API from the gateway's own document and each service's (name → document)."""
     paths: dict[str, Any] = {}
@@ -225,7 +221,7 @@ def merge(own: Mapping[str, Any], services: Mapping[str, Mapping[str, Any]]) -> 
         # Two services may name different models alike: the later one is renamed, and so are
         # its references.
         clashes = {
-            schema_name: _service_prefix(name) + schema_name
+            schema_name: name.capitalize() + schema_name
             for schema_name, schema in own_schemas.items()
             if schema_name in schemas and schemas[schema_name] != schema
         }
@@ -342,9 +338,6 @@ class ApiDocument:
         self._encoded: tuple[bytes, bytes] | None = None
         self._fetched_at = 0.0
         self._lock = asyncio.Lock()
-
-    async def current(self) -> dict[str, Any]:
-        return dict(json.loads((await self.encoded())[0]))
 
     async def encoded(self) -> tuple[bytes, bytes]:
         """The document as JSON, and the same gzipped."""

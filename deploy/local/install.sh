@@ -45,26 +45,31 @@ need() {  # need TOOL HINT: abort early with a hint instead of failing half-way
   command -v "$1" >/dev/null 2>&1 || { echo "install.sh: '$1' not found on PATH ($2)" >&2; exit 1; }
 }
 
-install_kafka() {
-  local label="kafka $KAFKA_VERSION" stamp="$KAFKA_HOME/.installed" pom_hash
-  # The stamp holds the pom's hash, so any pom edit (e.g. a logging binding) re-copies the jars.
-  pom_hash="$(sha256sum "$KAFKA_POM" | cut -d' ' -f1)"
-  if [[ -d "$KAFKA_LIBS" && -f "$stamp" && "$(cat "$stamp")" == "$pom_hash" ]]; then
+# install_maven_jars LABEL HOME POM LIBS: the runtime jars POM resolves from Maven Central, copied
+# into LIBS; skipped while HOME's stamp holds the pom's hash, so any pom edit re-copies them.
+install_maven_jars() {
+  local label=$1 home=$2 pom=$3 libs=$4 stamp="$2/.installed" pom_hash
+  pom_hash="$(sha256sum "$pom" | cut -d' ' -f1)"
+  if [[ -d "$libs" && -f "$stamp" && "$(cat "$stamp")" == "$pom_hash" ]]; then
     echo "$label: cached"
     return
   fi
-  echo "$label: installing jars into $KAFKA_LIBS ..."
+  echo "$label: installing jars into $libs ..."
   need java "install openjdk-17-jre-headless"
   need mvn "install maven"
   # Copy into a scratch folder first so an interrupted copy never looks complete.
-  local tmp="$KAFKA_HOME/libs.tmp"
+  local tmp="$home/libs.tmp"
   rm -rf "$tmp"
-  mkdir -p "$KAFKA_HOME"
-  run_logged "$KAFKA_HOME/mvn.log" mvn -B -Dstyle.color=never -f "$KAFKA_POM" \
+  mkdir -p "$home"
+  run_logged "$home/mvn.log" mvn -B -Dstyle.color=never -f "$pom" \
     dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$tmp"
-  rm -rf "$KAFKA_LIBS"
-  mv "$tmp" "$KAFKA_LIBS"
+  rm -rf "$libs"
+  mv "$tmp" "$libs"
   echo "$pom_hash" >"$stamp"
+}
+
+install_kafka() {
+  install_maven_jars "kafka $KAFKA_VERSION" "$KAFKA_HOME" "$KAFKA_POM" "$KAFKA_LIBS"
 }
 
 install_store() {
@@ -93,26 +98,8 @@ install_store() {
 }
 
 install_openapi_generator() {
-  local label="openapi-generator $OPENAPI_GENERATOR_VERSION" pom_hash
-  local stamp="$OPENAPI_GENERATOR_HOME/.installed"
-  # The stamp holds the pom's hash, so any pom edit re-copies the jar.
-  pom_hash="$(sha256sum "$OPENAPI_GENERATOR_POM" | cut -d' ' -f1)"
-  if [[ -f "$OPENAPI_GENERATOR_JAR" && -f "$stamp" && "$(cat "$stamp")" == "$pom_hash" ]]; then
-    echo "$label: cached"
-    return
-  fi
-  echo "$label: installing the jar into $OPENAPI_GENERATOR_LIBS ..."
-  need java "install openjdk-17-jre-headless"
-  need mvn "install maven"
-  # Copy into a scratch folder first so an interrupted copy never looks complete.
-  local tmp="$OPENAPI_GENERATOR_HOME/libs.tmp"
-  rm -rf "$tmp"
-  mkdir -p "$OPENAPI_GENERATOR_HOME"
-  run_logged "$OPENAPI_GENERATOR_HOME/mvn.log" mvn -B -Dstyle.color=never -f "$OPENAPI_GENERATOR_POM" \
-    dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$tmp"
-  rm -rf "$OPENAPI_GENERATOR_LIBS"
-  mv "$tmp" "$OPENAPI_GENERATOR_LIBS"
-  echo "$pom_hash" >"$stamp"
+  install_maven_jars "openapi-generator $OPENAPI_GENERATOR_VERSION" "$OPENAPI_GENERATOR_HOME" \
+    "$OPENAPI_GENERATOR_POM" "$OPENAPI_GENERATOR_LIBS"
 }
 
 # go_tool_cached NAME: true when the binary exists and its stamp holds the pinned version.

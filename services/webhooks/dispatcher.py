@@ -395,7 +395,9 @@ class Dispatcher:
     async def ping(self, endpoint: Document, message_id: str, body: str) -> Document:
         """Sends a signed ping to the endpoint at once; returns the recorded attempt."""
         message = {"_id": message_id, "eventType": PING, "body": body}
-        return await self._send_now(endpoint, message, "ping", timeout=self._inline_timeout)
+        return await self._send_now(
+            endpoint, message, "ping", timeout=self._settings.inline_timeout_seconds
+        )
 
     async def challenge(
         self, endpoint: Document, message_id: str, body: str, judge: Callable[[Outcome], Outcome]
@@ -404,12 +406,12 @@ class Dispatcher:
         `judge` failed unless the answer echoed the challenge."""
         message = {"_id": message_id, "eventType": VERIFICATION, "body": body}
         return await self._send_now(
-            endpoint, message, "verification", timeout=self._inline_timeout, judge=judge
+            endpoint,
+            message,
+            "verification",
+            timeout=self._settings.inline_timeout_seconds,
+            judge=judge,
         )
-
-    @property
-    def _inline_timeout(self) -> float:
-        return min(self._settings.inline_timeout_seconds, self._settings.attempt_timeout_seconds)
 
     async def _send_now(
         self,

@@ -14,7 +14,6 @@ import pytest
 
 from devstack.accounts import SEEN, sandbox_account
 from devstack.profile import REPO
-from gateway.routing import SERVICES
 
 pytestmark = pytest.mark.e2e
 
@@ -55,7 +54,6 @@ def test_the_document_holds_every_service_and_the_readers_are_served(
         tag for item in document["paths"].values() for op in item.values() for tag in op["tags"]
     }
     assert {"payments", "checkout", "wallets", "webhooks", "analytics", "gateway", "auth"} <= tags
-    assert len(SERVICES) == 6
     for page, asset in (
         ("/docs", "/reference/swagger-ui-bundle.js"),
         ("/redoc", "/reference/redoc.standalone.js"),
