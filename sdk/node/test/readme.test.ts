@@ -49,6 +49,8 @@ test("the README's examples run", async () => {
     /^payment_not_found 404 req_/m,
     /^card_declined /m,
     /^true 204 /m,
+    /^enabled verified$/m,
+    /^pending_verification connection_error$/m,
   ]) {
     assert.match(printed, expected);
   }

@@ -5,6 +5,35 @@ import type { Mode, TimeInput, Timestamp } from "./common.js";
 export type EventType =
   "payment.created" | "payment.completed" | "payment.failed" | "payment.canceled" | "refund.issued";
 
+/** `"challenge"`: the endpoint must echo a signed challenge before it gets events (the handshake). */
+export type Verification = "none" | "challenge";
+
+/** `pending_verification` until the endpoint echoes its challenge. */
+export type WebhookEndpointStatus = "enabled" | "disabled" | "pending_verification";
+
+/** Why the last challenge was not echoed. */
+export interface HandshakeFailure {
+  /**
+   * `connection_error`, `dns_error`, `timeout`, `address_not_allowed`, `http_status` or
+   * `challenge_mismatch` (a 2xx answer without the challenge).
+   */
+  code: string;
+  message: string;
+  responseStatus: number | null;
+  /** The start of what the endpoint answered (its attempt keeps more). */
+  responseBody: string | null;
+}
+
+/** Where the endpoint's handshake stands. */
+export interface Handshake {
+  status: "pending" | "verified";
+  challengedAt: Timestamp | null;
+  verifiedAt: Timestamp | null;
+  /** The last challenge's attempt, with the request sent and the answer received. */
+  attemptId: string | null;
+  failure: HandshakeFailure | null;
+}
+
 export interface WebhookEndpointCreateParams {
   /** In test mode `http://` and local addresses are allowed; live endpoints need public https. */
   url: string;
@@ -13,6 +42,8 @@ export interface WebhookEndpointCreateParams {
   description?: string;
   /** The project it belongs to; the API key's own project when left out. */
   projectId?: string;
+  /** `"challenge"`: the endpoint gets nothing until it echoes a signed challenge (`"none"` by default). */
+  verification?: Verification;
 }
 
 export interface WebhookEndpointUpdateParams {
@@ -21,6 +52,8 @@ export interface WebhookEndpointUpdateParams {
   description?: string;
   /** `true` turns a disabled endpoint back on. */
   enabled?: boolean;
+  /** `"challenge"` turns the handshake on and challenges the endpoint at once; `"none"` turns it off. */
+  verification?: Verification;
 }
 
 export interface WebhookEndpointListParams extends ListParams {
@@ -39,6 +72,10 @@ export interface WebhookEndpoint {
   disabledAt: Timestamp | null;
   /** Since when every attempt failed; null while the endpoint answers. */
   failingSince: Timestamp | null;
+  status: WebhookEndpointStatus;
+  verification: Verification;
+  /** Null for an endpoint that was never challenged. */
+  handshake: Handshake | null;
   createdAt: Timestamp;
   updatedAt: Timestamp;
 }
@@ -122,7 +159,7 @@ export interface WebhookAttempt {
   eventId: string | null;
   eventType: string;
   paymentId: string | null;
-  /** `automatic`, `manual` (a retry), `test` or `ping`. */
+  /** `automatic`, `manual` (a retry), `test`, `ping` or `verification` (a challenge). */
   trigger: string;
   status: AttemptStatus;
   url: string;
@@ -176,7 +213,7 @@ export interface VerifyOnServerResult {
 /** What a webhook delivery's body holds. */
 export interface WebhookEvent<Data = Record<string, unknown>> {
   id: string;
-  type: EventType | "webhook.ping";
+  type: EventType | "webhook.ping" | "endpoint.verification";
   timestamp: Timestamp;
   merchantId: string;
   mode: Mode;

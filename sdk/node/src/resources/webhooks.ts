@@ -93,6 +93,14 @@ export class WebhookEndpoints extends Resource {
     return this.call("POST", `${ENDPOINTS}/${segment(id)}/ping`, { options });
   }
 
+  /**
+   * Sends an endpoint with the handshake (`verification: "challenge"`) a new signed challenge now;
+   * answers the endpoint, enabled if it echoed. (`webhooks.verify` checks signatures instead.)
+   */
+  async challenge(id: string, options?: RequestOptions): Promise<ApiResponse<WebhookEndpoint>> {
+    return this.call("POST", `${ENDPOINTS}/${segment(id)}/verify`, { options });
+  }
+
   /** Queues again every event of the window that the endpoint subscribes to. */
   async replay(
     id: string,

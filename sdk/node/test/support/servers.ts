@@ -9,6 +9,8 @@ import {
 } from "node:http";
 import type { AddressInfo } from "node:net";
 
+import type { WebhookEvent } from "expe-node";
+
 export interface Received {
   method: string;
   path: string;
@@ -90,6 +92,25 @@ export async function startServer(handle: Handler): Promise<LocalServer> {
 export function startReceiver(status = 200): Promise<LocalServer> {
   return startServer((_, response) => {
     response.writeHead(status, { "content-type": "text/plain" }).end("ok");
+  });
+}
+
+/**
+ * A webhook receiver that answers a handshake's challenge with `{"challenge": …}` while
+ * `echoes(request)` says so, and everything else (that challenge too otherwise) with 200 "ok".
+ */
+export function startChallengeReceiver(
+  echoes: (request: Received) => boolean,
+): Promise<LocalServer> {
+  return startServer((request, response) => {
+    const event = JSON.parse(request.body.toString()) as WebhookEvent<{ challenge?: string }>;
+    if (event.type === "endpoint.verification" && echoes(request)) {
+      response
+        .writeHead(200, { "content-type": "application/json" })
+        .end(JSON.stringify({ challenge: event.data.challenge }));
+      return;
+    }
+    response.writeHead(200, { "content-type": "text/plain" }).end("ok");
   });
 }
 
