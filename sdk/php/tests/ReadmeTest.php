@@ -11,8 +11,8 @@ use PHPUnit\Framework\TestCase;
 /**
  * Runs the README's examples against the stack. Its ```php blocks are snippets run in order as
  * one script, except a block that starts with `<?php`, which is a file of its own: the webhook
- * receiver, served by `php -S` and sent real signed webhooks. Composer's autoloader line loads
- * init.php instead.
+ * receiver, served by `php -S` and sent real signed webhooks and a challenge. Composer's
+ * autoloader line loads init.php instead.
  */
 final class ReadmeTest extends TestCase
 {
@@ -51,6 +51,7 @@ final class ReadmeTest extends TestCase
         $this->assertSame(0, $status, $output);
         $this->assertStringContainsString('card_declined: ', $output);
         $this->assertStringContainsString('signature_mismatch', $output);
+        $this->assertStringContainsString('pending_verification connection_error', $output);
     }
 
     public function testTheWebhookReceiverAcceptsSignedDeliveriesOnly(): void
@@ -65,6 +66,9 @@ final class ReadmeTest extends TestCase
             $ping = $expe->webhookEndpoints->ping($endpoint->id);
             $this->assertTrue($ping->ok, json_encode($ping));
             $this->assertSame(204, $ping->status);
+            $checked = $expe->webhookEndpoints->update($endpoint->id, ['verification' => 'challenge']);
+            $this->assertSame('verified', $checked->handshake->status, json_encode($checked));
+            $this->assertSame('enabled', $checked->status);
 
             $forged = stream_context_create(['http' => [
                 'method' => 'POST',

@@ -4,17 +4,25 @@ declare(strict_types=1);
 
 namespace Expe\Tests;
 
+use Expe\Exception\ConflictError;
 use Expe\Exception\NotFoundError;
 use Expe\Tests\Support\Env;
+use Expe\Tests\Support\ScriptedServer;
+use Expe\Webhook;
 use PHPUnit\Framework\TestCase;
 
 final class WebhookEndpointsTest extends TestCase
 {
     /** @var list<string> */
     private array $created = [];
+    /** @var list<ScriptedServer> */
+    private array $receivers = [];
 
     protected function tearDown(): void
     {
+        foreach ($this->receivers as $receiver) {
+            $receiver->stop();
+        }
         foreach ($this->created as $id) {
             try {
                 Env::client()->webhookEndpoints->delete($id);
@@ -71,5 +79,81 @@ final class WebhookEndpointsTest extends TestCase
         $this->assertStringStartsWith('whsec_', $rotated->secret);
         $this->assertNotSame($endpoint->secret, $rotated->secret);
         $this->assertNotNull($rotated->previousSecretExpiresAt);
+    }
+
+    /** @param list<array<string, mixed>> $answers */
+    private function receiver(array $answers): ScriptedServer
+    {
+        $receiver = new ScriptedServer($answers);
+        $this->receivers[] = $receiver;
+        return $receiver;
+    }
+
+    public function testAnEndpointThatEchoesItsSignedChallengeIsEnabledWhenCreated(): void
+    {
+        $expe = Env::client();
+        $receiver = $this->receiver([['echoChallenge' => true]]);
+        $endpoint = $expe->webhookEndpoints->create([
+            'url' => $receiver->url . '/hooks/expe',
+            'verification' => 'challenge',
+        ]);
+        $this->created[] = $endpoint->id;
+        $this->assertSame('challenge', $endpoint->verification);
+        $this->assertSame('enabled', $endpoint->status);
+        $this->assertTrue($endpoint->enabled);
+        $this->assertSame('verified', $endpoint->handshake->status);
+        $this->assertNull($endpoint->handshake->failure);
+        $this->assertNotNull($endpoint->handshake->verifiedAt);
+
+        [$challenge] = $receiver->requests();
+        $event = Webhook::verify($challenge['body'], $challenge['headers'], $endpoint->secret);
+        $this->assertSame('endpoint.verification', $event->type);
+        $attempt = $expe->webhookAttempts->retrieve($endpoint->handshake->attemptId);
+        $this->assertSame('verification', $attempt->trigger);
+    }
+
+    public function testAPendingEndpointSaysWhyAndANewChallengeEnablesItOnceItEchoes(): void
+    {
+        $expe = Env::client();
+        // The first challenge gets a 200 that does not echo it, the next ones are echoed.
+        $receiver = $this->receiver([
+            ['body' => 'ok', 'headers' => ['Content-Type' => 'text/plain']],
+            ['echoChallenge' => true],
+        ]);
+        $endpoint = $expe->webhookEndpoints->create([
+            'url' => $receiver->url . '/hooks/expe',
+            'verification' => 'challenge',
+        ]);
+        $this->created[] = $endpoint->id;
+        $this->assertSame('pending_verification', $endpoint->status);
+        $this->assertFalse($endpoint->enabled);
+        $this->assertSame('pending_verification', $endpoint->disabledReason);
+        $this->assertSame('pending', $endpoint->handshake->status);
+        $this->assertSame('challenge_mismatch', $endpoint->handshake->failure->code);
+        $this->assertSame(200, $endpoint->handshake->failure->responseStatus);
+        $this->assertSame('ok', $endpoint->handshake->failure->responseBody);
+
+        $verified = $expe->webhookEndpoints->challenge($endpoint->id);
+        $this->assertSame('enabled', $verified->status);
+        $this->assertSame('verified', $verified->handshake->status);
+        $this->assertNotSame($endpoint->handshake->attemptId, $verified->handshake->attemptId);
+        $this->assertCount(2, $receiver->requests());
+        $this->assertConflict('endpoint_already_verified', fn () => $expe->webhookEndpoints->challenge($endpoint->id));
+
+        $plain = $expe->webhookEndpoints->create(['url' => $receiver->url . '/hooks/plain']);
+        $this->created[] = $plain->id;
+        $this->assertSame('none', $plain->verification);
+        $this->assertNull($plain->handshake);
+        $this->assertConflict('verification_off', fn () => $expe->webhookEndpoints->challenge($plain->id));
+    }
+
+    private function assertConflict(string $code, callable $call): void
+    {
+        try {
+            $call();
+            $this->fail("No ConflictError $code.");
+        } catch (ConflictError $error) {
+            $this->assertSame($code, $error->getErrorCode());
+        }
     }
 }

@@ -13,8 +13,11 @@ final class WebhookEndpoints extends AbstractService
     /**
      * The answer holds the endpoint's signing `secret`, which is never shown again.
      *
+     * With `'verification' => 'challenge'` it is sent a signed challenge at once and gets nothing
+     * until it echoes it: the answer's `status` and `handshake` say whether it did.
+     *
      * @param array<string, mixed> $params url, enabledEvents (default `['*']`), description,
-     *     projectId
+     *     projectId, verification (`none`, the default, or `challenge`)
      * @param array<string, mixed> $opts
      */
     public function create(array $params, array $opts = []): ExpeObject
@@ -40,7 +43,10 @@ final class WebhookEndpoints extends AbstractService
     }
 
     /**
-     * @param array<string, mixed> $params url, enabledEvents, description, enabled
+     * `'verification' => 'challenge'` turns the handshake on and challenges the endpoint at once,
+     * as a new URL of an endpoint with the handshake is.
+     *
+     * @param array<string, mixed> $params url, enabledEvents, description, enabled, verification
      * @param array<string, mixed> $opts
      */
     public function update(string $id, array $params, array $opts = []): ExpeObject
@@ -90,6 +96,19 @@ final class WebhookEndpoints extends AbstractService
     public function ping(string $id, array $opts = []): ExpeObject
     {
         return $this->object('POST', self::path('webhooks/endpoints/%s/ping', $id), [], $opts);
+    }
+
+    /**
+     * Sends an endpoint with the handshake a new signed challenge now and answers the endpoint,
+     * enabled if it echoed (`Webhook::verify()` is the signature check, not this). A
+     * ConflictError `verification_off` without the handshake, `endpoint_already_verified` once
+     * verified.
+     *
+     * @param array<string, mixed> $opts
+     */
+    public function challenge(string $id, array $opts = []): ExpeObject
+    {
+        return $this->object('POST', self::path('webhooks/endpoints/%s/verify', $id), [], $opts);
     }
 
     /**

@@ -6,7 +6,8 @@ namespace Expe\Tests\Support;
 
 /**
  * A local HTTP server that answers as its script says (one answer per request, the last one
- * repeated) and records every request it gets: headers, raw body and when it arrived.
+ * repeated) and records every request it gets: headers, raw body and when it arrived. An answer
+ * with `echoChallenge` echoes the handshake's challenge of the event it got.
  */
 final class ScriptedServer
 {
@@ -16,7 +17,7 @@ final class ScriptedServer
 
     /**
      * @param list<array{status?: int, headers?: array<string, string>, body?: string,
-     *     delay?: float}> $answers
+     *     delay?: float, echoChallenge?: bool}> $answers
      */
     public function __construct(array $answers)
     {

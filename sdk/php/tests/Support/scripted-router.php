@@ -2,7 +2,8 @@
 
 // The router of ScriptedServer under `php -S`: the n-th request gets the n-th answer of
 // $SCRIPT_DIR/script.json (the last one once the script runs out); each request is recorded in
-// requests.jsonl, headers in lower case and the body exactly as received.
+// requests.jsonl, headers in lower case and the body exactly as received. An answer with
+// `echoChallenge` answers the handshake: `{"challenge": …}` of the event received.
 
 declare(strict_types=1);
 
@@ -13,11 +14,12 @@ $log = fopen("$dir/requests.jsonl", 'ab');
 flock($log, LOCK_EX);
 $seen = is_file("$dir/count") ? (int) file_get_contents("$dir/count") : 0;
 file_put_contents("$dir/count", (string) ($seen + 1));
+$body = (string) file_get_contents('php://input');
 fwrite($log, json_encode([
     'method' => $_SERVER['REQUEST_METHOD'],
     'path' => $_SERVER['REQUEST_URI'],
     'headers' => array_change_key_case(getallheaders(), CASE_LOWER),
-    'body' => file_get_contents('php://input'),
+    'body' => $body,
     'at' => microtime(true),
 ]) . "\n");
 flock($log, LOCK_UN);
@@ -31,4 +33,8 @@ http_response_code($answer['status'] ?? 200);
 foreach ($answer['headers'] ?? ['Content-Type' => 'application/json'] as $name => $value) {
     header("$name: $value");
 }
-echo $answer['body'] ?? '{}';
+if ($answer['echoChallenge'] ?? false) {
+    echo json_encode(['challenge' => json_decode($body, true)['data']['challenge'] ?? null]);
+} else {
+    echo $answer['body'] ?? '{}';
+}
