@@ -8,7 +8,7 @@ require "test_helper"
 
 # Runs the README's examples against the stack. Its ```ruby blocks are snippets run in order as
 # one script, except a block that starts with a file's name (`# receiver.rb: ...`), which is a
-# program of its own: the webhook receiver, started and sent real signed webhooks.
+# program of its own: the webhook receiver, started and sent real signed webhooks and a challenge.
 class ReadmeTest < Minitest::Test
   README = File.expand_path("../README.md", __dir__)
   LIB = File.expand_path("../lib", __dir__)
@@ -29,6 +29,7 @@ class ReadmeTest < Minitest::Test
     assert status.success?, output
     assert_includes output, "card_declined: "
     assert_includes output, "signature_mismatch"
+    assert_includes output, "pending_verification connection_error"
   end
 
   def test_the_webhook_receiver_accepts_signed_deliveries_only
@@ -47,6 +48,9 @@ class ReadmeTest < Minitest::Test
         ping = client.webhook_endpoints.ping(endpoint.id)
         assert ping.ok, ping.inspect
         assert_equal 204, ping.status
+        checked = client.webhook_endpoints.update(endpoint.id, verification: "challenge")
+        assert_equal "verified", checked.handshake.status, checked.inspect
+        assert_equal "enabled", checked.status
 
         forged = Net::HTTP.post(URI("http://127.0.0.1:#{port}/"), '{"type":"payment.completed"}',
                                 "Content-Type" => "application/json", "webhook-id" => "msg_1",

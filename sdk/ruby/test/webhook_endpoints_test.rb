@@ -9,14 +9,20 @@ class WebhookEndpointsTest < Minitest::Test
 
   def setup
     @created = []
+    @receivers = []
   end
 
   def teardown
+    @receivers.each(&:stop)
     @created.each do |id|
       client.webhook_endpoints.delete(id)
     rescue Expe::NotFoundError
       nil
     end
+  end
+
+  def receiver(*answers)
+    ScriptedServer.new(answers).tap { |server| @receivers << server }
   end
 
   def create(**params)
@@ -57,5 +63,47 @@ class WebhookEndpointsTest < Minitest::Test
     assert rotated.secret.start_with?("whsec_")
     refute_equal endpoint.secret, rotated.secret
     refute_nil rotated.previous_secret_expires_at
+  end
+
+  def test_an_endpoint_that_echoes_its_signed_challenge_is_enabled_when_created
+    echoing = receiver({ echo_challenge: true })
+    endpoint = create(url: "#{echoing.url}/hooks/expe", verification: "challenge")
+    assert_equal "challenge", endpoint.verification
+    assert_equal "enabled", endpoint.status
+    assert endpoint.enabled
+    assert_equal "verified", endpoint.handshake.status
+    assert_nil endpoint.handshake.failure
+    refute_nil endpoint.handshake.verified_at
+
+    challenge = echoing.requests.first
+    event = Expe::Webhook.verify(challenge.body, challenge.headers, endpoint.secret)
+    assert_equal "endpoint.verification", event.type
+    assert_equal "verification", client.webhook_attempts.retrieve(endpoint.handshake.attempt_id).trigger
+  end
+
+  def test_a_pending_endpoint_says_why_and_a_new_challenge_enables_it_once_it_echoes
+    # The first challenge gets a 200 that does not echo it, the next ones are echoed.
+    later = receiver({ body: "ok", headers: { "Content-Type" => "text/plain" } }, { echo_challenge: true })
+    endpoint = create(url: "#{later.url}/hooks/expe", verification: "challenge")
+    assert_equal "pending_verification", endpoint.status
+    refute endpoint.enabled
+    assert_equal "pending_verification", endpoint.disabled_reason
+    assert_equal "pending", endpoint.handshake.status
+    failure = endpoint.handshake.failure
+    assert_equal ["challenge_mismatch", 200, "ok"], [failure.code, failure.response_status, failure.response_body]
+
+    verified = client.webhook_endpoints.challenge(endpoint.id)
+    assert_equal "enabled", verified.status
+    assert_equal "verified", verified.handshake.status
+    refute_equal endpoint.handshake.attempt_id, verified.handshake.attempt_id
+    assert_equal 2, later.requests.size
+    already = assert_raises(Expe::ConflictError) { client.webhook_endpoints.challenge(endpoint.id) }
+    assert_equal "endpoint_already_verified", already.code
+
+    plain = create(url: "#{later.url}/hooks/plain")
+    assert_equal "none", plain.verification
+    assert_nil plain.handshake
+    off = assert_raises(Expe::ConflictError) { client.webhook_endpoints.challenge(plain.id) }
+    assert_equal "verification_off", off.code
   end
 end

@@ -22,7 +22,8 @@ class ScriptedServer
 
   attr_reader :url
 
-  # answers: hashes of status, headers, body and delay (seconds).
+  # answers: hashes of status, headers, body and delay (seconds); `echo_challenge: true` answers
+  # the handshake instead of the body: `{"challenge": …}` of the event received.
   def initialize(answers)
     @answers = answers
     @requests = []
@@ -57,11 +58,17 @@ class ScriptedServer
     sleep answer[:delay] if answer[:delay]
     response.status = answer.fetch(:status, 200)
     answer.fetch(:headers, { "Content-Type" => "application/json" }).each { |name, value| response[name] = value }
-    response.body = answer.fetch(:body, "{}")
+    response.body = answer[:echo_challenge] ? challenge_of(request.body) : answer.fetch(:body, "{}")
   end
 
   def stop
     @server.shutdown
     @thread.join
+  end
+
+  private
+
+  def challenge_of(event)
+    JSON.generate(challenge: JSON.parse(event).dig("data", "challenge"))
   end
 end

@@ -4,8 +4,10 @@ module Expe
   module Resources
     # Where the merchant's webhooks go: URL, event filter, signing secret.
     class WebhookEndpoints < Base
-      # url, enabled_events (default `["*"]`), description, project_id. The answer holds the
-      # endpoint's signing `secret`, which is never shown again.
+      # url, enabled_events (default `["*"]`), description, project_id, verification (`none`, the
+      # default, or `challenge`). The answer holds the endpoint's signing `secret`, which is never
+      # shown again. With `verification: "challenge"` it is sent a signed challenge at once and
+      # gets nothing until it echoes it: the answer's `status` and `handshake` say whether it did.
       def create(params, opts = {})
         object("POST", path("webhooks/endpoints"), params, opts)
       end
@@ -19,7 +21,9 @@ module Expe
         page(path("webhooks/endpoints"), params, opts)
       end
 
-      # url, enabled_events, description, enabled.
+      # url, enabled_events, description, enabled, verification. `verification: "challenge"`
+      # turns the handshake on and challenges the endpoint at once, as a new URL of an endpoint
+      # with the handshake is.
       def update(id, params, opts = {})
         object("PATCH", path("webhooks/endpoints/%s", id), params, opts)
       end
@@ -45,6 +49,14 @@ module Expe
       # Sends a signed `webhook.ping` now: ok, status, latency_ms, attempt_id.
       def ping(id, opts = {})
         object("POST", path("webhooks/endpoints/%s/ping", id), {}, opts)
+      end
+
+      # Sends an endpoint with the handshake a new signed challenge now and answers the endpoint,
+      # enabled if it echoed (`Expe::Webhook.verify` is the signature check, not this). A
+      # ConflictError `verification_off` without the handshake, `endpoint_already_verified` once
+      # verified.
+      def challenge(id, opts = {})
+        object("POST", path("webhooks/endpoints/%s/verify", id), {}, opts)
       end
 
       # Sends again every event of the window the endpoint subscribes to: `queued`; since, until.
