@@ -12,12 +12,14 @@ import os
 import secrets
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
 import expe
 from expe.models import CheckoutPayment, Payment, WebhookEndpointWithSecret
 from expe.params import CardParams
+from tests.cli import cli_env, run
 from tests.servers import Answer, LocalServer, Received
 
 PAYING_CARD = CardParams(number="4242424242424242", exp_month=12, exp_year=2040, cvc="123")
@@ -109,3 +111,12 @@ def endpoint_to(client: expe.Expe) -> Iterator[RegisterEndpoint]:
 def event_of(request: Received) -> str:
     """The event type in a delivery's body, for matching."""
     return str(json.loads(request.body).get("type"))
+
+
+@pytest.fixture
+def env(tmp_path: Path, stack: Stack) -> dict[str, str]:
+    """A CLI user's environment with a config folder of its own, logged in with the test key."""
+    home = cli_env(tmp_path / "config", {"EXPE_API_URL": stack.api_url})
+    logged_in = run("login", "--api-key", stack.secret_key, env=home)
+    assert logged_in.returncode == 0, logged_in.stderr
+    return home

@@ -16,15 +16,6 @@ from tests.conftest import Stack, event_of
 from tests.servers import Answer, LocalServer, Received, Relay
 
 
-@pytest.fixture
-def env(tmp_path: Path, stack: Stack) -> dict[str, str]:
-    """A user's environment with a config folder of its own, logged in with the test key."""
-    home = cli_env(tmp_path / "config", {"EXPE_API_URL": stack.api_url})
-    logged_in = run("login", "--api-key", stack.secret_key, env=home)
-    assert logged_in.returncode == 0, logged_in.stderr
-    return home
-
-
 def test_login_verifies_and_stores_the_key_for_its_owner_only(tmp_path: Path, stack: Stack) -> None:
     home = cli_env(tmp_path / "config", {"EXPE_API_URL": stack.api_url})
     refused = run("login", "--api-key", "sk_test_" + "0" * 32, env=home)

@@ -4,6 +4,7 @@ really sends to a receiver on this machine."""
 from __future__ import annotations
 
 import json
+import threading
 import time
 from datetime import datetime, timedelta, timezone
 
@@ -11,7 +12,7 @@ import pytest
 
 import expe
 from tests.conftest import RegisterEndpoint, event_of, new_payment, pay
-from tests.servers import LocalServer, Received
+from tests.servers import Answer, LocalServer, Received
 
 
 def _about(request: Received, event_type: str, payment_id: str) -> bool:
@@ -159,3 +160,43 @@ def test_test_events_messages_attempts_retries_and_replays(
         lambda r: r.headers.get("webhook-id") == message.id and r is not delivery,
         what="the retried delivery",
     )
+
+
+def test_an_endpoint_with_the_handshake_gets_nothing_until_it_echoes_the_challenge(
+    client: expe.Expe, endpoint_to: RegisterEndpoint
+) -> None:
+    echoing = threading.Event()
+
+    def respond(request: Received) -> Answer:
+        event = json.loads(request.body)
+        if echoing.is_set() and event["type"] == "endpoint.verification":
+            return Answer(200, json.dumps({"challenge": event["data"]["challenge"]}).encode())
+        return Answer(200, b"ok")
+
+    with LocalServer(respond) as server:
+        endpoint = client.webhooks.endpoints.create(
+            url=server.url + "/hooks", verification="challenge"
+        )
+        try:
+            assert endpoint.status == "pending_verification" and not endpoint.enabled
+            assert endpoint.handshake is not None and endpoint.handshake.status == "pending"
+            assert endpoint.handshake.failure is not None
+            assert endpoint.handshake.failure.code == "challenge_mismatch"
+            challenge = client.webhooks.attempts.retrieve(str(endpoint.handshake.attempt_id))
+            assert challenge.trigger == "verification"
+
+            echoing.set()
+            verified = client.webhooks.endpoints.challenge(endpoint.id)
+            assert verified.status == "enabled" and verified.enabled
+            assert verified.handshake is not None and verified.handshake.status == "verified"
+            with pytest.raises(expe.ConflictError) as again:
+                client.webhooks.endpoints.challenge(endpoint.id)
+            assert again.value.code == "endpoint_already_verified"
+        finally:
+            client.webhooks.endpoints.delete(endpoint.id)
+
+    plain = endpoint_to("https://example.com/hooks")
+    assert plain.verification == "none" and plain.handshake is None
+    with pytest.raises(expe.ConflictError) as off:
+        client.webhooks.endpoints.challenge(plain.id)
+    assert off.value.code == "verification_off"

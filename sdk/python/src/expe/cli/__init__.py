@@ -1,48 +1,23 @@
 """`expe`: log in with a key, create and read payments, trigger test events, forward them to a
-local server (`expe listen`), and follow the API requests made (`expe logs tail`)."""
+local server (`expe listen`), set up and debug webhook endpoints (`expe webhooks`), and follow
+the API requests made (`expe logs tail`)."""
 
 from __future__ import annotations
 
 import argparse
 import getpass
-import os
 import sys
 from collections.abc import Sequence
 
 from expe import AuthenticationError, Expe, ExpeError, __version__
 from expe._client import DEFAULT_BASE_URL
+from expe.cli import webhooks
 from expe.cli.config import Config
+from expe.cli.context import UsageError, api_key, api_url, client_for, show
 from expe.cli.listen import FORWARDED_BY_DEFAULT, listen
 from expe.cli.logs import tail
-from expe.cli.output import print_json, print_object, print_table
+from expe.cli.output import print_json, print_table
 from expe.cli.trigger import TRIGGERS
-from expe.models import ExpeModel
-
-
-class UsageError(Exception):
-    """The command cannot run as given; the message says what to do."""
-
-
-def _api_url(args: argparse.Namespace, config: Config) -> str:
-    return args.api_url or os.environ.get("EXPE_API_URL") or config.api_url or DEFAULT_BASE_URL
-
-
-def _api_key(args: argparse.Namespace, config: Config) -> str:
-    key = args.api_key or os.environ.get("EXPE_API_KEY") or config.api_key
-    if not key:
-        raise UsageError("No API key: run `expe login`, or pass --api-key, or set EXPE_API_KEY.")
-    return key
-
-
-def _client(args: argparse.Namespace, config: Config) -> Expe:
-    return Expe(_api_key(args, config), base_url=_api_url(args, config))
-
-
-def _show(args: argparse.Namespace, model: ExpeModel) -> None:
-    if args.json:
-        print_json(model.raw)
-    else:
-        print_object(model)
 
 
 def login(args: argparse.Namespace, config: Config) -> int:
@@ -53,7 +28,7 @@ def login(args: argparse.Namespace, config: Config) -> int:
     key = key.strip()
     if not key.startswith(("sk_test_", "sk_live_")):
         raise UsageError("expe needs a secret key (sk_test_… or sk_live_…), not a publishable one.")
-    url = _api_url(args, config)
+    url = api_url(args, config)
     with Expe(key, base_url=url) as client:
         try:
             client.payments.list(limit=1)
@@ -69,7 +44,7 @@ def login(args: argparse.Namespace, config: Config) -> int:
 
 def payments_create(args: argparse.Namespace, config: Config) -> int:
     metadata = dict(item.split("=", 1) for item in args.metadata) if args.metadata else None
-    with _client(args, config) as client:
+    with client_for(args, config) as client:
         payment = client.payments.create(
             amount=args.amount,
             currency=args.currency,
@@ -80,12 +55,12 @@ def payments_create(args: argparse.Namespace, config: Config) -> int:
             return_url=args.return_url,
             idempotency_key=args.idempotency_key,
         )
-    _show(args, payment)
+    show(args, payment)
     return 0
 
 
 def payments_list(args: argparse.Namespace, config: Config) -> int:
-    with _client(args, config) as client:
+    with client_for(args, config) as client:
         page = client.payments.list(limit=args.limit, status=args.status, q=args.query)
     if args.json:
         print_json(page.raw)
@@ -100,14 +75,14 @@ def payments_list(args: argparse.Namespace, config: Config) -> int:
 
 
 def payments_get(args: argparse.Namespace, config: Config) -> int:
-    with _client(args, config) as client:
+    with client_for(args, config) as client:
         payment = client.payments.retrieve(args.payment_id)
-    _show(args, payment)
+    show(args, payment)
     return 0
 
 
 def trigger(args: argparse.Namespace, config: Config) -> int:
-    with _client(args, config) as client:
+    with client_for(args, config) as client:
         if not client.api_key.startswith("sk_test_"):
             raise UsageError("expe trigger makes real payments: it needs a test-mode secret key.")
         say = (lambda _: None) if args.json else print
@@ -120,8 +95,8 @@ def trigger(args: argparse.Namespace, config: Config) -> int:
 
 
 def listen_command(args: argparse.Namespace, config: Config) -> int:
-    key = _api_key(args, config)
-    url = _api_url(args, config)
+    key = api_key(args, config)
+    url = api_url(args, config)
     with Expe(key, base_url=url) as client:
         try:
             merchant_id: str | None = client.analytics.summary().merchant_id
@@ -140,7 +115,7 @@ def listen_command(args: argparse.Namespace, config: Config) -> int:
 
 
 def logs_tail(args: argparse.Namespace, config: Config) -> int:
-    with _client(args, config) as client:
+    with client_for(args, config) as client:
         tail(client, limit=args.limit, follow=not args.no_follow)
     return 0
 
@@ -207,6 +182,8 @@ def _parser() -> argparse.ArgumentParser:
     follow.add_argument("--limit", type=int, default=20, help="recent requests shown first")
     follow.add_argument("--no-follow", action="store_true", help="stop after the recent ones")
     follow.set_defaults(run=logs_tail)
+
+    webhooks.add_commands(commands, common)
     return parser
 
 

@@ -27,6 +27,8 @@ from expe.models.wallets import Entry, Movement, Topup, Transfer, Wallet, Wallet
 from expe.models.webhooks import (
     AttemptError,
     Event,
+    Handshake,
+    HandshakeFailure,
     MessageWithAttempts,
     PaymentWebhooks,
     PingResult,
@@ -51,6 +53,8 @@ __all__ = [
     "Entry",
     "Event",
     "ExpeModel",
+    "Handshake",
+    "HandshakeFailure",
     "MessageWithAttempts",
     "Movement",
     "Overview",

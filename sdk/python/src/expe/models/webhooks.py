@@ -8,6 +8,27 @@ from typing import Any
 from expe.models._base import ExpeModel
 
 
+class HandshakeFailure(ExpeModel):
+    """Why the last challenge was not echoed: `code` is timeout, connection_error, dns_error,
+    address_not_allowed, http_status or challenge_mismatch (a 2xx without the challenge)."""
+
+    code: str
+    message: str
+    response_status: int | None = None
+    response_body: str | None = None
+
+
+class Handshake(ExpeModel):
+    """Where an endpoint's verification stands: `status` is pending or verified."""
+
+    status: str
+    challenged_at: datetime | None = None
+    verified_at: datetime | None = None
+    # The last challenge's attempt, with the request sent and the answer received.
+    attempt_id: str | None = None
+    failure: HandshakeFailure | None = None
+
+
 class WebhookEndpoint(ExpeModel):
     id: str
     url: str
@@ -20,6 +41,11 @@ class WebhookEndpoint(ExpeModel):
     disabled_at: datetime | None = None
     # Since when every attempt failed; None while the endpoint answers.
     failing_since: datetime | None = None
+    # "challenge" when the endpoint must echo a signed challenge before it gets events.
+    verification: str = "none"
+    handshake: Handshake | None = None
+    # enabled; pending_verification until the challenge is echoed; disabled otherwise.
+    status: str
     created_at: datetime
     updated_at: datetime | None = None
 
@@ -59,7 +85,7 @@ class AttemptError(ExpeModel):
 
 
 class WebhookAttempt(ExpeModel):
-    """One delivery attempt: `trigger` is automatic, manual, test or ping."""
+    """One delivery attempt: `trigger` is automatic, manual, test, ping or verification."""
 
     id: str
     message_id: str | None = None

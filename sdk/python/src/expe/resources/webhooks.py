@@ -33,6 +33,9 @@ from expe.models import (
 
 _ENDPOINTS = "/api/v1/webhooks/endpoints"
 
+# "challenge": the endpoint must echo a signed challenge before it is sent any event.
+Verification = Literal["none", "challenge"]
+
 
 class WebhookEndpoints(Resource[ModeT]):
     @endpoint
@@ -43,16 +46,19 @@ class WebhookEndpoints(Resource[ModeT]):
         enabled_events: Sequence[str] | None = None,
         description: str | None = None,
         project_id: str | None = None,
+        verification: Verification | None = None,
         idempotency_key: str | None = None,
     ) -> Call[WebhookEndpointWithSecret]:
         """Registers an endpoint for the key's mode (events `["*"]` unless named); keep its
-        `secret`: it is in this answer only."""
+        `secret`: it is in this answer only. With `verification="challenge"` it is sent a
+        signed challenge at once and stays `pending_verification` until it echoes one."""
         body = wire(
             {
                 "url": url,
                 "enabled_events": list(enabled_events) if enabled_events is not None else None,
                 "description": description,
                 "project_id": project_id,
+                "verification": verification,
             }
         )
         return Call(
@@ -89,14 +95,17 @@ class WebhookEndpoints(Resource[ModeT]):
         enabled_events: Sequence[str] | None = None,
         description: str | None = None,
         enabled: bool | None = None,
+        verification: Verification | None = None,
     ) -> Call[WebhookEndpoint]:
-        """Changes what is given; `enabled=True` turns a disabled endpoint back on."""
+        """Changes what is given; `enabled=True` turns a disabled endpoint back on, and
+        `verification="challenge"` challenges it at once."""
         body = wire(
             {
                 "url": url,
                 "enabled_events": list(enabled_events) if enabled_events is not None else None,
                 "description": description,
                 "enabled": enabled,
+                "verification": verification,
             }
         )
         return Call("PATCH", f"{_ENDPOINTS}/{endpoint_id}", as_model(WebhookEndpoint), body=body)
@@ -105,6 +114,19 @@ class WebhookEndpoints(Resource[ModeT]):
     def delete(self, endpoint_id: str) -> Call[ResponseInfo]:
         """Deletes the endpoint; its messages still waiting are canceled."""
         return Call("DELETE", f"{_ENDPOINTS}/{endpoint_id}", as_nothing)
+
+    @endpoint
+    def challenge(
+        self, endpoint_id: str, *, idempotency_key: str | None = None
+    ) -> Call[WebhookEndpoint]:
+        """Sends a pending endpoint a new signed challenge now; the answer says whether it
+        echoed it (`status` enabled) or why not (`handshake.failure`)."""
+        return Call(
+            "POST",
+            f"{_ENDPOINTS}/{endpoint_id}/verify",
+            as_model(WebhookEndpoint),
+            idempotency_key=idempotency_key,
+        )
 
     @endpoint
     def rotate_secret(
