@@ -105,7 +105,7 @@ class EndpointService:
                 "mode; delete one first."
             )
         now = self._clock()
-        secret = new_secret()
+        secret = body.secret or new_secret()
         endpoint: Document = {
             "_id": new_id("we"),
             "merchantId": scope.merchant_id,

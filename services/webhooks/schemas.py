@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import ConfigDict, Field, computed_field, model_validator
+from pydantic import ConfigDict, Field, computed_field, field_validator, model_validator
 
 from services.webhooks.addresses import MAX_URL_LENGTH
+from services.webhooks.signing import MalformedSecret, secret_bytes
 from shared.schemas import Input, Instant, Schema
 
 
@@ -17,6 +18,8 @@ class _Input(Input):
 
 
 EventFilter = list[str]
+# A secret the merchant brings: as strong as the ones made here (24 bytes), and not unbounded.
+MIN_SECRET_BYTES, MAX_SECRET_BYTES = 24, 64
 # "challenge": a signed challenge must be echoed before the endpoint gets anything (the handshake).
 Verification = Literal["none", "challenge"]
 
@@ -29,6 +32,27 @@ class EndpointCreate(_Input):
     # The project the endpoint belongs to; an API key's own project when left out.
     project_id: str | None = Field(None, max_length=64)
     verification: Verification = "none"
+    # The merchant's own signing secret, so that a receiver can be configured with it before the
+    # endpoint exists (and pass the handshake that is sent while it is created). Made when absent.
+    secret: str | None = Field(None, max_length=200)
+
+    @field_validator("secret")
+    @classmethod
+    def _a_strong_secret(cls, secret: str | None) -> str | None:
+        if secret is None:
+            return None
+        wanted = (
+            f"`whsec_` followed by base64 of {MIN_SECRET_BYTES} to {MAX_SECRET_BYTES} random bytes"
+        )
+        try:
+            size = len(secret_bytes(secret)) if secret.startswith("whsec_") else 0
+        except MalformedSecret:
+            size = 0
+        if not MIN_SECRET_BYTES <= size <= MAX_SECRET_BYTES:
+            raise ValueError(
+                f"the secret must be {wanted}, e.g. as `expe.webhooks.generate_secret()` makes"
+            )
+        return secret
 
 
 class EndpointUpdate(_Input):

@@ -200,3 +200,23 @@ def test_an_endpoint_with_the_handshake_gets_nothing_until_it_echoes_the_challen
     with pytest.raises(expe.ConflictError) as off:
         client.webhooks.endpoints.challenge(plain.id)
     assert off.value.code == "verification_off"
+
+
+def test_a_receiver_given_its_secret_first_passes_the_handshake_as_the_endpoint_is_created(
+    client: expe.Expe, endpoint_to: RegisterEndpoint
+) -> None:
+    secret = expe.webhooks.generate_secret()
+
+    def respond(request: Received) -> Answer:
+        try:
+            event = expe.webhooks.verify(request.body, request.headers, secret)
+        except expe.SignatureVerificationError:
+            return Answer(400)
+        return Answer(200, json.dumps({"challenge": event.data.get("challenge")}).encode())
+
+    with LocalServer(respond) as server:
+        endpoint = client.webhooks.endpoints.create(
+            url=server.url + "/hooks", verification="challenge", secret=secret
+        )
+        client.webhooks.endpoints.delete(endpoint.id)
+    assert endpoint.status == "enabled" and endpoint.secret == secret

@@ -3,6 +3,8 @@ is saved and receives nothing until it echoes it; what went wrong is on the endp
 
 from __future__ import annotations
 
+import base64
+import secrets
 from typing import Any
 
 import pytest
@@ -255,3 +257,38 @@ def test_an_unknown_verification_is_refused(webhooks: Service) -> None:
     refused = api.post(ENDPOINTS, {"url": "http://127.0.0.1:9/x", "verification": "email"})
     assert refused.status_code == 400
     assert refused.json()["error"]["param"] == "verification"
+
+
+def test_a_receiver_set_up_with_its_own_secret_passes_the_handshake_as_it_is_registered(
+    webhooks: Service, receiver: Receiver
+) -> None:
+    # The receiver checks signatures before it echoes, as a real one does; it can only know the
+    # secret before the endpoint exists when the merchant brings it.
+    secret = "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
+    checked = Webhook(secret)
+    receiver.answer_with(ECHO)
+    created = challenged(webhooks.api(), receiver.url, secret=secret)
+    (request,) = receiver.requests
+    assert checked.verify(request.body, request.headers)["type"] == "endpoint.verification"
+    assert (created["status"], created["secret"]) == ("enabled", secret)
+
+
+@pytest.mark.parametrize(
+    "secret",
+    [
+        "whsec_" + base64.b64encode(b"k" * 16).decode(),  # weaker than the ones made here
+        "whsec_" + base64.b64encode(b"k" * 65).decode(),
+        base64.b64encode(b"k" * 32).decode(),  # no prefix
+        "whsec_not base64!",
+    ],
+    ids=["short", "long", "unprefixed", "not-base64"],
+)
+def test_a_weak_or_malformed_secret_of_the_merchant_is_refused(
+    webhooks: Service, secret: str
+) -> None:
+    api = webhooks.api()
+    refused = api.post(ENDPOINTS, {"url": "http://127.0.0.1:9/x", "secret": secret})
+    assert error_of(refused) == (400, "parameter_invalid")
+    assert refused.json()["error"]["param"] == "secret"
+    assert "whsec_" in refused.json()["error"]["message"]
+    assert api.ok(api.get(ENDPOINTS))["total"] == 0

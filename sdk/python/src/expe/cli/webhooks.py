@@ -63,6 +63,7 @@ def endpoints_create(args: argparse.Namespace, config: Config) -> int:
             enabled_events=_events(args.events),
             description=args.description,
             verification="challenge" if args.verify else None,
+            secret=args.secret,
         )
     show(args, endpoint)
     return _report_handshake(endpoint)
@@ -306,6 +307,11 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
         "--verify",
         action="store_true",
         help="send a signed challenge now; the endpoint gets nothing until it echoes it",
+    )
+    create.add_argument(
+        "--secret",
+        metavar="whsec_…",
+        help="your own signing secret, so that the receiver knows it before the endpoint exists",
     )
     create.set_defaults(run=endpoints_create)
     get = endpoint_actions.add_parser("get", parents=[common], help="one endpoint")

@@ -47,11 +47,14 @@ class WebhookEndpoints(Resource[ModeT]):
         description: str | None = None,
         project_id: str | None = None,
         verification: Verification | None = None,
+        secret: str | None = None,
         idempotency_key: str | None = None,
     ) -> Call[WebhookEndpointWithSecret]:
         """Registers an endpoint for the key's mode (events `["*"]` unless named); keep its
         `secret`: it is in this answer only. With `verification="challenge"` it is sent a
-        signed challenge at once and stays `pending_verification` until it echoes one."""
+        signed challenge at once and stays `pending_verification` until it echoes one; pass a
+        `secret` of your own (`expe.webhooks.generate_secret()`) for a receiver that checks
+        signatures to pass it."""
         body = wire(
             {
                 "url": url,
@@ -59,6 +62,7 @@ class WebhookEndpoints(Resource[ModeT]):
                 "description": description,
                 "project_id": project_id,
                 "verification": verification,
+                "secret": secret,
             }
         )
         return Call(
