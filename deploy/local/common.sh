@@ -34,7 +34,8 @@ OPENAPI_GENERATOR_JAR="$OPENAPI_GENERATOR_LIBS/openapi-generator-cli-$OPENAPI_GE
 declare -A GO_TOOLS=(
   [mailpit]="github.com/axllent/mailpit@v1.33.1"
   [vegeta]="github.com/tsenart/vegeta/v12@v12.13.0"
+  [actionlint]="github.com/rhysd/actionlint/cmd/actionlint@v1.7.12"
 )
-GO_TOOL_ORDER=(mailpit vegeta)
+GO_TOOL_ORDER=(mailpit vegeta actionlint)
 
 go_tool_version() { echo "${GO_TOOLS[$1]##*@}"; }

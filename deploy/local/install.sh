@@ -4,9 +4,9 @@
 #   store     - mongo-java-server jars resolved by Maven from deploy/local/store/pom.xml, and the
 #               launcher in deploy/local/store/src compiled against them
 #   openapi-generator - its command-line jar resolved by Maven from deploy/local/codegen/pom.xml
-#   mailpit, vegeta - `go install` into $EXPE_HOME/bin
-#   redis     - the Debian package, only when redis-server is not on PATH (its system service is
-#               then disabled: infra.sh runs its own redis-server per instance)
+#   mailpit, vegeta, actionlint - `go install` into $EXPE_HOME/bin
+#   redis, prometheus - the Debian packages, only when redis-server or promtool is not on PATH
+#               (their system services are then disabled: infra.sh runs its own instances)
 # Idempotent: each component is skipped when its version stamp matches. Safe to run concurrently
 # (a lock serialises runs).
 set -Eeuo pipefail
@@ -129,21 +129,23 @@ install_go_tool() {
   echo "$version" >"$EXPE_BIN/.$name.version"
 }
 
-install_redis() {
-  if command -v redis-server >/dev/null 2>&1; then
-    echo "redis $(redis-server --version | sed -n 's/.* v=\([^ ]*\).*/\1/p'): system ($(command -v redis-server))"
+# install_debian_package COMMAND PACKAGE SERVICE: the Debian package, only when COMMAND is not on
+# PATH. On a systemd host the package also starts a system service on the port a local instance
+# would take; infra.sh runs its own instances, so only the binaries are kept.
+install_debian_package() {
+  local command=$1 package=$2 service=$3
+  if command -v "$command" >/dev/null 2>&1; then
+    echo "$package: system ($(command -v "$command"))"
     return
   fi
-  echo "redis: installing redis-server (apt) ..."
+  echo "$package: installing (apt) ..."
   local sudo=()
   ((EUID == 0)) || sudo=(sudo)
   run "${sudo[@]}" apt-get update -q
-  run "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q redis-server
-  # On a systemd host the package also starts a system redis on 127.0.0.1:6379, which would take
-  # the dev instance's port. We only need the binary.
+  run "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$package"
   if [[ -d /run/systemd/system ]]; then
-    echo "redis: disabling the redis-server system service (infra.sh runs its own)"
-    run "${sudo[@]}" systemctl disable --now redis-server
+    echo "$package: disabling the $service system service (infra.sh runs its own)"
+    run "${sudo[@]}" systemctl disable --now "$service"
   fi
 }
 
@@ -159,7 +161,9 @@ main() {
   for tool in "${GO_TOOL_ORDER[@]}"; do
     install_go_tool "$tool"
   done
-  install_redis
+  install_debian_package redis-server redis-server redis-server
+  # Prometheus and promtool: the observability profile's scraper, and the alert rules' tests.
+  install_debian_package promtool prometheus prometheus
 }
 
 # `; exit` on the same line: bash never reads past it, so editing this file while it runs is safe.
