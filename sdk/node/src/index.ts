@@ -43,6 +43,7 @@ export {
 export {
   DEFAULT_TOLERANCE_SECONDS,
   SignatureVerificationError,
+  generateWebhookSecret,
   signWebhook,
   verifyWebhook,
   type SignOptions,

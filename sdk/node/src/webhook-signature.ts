@@ -6,7 +6,7 @@
  * genuine when any of them matches and its timestamp is within the tolerance of now.
  */
 
-import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
+import { createHmac, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
 
 import { ExpeError } from "./errors.js";
 import type { VerificationFailure, WebhookEvent } from "./models/webhooks.js";
@@ -15,6 +15,8 @@ import type { VerificationFailure, WebhookEvent } from "./models/webhooks.js";
 export const DEFAULT_TOLERANCE_SECONDS = 300;
 
 const SECRET_PREFIX = "whsec_";
+// As strong as the secrets Expe makes itself.
+const SECRET_BYTES = 24;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /**
@@ -51,6 +53,14 @@ export class SignatureVerificationError extends ExpeError {
     super({ message, code: reason });
     this.reason = reason;
   }
+}
+
+/**
+ * A new signing secret, `whsec_` + base64 of 24 random bytes: for an endpoint created with
+ * `secret`, so that the receiver is configured with it before the endpoint exists.
+ */
+export function generateWebhookSecret(): string {
+  return SECRET_PREFIX + randomBytes(SECRET_BYTES).toString("base64");
 }
 
 function header(headers: WebhookHeaders, name: string): string | undefined {

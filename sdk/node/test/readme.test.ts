@@ -50,6 +50,7 @@ test("the README's examples run", async () => {
     /^card_declined /m,
     /^true 204 /m,
     /^enabled verified$/m,
+    /^enabled true$/m,
     /^pending_verification connection_error$/m,
   ]) {
     assert.match(printed, expected);

@@ -1,10 +1,14 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 
-import { ConflictError, type WebhookEndpointCreateParams } from "expe-node";
+import { ConflictError, InvalidRequestError, type WebhookEndpointCreateParams } from "expe-node";
 
 import { merchant } from "./support/env.js";
-import { type LocalServer, startChallengeReceiver } from "./support/servers.js";
+import {
+  type LocalServer,
+  startChallengeReceiver,
+  startCheckingReceiver,
+} from "./support/servers.js";
 
 describe("the endpoint handshake", () => {
   // Paths whose challenges the receiver echoes; any other path answers 200 "ok" to them.
@@ -84,6 +88,31 @@ describe("the endpoint handshake", () => {
     await assert.rejects(
       expe.webhookEndpoints.challenge(plain.id),
       (error) => error instanceof ConflictError && error.code === "verification_off",
+    );
+  });
+
+  test("a receiver that checks signatures with its own secret is verified as the endpoint is created", async () => {
+    const expe = merchant();
+    const secret = expe.webhooks.generateSecret();
+    assert.match(secret, /^whsec_[A-Za-z0-9+/]{32}$/, "24 random bytes");
+    assert.notEqual(expe.webhooks.generateSecret(), secret);
+    const checking = await startCheckingReceiver(secret);
+    try {
+      const endpoint = await create({
+        url: `${checking.url}/hooks/own-secret`,
+        verification: "challenge",
+        secret,
+      });
+      assert.equal(endpoint.status, "enabled", JSON.stringify(endpoint.handshake));
+      assert.equal(endpoint.handshake?.status, "verified");
+      assert.equal(endpoint.secret, secret);
+    } finally {
+      await checking.close();
+    }
+
+    await assert.rejects(
+      create({ url: `${checking.url}/hooks/weak`, secret: "whsec_c2hvcnQ=" }),
+      (error) => error instanceof InvalidRequestError && error.param === "secret",
     );
   });
 });

@@ -44,6 +44,12 @@ export interface WebhookEndpointCreateParams {
   projectId?: string;
   /** `"challenge"`: the endpoint gets nothing until it echoes a signed challenge (`"none"` by default). */
   verification?: Verification;
+  /**
+   * Your own signing secret, `whsec_` + base64 of 24 to 64 random bytes
+   * (`webhooks.generateSecret()`), so that a receiver that checks signatures knows it before the
+   * endpoint exists; one is made when left out.
+   */
+  secret?: string;
 }
 
 export interface WebhookEndpointUpdateParams {

@@ -28,6 +28,7 @@ import {
   type SignedHeaders,
   type VerifyOptions,
   type WebhookHeaders,
+  generateWebhookSecret,
   signWebhook,
   verifyWebhook,
 } from "../webhook-signature.js";
@@ -37,7 +38,11 @@ const ENDPOINTS = "/api/v1/webhooks/endpoints";
 
 /** Where the merchant's server receives events, in the key's mode. */
 export class WebhookEndpoints extends Resource {
-  /** Registers an endpoint; its `secret` is in this answer only. */
+  /**
+   * Registers an endpoint; its `secret` is in this answer only. With `verification: "challenge"`
+   * it is challenged inside this call: pass a `secret` of your own (`webhooks.generateSecret()`)
+   * that the receiver already checks signatures with, and it is verified as it is created.
+   */
   async create(
     params: WebhookEndpointCreateParams,
     options?: RequestOptions,
@@ -150,6 +155,11 @@ export class Webhooks extends Resource {
     options?: VerifyOptions,
   ): WebhookEvent<Data> {
     return verifyWebhook<Data>(payload, headers, secret, options);
+  }
+
+  /** A new signing secret (`whsec_…`) to create an endpoint with, as `secret`. */
+  generateSecret(): string {
+    return generateWebhookSecret();
   }
 
   /** Signs a payload as Expe would, for testing a receiver. */

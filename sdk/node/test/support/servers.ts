@@ -9,7 +9,7 @@ import {
 } from "node:http";
 import type { AddressInfo } from "node:net";
 
-import type { WebhookEvent } from "expe-node";
+import { SignatureVerificationError, type WebhookEvent, verifyWebhook } from "expe-node";
 
 export interface Received {
   method: string;
@@ -111,6 +111,26 @@ export function startChallengeReceiver(
       return;
     }
     response.writeHead(200, { "content-type": "text/plain" }).end("ok");
+  });
+}
+
+/**
+ * A webhook receiver as a real one is: it checks every delivery's signature with `secret` first
+ * (400 with the reason when that fails) and echoes a handshake's challenge.
+ */
+export function startCheckingReceiver(secret: string): Promise<LocalServer> {
+  return startServer((request, response) => {
+    let event: WebhookEvent<{ challenge?: string }>;
+    try {
+      event = verifyWebhook(request.body, request.headers, secret);
+    } catch (error) {
+      if (!(error instanceof SignatureVerificationError)) throw error;
+      response.writeHead(400, { "content-type": "text/plain" }).end(error.reason);
+      return;
+    }
+    response
+      .writeHead(200, { "content-type": "application/json" })
+      .end(JSON.stringify({ challenge: event.data.challenge }));
   });
 }
 
