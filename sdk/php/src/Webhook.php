@@ -15,6 +15,17 @@ final class Webhook
 {
     public const DEFAULT_TOLERANCE_SECONDS = 300;
     private const SECRET_PREFIX = 'whsec_';
+    // As strong as the secrets Expe makes itself.
+    private const SECRET_BYTES = 24;
+
+    /**
+     * A new signing secret, `whsec_` + base64 of 24 random bytes: for an endpoint created with
+     * `'secret' => …`, so that the receiver is configured with it before the endpoint exists.
+     */
+    public static function generateSecret(): string
+    {
+        return self::SECRET_PREFIX . base64_encode(random_bytes(self::SECRET_BYTES));
+    }
 
     /**
      * Checks a received webhook and answers its event. Accepts the message when any of the

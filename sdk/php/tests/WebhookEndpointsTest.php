@@ -5,6 +5,7 @@ declare(strict_types=1);
 namespace Expe\Tests;
 
 use Expe\Exception\ConflictError;
+use Expe\Exception\InvalidRequestError;
 use Expe\Exception\NotFoundError;
 use Expe\Tests\Support\Env;
 use Expe\Tests\Support\ScriptedServer;
@@ -145,6 +146,31 @@ final class WebhookEndpointsTest extends TestCase
         $this->assertSame('none', $plain->verification);
         $this->assertNull($plain->handshake);
         $this->assertConflict('verification_off', fn () => $expe->webhookEndpoints->challenge($plain->id));
+    }
+
+    public function testAReceiverThatChecksSignaturesWithItsOwnSecretIsVerifiedAsTheEndpointIsCreated(): void
+    {
+        $expe = Env::client();
+        $secret = Webhook::generateSecret();
+        $this->assertMatchesRegularExpression('~^whsec_[A-Za-z0-9+/]{32}$~', $secret, '24 random bytes');
+        $this->assertNotSame($secret, Webhook::generateSecret());
+        $receiver = $this->receiver([['verifyWith' => $secret, 'echoChallenge' => true]]);
+        $endpoint = $expe->webhookEndpoints->create([
+            'url' => $receiver->url . '/hooks/expe',
+            'verification' => 'challenge',
+            'secret' => $secret,
+        ]);
+        $this->created[] = $endpoint->id;
+        $this->assertSame('enabled', $endpoint->status, json_encode($endpoint->handshake));
+        $this->assertSame('verified', $endpoint->handshake->status);
+        $this->assertSame($secret, $endpoint->secret);
+
+        try {
+            $expe->webhookEndpoints->create(['url' => $receiver->url . '/hooks/weak', 'secret' => 'whsec_c2hvcnQ=']);
+            $this->fail('A 6-byte secret was accepted.');
+        } catch (InvalidRequestError $error) {
+            $this->assertSame('secret', $error->getParam());
+        }
     }
 
     private function assertConflict(string $code, callable $call): void

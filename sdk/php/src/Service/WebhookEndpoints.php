@@ -14,10 +14,13 @@ final class WebhookEndpoints extends AbstractService
      * The answer holds the endpoint's signing `secret`, which is never shown again.
      *
      * With `'verification' => 'challenge'` it is sent a signed challenge at once and gets nothing
-     * until it echoes it: the answer's `status` and `handshake` say whether it did.
+     * until it echoes it: the answer's `status` and `handshake` say whether it did. A receiver
+     * that checks signatures passes that challenge when the endpoint is created with a `secret`
+     * of your own (`Webhook::generateSecret()`) that it already has.
      *
      * @param array<string, mixed> $params url, enabledEvents (default `['*']`), description,
-     *     projectId, verification (`none`, the default, or `challenge`)
+     *     projectId, verification (`none`, the default, or `challenge`), secret (`whsec_` + base64
+     *     of 24 to 64 random bytes; made when left out)
      * @param array<string, mixed> $opts
      */
     public function create(array $params, array $opts = []): ExpeObject

@@ -7,7 +7,8 @@ namespace Expe\Tests\Support;
 /**
  * A local HTTP server that answers as its script says (one answer per request, the last one
  * repeated) and records every request it gets: headers, raw body and when it arrived. An answer
- * with `echoChallenge` echoes the handshake's challenge of the event it got.
+ * with `echoChallenge` echoes the handshake's challenge of the event it got; with `verifyWith`
+ * (a secret) it first checks the signature, as a real receiver does, and answers 400 otherwise.
  */
 final class ScriptedServer
 {
@@ -17,7 +18,7 @@ final class ScriptedServer
 
     /**
      * @param list<array{status?: int, headers?: array<string, string>, body?: string,
-     *     delay?: float, echoChallenge?: bool}> $answers
+     *     delay?: float, echoChallenge?: bool, verifyWith?: string}> $answers
      */
     public function __construct(array $answers)
     {

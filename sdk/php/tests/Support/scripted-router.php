@@ -3,9 +3,12 @@
 // The router of ScriptedServer under `php -S`: the n-th request gets the n-th answer of
 // $SCRIPT_DIR/script.json (the last one once the script runs out); each request is recorded in
 // requests.jsonl, headers in lower case and the body exactly as received. An answer with
-// `echoChallenge` answers the handshake: `{"challenge": …}` of the event received.
+// `echoChallenge` answers the handshake: `{"challenge": …}` of the event received; with
+// `verifyWith` a request whose signature that secret does not verify gets 400 and the reason.
 
 declare(strict_types=1);
+
+require __DIR__ . '/../../init.php';
 
 $dir = getenv('SCRIPT_DIR');
 $script = json_decode((string) file_get_contents("$dir/script.json"), true);
@@ -26,6 +29,16 @@ flock($log, LOCK_UN);
 fclose($log);
 
 $answer = $script[min($seen, count($script) - 1)];
+if (isset($answer['verifyWith'])) {
+    try {
+        \Expe\Webhook::verify($body, getallheaders(), $answer['verifyWith']);
+    } catch (\Expe\Exception\SignatureVerificationError $e) {
+        http_response_code(400);
+        header('Content-Type: text/plain');
+        echo $e->getMessage();
+        return;
+    }
+}
 if (($answer['delay'] ?? 0) > 0) {
     usleep((int) ($answer['delay'] * 1_000_000));
 }
