@@ -106,4 +106,20 @@ class WebhookEndpointsTest < Minitest::Test
     off = assert_raises(Expe::ConflictError) { client.webhook_endpoints.challenge(plain.id) }
     assert_equal "verification_off", off.code
   end
+
+  def test_a_receiver_that_checks_signatures_with_its_own_secret_is_verified_as_the_endpoint_is_created
+    secret = Expe::Webhook.generate_secret
+    assert_match %r{\Awhsec_[A-Za-z0-9+/]{32}\z}, secret, "24 random bytes"
+    refute_equal secret, Expe::Webhook.generate_secret
+    checking = receiver({ verify_with: secret, echo_challenge: true })
+    endpoint = create(url: "#{checking.url}/hooks/expe", verification: "challenge", secret: secret)
+    assert_equal "enabled", endpoint.status, endpoint.handshake.inspect
+    assert_equal "verified", endpoint.handshake.status
+    assert_equal secret, endpoint.secret
+
+    weak = assert_raises(Expe::InvalidRequestError) do
+      create(url: "#{checking.url}/hooks/weak", secret: "whsec_c2hvcnQ=")
+    end
+    assert_equal "secret", weak.param
+  end
 end

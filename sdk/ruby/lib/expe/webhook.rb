@@ -3,6 +3,7 @@
 require "base64"
 require "json"
 require "openssl"
+require "securerandom"
 
 module Expe
   # Verifies the webhooks Expe sends (the Standard Webhooks scheme): the signature is
@@ -12,8 +13,16 @@ module Expe
     DEFAULT_TOLERANCE_SECONDS = 300
     SECRET_PREFIX = "whsec_"
     HEADERS = %w[webhook-id webhook-timestamp webhook-signature].freeze
+    # As strong as the secrets Expe makes itself.
+    SECRET_BYTES = 24
 
     module_function
+
+    # A new signing secret, `whsec_` + base64 of 24 random bytes: for an endpoint created with
+    # `secret:`, so that the receiver is configured with it before the endpoint exists.
+    def generate_secret
+      "#{SECRET_PREFIX}#{Base64.strict_encode64(SecureRandom.bytes(SECRET_BYTES))}"
+    end
 
     # Checks a received webhook and answers its event (snake_case, as every answer). Accepts the
     # message when any of the signatures in `webhook-signature` matches (two are sent while a

@@ -1,5 +1,6 @@
 # frozen_string_literal: true
 
+require "expe"
 require "json"
 require "webrick"
 
@@ -23,7 +24,8 @@ class ScriptedServer
   attr_reader :url
 
   # answers: hashes of status, headers, body and delay (seconds); `echo_challenge: true` answers
-  # the handshake instead of the body: `{"challenge": …}` of the event received.
+  # the handshake instead of the body: `{"challenge": …}` of the event received; `verify_with:`
+  # (a secret) first checks the signature, as a real receiver does, and answers 400 otherwise.
   def initialize(answers)
     @answers = answers
     @requests = []
@@ -56,6 +58,12 @@ class ScriptedServer
       @answers[[@requests.size - 1, @answers.size - 1].min]
     end
     sleep answer[:delay] if answer[:delay]
+    refused = answer[:verify_with] && signature_refused(request, answer[:verify_with])
+    if refused
+      response.status = 400
+      response.body = refused
+      return
+    end
     response.status = answer.fetch(:status, 200)
     answer.fetch(:headers, { "Content-Type" => "application/json" }).each { |name, value| response[name] = value }
     response.body = answer[:echo_challenge] ? challenge_of(request.body) : answer.fetch(:body, "{}")
@@ -67,6 +75,14 @@ class ScriptedServer
   end
 
   private
+
+  # Why `secret` does not verify the request, or nil when it does.
+  def signature_refused(request, secret)
+    Expe::Webhook.verify(request.body.to_s, request.header, secret)
+    nil
+  rescue Expe::SignatureVerificationError => e
+    e.message
+  end
 
   def challenge_of(event)
     JSON.generate(challenge: JSON.parse(event).dig("data", "challenge"))

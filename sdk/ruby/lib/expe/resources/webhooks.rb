@@ -5,9 +5,12 @@ module Expe
     # Where the merchant's webhooks go: URL, event filter, signing secret.
     class WebhookEndpoints < Base
       # url, enabled_events (default `["*"]`), description, project_id, verification (`none`, the
-      # default, or `challenge`). The answer holds the endpoint's signing `secret`, which is never
-      # shown again. With `verification: "challenge"` it is sent a signed challenge at once and
-      # gets nothing until it echoes it: the answer's `status` and `handshake` say whether it did.
+      # default, or `challenge`), secret (`whsec_` + base64 of 24 to 64 random bytes; made when
+      # left out). The answer holds the endpoint's signing `secret`, which is never shown again.
+      # With `verification: "challenge"` it is sent a signed challenge at once and gets nothing
+      # until it echoes it: the answer's `status` and `handshake` say whether it did. A receiver
+      # that checks signatures passes that challenge when the endpoint is created with a `secret`
+      # of your own (`Expe::Webhook.generate_secret`) that it already has.
       def create(params, opts = {})
         object("POST", path("webhooks/endpoints"), params, opts)
       end
