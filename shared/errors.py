@@ -15,8 +15,10 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from pymongo.errors import ConnectionFailure, ExecutionTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
 
 from shared.context import REQUEST_ID_HEADER, current_request_id
+from shared.metrics import count_error
 from shared.responses import JsonResponse
 
 logger = logging.getLogger("expe.errors")
@@ -185,6 +187,9 @@ def _validation_response(exc: RequestValidationError) -> JsonResponse:
     param = _param_path(location)
     missing = first.get("type") == "missing"
     message = str(first.get("msg", "invalid value"))
+    if first.get("type") == "value_error":
+        # A validator's own words, which pydantic prefixes with "Value error, ".
+        message = message.removeprefix("Value error, ")
     if param:
         message = f"{param}: {message}"
     return error_response(
@@ -197,55 +202,70 @@ def _validation_response(exc: RequestValidationError) -> JsonResponse:
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    """Maps every exception a request can raise to the API's error body."""
+    """Maps every exception a request can raise to the API's error body, each one counted by
+    route, status and code (shared/metrics.py)."""
 
     @app.exception_handler(ExpeError)
-    async def _expe_error(_: Request, exc: ExpeError) -> JsonResponse:
-        return error_response(
-            exc.status_code,
-            type=exc.type,
-            code=exc.code,
-            message=exc.message,
-            param=exc.param,
-            headers=exc.headers,
+    async def _expe_error(request: Request, exc: ExpeError) -> Response:
+        return count_error(
+            request,
+            error_response(
+                exc.status_code,
+                type=exc.type,
+                code=exc.code,
+                message=exc.message,
+                param=exc.param,
+                headers=exc.headers,
+            ),
         )
 
     @app.exception_handler(RequestValidationError)
-    async def _validation_error(_: Request, exc: RequestValidationError) -> JsonResponse:
-        return _validation_response(exc)
+    async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
+        return count_error(request, _validation_response(exc))
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http_error(_: Request, exc: StarletteHTTPException) -> JsonResponse:
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
         code = _HTTP_STATUS_CODES.get(exc.status_code, "http_error")
         message = "No such route." if exc.status_code == 404 else str(exc.detail)
-        return error_response(
-            exc.status_code,
-            type="invalid_request_error",
-            code=code,
-            message=message,
-            headers=dict(exc.headers or {}),
+        return count_error(
+            request,
+            error_response(
+                exc.status_code,
+                type="invalid_request_error",
+                code=code,
+                message=message,
+                headers=dict(exc.headers or {}),
+            ),
         )
 
     @app.exception_handler(ConnectionFailure)
     @app.exception_handler(ExecutionTimeout)
-    async def _store_unavailable(_: Request, exc: Exception) -> JsonResponse:
+    async def _store_unavailable(request: Request, exc: Exception) -> Response:
         # The database did not answer in time (down, or saturated): the caller may retry, and a
         # money-moving request retried with its idempotency key cannot apply twice.
         logger.warning("database unavailable", extra={"error": repr(exc)})
-        return error_response(
-            503,
-            type="api_error",
-            code="service_unavailable",
-            message="The database did not answer in time; retry shortly.",
-            headers={"Retry-After": "1"},
+        return count_error(
+            request,
+            error_response(
+                503,
+                type="api_error",
+                code="service_unavailable",
+                message="The database did not answer in time; retry shortly.",
+                headers={"Retry-After": "1"},
+            ),
         )
 
     @app.exception_handler(Exception)
-    async def _unexpected_error(_: Request, exc: Exception) -> JsonResponse:
+    async def _unexpected_error(request: Request, exc: Exception) -> Response:
         logger.exception("unhandled error", exc_info=exc)
-        return error_response(
-            500,
-            type="api_error",
-            code="internal_error",
-            message="Something went wrong on our side. The request id identifies it to support.",
+        return count_error(
+            request,
+            error_response(
+                500,
+                type="api_error",
+                code="internal_error",
+                message=(
+                    "Something went wrong on our side. The request id identifies it to support."
+                ),
+            ),
         )

@@ -41,16 +41,14 @@ class EndpointCreate(_Input):
     def _a_strong_secret(cls, secret: str | None) -> str | None:
         if secret is None:
             return None
-        wanted = (
-            f"`whsec_` followed by base64 of {MIN_SECRET_BYTES} to {MAX_SECRET_BYTES} random bytes"
-        )
         try:
             size = len(secret_bytes(secret)) if secret.startswith("whsec_") else 0
         except MalformedSecret:
             size = 0
         if not MIN_SECRET_BYTES <= size <= MAX_SECRET_BYTES:
             raise ValueError(
-                f"the secret must be {wanted}, e.g. as `expe.webhooks.generate_secret()` makes"
+                f"a secret is `whsec_` followed by base64 of {MIN_SECRET_BYTES} to "
+                f"{MAX_SECRET_BYTES} random bytes"
             )
         return secret
 

@@ -290,5 +290,7 @@ def test_a_weak_or_malformed_secret_of_the_merchant_is_refused(
     refused = api.post(ENDPOINTS, {"url": "http://127.0.0.1:9/x", "secret": secret})
     assert error_of(refused) == (400, "parameter_invalid")
     assert refused.json()["error"]["param"] == "secret"
-    assert "whsec_" in refused.json()["error"]["message"]
+    assert refused.json()["error"]["message"] == (
+        "secret: a secret is `whsec_` followed by base64 of 24 to 64 random bytes"
+    )
     assert api.ok(api.get(ENDPOINTS))["total"] == 0
