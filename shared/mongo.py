@@ -16,6 +16,7 @@ from pymongo import AsyncMongoClient, IndexModel, monitoring
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
+from shared.mongo_monitoring import DRIVER_LISTENERS
 from shared.settings import MongoSettings
 
 Document = dict[str, Any]
@@ -70,7 +71,7 @@ def _client(
         connectTimeoutMS=settings.server_selection_timeout_ms,
         socketTimeoutMS=socket_timeout_ms,
         appname=appname,
-        event_listeners=[_COMMAND_METRICS],
+        event_listeners=[_COMMAND_METRICS, *DRIVER_LISTENERS],
     )
 
 

@@ -35,7 +35,7 @@ from pymongo.errors import ConnectionFailure, PyMongoError
 from shared.claims import insert_once
 from shared.events.envelope import EventEnvelope
 from shared.events.topics import prepare
-from shared.metrics import EVENTS_CONSUMED
+from shared.metrics import EVENTS_CONSUMED, record_consumer_lag
 from shared.mongo import CollectionIndexes, Document
 from shared.settings import KafkaSettings
 from shared.tasks import finish_despite_cancel
@@ -134,6 +134,7 @@ class EventConsumer:
             if batches:
                 await self._handle_batch([r for records in batches.values() for r in records])
                 await consumer.commit({p: records[-1].offset + 1 for p, records in batches.items()})
+            await record_consumer_lag(self.name, consumer, self._topics)
 
     async def _handle_batch(self, records: list[ConsumerRecord[bytes, bytes]]) -> None:
         """Handles the records of one key in order, those of different keys side by side.
