@@ -1,7 +1,8 @@
 """The deployment descriptions of Expe hold what a user relies on.
 
-Covers the Dockerfile, docker-compose.yml, deploy/k8s, the Helm chart in deploy/helm/expe and
-observability/ (Prometheus, alert rules, Grafana). Everything is read from the files; the
+Covers the Dockerfile, docker-compose.yml, deploy/k8s (with the Prometheus scrape configuration
+and prometheus-adapter rules beside it), the Helm chart in deploy/helm/expe and observability/
+(Prometheus, alert rules, Grafana). Everything is read from the files; the
 constants below are the contract the code and the deployment follow (DESIGN.md: processes,
 ports, settings, metrics, topics), not values copied from the files under test.
 
@@ -9,8 +10,8 @@ Two tools are used, both installed by the project's own scripts and cached in
 ${EXPE_HOME:-$HOME/.cache/expe}/bin:
 - helm (deploy/local/install-helm.sh) for `helm lint` and `helm template`;
 - expe-deploycheck (tests/deploy/deploycheck/build.sh, Go): kustomize's build, strict Kubernetes
-  decoding, the compose-go loader that `docker compose config` uses, and Prometheus' rule-file
-  and PromQL parsers.
+  decoding, the compose-go loader that `docker compose config` uses, Prometheus' rule-file and
+  PromQL parsers, and Prometheus' configuration loader and relabeling.
 The settings classes and app modules of the code are imported to check that every EXPE_
 variable the files set is one the process reads.
 """
@@ -60,7 +61,29 @@ PROCESSES: dict[str, tuple[str, int]] = {
     "subscriptions": ("services.subscriptions.app", 8006),
 }
 SERVICES = [name for name in PROCESSES if name != "gateway"]
-INFRA = ["mongo", "kafka", "redis", "jaeger", "prometheus", "grafana", "mailpit"]
+# The high-availability layout of docker-compose.yml (issue 12): a MongoDB replica set of three
+# members, three Kafka brokers, a Redis primary with two replicas watched by three sentinels.
+MONGO_MEMBERS = ["mongo-1", "mongo-2", "mongo-3"]
+KAFKA_BROKERS = ["kafka-1", "kafka-2", "kafka-3"]
+REDIS_PRIMARY = "redis-primary"
+REDIS_REPLICAS = ["redis-replica-1", "redis-replica-2"]
+REDIS_SENTINELS = ["redis-sentinel-1", "redis-sentinel-2", "redis-sentinel-3"]
+INFRA = [
+    *MONGO_MEMBERS,
+    *KAFKA_BROKERS,
+    REDIS_PRIMARY,
+    *REDIS_REPLICAS,
+    *REDIS_SENTINELS,
+    "jaeger",
+    "prometheus",
+    "grafana",
+    "mailpit",
+]
+# One-shot services: form the replica set, create the topics; the processes wait for them.
+INFRA_INIT = ["mongo-init", "kafka-init"]
+REPLICA_SET = "rs0"
+# Copies of each event and how many must hold one before the producer (acks=all) is answered.
+MIN_INSYNC_REPLICAS = 2
 
 COMMON_ENV = {
     "EXPE_ENV",
@@ -74,12 +97,19 @@ COMMON_ENV = {
 }
 ROLE_ENV = {
     "gateway": {f"EXPE_SERVICES__{s.upper()}" for s in SERVICES}
-    | {"EXPE_CORS_ORIGINS", "EXPE_MAX_BODY_BYTES", "EXPE_UPSTREAM_TIMEOUT_SECONDS"},
-    "auth": {"EXPE_SMTP__HOST", "EXPE_SMTP__PORT"},
+    | {
+        "EXPE_CORS_ORIGINS",
+        "EXPE_MAX_BODY_BYTES",
+        "EXPE_UPSTREAM_TIMEOUT_SECONDS",
+        # the proxies whose X-Forwarded-For is believed (rate limits and IP allowlists)
+        "EXPE_TRUSTED_PROXIES",
+    },
+    # auth links its emails to the public address; the platform admins verify merchants.
+    "auth": {"EXPE_SMTP__HOST", "EXPE_SMTP__PORT", "EXPE_PUBLIC_URL", "EXPE_PLATFORM_ADMINS"},
     # payments asks wallet synchronously to hold and capture funds (DESIGN.md), and auth for
     # the merchant name its checkout shows; wallet asks auth who owns a recipient's email. The
-    # settings are the same ones the gateway uses.
-    "payments": {"EXPE_SERVICES__WALLET", "EXPE_SERVICES__AUTH"},
+    # settings are the same ones the gateway uses. Every checkoutUrl starts with the public URL.
+    "payments": {"EXPE_SERVICES__WALLET", "EXPE_SERVICES__AUTH", "EXPE_PUBLIC_URL"},
     "wallet": {"EXPE_SERVICES__AUTH"},
     # webhooks seals endpoints' signing secrets at rest and refuses the placeholder key in
     # production, and asks payments whose payment an id names.
@@ -484,33 +514,131 @@ def test_compose_process_environment_is_the_contract(compose, name):
     assert re.fullmatch(r"[a-z][a-z0-9_]*", env["EXPE_MONGO__DB_PREFIX"])
 
 
+def url_hosts(url: str) -> list[tuple[str, int]]:
+    """host:port pairs of a MongoDB URL's seed list (urlsplit reads only one host)."""
+    netloc = urlsplit(url).netloc.rpartition("@")[2]
+    return [(h, int(p)) for h, _, p in (hp.partition(":") for hp in netloc.split(","))]
+
+
+def url_options(url: str) -> dict[str, str]:
+    return dict(p.split("=", 1) for p in urlsplit(url).query.split("&") if p)
+
+
+def command_flag(command: list[str], flag: str) -> str:
+    assert flag in command, f"{flag} missing from {command}"
+    return command[command.index(flag) + 1]
+
+
+def shell_script(svc: dict[str, Any]) -> str:
+    return " ".join((svc.get("entrypoint") or []) + (svc.get("command") or []))
+
+
 @pytest.mark.parametrize("name", list(PROCESSES))
 def test_compose_process_environment_points_at_the_compose_infrastructure(compose, name):
     services = compose["services"]
     env = services[name]["environment"]
 
-    mongo = urlsplit(env["EXPE_MONGO__URL"])
-    assert mongo.scheme == "mongodb" and mongo.hostname in services
-    replset = dict(p.split("=", 1) for p in mongo.query.split("&") if p).get("replicaSet")
-    mongod = services[mongo.hostname]["command"]
-    assert replset and mongod[mongod.index("--replSet") + 1] == replset, (
-        "replicaSet differs from mongod --replSet"
+    mongo = env["EXPE_MONGO__URL"]
+    assert urlsplit(mongo).scheme == "mongodb"
+    assert url_hosts(mongo) == [(member, 27017) for member in MONGO_MEMBERS], (
+        "the driver is seeded with every member of the replica set"
     )
+    assert url_options(mongo).get("replicaSet") == REPLICA_SET
 
-    kafka_env = services["kafka"]["environment"]
-    advertised = {
-        listener.split("://", 1)[0]: listener.split("://", 1)[1]
-        for listener in kafka_env["KAFKA_ADVERTISED_LISTENERS"].split(",")
-    }
-    inter_broker = kafka_env.get("KAFKA_INTER_BROKER_LISTENER_NAME", "PLAINTEXT")
-    assert env["EXPE_KAFKA__BOOTSTRAP_SERVERS"] == advertised[inter_broker]
+    brokers = [s.partition(":") for s in env["EXPE_KAFKA__BOOTSTRAP_SERVERS"].split(",")]
+    assert [(host, int(port)) for host, _, port in brokers] == [(b, 9092) for b in KAFKA_BROKERS]
 
+    # The code reads a plain redis:// URL (shared/redis_client.py) and cannot ask a sentinel for
+    # the primary, so the processes name the primary itself.
     redis = urlsplit(env["EXPE_REDIS__URL"])
-    assert redis.scheme == "redis" and redis.hostname in services
+    assert (redis.scheme, redis.hostname, redis.port) == ("redis", REDIS_PRIMARY, 6379)
 
     otel_host, otel_port = host_port(env["EXPE_OTEL__ENDPOINT"])
     assert otel_host == "jaeger" and otel_port == 4318, "OTLP/HTTP is jaeger:4318"
     assert services["jaeger"]["environment"].get("COLLECTOR_OTLP_ENABLED") == "true"
+
+
+def test_compose_mongo_is_a_replica_set_of_three_members_formed_by_its_init(compose):
+    services = compose["services"]
+    for member in MONGO_MEMBERS:
+        command = services[member]["command"]
+        assert command[0] == "mongod" and command_flag(command, "--replSet") == REPLICA_SET
+        assert "--bind_ip_all" in command, f"{member} must accept the other members"
+    init = services["mongo-init"]
+    assert init.get("restart") == "no"
+    script = shell_script(init)
+    assert "rs.initiate" in script and f"_id: '{REPLICA_SET}'" in script
+    hosts = re.findall(r"host: '([\w-]+):(\d+)'", script)
+    assert hosts == [(member, "27017") for member in MONGO_MEMBERS]
+    # It ends once a primary is elected, not as soon as the command is sent.
+    assert "db.hello().primary" in script and "quit(1)" in script
+    for member in MONGO_MEMBERS:
+        assert init["depends_on"][member]["condition"] == "service_healthy"
+
+
+def test_compose_kafka_is_three_brokers_in_one_kraft_quorum(compose):
+    import base64
+
+    services = compose["services"]
+    envs = [services[b]["environment"] for b in KAFKA_BROKERS]
+    ids = [int(e["KAFKA_NODE_ID"]) for e in envs]
+    assert len(set(ids)) == len(KAFKA_BROKERS)
+    for broker, env in zip(KAFKA_BROKERS, envs, strict=True):
+        assert set(env["KAFKA_PROCESS_ROLES"].split(",")) == {"broker", "controller"}
+        assert "KAFKA_ZOOKEEPER_CONNECT" not in env
+        voters = dict(v.split("@", 1) for v in env["KAFKA_CONTROLLER_QUORUM_VOTERS"].split(","))
+        controller_port = next(
+            listener.rsplit(":", 1)[1]
+            for listener in env["KAFKA_LISTENERS"].split(",")
+            if listener.startswith(env["KAFKA_CONTROLLER_LISTENER_NAMES"] + "://")
+        )
+        assert voters == {
+            str(i): f"{b}:{controller_port}" for i, b in zip(ids, KAFKA_BROKERS, strict=True)
+        }, f"{broker} must know every voter"
+        advertised = {
+            listener.split("://", 1)[0]: listener.split("://", 1)[1]
+            for listener in env["KAFKA_ADVERTISED_LISTENERS"].split(",")
+        }
+        assert advertised[env.get("KAFKA_INTER_BROKER_LISTENER_NAME", "PLAINTEXT")] == f"{broker}:9092"
+        assert int(env["KAFKA_DEFAULT_REPLICATION_FACTOR"]) == len(KAFKA_BROKERS)
+        assert int(env["KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR"]) == len(KAFKA_BROKERS)
+        assert int(env["KAFKA_MIN_INSYNC_REPLICAS"]) == MIN_INSYNC_REPLICAS
+        assert int(env["KAFKA_TRANSACTION_STATE_LOG_MIN_ISR"]) == MIN_INSYNC_REPLICAS
+    # Every broker formats its storage with the same cluster id: a base64 UUID (16 bytes).
+    (cluster_id,) = {e["CLUSTER_ID"] for e in envs}
+    assert len(base64.urlsafe_b64decode(cluster_id + "==")) == 16
+    published = [p["published"] for b in KAFKA_BROKERS for p in services[b].get("ports", [])]
+    assert len(published) == len(set(published)), "two brokers on one host port"
+
+
+def test_compose_redis_is_a_primary_with_replicas_and_a_sentinel_quorum(compose):
+    services = compose["services"]
+    primary = services[REDIS_PRIMARY]["command"]
+    assert primary[0] == "redis-server" and "--replicaof" not in primary
+    for replica in REDIS_REPLICAS:
+        command = services[replica]["command"]
+        assert command[command.index("--replicaof") + 1 :][:2] == [REDIS_PRIMARY, "6379"]
+    for sentinel in REDIS_SENTINELS:
+        script = shell_script(services[sentinel])
+        assert "redis-sentinel" in script or "--sentinel" in script
+        (monitor,) = re.findall(r"sentinel monitor (\S+) (\S+) (\d+) (\d+)", script)
+        master, host, port, quorum = monitor
+        assert (host, int(port)) == (REDIS_PRIMARY, 6379)
+        # A majority of the sentinels must agree the primary is down before one is elected.
+        assert len(REDIS_SENTINELS) // 2 < int(quorum) <= len(REDIS_SENTINELS)
+        assert "sentinel resolve-hostnames yes" in script, "the primary is named by host name"
+        assert f"ckquorum {master}" in healthcheck_test(services[sentinel])
+
+
+def test_the_redis_client_cannot_follow_a_sentinel_yet():
+    # What docker-compose.yml and docs/deployment.md say: the processes name the primary because
+    # the client takes a redis:// URL only. When this fails, point them at the sentinels.
+    from shared.redis_client import create_redis
+    from shared.settings import RedisSettings
+
+    assert set(RedisSettings.model_fields) == {"url"}
+    with pytest.raises(ValueError, match="redis://"):
+        create_redis(RedisSettings(url="redis+sentinel://redis-sentinel-1:26379/expe/0"))
 
 
 def test_compose_gateway_settings_reach_each_service(compose):
@@ -543,11 +671,14 @@ def test_compose_payments_reaches_wallet_and_auth_reaches_mailpit(compose):
 @pytest.mark.parametrize("name", list(PROCESSES))
 def test_compose_process_waits_for_healthy_infrastructure(compose, name):
     deps = compose["services"][name].get("depends_on", {})
-    for infra in ("mongo", "kafka", "redis"):
+    for infra in (*MONGO_MEMBERS, *KAFKA_BROKERS, REDIS_PRIMARY):
         assert deps.get(infra, {}).get("condition") == "service_healthy", (
             f"{name} must wait for {infra}"
         )
-    assert deps.get("kafka-init", {}).get("condition") == "service_completed_successfully"
+    for init in INFRA_INIT:
+        assert deps.get(init, {}).get("condition") == "service_completed_successfully", (
+            f"{name} must wait for {init} to finish"
+        )
 
 
 def test_compose_gateway_waits_for_every_healthy_service(compose):
@@ -583,9 +714,19 @@ def test_topics_are_the_ones_the_code_publishes():
 
 
 def test_compose_creates_every_topic(compose):
+    from shared.events.topics import PARTITIONS, REPLICAS
+
     init = compose["services"]["kafka-init"]
-    script = " ".join((init.get("entrypoint") or []) + (init.get("command") or []))
+    script = shell_script(init)
     assert "kafka-topics.sh" in script and "--create" in script
+    # As the code would create them (shared/events/topics.py), each copy on its own broker, and
+    # acknowledged once two hold it.
+    words = script.split()
+    assert int(command_flag(words, "--partitions")) == PARTITIONS
+    assert int(command_flag(words, "--replication-factor")) == REPLICAS == len(KAFKA_BROKERS)
+    assert command_flag(words, "--config") == f"min.insync.replicas={MIN_INSYNC_REPLICAS}"
+    for broker in KAFKA_BROKERS:
+        assert init["depends_on"][broker]["condition"] == "service_healthy"
     for topic in TOPICS:
         assert re.search(rf"(?<![\w.]){re.escape(topic)}(?![\w.])", script), (
             f"topic {topic} is not created"
@@ -721,7 +862,11 @@ def container_env(
             )
             env.update(dict.fromkeys(data, None))
     for var in c.get("env", []):
-        env[var["name"]] = var.get("value")
+        ref = var.get("valueFrom", {}).get("configMapKeyRef")
+        if ref:
+            env[var["name"]] = named(objects, "ConfigMap", ref["name"])["data"][ref["key"]]
+        else:
+            env[var["name"]] = var.get("value")
     return env
 
 
@@ -746,11 +891,22 @@ def test_k8s_objects_all_land_in_the_namespace(k8s_objects):
             assert obj["metadata"].get("namespace") == namespace, obj["metadata"]["name"]
 
 
+def pod_specs(objects: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """The pod template of every Deployment and CronJob."""
+    for obj in objects:
+        if obj["kind"] == "Deployment":
+            yield obj["spec"]["template"]["spec"]
+        elif obj["kind"] == "CronJob":
+            yield obj["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+
+
 def test_k8s_images_are_retagged_by_kustomize(k8s_objects):
-    for image in kustomization().get("images", []):
-        wanted = f"{image.get('newName', image['name'])}:{image['newTag']}"
-        for dep in by_kind(k8s_objects, "Deployment"):
-            assert container_of(dep)["image"] == wanted
+    images = {image["name"]: image for image in kustomization().get("images", [])}
+    for pod in pod_specs(k8s_objects):
+        for c in pod["containers"]:
+            name, _, tag = c["image"].rpartition(":")
+            assert name in images, f"{c['image']} is not retagged by kustomization.yaml"
+            assert tag == images[name]["newTag"]
 
 
 @pytest.mark.parametrize("name", list(PROCESSES))
@@ -882,24 +1038,64 @@ def test_ingress_routes_to_the_gateway_service(objects):
     )
 
 
-def test_gateway_and_payments_autoscale(objects):
-    hpas = by_kind(objects, "HorizontalPodAutoscaler")
-    targets = {}
-    for hpa in hpas:
-        ref = hpa["spec"]["scaleTargetRef"]
-        dep = named(objects, "Deployment", ref["name"])
-        assert ref["kind"] == "Deployment"
-        targets[dep["metadata"]["labels"]["app.kubernetes.io/component"]] = (hpa, dep)
-    assert {"gateway", "payments"} <= set(targets)
-    for hpa, dep in targets.values():
-        spec = hpa["spec"]
-        assert 2 <= spec["minReplicas"] <= spec["maxReplicas"]
-        for metric in spec["metrics"]:
-            resource = metric["resource"]["name"]
-            # utilization targets are relative to requests: without one the HPA cannot compute
-            assert resource in container_of(dep)["resources"]["requests"], (
-                f"HPA on {resource} without a request"
-            )
+def autoscaler_of(objects: list[dict[str, Any]], name: str) -> dict[str, Any]:
+    dep = component(objects, "Deployment", name)
+    hpas = [
+        h
+        for h in by_kind(objects, "HorizontalPodAutoscaler")
+        if h["spec"]["scaleTargetRef"]["name"] == dep["metadata"]["name"]
+    ]
+    assert len(hpas) == 1, f"{name}: {len(hpas)} autoscalers"
+    return hpas[0]
+
+
+# The Pods metric prometheus-adapter serves from http_requests_total (deploy/k8s/prometheus-adapter).
+REQUEST_RATE_METRIC = "http_requests_per_second"
+
+
+@pytest.mark.parametrize("name", list(PROCESSES))
+def test_every_process_autoscales_on_cpu_and_request_rate(objects, name):
+    dep = component(objects, "Deployment", name)
+    hpa = autoscaler_of(objects, name)
+    spec = hpa["spec"]
+    assert spec["scaleTargetRef"]["kind"] == "Deployment"
+    assert 2 <= spec["minReplicas"] < spec["maxReplicas"]
+    # The HPA owns the count: a replicas field would be reset by every apply.
+    assert "replicas" not in dep["spec"]
+    by_type = {m["type"]: m for m in spec["metrics"]}
+    assert set(by_type) == {"Resource", "Pods"}
+    cpu = by_type["Resource"]["resource"]
+    assert cpu["name"] == "cpu" and cpu["target"]["type"] == "Utilization"
+    # utilization is relative to the request: without one the HPA cannot compute it
+    assert "cpu" in container_of(dep)["resources"]["requests"]
+    pods = by_type["Pods"]["pods"]
+    assert pods["metric"]["name"] == REQUEST_RATE_METRIC
+    assert pods["target"]["type"] == "AverageValue" and float(pods["target"]["averageValue"]) > 0
+
+
+def test_prometheus_adapter_serves_the_request_rate_from_the_request_counter(promql):
+    rules = load_yaml(K8S_DIR / "prometheus-adapter" / "values.yaml")["rules"]
+    (rule,) = [r for r in rules["custom"] if r["name"].get("as") == REQUEST_RATE_METRIC]
+    series = promql(rule["seriesQuery"])["selectors"]
+    assert [s["metric"] for s in series] == ["http_requests_total"]
+    assert "http_requests_total" in METRICS
+    assert re.fullmatch(rule["name"]["matches"], "http_requests_total")
+    # Per pod, as the HPA asks for a Pods metric: the series must carry namespace and pod.
+    assert rule["resources"]["overrides"] == {
+        "namespace": {"resource": "namespace"},
+        "pod": {"resource": "pod"},
+    }
+    query = (
+        rule["metricsQuery"]
+        .replace("<<.Series>>", "http_requests_total")
+        .replace("<<.LabelMatchers>>", 'namespace="expe",pod=~"gateway-.*"')
+        .replace("<<.GroupBy>>", "pod")
+    )
+    info = promql(query)
+    assert "error" not in info, info
+    assert "rate(" in query and ["pod"] in info["grouping"]
+    excluded = [m for s in info["selectors"] for m in s["matchers"] if m["name"] == "handler"]
+    assert excluded and all(m["type"] == "!~" for m in excluded), "probes counted as load"
 
 
 @pytest.mark.parametrize("name", list(PROCESSES))
@@ -990,7 +1186,9 @@ def test_helm_without_autoscaling_sets_replicas(helm):
     hpa_targets = {
         h["spec"]["scaleTargetRef"]["name"] for h in by_kind(objects, "HorizontalPodAutoscaler")
     }
-    assert hpa_targets == {component(objects, "Deployment", "payments")["metadata"]["name"]}
+    assert hpa_targets == {
+        component(objects, "Deployment", name)["metadata"]["name"] for name in SERVICES
+    }
 
 
 def test_helm_uses_an_existing_secret_and_can_drop_the_ingress(helm):
