@@ -10,6 +10,10 @@
 //	expe-deploycheck rules FILE...   Prometheus rule files, as `promtool check rules` parses them
 //	expe-deploycheck promql          PromQL expressions (JSON list on stdin): the selectors and
 //	                                 grouping labels of each
+//	expe-deploycheck scrape FILE     a Prometheus configuration, as Prometheus loads it (service
+//	                                 discovery included); for the discovered targets on stdin (a
+//	                                 JSON list of label sets), the labels each job's relabeling
+//	                                 gives each target, or null where it drops it
 package main
 
 import (
@@ -23,9 +27,14 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/compose-spec/compose-go/v2/cli"
 	"github.com/prometheus/common/model"
+	"github.com/prometheus/prometheus/config"
+	_ "github.com/prometheus/prometheus/discovery/kubernetes" // registers kubernetes_sd_configs
+	"github.com/prometheus/prometheus/model/labels"
+	"github.com/prometheus/prometheus/model/relabel"
 	"github.com/prometheus/prometheus/model/rulefmt"
 	"github.com/prometheus/prometheus/promql/parser"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -38,7 +47,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fail(errors.New("usage: expe-deploycheck k8s|compose|rules|promql [FILE...]"))
+		fail(errors.New("usage: expe-deploycheck k8s|kustomize|compose|rules|promql|scrape [FILE...]"))
 	}
 	var err error
 	switch os.Args[1] {
@@ -52,6 +61,8 @@ func main() {
 		err = checkRules(os.Args[2:])
 	case "promql":
 		err = inspectPromQL(os.Stdin)
+	case "scrape":
+		err = relabelTargets(os.Args[2:], os.Stdin)
 	default:
 		err = fmt.Errorf("unknown command %q", os.Args[1])
 	}
@@ -248,6 +259,51 @@ func inspectPromQL(in io.Reader) error {
 			return nil
 		})
 		results = append(results, r)
+	}
+	return json.NewEncoder(os.Stdout).Encode(results)
+}
+
+// relabelTargets loads a Prometheus configuration and gives, per scrape job, what its relabeling
+// makes of each discovered target: the labels Prometheus starts from (job, __metrics_path__,
+// __scheme__ and the target's own), the relabel rules applied in order, then the labels starting
+// with "__" dropped except __address__ and __metrics_path__, which say what is scraped.
+func relabelTargets(files []string, in io.Reader) error {
+	if len(files) != 1 {
+		return errors.New("scrape: exactly one file")
+	}
+	cfg, err := config.LoadFile(files[0], false, slog.New(slog.DiscardHandler))
+	if err != nil {
+		return err
+	}
+	var targets []map[string]string
+	if err := json.NewDecoder(in).Decode(&targets); err != nil {
+		return fmt.Errorf("scrape: stdin must be a JSON list of label sets: %w", err)
+	}
+	results := map[string][]map[string]string{}
+	for _, job := range cfg.ScrapeConfigs {
+		for _, target := range targets {
+			lb := labels.NewBuilder(labels.FromMap(target))
+			for name, value := range map[string]string{
+				model.JobLabel:         job.JobName,
+				model.MetricsPathLabel: job.MetricsPath,
+				model.SchemeLabel:      job.Scheme,
+			} {
+				if lb.Get(name) == "" {
+					lb.Set(name, value)
+				}
+			}
+			if !relabel.ProcessBuilder(lb, job.RelabelConfigs...) {
+				results[job.JobName] = append(results[job.JobName], nil)
+				continue
+			}
+			kept := map[string]string{}
+			lb.Labels().Range(func(l labels.Label) {
+				if !strings.HasPrefix(l.Name, "__") || l.Name == model.AddressLabel || l.Name == model.MetricsPathLabel {
+					kept[l.Name] = l.Value
+				}
+			})
+			results[job.JobName] = append(results[job.JobName], kept)
+		}
 	}
 	return json.NewEncoder(os.Stdout).Encode(results)
 }

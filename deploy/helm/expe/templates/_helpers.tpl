@@ -62,6 +62,81 @@ app.kubernetes.io/component: {{ .name }}
 {{- printf "%s-common" (include "expe.fullname" .) }}
 {{- end }}
 
+{{- define "expe.publicConfigMapName" -}}
+{{- printf "%s-public" (include "expe.fullname" .) }}
+{{- end }}
+
 {{- define "expe.secretName" -}}
 {{- default (printf "%s-internal" (include "expe.fullname" .)) .Values.internalSecret.existingSecret }}
+{{- end }}
+
+{{/* The services each process calls synchronously (its EXPE_SERVICES__* settings), besides the
+gateway, which calls every one. The network policies admit exactly these callers. */}}
+{{- define "expe.calls" -}}
+payments: [wallet, auth]
+wallet: [auth]
+webhooks: [payments]
+{{- end }}
+
+{{/* The processes one process calls: every service for the gateway, else its entry in expe.calls.
+Call with (dict "root" $ "name" "payments"); returns a YAML list. */}}
+{{- define "expe.callees" -}}
+{{- if eq .name "gateway" }}
+{{- without (keys .root.Values.services | sortAlpha) "gateway" | toYaml }}
+{{- else }}
+{{- get (include "expe.calls" . | fromYaml) .name | default list | toYaml }}
+{{- end }}
+{{- end }}
+
+{{- define "expe.backupImage" -}}
+{{- printf "%s:%s" .Values.backup.image.repository (default .Chart.AppVersion .Values.backup.image.tag) }}
+{{- end }}
+
+{{/* The env entries of one process's container, beside the ConfigMap and Secret it loads whole.
+Call with (dict "root" $ "name" "payments"). */}}
+{{- define "expe.env" -}}
+{{- $root := .root }}
+{{- $name := .name }}
+{{- range $callee := include "expe.callees" (dict "root" $root "name" $name) | fromYamlArray }}
+- name: EXPE_SERVICES__{{ upper $callee }}
+  value: {{ include "expe.serviceUrl" (dict "root" $root "name" $callee) | quote }}
+{{- end }}
+{{- if eq $name "gateway" }}
+- name: EXPE_CORS_ORIGINS
+  value: {{ toJson $root.Values.gateway.corsOrigins | quote }}
+- name: EXPE_MAX_BODY_BYTES
+  value: {{ int64 $root.Values.gateway.maxBodyBytes | quote }}
+- name: EXPE_UPSTREAM_TIMEOUT_SECONDS
+  value: {{ $root.Values.gateway.upstreamTimeoutSeconds | quote }}
+- name: EXPE_TRUSTED_PROXIES
+  valueFrom:
+    configMapKeyRef:
+      name: {{ include "expe.publicConfigMapName" $root }}
+      key: EXPE_TRUSTED_PROXIES
+{{- end }}
+{{- if has $name (list "auth" "payments") }}
+- name: EXPE_PUBLIC_URL
+  valueFrom:
+    configMapKeyRef:
+      name: {{ include "expe.publicConfigMapName" $root }}
+      key: EXPE_PUBLIC_URL
+{{- end }}
+{{- if eq $name "auth" }}
+- name: EXPE_SMTP__HOST
+  value: {{ $root.Values.smtp.host | quote }}
+- name: EXPE_SMTP__PORT
+  value: {{ int $root.Values.smtp.port | quote }}
+- name: EXPE_PLATFORM_ADMINS
+  valueFrom:
+    configMapKeyRef:
+      name: {{ include "expe.publicConfigMapName" $root }}
+      key: EXPE_PLATFORM_ADMINS
+{{- end }}
+{{- if eq $name "webhooks" }}
+- name: EXPE_SEALING_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ $root.Values.webhooks.sealingKeySecret | quote }}
+      key: EXPE_SEALING_KEY
+{{- end }}
 {{- end }}
