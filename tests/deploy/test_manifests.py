@@ -599,7 +599,9 @@ def test_compose_kafka_is_three_brokers_in_one_kraft_quorum(compose):
             listener.split("://", 1)[0]: listener.split("://", 1)[1]
             for listener in env["KAFKA_ADVERTISED_LISTENERS"].split(",")
         }
-        assert advertised[env.get("KAFKA_INTER_BROKER_LISTENER_NAME", "PLAINTEXT")] == f"{broker}:9092"
+        assert (
+            advertised[env.get("KAFKA_INTER_BROKER_LISTENER_NAME", "PLAINTEXT")] == f"{broker}:9092"
+        )
         assert int(env["KAFKA_DEFAULT_REPLICATION_FACTOR"]) == len(KAFKA_BROKERS)
         assert int(env["KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR"]) == len(KAFKA_BROKERS)
         assert int(env["KAFKA_MIN_INSYNC_REPLICAS"]) == MIN_INSYNC_REPLICAS
@@ -1049,7 +1051,8 @@ def autoscaler_of(objects: list[dict[str, Any]], name: str) -> dict[str, Any]:
     return hpas[0]
 
 
-# The Pods metric prometheus-adapter serves from http_requests_total (deploy/k8s/prometheus-adapter).
+# The Pods metric prometheus-adapter serves from http_requests_total
+# (deploy/k8s/prometheus-adapter/values.yaml).
 REQUEST_RATE_METRIC = "http_requests_per_second"
 
 
@@ -1096,6 +1099,295 @@ def test_prometheus_adapter_serves_the_request_rate_from_the_request_counter(pro
     assert "rate(" in query and ["pod"] in info["grouping"]
     excluded = [m for s in info["selectors"] for m in s["matchers"] if m["name"] == "handler"]
     assert excluded and all(m["type"] == "!~" for m in excluded), "probes counted as load"
+
+
+def own_pods_selector(objects: list[dict[str, Any]], name: str) -> Any:
+    """A check that a label selector selects the process's pods and no other process's."""
+    dep = component(objects, "Deployment", name)
+
+    def check(selector: dict[str, str], where: str) -> None:
+        assert selects(selector, dep["spec"]["template"]["metadata"]["labels"]), where
+        for other in PROCESSES:
+            if other != name:
+                other_labels = component(objects, "Deployment", other)["spec"]["template"]
+                assert not selects(selector, other_labels["metadata"]["labels"]), (
+                    f"{where} also selects {other}"
+                )
+
+    return check
+
+
+@pytest.mark.parametrize("name", list(PROCESSES))
+def test_replicas_avoid_sharing_a_node_and_spread_over_zones(objects, name):
+    pod = component(objects, "Deployment", name)["spec"]["template"]["spec"]
+    check = own_pods_selector(objects, name)
+    anti = pod["affinity"]["podAntiAffinity"]
+    terms = [
+        w["podAffinityTerm"]
+        for w in anti.get("preferredDuringSchedulingIgnoredDuringExecution", [])
+    ] + anti.get("requiredDuringSchedulingIgnoredDuringExecution", [])
+    hosts = [term for term in terms if term["topologyKey"] == "kubernetes.io/hostname"]
+    assert hosts, "no anti-affinity across nodes"
+    for term in hosts:
+        check(term["labelSelector"]["matchLabels"], "the anti-affinity")
+    zones = [
+        c
+        for c in pod["topologySpreadConstraints"]
+        if c["topologyKey"] == "topology.kubernetes.io/zone"
+    ]
+    assert len(zones) == 1 and zones[0]["maxSkew"] == 1
+    check(zones[0]["labelSelector"]["matchLabels"], "the zone spread")
+
+
+# ---------------------------------------------------------------------- network policies
+
+
+def callees(name: str) -> set[str]:
+    """The processes `name` calls: the fields of its settings' `services` section (the code's
+    EXPE_SERVICES__* settings; the gateway has one per service)."""
+    field = settings_class(name).model_fields.get("services")
+    return set(field.annotation.model_fields) if field else set()
+
+
+def callers(name: str) -> set[str]:
+    return {caller for caller in PROCESSES if name in callees(caller)}
+
+
+def test_the_callers_are_the_ones_the_contract_names():
+    for name in PROCESSES:
+        declared = {
+            v.removeprefix("EXPE_SERVICES__").lower()
+            for v in ROLE_ENV.get(name, set())
+            if v.startswith("EXPE_SERVICES__")
+        }
+        assert callees(name) == declared, name
+    assert callers("wallet") == {"gateway", "payments"}
+    assert callers("payments") == {"gateway", "webhooks"}
+
+
+def policies_of(objects: list[dict[str, Any]], pod_labels: dict[str, str]) -> list[dict[str, Any]]:
+    """The ingress policies that select a pod with these labels (same namespace)."""
+    return [
+        p
+        for p in by_kind(objects, "NetworkPolicy")
+        if "Ingress" in p["spec"].get("policyTypes", ["Ingress"])
+        and all(
+            pod_labels.get(k) == v
+            for k, v in p["spec"]["podSelector"].get("matchLabels", {}).items()
+        )
+    ]
+
+
+def admitted(objects: list[dict[str, Any]], name: str) -> tuple[set[str], set[str], set[int]]:
+    """Who the process's policies let in: processes of the release, outside peers (by namespace),
+    and on which ports."""
+    dep = component(objects, "Deployment", name)
+    labels = dep["spec"]["template"]["metadata"]["labels"]
+    ports = {p["name"]: p["containerPort"] for p in container_of(dep)["ports"]}
+    inside: set[str] = set()
+    outside: set[str] = set()
+    allowed_ports: set[int] = set()
+    for policy in policies_of(objects, labels):
+        for rule in policy["spec"].get("ingress", []):
+            assert rule.get("from"), f"{policy['metadata']['name']}: a rule open to every source"
+            assert rule.get("ports"), f"{policy['metadata']['name']}: a rule open on every port"
+            for port in rule["ports"]:
+                allowed_ports.add(ports.get(port["port"], port["port"]))
+            for peer in rule["from"]:
+                assert "ipBlock" not in peer, "addresses instead of pods"
+                if "namespaceSelector" in peer:
+                    namespace = peer["namespaceSelector"]["matchLabels"]
+                    assert "podSelector" in peer, f"every pod of {namespace} admitted"
+                    outside.add(namespace["kubernetes.io/metadata.name"])
+                    continue
+                selector = peer["podSelector"]["matchLabels"]
+                assert selector, "every pod of the namespace admitted"
+                inside |= {
+                    other
+                    for other in PROCESSES
+                    if selects(
+                        selector,
+                        component(objects, "Deployment", other)["spec"]["template"]["metadata"][
+                            "labels"
+                        ],
+                    )
+                }
+    return inside, outside, allowed_ports
+
+
+def test_every_pod_is_denied_ingress_unless_a_policy_admits_it(objects):
+    deny = [
+        p
+        for p in by_kind(objects, "NetworkPolicy")
+        if p["spec"].get("policyTypes") == ["Ingress"] and not p["spec"].get("ingress")
+    ]
+    assert len(deny) == 1
+    for pod_labels in [
+        *(d["spec"]["template"]["metadata"]["labels"] for d in by_kind(objects, "Deployment")),
+        *(
+            c["spec"]["jobTemplate"]["spec"]["template"]["metadata"]["labels"]
+            for c in by_kind(objects, "CronJob")
+        ),
+    ]:
+        assert deny[0] in policies_of(objects, pod_labels), pod_labels
+
+
+@pytest.mark.parametrize("name", list(PROCESSES))
+def test_a_process_is_reachable_only_from_its_callers_and_prometheus(objects, name):
+    inside, outside, ports = admitted(objects, name)
+    assert inside == callers(name), f"{name} admits {inside}, its callers are {callers(name)}"
+    expected_outside = {"monitoring"} | ({"ingress-nginx"} if name == "gateway" else set())
+    assert outside == expected_outside
+    assert ports == {PROCESSES[name][1]}
+
+
+def test_helm_network_policies_follow_the_values(helm):
+    proc = helm_template(
+        helm,
+        "--set",
+        "networkPolicy.prometheus.namespace=observability",
+        "--set",
+        "networkPolicy.ingressController.namespace=traefik",
+    )
+    assert proc.returncode == 0, proc.stderr
+    objects = load_yaml_docs(proc.stdout)
+    assert admitted(objects, "gateway")[1] == {"observability", "traefik"}
+    assert admitted(objects, "wallet")[1] == {"observability"}
+    proc = helm_template(helm, "--set", "networkPolicy.enabled=false")
+    assert proc.returncode == 0, proc.stderr
+    assert not by_kind(load_yaml_docs(proc.stdout), "NetworkPolicy")
+
+
+# ---------------------------------------------------------------------- Prometheus in Kubernetes
+
+
+def discovered_pod(deployment: dict[str, Any], namespace: str) -> dict[str, str]:
+    """The labels Prometheus' Kubernetes discovery gives one pod of a Deployment (role: pod)."""
+    template = deployment["spec"]["template"]
+
+    def meta(prefix: str, items: dict[str, str]) -> dict[str, str]:
+        return {prefix + re.sub(r"[^a-zA-Z0-9_]", "_", k): v for k, v in items.items()}
+
+    return {
+        "__address__": "10.1.2.3",
+        "__meta_kubernetes_namespace": namespace,
+        "__meta_kubernetes_pod_name": f"{deployment['metadata']['name']}-7d9f8-abcde",
+        **meta("__meta_kubernetes_pod_label_", template["metadata"].get("labels", {})),
+        **meta("__meta_kubernetes_pod_annotation_", template["metadata"].get("annotations", {})),
+    }
+
+
+def test_prometheus_in_kubernetes_scrapes_every_process_under_its_job_name(
+    k8s_objects, deploycheck
+):
+    config = K8S_DIR / "prometheus" / "scrape-config.yaml"
+    deployments = [component(k8s_objects, "Deployment", name) for name in PROCESSES]
+    backup_pod = {
+        "__address__": "10.1.2.9",
+        "__meta_kubernetes_namespace": "expe",
+        "__meta_kubernetes_pod_label_app_kubernetes_io_part_of": "expe",
+        "__meta_kubernetes_pod_label_app_kubernetes_io_name": "backup",
+    }
+    targets = [discovered_pod(d, "expe") for d in deployments] + [backup_pod]
+    out = json.loads(run_ok([deploycheck, "scrape", str(config)], input=json.dumps(targets)))
+    (results,) = out.values()
+    for name, result in zip(PROCESSES, results, strict=False):
+        assert result is not None, f"{name} is not scraped"
+        assert result["job"] == name, "the rules and dashboards group by job=<process>"
+        assert result["__address__"] == f"10.1.2.3:{PROCESSES[name][1]}"
+        assert result["__metrics_path__"] == "/metrics"
+        # what prometheus-adapter maps to the pod the HPA asks about
+        assert result["namespace"] == "expe" and result["pod"].startswith(name)
+    assert results[-1] is None, "a pod without the scrape annotation is scraped"
+
+
+# ---------------------------------------------------------------------- backups
+
+
+BACKUP_SCRIPT = ROOT / "deploy" / "backup" / "expe-backup.sh"
+
+
+def backup_help() -> str:
+    return run_ok(["bash", str(BACKUP_SCRIPT), "--help"])
+
+
+def backup_jobs(objects: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The backup CronJobs by the command they run."""
+    jobs = {}
+    for cron in by_kind(objects, "CronJob"):
+        (c,) = cron["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"]
+        jobs[c["args"][0]] = cron
+    return jobs
+
+
+def cron_minutes_between_runs(schedule: str) -> int:
+    """Minutes between two runs of a schedule that repeats daily or every N minutes."""
+    minute, hour, *rest = schedule.split()
+    assert rest == ["*", "*", "*"], schedule
+    if minute.startswith("*/") and hour == "*":
+        return int(minute[2:])
+    assert minute.isdigit() and hour.isdigit(), schedule
+    return 24 * 60
+
+
+def test_backups_run_nightly_and_the_oplog_every_few_minutes(objects):
+    jobs = backup_jobs(objects)
+    assert set(jobs) == {"full", "oplog"}
+    assert cron_minutes_between_runs(jobs["full"]["spec"]["schedule"]) == 24 * 60
+    assert cron_minutes_between_runs(jobs["oplog"]["spec"]["schedule"]) <= 15
+    for cron in jobs.values():
+        assert cron["spec"]["concurrencyPolicy"] == "Forbid", "two runs at once"
+        assert cron["spec"].get("timeZone") == "Etc/UTC"
+
+
+def test_backup_jobs_run_commands_and_settings_the_script_knows(objects):
+    usage = backup_help()
+    for command, cron in backup_jobs(objects).items():
+        pod = cron["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+        (c,) = pod["containers"]
+        assert c["image"].rpartition(":")[0].endswith("/expe-backup")
+        assert f"expe-backup.sh {command}" in usage
+        env = {v["name"] for v in c.get("env", [])}
+        assert {v for v in env if v.startswith("EXPE_")} <= set(
+            re.findall(r"EXPE_BACKUP_\w+", usage)
+        )
+        assert "EXPE_BACKUP_TARGET" in env
+        # The replica set's credentials are in the URI: only ever from a Secret.
+        assert "EXPE_BACKUP_MONGO_URI" not in env
+        assert [s["secretRef"]["name"] for s in c["envFrom"] if "secretRef" in s]
+        assert pod["restartPolicy"] == "Never"
+        sc = c["securityContext"]
+        assert sc["readOnlyRootFilesystem"] is True and sc["allowPrivilegeEscalation"] is False
+        volumes = {v["name"]: v for v in pod["volumes"]}
+        (tmp,) = [m for m in c["volumeMounts"] if m["mountPath"] == "/tmp"]
+        assert "emptyDir" in volumes[tmp["name"]], "the archive is written to /tmp"
+
+
+def test_helm_backup_to_a_folder_mounts_the_claim(helm):
+    proc = helm_template(
+        helm,
+        "--set",
+        "backup.target=/backups/expe",
+        "--set",
+        "backup.persistentVolumeClaim=expe-backups",
+        "--set",
+        "backup.retentionDays=30",
+    )
+    assert proc.returncode == 0, proc.stderr
+    for cron in backup_jobs(load_yaml_docs(proc.stdout)).values():
+        pod = cron["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+        (c,) = pod["containers"]
+        env = {v["name"]: v.get("value") for v in c["env"]}
+        assert env["EXPE_BACKUP_TARGET"] == "/backups/expe"
+        assert env["EXPE_BACKUP_RETENTION_DAYS"] == "30"
+        mount = next(
+            m for m in c["volumeMounts"] if env["EXPE_BACKUP_TARGET"].startswith(m["mountPath"])
+        )
+        claim = next(v for v in pod["volumes"] if v["name"] == mount["name"])
+        assert claim["persistentVolumeClaim"]["claimName"] == "expe-backups"
+    proc = helm_template(helm, "--set", "backup.enabled=false")
+    assert proc.returncode == 0, proc.stderr
+    assert not by_kind(load_yaml_docs(proc.stdout), "CronJob")
 
 
 @pytest.mark.parametrize("name", list(PROCESSES))
@@ -1243,6 +1535,79 @@ def test_helm_generated_secret_is_not_a_placeholder(helm_objects):
     (secret,) = by_kind(helm_objects, "Secret")
     value = base64.b64decode(secret["data"]["EXPE_INTERNAL_SECRET"]).decode()
     assert len(value) >= 32 and "change" not in value.lower()
+
+
+def test_helm_public_settings_come_from_values(helm, monkeypatch):
+    proc = helm_template(
+        helm,
+        "--set",
+        "publicUrl=https://pay.example.com",
+        "--set",
+        "gateway.trustedProxies={10.8.0.0/14,fd00::/8}",
+        "--set",
+        "auth.platformAdmins={ops@example.com}",
+    )
+    assert proc.returncode == 0, proc.stderr
+    objects = load_yaml_docs(proc.stdout)
+    gateway = container_env(objects, component(objects, "Deployment", "gateway"))
+    assert json.loads(gateway["EXPE_TRUSTED_PROXIES"]) == ["10.8.0.0/14", "fd00::/8"]
+    for name in ("auth", "payments"):
+        env = container_env(objects, component(objects, "Deployment", name))
+        assert env["EXPE_PUBLIC_URL"] == "https://pay.example.com"
+    auth = container_env(objects, component(objects, "Deployment", "auth"))
+    assert json.loads(auth["EXPE_PLATFORM_ADMINS"]) == ["ops@example.com"]
+    values = {k: v for k, v in gateway.items() if v is not None}
+    values["EXPE_INTERNAL_SECRET"] = "x" * 48
+    settings = load_settings(monkeypatch, "gateway", values)
+    assert settings.trusted_proxies == ("10.8.0.0/14", "fd00::/8")
+
+
+MULTI_REGION = CHART_DIR / "values-multi-region.yaml"
+
+
+@pytest.fixture(scope="session")
+def multi_region_objects(helm: str, deploycheck: str, tmp_path_factory) -> list[dict[str, Any]]:
+    rendered = run_ok(
+        [helm, "template", "expe", str(CHART_DIR), "--namespace", "expe", "-f", str(MULTI_REGION)]
+    )
+    out = tmp_path_factory.mktemp("helm-multi-region") / "rendered.yaml"
+    out.write_text(rendered)
+    run_ok([deploycheck, "k8s", str(out)])
+    return load_yaml_docs(rendered)
+
+
+def test_multi_region_values_survive_a_zone_in_each_region(multi_region_objects):
+    objects = multi_region_objects
+    for name in PROCESSES:
+        pod = component(objects, "Deployment", name)["spec"]["template"]["spec"]
+        assert autoscaler_of(objects, name)["spec"]["minReplicas"] >= 3, "one per zone"
+        (zone,) = pod["topologySpreadConstraints"]
+        assert zone["whenUnsatisfiable"] == "DoNotSchedule"
+        assert pod["affinity"]["podAntiAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]
+    # Backups run from one region's release, switched on there.
+    assert not by_kind(objects, "CronJob")
+
+
+def test_multi_region_values_share_one_database_and_one_kafka(multi_region_objects):
+    env = container_env(
+        multi_region_objects, component(multi_region_objects, "Deployment", "payments")
+    )
+    mongo = env["EXPE_MONGO__URL"]
+    options = url_options(mongo)
+    assert options["replicaSet"] and options["w"] == "majority"
+    assert options.get("readPreference", "primary") == "primary", "the services read their writes"
+    # Members and brokers in three regions: the second label of each host names its region.
+    assert len({host.split(".")[1] for host, _ in url_hosts(mongo)}) >= 3
+    brokers = [s.split(":")[0] for s in env["EXPE_KAFKA__BOOTSTRAP_SERVERS"].split(",")]
+    assert len({host.split(".")[1] for host in brokers}) >= 3
+
+
+def test_multi_region_values_say_what_is_global_and_what_is_regional():
+    notes = " ".join(
+        line.lstrip("# ") for line in MULTI_REGION.read_text().splitlines() if line.startswith("#")
+    )
+    for what, where in [("MongoDB", "global"), ("Kafka", "global"), ("Redis", "regional")]:
+        assert re.search(rf"{what} is {where}", notes), f"the notes do not say {what} is {where}"
 
 
 # ------------------------------------------------------------------------------- Prometheus
