@@ -37,6 +37,7 @@ lint: $(STAMP)  ## ruff, mypy strict, and the import contracts between services.
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
+	"$${EXPE_HOME:-$$HOME/.cache/expe}/bin/actionlint"  # .github/workflows (installed by make setup)
 	cd web && npm run lint
 
 format: $(STAMP)
