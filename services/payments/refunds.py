@@ -18,6 +18,7 @@ from services.payments.errors import (
     RefundExceedsCaptured,
 )
 from services.payments.events import refund_event
+from services.payments.metrics import count_refund
 from services.payments.records import PaymentRecord, PendingCredit, RefundLink
 from services.payments.schemas import RefundCreate
 from services.payments.service import PaymentService
@@ -93,6 +94,7 @@ class RefundService:
                 # Marked before the link exists, so no refund is ever left uncredited unseen.
                 await self._store.mark_credit(PendingCredit.of(link))
             if await self._store.append_refund(link):
+                count_refund(link)
                 await self._outbox.add(refund_event(payment, link), key=scope.merchant_id)
                 await self.note_refunds(payment_id, count + 1, refunded + amount)
                 if credits:

@@ -29,6 +29,7 @@ from services.payments.errors import (
     WalletShort,
 )
 from services.payments.events import payment_event
+from services.payments.metrics import count_transition
 from services.payments.records import PaymentRecord
 from services.payments.sandbox import brand_of, charge_card, fingerprint, luhn_valid, upi_payload
 from services.payments.schemas import (
@@ -99,6 +100,7 @@ class PaymentService:
         entry = self.transition(payment.id, NEW, "created", now, "payment_created", scope.actor)
         entry["applied"] = True
         await self._store.claim(entry)
+        count_transition(payment, entry)
         await self.publish(payment, entry)
         return payment
 
@@ -434,6 +436,7 @@ class PaymentService:
         entry = self.transition(payment.id, payment.status, to, self._clock(), cause, actor, fields)
         if not await self._store.claim(entry):
             return None
+        count_transition(payment, entry)
         return await self.apply(payment, entry)
 
     async def apply(self, payment: PaymentRecord, entry: Document) -> PaymentRecord:

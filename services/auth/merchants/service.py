@@ -11,6 +11,7 @@ from services.auth.errors import MerchantNotFound, PlatformAdminRequired, RoleRe
 from services.auth.merchants.acting import Actor
 from services.auth.merchants.schemas import Merchant, MerchantCreate
 from services.auth.merchants.store import MerchantStore, membership_id
+from services.auth.metrics import MERCHANTS_CREATED, MERCHANTS_VERIFIED
 from shared.clock import now_ms
 from shared.identity import MemberRole
 from shared.ids import has_prefix, new_id
@@ -112,6 +113,7 @@ class MerchantService:
             # verifiedAt stays absent until verification sets it (`$min` keeps a stored null).
         }
         await self._store.insert_merchant(merchant)
+        MERCHANTS_CREATED.inc()
         await self._actor.record(
             MERCHANT_CREATED,
             merchant_id=merchant_id,
@@ -146,6 +148,7 @@ class MerchantService:
         if before is None:
             raise MerchantNotFound(f"No merchant {merchant_id}.", param="merchantId")
         if before["status"] != "verified":
+            MERCHANTS_VERIFIED.inc()
             await self._actor.record(
                 MERCHANT_VERIFIED, merchant_id=merchant_id, target={"merchantId": merchant_id}
             )

@@ -22,6 +22,7 @@ from services.auth.audit.store import AuditStore
 from services.auth.digest import digest
 from services.auth.errors import EmailAlreadyRegistered, IncorrectPassword, InvalidToken
 from services.auth.mail import Mailer
+from services.auth.metrics import EMAILS_VERIFIED, SIGNUPS
 from services.auth.passwords import PasswordHasher, check_policy
 from services.auth.sessions.service import Sessions
 from services.auth.settings import AuthSettings
@@ -104,6 +105,7 @@ class Users:
             raise EmailAlreadyRegistered(
                 "An account with this email already exists.", param="email"
             )
+        SIGNUPS.inc()
         with contextlib.suppress(ServiceUnavailable):
             await self._take_cooldown(VERIFY_EMAIL, email)  # the first email counts as sent
         await audit.record(
@@ -155,6 +157,7 @@ class Users:
                 "This verification link is invalid, used or expired; ask for a new one.",
                 param="token",
             )
+        EMAILS_VERIFIED.inc()
         await audit.record(
             self._audit,
             audit.EMAIL_VERIFIED,
