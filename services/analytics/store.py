@@ -29,6 +29,8 @@ INDEXES = (
                 [("merchantId", ASCENDING), ("mode", ASCENDING), ("start", ASCENDING)],
                 name="by_merchant_time",
             ),
+            # The last day's buckets of every merchant, for the count of active merchants.
+            IndexModel([("start", ASCENDING)], name="by_time"),
         ),
     ),
 )
@@ -156,6 +158,18 @@ class PaymentBuckets:
             if taken is not None:
                 return True
             await asyncio.sleep(0.1)
+
+    async def active_merchants(self, mode: str, since: datetime) -> int:
+        """How many merchants have a bucket of `mode` starting at `since` or later."""
+        cursor = await self._buckets.aggregate(
+            [
+                {"$match": {"start": {"$gte": since}, "mode": mode}},
+                {"$group": {"_id": "$merchantId"}},
+                {"$group": {"_id": None, "merchants": {"$sum": 1}}},
+            ]
+        )
+        counted = [row async for row in cursor]
+        return int(counted[0]["merchants"]) if counted else 0
 
     async def between(
         self, merchant_id: str, mode: str, since: datetime, until: datetime

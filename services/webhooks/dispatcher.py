@@ -24,6 +24,8 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from opentelemetry import trace
+from opentelemetry.trace import SpanKind, Status, StatusCode
 from pymongo.errors import PyMongoError
 from redis.asyncio import Redis
 
@@ -36,6 +38,7 @@ from services.webhooks.errors import (
 )
 from services.webhooks.events import PING, VERIFICATION, endpoint_disabled, message_failed
 from services.webhooks.metrics import (
+    ATTEMPT_DURATION,
     ATTEMPTS,
     BACKLOG,
     DELIVERY_LATENCY,
@@ -51,8 +54,10 @@ from shared.ids import derived_id, new_id
 from shared.live import LiveEvent, publish
 from shared.mongo import Document
 from shared.tasks import cancel_and_wait
+from shared.tracing import context_of
 
 logger = logging.getLogger("expe.webhooks.dispatcher")
+_tracer = trace.get_tracer("expe.webhooks")
 
 # How long past its timeout a "sending" claim is left alone before it counts as interrupted.
 _CLAIM_GRACE_SECONDS = 5.0
@@ -263,12 +268,23 @@ class Dispatcher:
         body = message["body"].encode()
         secrets = self._endpoints.signing_secrets(endpoint)
         headers = signed_headers(secrets, message["_id"], body)
-        outcome = await self._sender.post(
-            endpoint["url"], endpoint["mode"], headers, body, timeout=timeout
-        )
-        if judge is not None:
-            outcome = judge(outcome)
+        with _tracer.start_as_current_span(
+            f"deliver {message['eventType']}",
+            context=context_of(message.get("traceparent")),
+            kind=SpanKind.CLIENT,
+            attributes={"expe.attempt_id": attempt_id, "expe.message_id": message["_id"]},
+        ) as span:
+            outcome = await self._sender.post(
+                endpoint["url"], endpoint["mode"], headers, body, timeout=timeout
+            )
+            if judge is not None:
+                outcome = judge(outcome)
+            if outcome.status is not None:
+                span.set_attribute("http.response.status_code", outcome.status)
+            if not outcome.delivered:
+                span.set_status(Status(StatusCode.ERROR, outcome.error_code or "http_status"))
         ATTEMPTS.labels(outcome.metric_outcome).inc()
+        ATTEMPT_DURATION.labels(outcome.metric_outcome).observe(outcome.latency_ms / 1000)
         recorded = {**outcome.as_fields(), "finishedAt": self._clock()}
         await self._store.finish_attempt(attempt_id, recorded)
         if self._live is not None:

@@ -1,4 +1,4 @@
-"""What SREs watch for webhooks: delivery latency, attempts by outcome, the backlog."""
+"""What SREs watch for webhooks: delivery latency, attempts by outcome and duration, the backlog."""
 
 from __future__ import annotations
 
@@ -14,6 +14,14 @@ ATTEMPTS = Counter(
     "Delivery attempts by outcome (succeeded, http_status, timeout, connection_error, "
     "dns_error, address_not_allowed, interrupted)",
     ["outcome"],
+)
+# Endpoints are no label (every merchant's would be a series of its own): which endpoint is slow
+# is in its attempts (latencyMs), this is how slow receivers are overall.
+ATTEMPT_DURATION = Histogram(
+    "expe_webhook_attempt_duration_seconds",
+    "From sending an attempt to the receiver's answer (or the failure), by outcome",
+    ["outcome"],
+    buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 30),
 )
 MESSAGES_FINISHED = Counter(
     "expe_webhook_messages_total",
