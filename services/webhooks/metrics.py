@@ -30,3 +30,18 @@ MESSAGES_FINISHED = Counter(
 )
 BACKLOG = Gauge("expe_webhook_backlog", "Messages queued for delivery (due now or later)")
 IN_FLIGHT = Gauge("expe_webhook_in_flight", "Attempts being sent by this replica")
+# Every outcome and state from the start: a rate over a series that appears with its first
+# increment misses that increment, and a dashboard shows "no data" instead of zero.
+_OUTCOMES = (
+    "succeeded",
+    "http_status",
+    "timeout",
+    "connection_error",
+    "dns_error",
+    "address_not_allowed",
+    "interrupted",
+)
+for _outcome in _OUTCOMES:
+    ATTEMPTS.labels(_outcome)
+for _state in ("delivered", "dead", "canceled"):
+    MESSAGES_FINISHED.labels(_state)
