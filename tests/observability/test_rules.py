@@ -23,7 +23,7 @@ PROMETHEUS_DIR = ROOT / "observability" / "prometheus"
 RULE_FILES = sorted((PROMETHEUS_DIR / "rules").glob("*.yml"))
 TEST_FILES = sorted((PROMETHEUS_DIR / "tests").glob("*.test.yml"))
 GUIDE = ROOT / "docs" / "troubleshooting.md"
-SEVERITIES = {"critical", "warning"}
+SEVERITIES = {"critical", "warning", "info"}
 
 
 def promtool(*args: str) -> None:
