@@ -143,7 +143,33 @@ METRICS: dict[str, set[str]] = {
     "http_request_duration_highr_seconds_sum": set(),
     "expe_outbox_pending": set(),
     "expe_outbox_published_total": set(),
-    "expe_events_consumed_total": {"topic", "outcome"},
+    "expe_events_consumed_total": {"consumer", "topic", "outcome"},
+    "expe_kafka_consumer_lag": {"consumer", "topic"},
+    "expe_api_errors_total": {"handler", "status", "code"},
+    "expe_http_requests_in_flight": set(),
+    "expe_event_loop_lag_seconds_bucket": {"le"},
+    "expe_event_loop_lag_seconds_count": set(),
+    "expe_event_loop_lag_seconds_sum": set(),
+    "expe_memory_limit_bytes": set(),
+    "expe_mongo_command_duration_seconds_bucket": {"command", "outcome", "le"},
+    "expe_mongo_command_duration_seconds_count": {"command", "outcome"},
+    "expe_mongo_command_duration_seconds_sum": {"command", "outcome"},
+    "expe_mongo_server_reachable": {"server"},
+    "expe_mongo_connections": set(),
+    "expe_mongo_checkout_failures_total": {"reason"},
+    "expe_redis_command_duration_seconds_bucket": {"command", "outcome", "le"},
+    "expe_redis_command_duration_seconds_count": {"command", "outcome"},
+    "expe_redis_command_duration_seconds_sum": {"command", "outcome"},
+    # business counters: payments and refunds, sign-ups and merchants, active merchants
+    "expe_payments_total": {"status", "method", "mode"},
+    "expe_payment_failures_total": {"code", "method", "mode"},
+    "expe_payment_volume_minor_total": {"currency", "mode"},
+    "expe_refunds_total": {"mode"},
+    "expe_refund_volume_minor_total": {"currency", "mode"},
+    "expe_signups_total": set(),
+    "expe_signups_verified_total": set(),
+    "expe_merchants_created_total": set(),
+    "expe_active_merchants": {"mode"},
     "expe_upstream_request_duration_seconds_bucket": {"upstream", "status", "le"},
     "expe_upstream_request_duration_seconds_count": {"upstream", "status"},
     "expe_upstream_request_duration_seconds_sum": {"upstream", "status"},
@@ -152,10 +178,18 @@ METRICS: dict[str, set[str]] = {
     "expe_webhook_delivery_latency_seconds_count": set(),
     "expe_webhook_delivery_latency_seconds_sum": set(),
     "expe_webhook_attempts_total": {"outcome"},
+    "expe_webhook_attempt_duration_seconds_bucket": {"outcome", "le"},
+    "expe_webhook_attempt_duration_seconds_count": {"outcome"},
+    "expe_webhook_attempt_duration_seconds_sum": {"outcome"},
     "expe_webhook_messages_total": {"state"},
     "expe_webhook_backlog": set(),
     "expe_webhook_in_flight": set(),
+    # the Python client's process collector
+    "process_cpu_seconds_total": set(),
+    "process_resident_memory_bytes": set(),
+    "process_open_fds": set(),
     "up": set(),  # Prometheus' own per-target series
+    "ALERTS": {"alertname", "alertstate", "severity"},  # Prometheus' own, one per pending alert
 }
 TARGET_LABELS = {"job", "instance"}
 LABEL_VALUES = {
@@ -177,7 +211,19 @@ METRIC_LABEL_VALUES: dict[str, dict[str, set[str]]] = {
         }
     },
     "expe_webhook_messages_total": {"state": {"delivered", "dead", "canceled"}},
+    "ALERTS": {"alertstate": {"pending", "firing"}},
 }
+_WEBHOOK_OUTCOMES = METRIC_LABEL_VALUES["expe_webhook_attempts_total"]
+for _suffix in ("bucket", "count", "sum"):
+    METRIC_LABEL_VALUES[f"expe_webhook_attempt_duration_seconds_{_suffix}"] = _WEBHOOK_OUTCOMES
+    # shared/redis_metrics.py: answered, unreachable or silent, refused
+    METRIC_LABEL_VALUES[f"expe_redis_command_duration_seconds_{_suffix}"] = {
+        "outcome": {"ok", "connection_error", "error"}
+    }
+    # shared/mongo.py: the command succeeded or failed
+    METRIC_LABEL_VALUES[f"expe_mongo_command_duration_seconds_{_suffix}"] = {
+        "outcome": {"ok", "error"}
+    }
 SEVERITIES = {"critical", "warning", "info"}
 
 
@@ -1754,13 +1800,18 @@ def check_query(expr: str, promql, extra_metrics: dict[str, set[str]]) -> None:
         )
 
 
-def test_rule_queries_use_contract_metrics_and_labels(promql):
-    records = recording_rules()
-    record_labels = {}
-    for name, expr in records.items():
+def recorded_labels(promql) -> dict[str, set[str]]:
+    """Each recording rule's series and the labels it keeps (its outer grouping)."""
+    labels = {}
+    for name, expr in recording_rules().items():
         grouping = promql(expr)["grouping"]
-        record_labels[name] = set(grouping[0]) if grouping else set()
-    assert records
+        labels[name] = set(grouping[0]) if grouping else set()
+    return labels
+
+
+def test_rule_queries_use_contract_metrics_and_labels(promql):
+    record_labels = recorded_labels(promql)
+    assert record_labels
     for rule in all_rules():
         check_query(rule["expr"], promql, record_labels)
 
@@ -1856,8 +1907,10 @@ def test_every_dashboard_panel_queries_something():
 def test_dashboard_queries_use_contract_metrics_and_labels(promql):
     queries = dashboard_queries()
     assert queries
+    # A panel may show what a recording rule records.
+    record_labels = recorded_labels(promql)
     for _, expr in queries:
-        check_query(substitute_variables(expr), promql, {})
+        check_query(substitute_variables(expr), promql, record_labels)
 
 
 @pytest.mark.parametrize(
