@@ -56,6 +56,10 @@ class RequestContextMiddleware:
                 MutableHeaders(scope=message)[REQUEST_ID_HEADER] = request_id
             await send(message)
 
+        if path in _QUIET_PATHS:
+            # Probes and scrapes, every few seconds: neither traced nor logged.
+            await self.app(scope, receive, send_with_request_id)
+            return
         with self.tracer.start_as_current_span(
             f"{method} {path}",
             context=extract_context(headers),
@@ -72,16 +76,15 @@ class RequestContextMiddleware:
                 span.set_attribute("http.response.status_code", status_code)
                 if status_code >= 500:
                     span.set_status(Status(StatusCode.ERROR))
-                if path not in _QUIET_PATHS:
-                    access_logger.info(
-                        "%s %s %s",
-                        method,
-                        path,
-                        status_code,
-                        extra={
-                            "method": method,
-                            "path": path,
-                            "status": status_code,
-                            "durationMs": round((time.perf_counter() - started) * 1000, 2),
-                        },
-                    )
+                access_logger.info(
+                    "%s %s %s",
+                    method,
+                    path,
+                    status_code,
+                    extra={
+                        "method": method,
+                        "path": path,
+                        "status": status_code,
+                        "durationMs": round((time.perf_counter() - started) * 1000, 2),
+                    },
+                )

@@ -18,6 +18,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from shared.mongo_monitoring import DRIVER_LISTENERS
 from shared.settings import MongoSettings
+from shared.store_spans import MongoCommandSpans
 
 Document = dict[str, Any]
 
@@ -71,7 +72,7 @@ def _client(
         connectTimeoutMS=settings.server_selection_timeout_ms,
         socketTimeoutMS=socket_timeout_ms,
         appname=appname,
-        event_listeners=[_COMMAND_METRICS, *DRIVER_LISTENERS],
+        event_listeners=[_COMMAND_METRICS, *DRIVER_LISTENERS, MongoCommandSpans()],
     )
 
 

@@ -1,4 +1,5 @@
-"""Every Redis command a process sends, timed by command and outcome, on /metrics.
+"""Every Redis command a process sends, timed by command and outcome, on /metrics (and traced:
+shared/store_spans.py).
 
 A Redis that is down or slow shows as `connection_error` outcomes and a rising latency before
 the rate limits, caches and live updates built on it misbehave. A pipeline is one round trip,
@@ -16,6 +17,8 @@ from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from shared.store_spans import redis_span
 
 COMMAND_DURATION = Histogram(
     "expe_redis_command_duration_seconds",
@@ -49,7 +52,8 @@ class _TimedPipeline(Pipeline):
         started = time.perf_counter()
         error: BaseException | None = None
         try:
-            return await super().execute(raise_on_error)
+            with redis_span("PIPELINE"):
+                return await super().execute(raise_on_error)
         except BaseException as raised:
             error = raised
             raise
@@ -61,15 +65,17 @@ class TimedRedis(Redis):
     """The Redis client, timing each command it sends."""
 
     async def execute_command(self, *args: Any, **options: Any) -> Any:
+        command = _name(args)
         started = time.perf_counter()
         error: BaseException | None = None
         try:
-            return await super().execute_command(*args, **options)  # type: ignore[no-untyped-call]
+            with redis_span(command):
+                return await super().execute_command(*args, **options)  # type: ignore[no-untyped-call]
         except BaseException as raised:
             error = raised
             raise
         finally:
-            _observe(_name(args), started, error)
+            _observe(command, started, error)
 
     def pipeline(self, transaction: bool = True, shard_hint: str | None = None) -> Pipeline:
         return _TimedPipeline(

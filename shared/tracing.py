@@ -15,6 +15,7 @@ from opentelemetry.sdk.trace.export import BatchSpanProcessor
 from shared.settings import OtelSettings
 
 _provider: TracerProvider | None = None
+_exporting = False
 
 # FastAPI (0.142 on) traces every request itself once a tracer provider is installed: a second
 # server span beside RequestContextMiddleware's, plus spans for dependencies, endpoint and
@@ -24,15 +25,22 @@ NO_FASTAPI_TELEMETRY: TelemetryConfig = {"tracing": False, "metrics": False, "lo
 
 def configure_tracing(service: str, settings: OtelSettings) -> None:
     """Installs the process's tracer provider; exports over OTLP/HTTP when an endpoint is set."""
-    global _provider
+    global _provider, _exporting
     if _provider is not None:
         return
     provider = TracerProvider(resource=Resource.create({"service.name": f"expe-{service}"}))
     if settings.endpoint:
         exporter = OTLPSpanExporter(endpoint=f"{settings.endpoint.rstrip('/')}/v1/traces")
         provider.add_span_processor(BatchSpanProcessor(exporter))
+        _exporting = True
     trace.set_tracer_provider(provider)
     _provider = provider
+
+
+def exporting() -> bool:
+    """Spans leave the process. Without an exporter only the trace ids matter (logs carry
+    them), so the spans nobody would see are not made: one per database or Redis command."""
+    return _exporting
 
 
 def shutdown_tracing() -> None:
@@ -59,8 +67,16 @@ def extract_context(headers: Mapping[str, str]) -> otel_context.Context:
     return propagate.extract(headers)
 
 
-def kafka_headers() -> list[tuple[str, bytes]]:
-    return [(key, value.encode()) for key, value in inject_headers({}).items()]
+def context_of(traceparent: str | None) -> otel_context.Context | None:
+    """The trace a stored `traceparent` names, to continue it later (None: the current one)."""
+    return propagate.extract({"traceparent": traceparent}) if traceparent else None
+
+
+def kafka_headers(span: trace.Span) -> list[tuple[str, bytes]]:
+    """`traceparent` (and `tracestate`) of `span`, as Kafka headers."""
+    carrier: dict[str, str] = {}
+    propagate.inject(carrier, context=trace.set_span_in_context(span))
+    return [(key, value.encode()) for key, value in carrier.items()]
 
 
 def context_from_kafka_headers(

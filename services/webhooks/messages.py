@@ -18,6 +18,7 @@ from shared.clock import now_ms
 from shared.events.envelope import EventEnvelope
 from shared.ids import derived_id, new_id
 from shared.mongo import Document
+from shared.tracing import current_traceparent
 
 # A replay queues at most this many events at once; ask again from the last one for more.
 REPLAY_LIMIT = 10_000
@@ -85,6 +86,9 @@ class MessageService:
             "seq": 0,
             "nextAttemptAt": now,
             "createdAt": now,
+            # The trace that made it (the event's consumption, or the API request): each of its
+            # attempts, later and perhaps on another replica, continues it.
+            "traceparent": current_traceparent(),
         }
         if not await self._store.insert_message(message):
             existing = await self._store.message(message["_id"])

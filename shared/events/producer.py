@@ -7,15 +7,18 @@ import logging
 
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
+from opentelemetry import trace
+from opentelemetry.trace import SpanKind, Status, StatusCode
 
 from shared.errors import ServiceUnavailable
 from shared.events.envelope import TOPICS, EventEnvelope
 from shared.events.topics import prepare
 from shared.settings import KafkaSettings
 from shared.tasks import finish_despite_cancel
-from shared.tracing import kafka_headers
+from shared.tracing import context_of, kafka_headers
 
 logger = logging.getLogger("expe.kafka")
+_tracer = trace.get_tracer("expe.kafka")
 
 _RETRY_SECONDS = (0.5, 1, 2, 5)
 
@@ -83,19 +86,31 @@ class EventProducer:
         await self.publish_many([(envelope, key)])
 
     async def publish_many(self, batch: list[tuple[EventEnvelope, str | None]]) -> None:
-        """Sends a batch together and waits for every acknowledgement; raises if any failed."""
+        """Sends a batch together and waits for every acknowledgement; raises if any failed.
+
+        Each event gets a producer span in the trace that caused it (its `traceparent`), ended
+        by the broker's acknowledgement; its consumers continue from that span."""
         producer = self._connected()
-        headers = kafka_headers()
-        futures = [
-            await producer.send(
-                envelope.topic,
-                value=envelope.to_bytes(),
-                key=key.encode() if key else None,
-                headers=_envelope_headers(envelope, headers),
-            )
-            for envelope, key in batch
-        ]
-        await asyncio.gather(*futures)
+        spans = [_publish_span(envelope) for envelope, _ in batch]
+        try:
+            futures = [
+                await producer.send(
+                    envelope.topic,
+                    value=envelope.to_bytes(),
+                    key=key.encode() if key else None,
+                    headers=_envelope_headers(envelope, span),
+                )
+                for (envelope, key), span in zip(batch, spans, strict=True)
+            ]
+            await asyncio.gather(*futures)
+        except BaseException as error:
+            for span in spans:
+                span.record_exception(error)
+                span.set_status(Status(StatusCode.ERROR))
+            raise
+        finally:
+            for span in spans:
+                span.end()
 
     async def probe(self) -> None:
         """Raises unless the broker answers a metadata request within the probe timeout."""
@@ -112,14 +127,23 @@ class EventProducer:
             await self._producer.stop()
 
 
-def _envelope_headers(
-    envelope: EventEnvelope, current: list[tuple[str, bytes]]
-) -> list[tuple[str, bytes]]:
-    # The envelope's own traceparent wins: it is the trace that caused the event, while the
-    # current one may be the outbox relay's.
-    headers = [(k, v) for k, v in current if k != "traceparent"]
-    if envelope.traceparent:
-        headers.append(("traceparent", envelope.traceparent.encode()))
+def _publish_span(envelope: EventEnvelope) -> trace.Span:
+    # Parented by the trace that caused the event (the request that wrote it to the outbox),
+    # not by whatever the relay was doing when it sent it.
+    return _tracer.start_span(
+        f"publish {envelope.topic}",
+        context=context_of(envelope.traceparent),
+        kind=SpanKind.PRODUCER,
+        attributes={
+            "messaging.system": "kafka",
+            "messaging.destination.name": envelope.topic,
+            "messaging.message.id": envelope.id,
+        },
+    )
+
+
+def _envelope_headers(envelope: EventEnvelope, span: trace.Span) -> list[tuple[str, bytes]]:
+    headers = kafka_headers(span)
     headers.append(("event-type", envelope.type.encode()))
     headers.append(("event-id", envelope.id.encode()))
     return headers
