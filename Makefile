@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run run-dev test lint format bench docs openapi-clients stop clean
+.PHONY: setup run run-observed run-dev test lint format bench docs openapi-clients stop clean
 
 setup: $(STAMP)  ## Install everything missing: infrastructure binaries, tools, Python packages, the web app.
 	@deploy/local/install.sh
@@ -23,6 +23,9 @@ $(STAMP): pyproject.toml sdk/python/pyproject.toml
 
 run: setup  ## Start infrastructure, every service and the gateway; Ctrl-C stops everything.
 	@deploy/local/run.sh
+
+run-observed: setup  ## `make run`, plus Prometheus scraping every process and Jaeger receiving their traces.
+	@EXPE_OBSERVED=1 deploy/local/run.sh
 
 run-dev: setup  ## `make run`, plus Vite's dev server for the dashboard on :5173 (reloads on every edit).
 	@deploy/local/run.sh --web-dev
@@ -61,8 +64,8 @@ openapi-clients: $(STAMP)  ## Generate API clients (TypeScript, Python, Go, Java
 		|| { tail -n 40 generate.log; exit 1; }
 	@echo "clients generated in $(OPENAPI_CLIENTS)/ (log: $(OPENAPI_CLIENTS)/generate.log)"
 
-stop:  ## Stop whatever `make run` left running.
-	@-pkill -f 'devstack up run' 2>/dev/null; true
+stop:  ## Stop what `make run` started (by the pids it recorded in .data/run/pids).
+	@deploy/local/with-profile.sh run $(VENV)/bin/python -m devstack stop run
 	@deploy/local/with-profile.sh run deploy/local/infra.sh stop
 
 clean: stop

@@ -70,6 +70,24 @@ class Profile:
     def db_prefix(self) -> str:
         return self.values["EXPE_MONGO__DB_PREFIX"]
 
+    @property
+    def observed(self) -> bool:
+        """Prometheus and Jaeger run beside the mesh, and every process sends its spans."""
+        return self.values.get("EXPE_OBSERVED") == "1"
+
+    @property
+    def prometheus_url(self) -> str:
+        return f"http://127.0.0.1:{self.port('EXPE_PROMETHEUS_PORT')}"
+
+    @property
+    def jaeger_url(self) -> str:
+        return f"http://127.0.0.1:{self.port('EXPE_JAEGER_UI_PORT')}"
+
+    @property
+    def scrape_targets_path(self) -> Path:
+        """The file Prometheus discovers the processes from (deploy/local/infra.sh)."""
+        return self.data_dir / "prometheus" / "targets.json"
+
     def process_port(self, name: str) -> int:
         return self.port("EXPE_SERVICE_PORT_BASE") + PROCESSES[name][1]
 
@@ -88,6 +106,10 @@ class Profile:
             "EXPE_SMTP__PORT": self.values["EXPE_MAILPIT_SMTP_PORT"],
         }
         env.update({f"EXPE_SERVICES__{s.upper()}": self.process_url(s) for s in SERVICES})
+        if self.observed:
+            env["EXPE_OTEL__ENDPOINT"] = f"http://127.0.0.1:{self.port('EXPE_JAEGER_OTLP_PORT')}"
+            # Spans reach Jaeger within half a second rather than the SDK's default 5 s.
+            env["OTEL_BSP_SCHEDULE_DELAY"] = "500"
         # Links in emails and checkout URLs lead to this profile's gateway, unless told otherwise.
         gateway = f"http://localhost:{self.process_port('gateway')}"
         env["EXPE_PUBLIC_URL"] = os.environ.get("EXPE_PUBLIC_URL", gateway)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -13,6 +14,7 @@ from typing import IO
 
 import httpx
 
+from devstack import pids
 from devstack.profile import PROCESSES, REPO, Profile
 from devstack.waiting import wait_until
 
@@ -33,6 +35,12 @@ class ServiceProcess:
     @property
     def log_path(self) -> Path:
         return self.profile.data_dir / "logs" / f"{self.name}.log"
+
+    @property
+    def marker(self) -> str:
+        """What this process's command line holds, and no other process's does."""
+        module, port = PROCESSES[self.name][0], self.profile.process_port(self.name)
+        return f"{module}:create_app --factory --host 127.0.0.1 --port {port}"
 
     def start(self) -> None:
         self.spawn()
@@ -64,11 +72,12 @@ class ServiceProcess:
             )
             assert self.process.stdout is not None
             threading.Thread(target=self._tee, args=(self.process.stdout,), daemon=True).start()
-            return
-        with self.log_path.open("ab") as log:
-            self.process = subprocess.Popen(
-                command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT
-            )
+        else:
+            with self.log_path.open("ab") as log:
+                self.process = subprocess.Popen(
+                    command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT
+                )
+        pids.record(self.profile.data_dir, self.name, self.process.pid)
 
     def _tee(self, stream: IO[bytes]) -> None:
         prefix = f"{self.name:>13} | ".encode()
@@ -112,6 +121,7 @@ class ServiceProcess:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+        pids.forget(self.profile.data_dir, self.name)
 
     def log_lines(self) -> list[str]:
         return (
@@ -134,7 +144,21 @@ class Stack:
     def __getitem__(self, name: str) -> ServiceProcess:
         return self.processes[name]
 
+    def write_scrape_targets(self) -> None:
+        """Tells the profile's Prometheus where each process serves /metrics, as `job`."""
+        targets = [
+            {"targets": [f"127.0.0.1:{self.profile.process_port(name)}"], "labels": {"job": name}}
+            for name in self.processes
+        ]
+        path = self.profile.scrape_targets_path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Renamed into place: Prometheus never reads a half-written file.
+        written = path.with_suffix(".tmp")
+        written.write_text(json.dumps(targets, indent=2))
+        written.replace(path)
+
     def start(self) -> None:
+        self.write_scrape_targets()
         try:
             for process in self.processes.values():
                 process.spawn()

@@ -39,3 +39,9 @@ declare -A GO_TOOLS=(
 GO_TOOL_ORDER=(mailpit vegeta actionlint)
 
 go_tool_version() { echo "${GO_TOOLS[$1]##*@}"; }
+
+# Jaeger, built by install.sh from the tool module deploy/local/jaeger (its go.mod pins it).
+JAEGER_BIN="$EXPE_BIN/jaeger"
+jaeger_version() {
+  sed -n 's:^\tgithub.com/jaegertracing/jaeger \(v[^ ]*\).*:\1:p' "$EXPE_REPO/deploy/local/jaeger/go.mod"
+}

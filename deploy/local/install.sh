@@ -5,6 +5,8 @@
 #               launcher in deploy/local/store/src compiled against them
 #   openapi-generator - its command-line jar resolved by Maven from deploy/local/codegen/pom.xml
 #   mailpit, vegeta, actionlint - `go install` into $EXPE_HOME/bin
+#   jaeger    - built from deploy/local/jaeger/go.mod into $EXPE_HOME/bin (the observability
+#               profile's trace store and query API)
 #   redis, prometheus - the Debian packages, only when redis-server or promtool is not on PATH
 #               (their system services are then disabled: infra.sh runs its own instances)
 # Idempotent: each component is skipped when its version stamp matches. Safe to run concurrently
@@ -132,6 +134,30 @@ install_go_tool() {
 # install_debian_package COMMAND PACKAGE SERVICE: the Debian package, only when COMMAND is not on
 # PATH. On a systemd host the package also starts a system service on the port a local instance
 # would take; infra.sh runs its own instances, so only the binaries are kept.
+# Jaeger v2 (the OpenTelemetry Collector build with Jaeger's storage and query API) cannot be
+# `go install`ed (its go.mod has replace directives): deploy/local/jaeger/go.mod names it as a tool
+# with every module pinned in go.sum, and it is built from there.
+install_jaeger() {
+  local module="$EXPE_REPO/deploy/local/jaeger" version sum
+  version="$(jaeger_version)"
+  sum="$(cat "$module/go.mod" "$module/go.sum" | sha256sum | cut -d' ' -f1)"
+  if [[ -x "$JAEGER_BIN" && "$(cat "$EXPE_BIN/.jaeger.sum" 2>/dev/null)" == "$sum" ]]; then
+    echo "jaeger $version: cached"
+    return
+  fi
+  echo "jaeger $version: building into $EXPE_BIN (a few minutes, once) ..."
+  need go "install Go >= 1.26.7 from https://go.dev/dl/"
+  mkdir -p "$EXPE_BIN"
+  local tmp
+  tmp="$(mktemp -d "$EXPE_BIN/.build.XXXXXX")"
+  (cd "$module" && CGO_ENABLED=0 GOFLAGS="-mod=readonly -trimpath -buildvcs=false" \
+    run_logged "$tmp/build.log" go build -ldflags "-s -w" -o "$tmp/jaeger" \
+    github.com/jaegertracing/jaeger/cmd/jaeger)
+  mv -f "$tmp/jaeger" "$JAEGER_BIN"
+  rm -rf "$tmp"
+  echo "$sum" >"$EXPE_BIN/.jaeger.sum"
+}
+
 install_debian_package() {
   local command=$1 package=$2 service=$3
   if command -v "$command" >/dev/null 2>&1; then
@@ -161,6 +187,7 @@ main() {
   for tool in "${GO_TOOL_ORDER[@]}"; do
     install_go_tool "$tool"
   done
+  install_jaeger
   install_debian_package redis-server redis-server redis-server
   # Prometheus and promtool: the observability profile's scraper, and the alert rules' tests.
   install_debian_package promtool prometheus prometheus
