@@ -29,7 +29,7 @@ from gateway.shedding import InFlightLimit
 from gateway.web import WebApp
 from shared.context import current_request_id
 from shared.errors import ExpeError, InvalidRequest, ResourceNotFound, install_error_handlers
-from shared.health import run_check
+from shared.health import draining_answer, run_check
 from shared.http import RequestContextMiddleware
 from shared.identity import signed_headers
 from shared.internal_http import InternalClient, ServiceClient
@@ -38,6 +38,7 @@ from shared.metrics import instrument
 from shared.openapi import document_of
 from shared.redis_client import create_redis
 from shared.responses import JsonResponse
+from shared.shutdown import GracefulShutdown
 from shared.tasks import cancel_and_wait
 from shared.tracing import NO_FASTAPI_TELEMETRY, configure_tracing, shutdown_tracing
 
@@ -52,6 +53,7 @@ def _service_clients(settings: GatewaySettings) -> dict[str, ServiceClient]:
             timeout=settings.upstream_timeout_seconds,
             connect_timeout=settings.upstream_connect_timeout_seconds,
             max_connections=settings.upstream_max_connections,
+            calls=settings.calls,
         )
         for name in SERVICES
     }
@@ -90,10 +92,14 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         if settings.live_relay:
             consumer = live_relay(settings.kafka, app.state.redis)
             relay = asyncio.create_task(consumer.run(), name=consumer.name)
+        app.state.shutdown = GracefulShutdown(settings.shutdown)
+        app.state.shutdown.install()
         try:
             yield
         finally:
             if relay is not None:
+                consumer.stop_soon()
+                await asyncio.wait([relay], timeout=settings.shutdown.grace_seconds)
                 await cancel_and_wait([relay])
             await app.state.request_log.stop()
             for client in app.state.clients.values():
@@ -143,7 +149,11 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
 
     @app.get("/readyz", include_in_schema=False)
     async def readyz(request: Request) -> JsonResponse:
-        """Ready: the gateway's own dependencies answer."""
+        """Ready: the gateway's own dependencies answer, and it is not shutting down. A service
+        that is down does not make the gateway unready: another gateway could not do better,
+        and its clean 503s are better than no gateway at all."""
+        if request.app.state.shutdown.draining:
+            return draining_answer()
         redis = await run_check(request.app.state.redis.ping)
         return JsonResponse(
             {"status": "ready" if redis["ok"] else "unavailable", "checks": {"redis": redis}},

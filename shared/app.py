@@ -28,6 +28,7 @@ from shared.mongo import CollectionIndexes, Document, Mongo
 from shared.openapi import install_openapi
 from shared.redis_client import create_redis
 from shared.settings import BaseServiceSettings
+from shared.shutdown import GracefulShutdown
 from shared.tasks import cancel_and_wait
 from shared.tracing import NO_FASTAPI_TELEMETRY, configure_tracing, shutdown_tracing
 
@@ -124,19 +125,31 @@ def _lifespan(definition: ServiceDefinition, settings: BaseServiceSettings):  # 
             definition.name, settings, mongo, create_redis(settings.redis), producer, outbox
         )
         relay = OutboxRelay(mongo.db, producer, settings.outbox, outbox.written)
-        runtime.tasks.append(asyncio.create_task(relay.run(), name="outbox-relay"))
+        relay_task = asyncio.create_task(relay.run(), name="outbox-relay")
+        runtime.tasks.append(relay_task)
         runtime.tasks.append(
             asyncio.create_task(purge_expired_keys(mongo.db), name="idempotency-purge")
         )
-        for consumer in definition.consumers(runtime):
-            runtime.tasks.append(asyncio.create_task(consumer.run(), name=consumer.name))
+        consumers = definition.consumers(runtime)
+        consumer_tasks = [asyncio.create_task(c.run(), name=c.name) for c in consumers]
+        runtime.tasks.extend(consumer_tasks)
         app.state.runtime = runtime
+        app.state.shutdown = GracefulShutdown(settings.shutdown)
         if definition.startup is not None:
             await definition.startup(app, runtime)
+        app.state.shutdown.install()
         logger.info("service started")
         try:
             yield
         finally:
+            # The batch each consumer holds is handled and committed, and the relay's batch
+            # acknowledged, before the rest is cancelled.
+            relay.stop_soon()
+            for consumer in consumers:
+                consumer.stop_soon()
+            await asyncio.wait(
+                [relay_task, *consumer_tasks], timeout=settings.shutdown.grace_seconds
+            )
             await cancel_and_wait(runtime.tasks)
             await relay.release()
             await producer.stop()
@@ -158,7 +171,11 @@ def create_service_app(definition: ServiceDefinition, settings: BaseServiceSetti
     )
     install_error_handlers(app)
     app.include_router(
-        health_router(definition.name, lambda request: request.app.state.runtime.checks())
+        health_router(
+            definition.name,
+            lambda request: request.app.state.runtime.checks(),
+            lambda request: request.app.state.shutdown.draining,
+        )
     )
     for router in definition.routers:
         # Every API route trusts only callers the gateway signed for.

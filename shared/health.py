@@ -1,4 +1,5 @@
-"""Liveness (`/healthz`) and readiness (`/readyz`: MongoDB, Kafka and Redis reachable)."""
+"""Liveness (`/healthz`) and readiness (`/readyz`: MongoDB, Kafka and Redis reachable, and the
+process not shutting down)."""
 
 from __future__ import annotations
 
@@ -31,7 +32,17 @@ async def run_checks(checks: Mapping[str, Check]) -> dict[str, dict[str, Any]]:
     return dict(zip(checks, results, strict=True))
 
 
-def health_router(service: str, checks: Callable[[Request], Mapping[str, Check]]) -> APIRouter:
+def draining_answer(service: str | None = None) -> JsonResponse:
+    """Readiness while shutting down (shared/shutdown.py): send nothing new here."""
+    body = {"status": "draining"} | ({"service": service} if service else {})
+    return JsonResponse(body, status_code=503)
+
+
+def health_router(
+    service: str,
+    checks: Callable[[Request], Mapping[str, Check]],
+    draining: Callable[[Request], bool],
+) -> APIRouter:
     router = APIRouter(include_in_schema=False)
 
     @router.get("/healthz")
@@ -41,7 +52,9 @@ def health_router(service: str, checks: Callable[[Request], Mapping[str, Check]]
 
     @router.get("/readyz")
     async def readyz(request: Request) -> JsonResponse:
-        """Ready: every dependency answers."""
+        """Ready: every dependency answers, and the process is not shutting down."""
+        if draining(request):
+            return draining_answer(service)
         results = await run_checks(checks(request))
         ready = all(result["ok"] for result in results.values())
         return JsonResponse(

@@ -7,11 +7,16 @@ aiohttp, and the one place where transport failures become the API's errors (no 
 a third of httpx's CPU per forwarded request, and httpx's pool also polls every idle connection
 on each request, so its cost grew with concurrency. `InternalClient` signs JSON calls as a
 caller, and `InternalResponse.error()` decodes the other service's error body.
+
+Every call goes through the service's circuit breaker (shared/circuit.py), and a call that got
+no connection is sent again, after a short random wait, when repeating it is safe.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import random
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from types import TracebackType
@@ -19,11 +24,14 @@ from typing import Any
 
 import aiohttp
 import orjson
+from prometheus_client import Counter
 from yarl import URL
 
+from shared.circuit import CircuitBreaker
 from shared.context import REQUEST_ID_HEADER, current_request_id
 from shared.errors import ServiceUnavailable, UpstreamTimeout
 from shared.identity import Caller, signed_headers
+from shared.settings import CallSettings
 from shared.tracing import inject_headers
 
 GATEWAY = Caller(kind="gateway")
@@ -33,6 +41,21 @@ GATEWAY = Caller(kind="gateway")
 _KEEPALIVE_SECONDS = 4.0
 
 HeaderPairs = Iterable[tuple[str, str]]
+
+RETRIES = Counter(
+    "expe_upstream_retries_total",
+    "Calls sent again to a service after they got no connection (safe to repeat only)",
+    ["upstream"],
+)
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+# Full jitter: a wait drawn from 0 to min(cap, base * 2^attempt), so callers that failed
+# together do not come back together.
+_RETRY_BASE_SECONDS, _RETRY_CAP_SECONDS = 0.05, 0.5
+
+
+def _repeatable(method: str, headers: list[tuple[str, str]]) -> bool:
+    """Sending it twice does what sending it once does."""
+    return method in _SAFE_METHODS or any(name.lower() == "idempotency-key" for name, _ in headers)
 
 
 @contextlib.contextmanager
@@ -99,9 +122,17 @@ class ServiceClient:
         timeout: float,
         connect_timeout: float | None = None,
         max_connections: int = 100,
+        calls: CallSettings | None = None,
     ) -> None:
         self.service = service
         self._base_url = base_url.rstrip("/")
+        settings = calls or CallSettings()
+        self._retries = settings.retries
+        self.circuit = CircuitBreaker(
+            service,
+            failure_threshold=settings.circuit_failure_threshold,
+            cool_down_seconds=settings.circuit_cool_down_seconds,
+        )
         self._timeout = aiohttp.ClientTimeout(
             total=None, connect=timeout, sock_connect=connect_timeout or timeout, sock_read=timeout
         )
@@ -130,15 +161,41 @@ class ServiceClient:
         body and must `release()` the response. `target` is the path and query, already
         percent-encoded: it is sent exactly as given."""
         url = URL(self._base_url + target, encoded=True)
-        with mapped_errors(self.service):
-            return await self._session.request(
-                method,
-                url,
-                headers=list(headers),
-                data=body,
-                allow_redirects=False,
-                timeout=self._timeout if timeout is None else aiohttp.ClientTimeout(total=timeout),
+        pairs = list(headers)
+        retries = self._retries if _repeatable(method, pairs) else 0
+        attempt = 0
+        while True:
+            self.circuit.before_call()
+            try:
+                with mapped_errors(self.service):
+                    response = await self._session.request(
+                        method,
+                        url,
+                        headers=pairs,
+                        data=body,
+                        allow_redirects=False,
+                        timeout=self._timeout
+                        if timeout is None
+                        else aiohttp.ClientTimeout(total=timeout),
+                    )
+            except ServiceUnavailable:
+                self.circuit.failed()
+                if attempt >= retries:
+                    raise
+            except UpstreamTimeout:
+                self.circuit.failed()
+                raise  # not sent again: the service may be doing it still
+            except BaseException:
+                self.circuit.abandoned()
+                raise
+            else:
+                self.circuit.record(response.status)
+                return response
+            RETRIES.labels(self.service).inc()
+            await asyncio.sleep(
+                random.uniform(0, min(_RETRY_CAP_SECONDS, _RETRY_BASE_SECONDS * 2**attempt))
             )
+            attempt += 1
 
     async def read(self, response: aiohttp.ClientResponse) -> bytes:
         """The whole body of a response from `open`, which is released afterwards."""

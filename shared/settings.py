@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, SecretStr, model_validator
+from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 Environment = Literal["local", "test", "production"]
@@ -46,6 +46,27 @@ class OutboxSettings(BaseModel):
     lease_seconds: float = 10.0
 
 
+class CallSettings(BaseModel):
+    """Calls to another service (shared/internal_http.py; the circuit: shared/circuit.py)."""
+
+    # Failures in a row (no answer in time, no connection, a 502/503/504) that open the circuit.
+    circuit_failure_threshold: int = Field(5, ge=1)
+    # How long an open circuit refuses calls before it lets one trial call through.
+    circuit_cool_down_seconds: float = Field(5.0, gt=0)
+    # Retries of a call that got no connection, when repeating it is safe: GET, HEAD, OPTIONS,
+    # PUT, DELETE, or a request with an Idempotency-Key.
+    retries: int = Field(2, ge=0, le=5)
+
+
+class ShutdownSettings(BaseModel):
+    """SIGTERM (shared/shutdown.py)."""
+
+    # How long requests are still served once readiness is false (0 locally: nothing routes).
+    drain_seconds: float = Field(0.0, ge=0, le=120)
+    # How long requests in flight may take to finish after that.
+    grace_seconds: float = Field(20.0, ge=0, le=600)
+
+
 class BaseServiceSettings(BaseSettings):
     """What every Expe process reads from its environment."""
 
@@ -60,6 +81,8 @@ class BaseServiceSettings(BaseSettings):
     redis: RedisSettings = RedisSettings()
     otel: OtelSettings = OtelSettings()
     outbox: OutboxSettings = OutboxSettings()
+    calls: CallSettings = CallSettings()
+    shutdown: ShutdownSettings = ShutdownSettings()
     internal_secret: SecretStr = SecretStr(LOCAL_INTERNAL_SECRET)
 
     @model_validator(mode="after")

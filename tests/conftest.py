@@ -64,6 +64,8 @@ def stack(profile: Profile) -> Iterator[Stack]:
             "EXPE_ATTEMPT_TIMEOUT_SECONDS": "3",
             "EXPE_DISABLE_AFTER_FAILING_SECONDS": "2",
             "EXPE_POLL_INTERVAL_SECONDS": "0.1",
+            # As behind a load balancer: a stopping process still serves for a second.
+            "EXPE_SHUTDOWN__DRAIN_SECONDS": "1",
         },
     )
     mesh.start()

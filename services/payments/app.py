@@ -30,12 +30,17 @@ def sweeper(runtime: Runtime, wallet: WalletClient | None = None) -> Sweeper:
 async def startup(app: FastAPI, runtime: Runtime) -> None:
     settings = cast(PaymentsSettings, runtime.settings)
     http = ServiceClient(
-        "wallet", settings.services.wallet, timeout=settings.wallet_timeout_seconds
+        "wallet",
+        settings.services.wallet,
+        timeout=settings.wallet_timeout_seconds,
+        calls=settings.calls,
     )
     runtime.tasks.append(asyncio.create_task(close_on_shutdown(http.aclose), name="wallet-client"))
     wallet = WalletClient(http, settings.internal_secret.get_secret_value())
     app.state.wallet_client = wallet
-    auth = ServiceClient("auth", settings.services.auth, timeout=settings.auth_timeout_seconds)
+    auth = ServiceClient(
+        "auth", settings.services.auth, timeout=settings.auth_timeout_seconds, calls=settings.calls
+    )
     runtime.tasks.append(asyncio.create_task(close_on_shutdown(auth.aclose), name="auth-client"))
     app.state.merchant_names = MerchantNames(auth, settings.internal_secret.get_secret_value())
     runtime.tasks.append(

@@ -20,7 +20,9 @@ from shared.internal_http import ServiceClient
 
 async def startup(app: FastAPI, runtime: Runtime) -> None:
     settings = cast(WalletSettings, runtime.settings)
-    http = ServiceClient("auth", settings.services.auth, timeout=settings.auth_timeout_seconds)
+    http = ServiceClient(
+        "auth", settings.services.auth, timeout=settings.auth_timeout_seconds, calls=settings.calls
+    )
     runtime.tasks.append(asyncio.create_task(close_on_shutdown(http.aclose), name="auth-client"))
     app.state.auth_client = AuthClient(http, settings.internal_secret.get_secret_value())
     app.state.wallet_heads = Heads()

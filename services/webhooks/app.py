@@ -49,7 +49,10 @@ async def startup(app: FastAPI, runtime: Runtime) -> None:
         store, endpoints, sender, runtime.outbox, settings, wake, live=runtime.redis
     )
     payments_http = ServiceClient(
-        "payments", settings.services.payments, timeout=settings.payments_timeout_seconds
+        "payments",
+        settings.services.payments,
+        timeout=settings.payments_timeout_seconds,
+        calls=settings.calls,
     )
     payments = PaymentsClient(payments_http, settings.internal_secret.get_secret_value())
     app.state.webhooks = Webhooks(

@@ -57,6 +57,7 @@ Handler = Callable[[EventEnvelope], Awaitable[bool | None]]
 _TRANSIENT = (ConnectionFailure, KafkaError, ConnectionError, TimeoutError)
 _MAX_ATTEMPTS = 5
 _BACKOFF_SECONDS = (0.2, 0.5, 1, 2, 5)
+_POLL_MS = 1000
 
 
 class PermanentEventError(Exception):
@@ -93,12 +94,18 @@ class EventConsumer:
         self._client_id = f"{group_id}-{name}"
         self._track_processed = track_processed
         self._tracer = trace.get_tracer("expe.consumer")
+        self._stopping = False
+
+    def stop_soon(self) -> None:
+        """Ends `run` once the batch in hand is handled and its offsets committed."""
+        self._stopping = True
 
     async def run(self) -> None:
-        """Consumes until cancelled, starting over whenever the broker or the database goes away."""
+        """Consumes until cancelled or stopped, starting over whenever the broker or the database
+        goes away."""
         attempt = 0
         prepared = False
-        while True:
+        while not self._stopping:
             if not prepared:
                 # Its topics and its group's coordinator first, so that joining a fresh broker
                 # meets no "not found" (see shared.events.topics).
@@ -125,12 +132,15 @@ class EventConsumer:
                 logger.warning("consumer lost the database", extra={"error": repr(error)})
             finally:
                 await finish_despite_cancel(consumer.stop())
+            if self._stopping:
+                return
             await asyncio.sleep(_BACKOFF_SECONDS[min(attempt, len(_BACKOFF_SECONDS) - 1)])
             attempt += 1
 
     async def _consume(self, consumer: AIOKafkaConsumer) -> None:
-        while True:
-            batches = await consumer.getmany(timeout_ms=1000, max_records=200)
+        while not self._stopping:
+            # Records are waited for a second at most: a stop is noticed within it.
+            batches = await consumer.getmany(timeout_ms=_POLL_MS, max_records=200)
             if batches:
                 await self._handle_batch([r for records in batches.values() for r in records])
                 await consumer.commit({p: records[-1].offset + 1 for p, records in batches.items()})

@@ -157,16 +157,22 @@ class OutboxRelay:
         self._lease = SlotLease(db[LEASES], _RELAY_LEASE, settings.lease_seconds)
         self._last_purge = datetime.min.replace(tzinfo=UTC)
         self._last_recovery = datetime.min.replace(tzinfo=UTC)
+        self._stopping = False
+
+    def stop_soon(self) -> None:
+        """Ends `run` once the batch being sent is acknowledged (a graceful shutdown)."""
+        self._stopping = True
+        self._written.set()
 
     async def run(self) -> None:
-        while True:
+        while not self._stopping:
             try:
                 await self._producer.wait_ready()
                 published = await self.relay_once() if await self._lease.held() else 0
             except (PyMongoError, KafkaError, ServiceUnavailable) as error:
                 logger.warning("outbox relay paused", extra={"error": repr(error)})
                 published = 0
-            if published < self._settings.batch_size:
+            if published < self._settings.batch_size and not self._stopping:
                 await self._wait_for_work()
 
     async def _wait_for_work(self) -> None:

@@ -22,6 +22,7 @@ from devstack.accounts import (
     bearer,
     create_key,
     create_merchant,
+    log_in,
     sign_up,
 )
 from devstack.profile import PROCESSES, REPO, Profile
@@ -76,9 +77,16 @@ def mailpit_url(profile: Profile) -> str:
 
 
 @pytest.fixture(scope="session")
-def owner(gateway: httpx.Client, mailpit_url: str) -> Session:
-    """A developer with a verified email, logged in."""
+def developer(gateway: httpx.Client, mailpit_url: str) -> Session:
+    """A developer with a verified email, signed up once for the run."""
     return sign_up(gateway, mailpit_url)
+
+
+@pytest.fixture
+def owner(gateway: httpx.Client, developer: Session) -> Session:
+    """The developer, logged in for this test: an access token lives 15 minutes, less than a
+    whole run on a slow machine."""
+    return log_in(gateway, developer.email)
 
 
 @dataclass(frozen=True)
