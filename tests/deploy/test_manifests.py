@@ -94,6 +94,9 @@ COMMON_ENV = {
     "EXPE_REDIS__URL",
     "EXPE_OTEL__ENDPOINT",
     "EXPE_INTERNAL_SECRET",
+    # how long a stopping process keeps serving, then waits for what is in flight
+    "EXPE_SHUTDOWN__DRAIN_SECONDS",
+    "EXPE_SHUTDOWN__GRACE_SECONDS",
 }
 ROLE_ENV = {
     "gateway": {f"EXPE_SERVICES__{s.upper()}" for s in SERVICES}
