@@ -33,6 +33,11 @@ class KafkaSettings(BaseModel):
 
 class RedisSettings(BaseModel):
     url: str = "redis://127.0.0.1:6379/0"
+    # Sentinels to ask where the primary is ("host:port"), as a JSON list. With them, `url` gives
+    # only the database number and the credentials, and the client follows the primary named
+    # `sentinel_master` through failovers.
+    sentinels: tuple[str, ...] = ()
+    sentinel_master: str = "expe"
 
 
 class OtelSettings(BaseModel):

@@ -555,9 +555,9 @@ def test_compose_infrastructure_has_a_healthcheck(compose, name):
 def test_compose_process_environment_is_the_contract(compose, name):
     env = compose["services"][name]["environment"]
     expe = {k for k in env if k.startswith("EXPE_")}
-    assert expe == expected_env(name), (
-        f"missing {expected_env(name) - expe}, unexpected {expe - expected_env(name)}"
-    )
+    # Compose runs Redis behind Sentinel; the cluster manifests take an external Redis's URL.
+    expected = expected_env(name) | {"EXPE_REDIS__SENTINELS", "EXPE_REDIS__SENTINEL_MASTER"}
+    assert expe == expected, f"missing {expected - expe}, unexpected {expe - expected}"
     assert env["EXPE_ENV"] in EXPE_ENVS
     assert env["EXPE_INTERNAL_SECRET"], "empty internal secret"
     assert re.fullmatch(r"[a-z][a-z0-9_]*", env["EXPE_MONGO__DB_PREFIX"])
@@ -597,10 +597,13 @@ def test_compose_process_environment_points_at_the_compose_infrastructure(compos
     brokers = [s.partition(":") for s in env["EXPE_KAFKA__BOOTSTRAP_SERVERS"].split(",")]
     assert [(host, int(port)) for host, _, port in brokers] == [(b, 9092) for b in KAFKA_BROKERS]
 
-    # The code reads a plain redis:// URL (shared/redis_client.py) and cannot ask a sentinel for
-    # the primary, so the processes name the primary itself.
-    redis = urlsplit(env["EXPE_REDIS__URL"])
-    assert (redis.scheme, redis.hostname, redis.port) == ("redis", REDIS_PRIMARY, 6379)
+    # The client asks the sentinels for the primary (shared/redis_client.py): every sentinel
+    # is named, with the name they monitor the primary by.
+    assert urlsplit(env["EXPE_REDIS__URL"]).scheme == "redis"
+    sentinels = [host_port(f"redis://{s}") for s in json.loads(env["EXPE_REDIS__SENTINELS"])]
+    assert sentinels == [(s, 26379) for s in REDIS_SENTINELS]
+    monitored = shell_script(services[REDIS_SENTINELS[0]])
+    assert f"sentinel monitor {env['EXPE_REDIS__SENTINEL_MASTER']} {REDIS_PRIMARY} " in monitored
 
     otel_host, otel_port = host_port(env["EXPE_OTEL__ENDPOINT"])
     assert otel_host == "jaeger" and otel_port == 4318, "OTLP/HTTP is jaeger:4318"
@@ -679,17 +682,6 @@ def test_compose_redis_is_a_primary_with_replicas_and_a_sentinel_quorum(compose)
         assert len(REDIS_SENTINELS) // 2 < int(quorum) <= len(REDIS_SENTINELS)
         assert "sentinel resolve-hostnames yes" in script, "the primary is named by host name"
         assert f"ckquorum {master}" in healthcheck_test(services[sentinel])
-
-
-def test_the_redis_client_cannot_follow_a_sentinel_yet():
-    # What docker-compose.yml and docs/deployment.md say: the processes name the primary because
-    # the client takes a redis:// URL only. When this fails, point them at the sentinels.
-    from shared.redis_client import create_redis
-    from shared.settings import RedisSettings
-
-    assert set(RedisSettings.model_fields) == {"url"}
-    with pytest.raises(ValueError, match="redis://"):
-        create_redis(RedisSettings(url="redis+sentinel://redis-sentinel-1:26379/expe/0"))
 
 
 def test_compose_gateway_settings_reach_each_service(compose):
