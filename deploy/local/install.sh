@@ -7,7 +7,7 @@
 #   mailpit, vegeta, actionlint - `go install` into $EXPE_HOME/bin
 #   jaeger    - built from deploy/local/jaeger/go.mod into $EXPE_HOME/bin (the observability
 #               profile's trace store and query API)
-#   redis, prometheus - the Debian packages, only when redis-server or promtool is not on PATH
+#   redis, prometheus, shellcheck - the Debian packages, only when missing from PATH
 #               (their system services are then disabled: infra.sh runs its own instances)
 # Idempotent: each component is skipped when its version stamp matches. Safe to run concurrently
 # (a lock serialises runs).
@@ -131,9 +131,6 @@ install_go_tool() {
   echo "$version" >"$EXPE_BIN/.$name.version"
 }
 
-# install_debian_package COMMAND PACKAGE SERVICE: the Debian package, only when COMMAND is not on
-# PATH. On a systemd host the package also starts a system service on the port a local instance
-# would take; infra.sh runs its own instances, so only the binaries are kept.
 # Jaeger v2 (the OpenTelemetry Collector build with Jaeger's storage and query API) cannot be
 # `go install`ed (its go.mod has replace directives): deploy/local/jaeger/go.mod names it as a tool
 # with every module pinned in go.sum, and it is built from there.
@@ -158,8 +155,11 @@ install_jaeger() {
   echo "$sum" >"$EXPE_BIN/.jaeger.sum"
 }
 
+# install_debian_package COMMAND PACKAGE [SERVICE]: the Debian package, only when COMMAND is not
+# on PATH. On a systemd host a package with a SERVICE also starts it on the port a local instance
+# would take; infra.sh runs its own instances, so only the binaries are kept.
 install_debian_package() {
-  local command=$1 package=$2 service=$3
+  local command=$1 package=$2 service=${3:-}
   if command -v "$command" >/dev/null 2>&1; then
     echo "$package: system ($(command -v "$command"))"
     return
@@ -169,7 +169,7 @@ install_debian_package() {
   ((EUID == 0)) || sudo=(sudo)
   run "${sudo[@]}" apt-get update -q
   run "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$package"
-  if [[ -d /run/systemd/system ]]; then
+  if [[ -n "$service" && -d /run/systemd/system ]]; then
     echo "$package: disabling the $service system service (infra.sh runs its own)"
     run "${sudo[@]}" systemctl disable --now "$service"
   fi
@@ -191,6 +191,8 @@ main() {
   install_debian_package redis-server redis-server redis-server
   # Prometheus and promtool: the observability profile's scraper, and the alert rules' tests.
   install_debian_package promtool prometheus prometheus
+  # The shell scripts' linter (tests/deploy checks deploy/ with it).
+  install_debian_package shellcheck shellcheck
 }
 
 # `; exit` on the same line: bash never reads past it, so editing this file while it runs is safe.
