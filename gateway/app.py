@@ -90,7 +90,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         )
         relay = None
         if settings.live_relay:
-            consumer = live_relay(settings.kafka, app.state.redis)
+            consumer = live_relay(settings.kafka, app.state.redis, settings.live_relay_group)
             relay = asyncio.create_task(consumer.run(), name=consumer.name)
         app.state.shutdown = GracefulShutdown(settings.shutdown)
         app.state.shutdown.install()

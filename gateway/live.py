@@ -63,7 +63,7 @@ CLOSE_BAD_HELLO = 4400
 CLOSE_REFUSED = 4401
 
 
-def live_relay(kafka: KafkaSettings, redis: Redis) -> EventConsumer:
+def live_relay(kafka: KafkaSettings, redis: Redis, group_id: str) -> EventConsumer:
     """Kafka events into the merchants' live streams, by the one event consumer of `shared`."""
 
     async def relay(event: EventEnvelope) -> None:
@@ -80,7 +80,7 @@ def live_relay(kafka: KafkaSettings, redis: Redis) -> EventConsumer:
         handler=relay,
         db=None,
         settings=kafka,
-        group_id="expe-gateway-live",
+        group_id=group_id,
         # An event published twice is appended once (shared/live.py).
         track_processed=False,
     )

@@ -41,6 +41,9 @@ class GatewaySettings(BaseServiceSettings):
     # Whether this replica relays Kafka events into the live streams (one consumer group shares
     # the work among replicas; every replica serves sockets either way).
     live_relay: bool = True
+    # The relay's consumer group: one per Redis the live streams are kept in (one per region),
+    # so that every region's streams hear every event (deploy/helm/expe/values-multi-region.yaml).
+    live_relay_group: str = "expe-gateway-live"
     # The built dashboard and checkout (`npm run build` in web/), served at `/`.
     web_dir: Path = Path(__file__).resolve().parent.parent / "web" / "dist"
     # The built guides (`make docs`), served at `/guides/`.

@@ -106,6 +106,8 @@ ROLE_ENV = {
         "EXPE_UPSTREAM_TIMEOUT_SECONDS",
         # the proxies whose X-Forwarded-For is believed (rate limits and IP allowlists)
         "EXPE_TRUSTED_PROXIES",
+        # the live relay's consumer group: one per Redis (per region)
+        "EXPE_LIVE_RELAY_GROUP",
     },
     # auth links its emails to the public address; the platform admins verify merchants.
     "auth": {"EXPE_SMTP__HOST", "EXPE_SMTP__PORT", "EXPE_PUBLIC_URL", "EXPE_PLATFORM_ADMINS"},

@@ -108,6 +108,8 @@ Call with (dict "root" $ "name" "payments"). */}}
   value: {{ int64 $root.Values.gateway.maxBodyBytes | quote }}
 - name: EXPE_UPSTREAM_TIMEOUT_SECONDS
   value: {{ $root.Values.gateway.upstreamTimeoutSeconds | quote }}
+- name: EXPE_LIVE_RELAY_GROUP
+  value: {{ $root.Values.gateway.liveRelayGroup | quote }}
 - name: EXPE_TRUSTED_PROXIES
   valueFrom:
     configMapKeyRef:
