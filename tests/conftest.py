@@ -66,6 +66,9 @@ def stack(profile: Profile) -> Iterator[Stack]:
             "EXPE_POLL_INTERVAL_SECONDS": "0.1",
             # As behind a load balancer: a stopping process still serves for a second.
             "EXPE_SHUTDOWN__DRAIN_SECONDS": "1",
+            # A test that stops a service leaves its callers' circuits open; a short cool-down
+            # lets the next test's first call be the trial that closes them.
+            "EXPE_CALLS__CIRCUIT_COOL_DOWN_SECONDS": "0.5",
         },
     )
     mesh.start()
