@@ -1,6 +1,6 @@
 """A real Prometheus scraping every process of the e2e stack, with Expe's rules loaded.
 
-The e2e fixtures (the stack, a gateway client, a signed-up owner) are the ones of tests/e2e,
+The e2e fixtures (the stack, a gateway client, Mailpit's address) are the ones of tests/e2e,
 imported here so both folders share one definition; test_dashboards.py also takes their wait
 for every event consumer to join, which here only the tests on the stack need.
 """
@@ -22,9 +22,9 @@ import yaml
 from devstack.profile import PROCESSES, Profile
 from devstack.stack import Stack
 from devstack.waiting import wait_until
-from tests.e2e.conftest import gateway, mailpit_url, owner
+from tests.e2e.conftest import gateway, mailpit_url
 
-__all__ = ["gateway", "mailpit_url", "owner"]
+__all__ = ["gateway", "mailpit_url"]
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES = sorted((ROOT / "observability" / "prometheus" / "rules").glob("*.yml"))
