@@ -297,6 +297,9 @@ prometheus_prepare() {
 global:
   scrape_interval: $SCRAPE_INTERVAL
   evaluation_interval: $SCRAPE_INTERVAL
+  # The alerts' runbook links lead to the guides this profile's gateway serves.
+  external_labels:
+    expe_guides_url: http://localhost:${EXPE_SERVICE_PORT_BASE:-8000}/guides
 rule_files:
   - $EXPE_REPO/observability/prometheus/rules/*.yml
 scrape_configs:
