@@ -97,6 +97,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         try:
             yield
         finally:
+            app.state.shutdown.uninstall()
             if relay is not None:
                 consumer.stop_soon()
                 await asyncio.wait([relay], timeout=settings.shutdown.grace_seconds)

@@ -142,6 +142,7 @@ def _lifespan(definition: ServiceDefinition, settings: BaseServiceSettings):  # 
         try:
             yield
         finally:
+            app.state.shutdown.uninstall()
             # The batch each consumer holds is handled and committed, and the relay's batch
             # acknowledged, before the rest is cancelled.
             relay.stop_soon()

@@ -15,7 +15,6 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from pymongo.errors import ConnectionFailure, ExecutionTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.responses import Response
 
 from shared.context import REQUEST_ID_HEADER, current_request_id
 from shared.metrics import count_error
@@ -159,31 +158,25 @@ def _param_path(location: Sequence[Any]) -> str | None:
 _JSON_BODY = "a JSON object, sent with Content-Type: application/json"
 
 
-def _whole_body_response(error: Mapping[str, Any], body: Any) -> JsonResponse:
+def _whole_body_error(error: Mapping[str, Any], body: Any) -> tuple[str, str]:
     """The body as a whole is wrong: no parameter to name, so say what the body must be."""
     if isinstance(body, bytes):
         # FastAPI parses a body only when its content type is JSON; a form (curl's -d without
         # a content type) or plain text reaches validation as the raw bytes.
-        code, message = "body_not_json", f"The request body must be {_JSON_BODY}."
-    elif error.get("type") == "missing":
-        code, message = "parameter_missing", f"The request body is missing; send {_JSON_BODY}."
-    else:
-        code, message = "parameter_invalid", "The request body must be a JSON object."
-    return error_response(400, type="invalid_request_error", code=code, message=message)
+        return "body_not_json", f"The request body must be {_JSON_BODY}."
+    if error.get("type") == "missing":
+        return "parameter_missing", f"The request body is missing; send {_JSON_BODY}."
+    return "parameter_invalid", "The request body must be a JSON object."
 
 
-def _validation_response(exc: RequestValidationError) -> JsonResponse:
+def _validation_error(exc: RequestValidationError) -> tuple[str, str, str | None]:
+    """The 400's code, message and parameter for the first thing wrong with the request."""
     first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid request", "type": ""}
     location = tuple(first.get("loc", ()))
     if first.get("type") == "json_invalid":
-        return error_response(
-            400,
-            type="invalid_request_error",
-            code="invalid_json",
-            message="The request body is not valid JSON.",
-        )
+        return "invalid_json", "The request body is not valid JSON.", None
     if location == ("body",):
-        return _whole_body_response(first, exc.body)
+        return (*_whole_body_error(first, exc.body), None)
     param = _param_path(location)
     missing = first.get("type") == "missing"
     message = str(first.get("msg", "invalid value"))
@@ -192,80 +185,81 @@ def _validation_response(exc: RequestValidationError) -> JsonResponse:
         message = message.removeprefix("Value error, ")
     if param:
         message = f"{param}: {message}"
+    return "parameter_missing" if missing else "parameter_invalid", message, param
+
+
+def _counted(
+    request: Request,
+    status_code: int,
+    *,
+    type: str,
+    code: str,
+    message: str,
+    param: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> JsonResponse:
+    """The error answer, counted by route, status and code (shared/metrics.py)."""
+    count_error(request, status_code, code)
     return error_response(
-        400,
-        type="invalid_request_error",
-        code="parameter_missing" if missing else "parameter_invalid",
-        message=message,
-        param=param,
+        status_code, type=type, code=code, message=message, param=param, headers=headers
     )
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    """Maps every exception a request can raise to the API's error body, each one counted by
-    route, status and code (shared/metrics.py)."""
+    """Maps every exception a request can raise to the API's error body, each one counted."""
 
     @app.exception_handler(ExpeError)
-    async def _expe_error(request: Request, exc: ExpeError) -> Response:
-        return count_error(
+    async def _expe_error(request: Request, exc: ExpeError) -> JsonResponse:
+        return _counted(
             request,
-            error_response(
-                exc.status_code,
-                type=exc.type,
-                code=exc.code,
-                message=exc.message,
-                param=exc.param,
-                headers=exc.headers,
-            ),
+            exc.status_code,
+            type=exc.type,
+            code=exc.code,
+            message=exc.message,
+            param=exc.param,
+            headers=exc.headers,
         )
 
     @app.exception_handler(RequestValidationError)
-    async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
-        return count_error(request, _validation_response(exc))
+    async def _invalid_request(request: Request, exc: RequestValidationError) -> JsonResponse:
+        code, message, param = _validation_error(exc)
+        return _counted(
+            request, 400, type="invalid_request_error", code=code, message=message, param=param
+        )
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        code = _HTTP_STATUS_CODES.get(exc.status_code, "http_error")
-        message = "No such route." if exc.status_code == 404 else str(exc.detail)
-        return count_error(
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> JsonResponse:
+        return _counted(
             request,
-            error_response(
-                exc.status_code,
-                type="invalid_request_error",
-                code=code,
-                message=message,
-                headers=dict(exc.headers or {}),
-            ),
+            exc.status_code,
+            type="invalid_request_error",
+            code=_HTTP_STATUS_CODES.get(exc.status_code, "http_error"),
+            message="No such route." if exc.status_code == 404 else str(exc.detail),
+            headers=dict(exc.headers or {}),
         )
 
     @app.exception_handler(ConnectionFailure)
     @app.exception_handler(ExecutionTimeout)
-    async def _store_unavailable(request: Request, exc: Exception) -> Response:
+    async def _store_unavailable(request: Request, exc: Exception) -> JsonResponse:
         # The database did not answer in time (down, or saturated): the caller may retry, and a
         # money-moving request retried with its idempotency key cannot apply twice.
         logger.warning("database unavailable", extra={"error": repr(exc)})
-        return count_error(
+        return _counted(
             request,
-            error_response(
-                503,
-                type="api_error",
-                code="service_unavailable",
-                message="The database did not answer in time; retry shortly.",
-                headers={"Retry-After": "1"},
-            ),
+            503,
+            type="api_error",
+            code="service_unavailable",
+            message="The database did not answer in time; retry shortly.",
+            headers={"Retry-After": "1"},
         )
 
     @app.exception_handler(Exception)
-    async def _unexpected_error(request: Request, exc: Exception) -> Response:
+    async def _unexpected_error(request: Request, exc: Exception) -> JsonResponse:
         logger.exception("unhandled error", exc_info=exc)
-        return count_error(
+        return _counted(
             request,
-            error_response(
-                500,
-                type="api_error",
-                code="internal_error",
-                message=(
-                    "Something went wrong on our side. The request id identifies it to support."
-                ),
-            ),
+            500,
+            type="api_error",
+            code="internal_error",
+            message="Something went wrong on our side. The request id identifies it to support.",
         )

@@ -162,7 +162,6 @@ class ServiceClient:
         percent-encoded: it is sent exactly as given."""
         url = URL(self._base_url + target, encoded=True)
         pairs = list(headers)
-        retries = self._retries if _repeatable(method, pairs) else 0
         attempt = 0
         while True:
             self.circuit.before_call()
@@ -180,7 +179,8 @@ class ServiceClient:
                     )
             except ServiceUnavailable:
                 self.circuit.failed()
-                if attempt >= retries:
+                # Only on a failure: whether the call may be repeated is asked of few calls.
+                if attempt >= self._retries or not _repeatable(method, pairs):
                     raise
             except UpstreamTimeout:
                 self.circuit.failed()

@@ -16,7 +16,6 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-import orjson
 from aiokafka import AIOKafkaConsumer
 from aiokafka.errors import IllegalStateError
 from fastapi import FastAPI
@@ -126,9 +125,7 @@ class HttpMetricsMiddleware:
         finally:
             HTTP_IN_FLIGHT.dec()
             duration = time.perf_counter() - started
-            route = scope.get("route")
-            handler = getattr(route, "path", None) or "none"
-            requests, latency = self._labelled(scope["method"], str(status), handler)
+            requests, latency = self._labelled(scope["method"], str(status), handler_of(scope))
             requests.inc()
             latency.observe(duration)
             HTTP_DURATION_HIGHR.observe(duration)
@@ -144,13 +141,14 @@ class HttpMetricsMiddleware:
         return series
 
 
-def count_error(request: Request, response: Response) -> Response:
-    """Counts an error answer of the API by route, status and its body's code; returns it."""
-    code = orjson.loads(response.body)["error"]["code"]
-    route = request.scope.get("route")
-    handler = getattr(route, "path", None) or "none"
-    API_ERRORS.labels(handler, str(response.status_code), code).inc()
-    return response
+def handler_of(scope: Scope) -> str:
+    """The route template a request matched ("none" when no route did): a bounded label."""
+    return getattr(scope.get("route"), "path", None) or "none"
+
+
+def count_error(request: Request, status_code: int, code: str) -> None:
+    """Counts an error answer of the API by route, status and its error code."""
+    API_ERRORS.labels(handler_of(request.scope), str(status_code), code).inc()
 
 
 async def record_consumer_lag(name: str, consumer: AIOKafkaConsumer, topics: list[str]) -> None:

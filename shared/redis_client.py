@@ -3,6 +3,7 @@ Redis Sentinel names, followed through failovers."""
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from redis.asyncio import Redis
@@ -33,14 +34,14 @@ def _address(sentinel: str) -> tuple[str, int]:
 def create_redis(settings: RedisSettings, socket_timeout: float = 2) -> Redis:
     """`socket_timeout`: a client whose commands wait on purpose (reading a stream) passes a
     longer one."""
+    connection: dict[str, Any] = {
+        "socket_timeout": socket_timeout,
+        "socket_connect_timeout": _CONNECT_TIMEOUT_SECONDS,
+        "health_check_interval": 15,
+        "decode_responses": True,
+    }
     if not settings.sentinels:
-        return TimedRedis.from_url(
-            settings.url,
-            socket_timeout=socket_timeout,
-            socket_connect_timeout=_CONNECT_TIMEOUT_SECONDS,
-            health_check_interval=15,
-            decode_responses=True,
-        )
+        return TimedRedis.from_url(settings.url, **connection)
     url = urlsplit(settings.url)
     sentinel = Sentinel(  # type: ignore[no-untyped-call]
         [_address(s) for s in settings.sentinels],
@@ -50,11 +51,8 @@ def create_redis(settings: RedisSettings, socket_timeout: float = 2) -> Redis:
         settings.sentinel_master,
         redis_class=_SentinelRedis,
         db=int(url.path.strip("/") or 0),
-        socket_timeout=socket_timeout,
-        socket_connect_timeout=_CONNECT_TIMEOUT_SECONDS,
-        health_check_interval=15,
-        decode_responses=True,
         username=unquote(url.username) if url.username else None,
         password=unquote(url.password) if url.password else None,
+        **connection,
     )
     return primary

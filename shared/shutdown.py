@@ -50,6 +50,12 @@ class GracefulShutdown:
         self._stop_server = signal.getsignal(signal.SIGTERM)
         signal.signal(signal.SIGTERM, self._on_sigterm)
 
+    def uninstall(self) -> None:
+        """Gives SIGTERM back to the server's handler (the lifespan's shutdown)."""
+        if self._loop is not None and self._stop_server is not None:
+            signal.signal(signal.SIGTERM, self._stop_server)
+        self._loop = None
+
     def _on_sigterm(self, signum: int, frame: FrameType | None) -> None:
         if self.draining:
             self._hand_over(signum, frame)  # asked twice: stop now

@@ -29,8 +29,8 @@ INDEXES = (
                 [("merchantId", ASCENDING), ("mode", ASCENDING), ("start", ASCENDING)],
                 name="by_merchant_time",
             ),
-            # The last day's buckets of every merchant, for the count of active merchants.
-            IndexModel([("start", ASCENDING)], name="by_time"),
+            # The last day's buckets of every merchant in a mode, for the active merchants.
+            IndexModel([("mode", ASCENDING), ("start", ASCENDING)], name="by_mode_time"),
         ),
     ),
 )
@@ -160,16 +160,13 @@ class PaymentBuckets:
             await asyncio.sleep(0.1)
 
     async def active_merchants(self, mode: str, since: datetime) -> int:
-        """How many merchants have a bucket of `mode` starting at `since` or later."""
-        cursor = await self._buckets.aggregate(
-            [
-                {"$match": {"start": {"$gte": since}, "mode": mode}},
-                {"$group": {"_id": "$merchantId"}},
-                {"$group": {"_id": None, "merchants": {"$sum": 1}}},
-            ]
+        """How many merchants have a bucket of `mode` starting at `since` or later. A find on
+        the by_mode_time index reads those buckets only; an aggregation would read the whole
+        collection on the local store."""
+        found = self._buckets.find(
+            {"mode": mode, "start": {"$gte": since}}, {"_id": 0, "merchantId": 1}
         )
-        counted = [row async for row in cursor]
-        return int(counted[0]["merchants"]) if counted else 0
+        return len({bucket["merchantId"] async for bucket in found})
 
     async def between(
         self, merchant_id: str, mode: str, since: datetime, until: datetime

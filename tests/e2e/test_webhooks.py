@@ -99,6 +99,7 @@ def test_payment_events_reach_the_endpoint_signed(
 
     # SREs see the deliveries: latency from event to 2xx, attempts by outcome, the backlog.
     metrics = httpx.get(f"{stack['webhooks'].url}/metrics").text
+
     def value(series: str) -> float:
         line = next(line for line in metrics.splitlines() if line.startswith(series))
         return float(line.split()[-1])

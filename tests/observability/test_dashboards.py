@@ -249,7 +249,7 @@ def scraped_and_evaluated_since(prometheus: Prometheus, moment: float) -> bool:
     scrapes = {t["labels"]["job"]: t["lastScrape"] for t in targets["activeTargets"]}
     rules = httpx.get(f"{prometheus.url}/api/v1/rules", timeout=10).json()["data"]["groups"]
     evaluations = [group["lastEvaluation"] for group in rules]
-    return set(scrapes) == set(PROCESSES) and all(
+    return set(scrapes) >= set(PROCESSES) and all(
         datetime.fromisoformat(at).timestamp() > moment for at in [*scrapes.values(), *evaluations]
     )
 
