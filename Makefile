@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run run-observed run-dev test lint format bench docs openapi-clients stop clean
+.PHONY: setup run run-observed run-dev test lint format soak bench docs openapi-clients stop clean
 
 setup: $(STAMP)  ## Install everything missing: infrastructure binaries, tools, Python packages, the web app.
 	@deploy/local/install.sh
@@ -35,17 +35,21 @@ test: setup  ## Run the whole suite on its own infrastructure (works while `make
 	@deploy/local/install-sdk-toolchains.sh
 	@deploy/local/test.sh $(PYTEST_ARGS)
 
-lint: $(STAMP)  ## ruff, mypy strict, and the import contracts between services.
+lint: $(STAMP)  ## ruff, mypy strict, the import contracts between services, and known vulnerabilities in dependencies.
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 	"$${EXPE_HOME:-$$HOME/.cache/expe}/bin/actionlint"  # .github/workflows (installed by make setup)
 	cd web && npm run lint
+	$(VENV)/bin/python security/audit.py  # pip-audit and npm audit, less security/audit-allowlist.toml
 
 format: $(STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+soak: setup  ## Ten minutes of steady load at half capacity on the test profile, with memory per process printed (tests/chaos/test_soak.py).
+	@EXPE_SOAK_SECONDS=600 deploy/local/test.sh tests/chaos/test_soak.py
 
 bench: setup  ## Load the running mesh at fixed rates and print rate, p50/p95/p99, errors.
 	@deploy/local/bench.sh

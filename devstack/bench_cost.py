@@ -119,3 +119,11 @@ class Meter:
         now = store_commands(self._profile)
         commands = {name: (now[name] - self._commands[name]) / n for name in now}
         return Costs(cpu, commands)
+
+
+def rss_bytes(pid: int) -> int:
+    """The process's resident memory now (VmRSS of /proc/<pid>/status)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    return 0

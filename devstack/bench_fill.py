@@ -62,7 +62,9 @@ async def fill_payments(profile: Profile, merchant_ids: list[str], total: int) -
     client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(profile.mongo_url, tz_aware=True)
     try:
         db = client[f"{profile.db_prefix}_payments"]
-        service = PaymentService(PaymentStore(db), Outbox(db, "payments"), PaymentsSettings())
+        settings = PaymentsSettings()
+        store = PaymentStore(db, settings.sealing_keyring())
+        service = PaymentService(store, Outbox(db, "payments"), settings)
         have = await db["payments"].count_documents({})
         while have < total:
             size = min(_BATCH, total - have)
@@ -88,7 +90,9 @@ async def open_payments(profile: Profile, merchant_ids: list[str], count: int) -
     client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(profile.mongo_url, tz_aware=True)
     try:
         db = client[f"{profile.db_prefix}_payments"]
-        service = PaymentService(PaymentStore(db), Outbox(db, "payments"), PaymentsSettings())
+        settings = PaymentsSettings()
+        store = PaymentStore(db, settings.sealing_keyring())
+        service = PaymentService(store, Outbox(db, "payments"), settings)
         gate = asyncio.Semaphore(32)
 
         async def create(n: int) -> str:

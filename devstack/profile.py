@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,11 @@ PROCESSES = {
     "subscriptions": ("services.subscriptions.app", 6),
 }
 SERVICES = tuple(name for name in PROCESSES if name != "gateway")
+# The auth service's caps per address (services/auth/settings.py, RequestLimitSettings) that
+# the local profiles raise to this many a minute.
+LOCAL_ACCOUNT_LIMITS = ("register_per_ip", "password_forgot_per_ip", "password_reset_per_ip")
+LOCAL_ACCOUNT_LIMIT_PER_MINUTE = 200
+LOCAL_FAILED_LOGINS_PER_ADDRESS = 10_000
 
 
 def read_env_file(path: Path) -> dict[str, str]:
@@ -106,6 +112,15 @@ class Profile:
             "EXPE_SMTP__PORT": self.values["EXPE_MAILPIT_SMTP_PORT"],
         }
         env.update({f"EXPE_SERVICES__{s.upper()}": self.process_url(s) for s in SERVICES})
+        # Everyone on a local machine signs up and asks for resets from one address, 127.0.0.1:
+        # a public deployment's per-address caps would stop a test run or a bench's set-up.
+        for name in LOCAL_ACCOUNT_LIMITS:
+            env[f"EXPE_REQUEST_LIMITS__{name.upper()}"] = json.dumps(
+                {"limit": LOCAL_ACCOUNT_LIMIT_PER_MINUTE, "window_seconds": 60}
+            )
+        # Failed logins still slow down guessing one account; per address they would let the
+        # suite's fuzzers lock every later login of the machine out for an hour.
+        env["EXPE_LOGIN_THROTTLE__FREE_ATTEMPTS_PER_IP"] = str(LOCAL_FAILED_LOGINS_PER_ADDRESS)
         if self.observed:
             env["EXPE_OTEL__ENDPOINT"] = f"http://127.0.0.1:{self.port('EXPE_JAEGER_OTLP_PORT')}"
             # Spans reach Jaeger within half a second rather than the SDK's default 5 s.

@@ -15,8 +15,6 @@ import orjson
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from shared.errors import ServiceUnavailable
-
 Answer = dict[str, Any] | None
 
 
@@ -42,7 +40,9 @@ class RememberedAnswers:
                 pipe.pttl(key)
                 value, ttl_ms = await pipe.execute()
         except RedisError:
-            raise ServiceUnavailable("The credential cache is unavailable.") from None
+            # Not remembered, so the auth service (the source of truth) is asked: a Redis
+            # outage costs a lookup per request, not the requests.
+            return False, None
         if value is None:
             return False, None
         answer: Answer = orjson.loads(value)

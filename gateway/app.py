@@ -28,7 +28,13 @@ from gateway.settings import GatewaySettings, get_settings
 from gateway.shedding import InFlightLimit
 from gateway.web import WebApp
 from shared.context import current_request_id
-from shared.errors import ExpeError, InvalidRequest, ResourceNotFound, install_error_handlers
+from shared.errors import (
+    ExpeError,
+    InvalidRequest,
+    ResourceNotFound,
+    ServiceUnavailable,
+    install_error_handlers,
+)
 from shared.health import draining_answer, run_check
 from shared.http import RequestContextMiddleware
 from shared.identity import signed_headers
@@ -150,15 +156,16 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
 
     @app.get("/readyz", include_in_schema=False)
     async def readyz(request: Request) -> JsonResponse:
-        """Ready: the gateway's own dependencies answer, and it is not shutting down. A service
-        that is down does not make the gateway unready: another gateway could not do better,
-        and its clean 503s are better than no gateway at all."""
+        """Ready unless it is shutting down. A service that is down does not make the gateway
+        unready: another gateway could not do better, and its clean 503s are better than no
+        gateway at all. Nor does Redis, which every replica shares: without it the gateway
+        still serves API keys (rate limits fail open, credentials are asked of auth), so it
+        reports itself degraded rather than leaving the load balancer no gateway."""
         if request.app.state.shutdown.draining:
             return draining_answer()
         redis = await run_check(request.app.state.redis.ping)
         return JsonResponse(
-            {"status": "ready" if redis["ok"] else "unavailable", "checks": {"redis": redis}},
-            status_code=200 if redis["ok"] else 503,
+            {"status": "ready" if redis["ok"] else "degraded", "checks": {"redis": redis}}
         )
 
     @app.get("/api/v1/rate-limits", tags=["gateway"], summary="Read your rate limits")
@@ -172,6 +179,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         states = await limiter.check(
             limiter.buckets(authenticated.caller, authenticated.plan), peek=True
         )
+        if states is None:
+            raise ServiceUnavailable("Rate limits cannot be read while Redis is down.")
         return JsonResponse(
             {
                 "enabled": True,

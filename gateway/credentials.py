@@ -233,6 +233,8 @@ class Authenticator:
         return answer
 
     async def _session_revoked(self, session_id: str) -> bool:
+        # Fails closed, unlike rate limits and the credential cache: a revoked session lives
+        # only in Redis, and a dashboard that waits is better than one a thief is back in.
         try:
             return bool(await self._redis.exists(revoked_session_key(session_id)))
         except RedisError:

@@ -5,11 +5,15 @@ The guides (`make docs`) are served at `/guides/`."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+from html.parser import HTMLParser
 from pathlib import Path
 
+from starlette.datastructures import MutableHeaders
 from starlette.responses import HTMLResponse, PlainTextResponse
 from starlette.staticfiles import StaticFiles
-from starlette.types import ASGIApp
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # The readers' own scripts only; both set inline styles, and Redoc runs its search in a worker
 # made from a blob. Nothing from another origin: Redoc's badge logo (on a CDN) stays blank.
@@ -67,7 +71,85 @@ def reference_page(html: str) -> HTMLResponse:
 def guides_app(folder: Path) -> ASGIApp:
     """The built guides as static files, or a page saying how to build them."""
     if (folder / "index.html").is_file():
-        return StaticFiles(directory=folder, html=True)
+        return _WithPolicy(StaticFiles(directory=folder, html=True), guides_policy(folder))
     return PlainTextResponse(
         "The guides are not built: run `make docs` (or read them in docs/).", status_code=503
     )
+
+
+def guides_policy(folder: Path) -> str:
+    """The guides' theme runs a few small scripts inline (its palette and its storage scope, one
+    per folder depth): each is allowed by its hash, read from the build, and nothing else is."""
+    hashes = sorted(
+        {_source_hash(script) for page in folder.rglob("*.html") for script in _inline(page)}
+    )
+    return "; ".join(
+        (
+            "default-src 'self'",
+            " ".join(("script-src 'self'", *hashes)),
+            "style-src 'self'",
+            "img-src 'self' data:",
+            "font-src 'self'",
+            # The search runs in a worker of the site's own scripts.
+            "worker-src 'self'",
+            "connect-src 'self'",
+            "frame-ancestors 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "object-src 'none'",
+        )
+    )
+
+
+def _source_hash(script: str) -> str:
+    digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+    return f"'sha256-{digest}'"
+
+
+class _InlineScripts(HTMLParser):
+    # Data blocks (the theme's JSON configuration) are never run, so they need no hash.
+    _RUN = frozenset(("", "text/javascript", "module"))
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.scripts: list[str] = []
+        self._open = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "script":
+            named = dict(attrs)
+            self._open = "src" not in named and (named.get("type") or "").lower() in self._RUN
+            if self._open:
+                self.scripts.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self._open = False
+
+    def handle_data(self, data: str) -> None:
+        if self._open:
+            self.scripts[-1] += data
+
+
+def _inline(page: Path) -> list[str]:
+    parser = _InlineScripts()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return [script for script in parser.scripts if script.strip()]
+
+
+class _WithPolicy:
+    """Every page of the guides with its policy; `no-cache`, as a new build changes them."""
+
+    def __init__(self, app: ASGIApp, policy: str) -> None:
+        self._app = app
+        self._headers = {"Content-Security-Policy": policy, "Cache-Control": "no-cache"}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def send_with_policy(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                if headers.get("content-type", "").startswith("text/html"):
+                    headers.update(self._headers)
+            await send(message)
+
+        await self._app(scope, receive, send_with_policy)

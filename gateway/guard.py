@@ -39,8 +39,10 @@ class Guard:
             authenticated = await self._authenticator.authenticate(request)
             authorize(authenticated.caller, audience_of(request.method, request.url.path))
         except Unauthenticated as error:
-            # Failed credentials still count against the address, so guessing keys is slow too.
-            await self._charge_ip_only(request, error)
+            # Failed credentials still count against the address, so guessing keys is slow too;
+            # credentials sent and refused count against its failures as well.
+            guessed = bool(request.headers.get("authorization"))
+            await self._charge_ip_only(request, error, guessed=guessed)
             raise
         except PermissionDenied as error:
             # A refusal counts too, and says what is left like every other answer.
@@ -67,6 +69,8 @@ class Guard:
         states = await self._limiter.check(
             self._limiter.buckets(authenticated.caller, authenticated.plan)
         )
+        if states is None:
+            return None  # Redis is down: let through, unlimited (RateLimiter.check says why)
         reported = self._limiter.reported(states)
         if not reported.allowed:
             raise RateLimited(
@@ -77,11 +81,19 @@ class Guard:
             )
         return reported
 
-    async def _charge_ip_only(self, request: Request, error: ExpeError) -> None:
+    async def _charge_ip_only(
+        self, request: Request, error: ExpeError, *, guessed: bool = False
+    ) -> None:
         if self._limiter is None:
             return
         caller = Caller(kind="anonymous", ip=client_ip(request, self._trusted_proxies))
-        (state,) = await self._limiter.check(self._limiter.buckets(caller))
+        buckets = self._limiter.buckets(caller)
+        if guessed:
+            buckets.append(self._limiter.failed_credentials(caller.ip))
+        states = await self._limiter.check(buckets)
+        if states is None:
+            return
+        state = self._limiter.reported(states)
         if not state.allowed:
             raise RateLimited("Too many requests from this address.", headers=state.headers())
         error.headers.update(state.headers())

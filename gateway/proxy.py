@@ -49,6 +49,14 @@ _NOT_RELAYED = _HOP_BY_HOP | {b"date", b"server"}
 
 RawHeaders = list[tuple[bytes, bytes]]
 
+# How deeply a body's JSON may nest. No request of the API nests more than a few levels, and the
+# services' parsers and encoders have recursion limits of their own (orjson's encoder stops at
+# 255) that a deeper body would reach as a server error rather than as a refusal.
+MAX_JSON_DEPTH = 32
+_OPENING = frozenset(b"[{")
+_CLOSING = frozenset(b"]}")
+_QUOTE, _BACKSLASH = ord('"'), ord("\\")
+
 
 async def read_body(request: Request, limit: int) -> bytes:
     """Reads the body, refusing it as soon as it is known to exceed the limit."""
@@ -63,7 +71,41 @@ async def read_body(request: Request, limit: int) -> bytes:
                 raise _too_large(limit)
     except ClientDisconnect:
         raise ClientClosedRequest("The caller hung up before its body ended.") from None
+    if _nests_deeper_than(body, MAX_JSON_DEPTH):
+        raise NestedTooDeeply(f"The request body nests deeper than {MAX_JSON_DEPTH} levels.")
     return bytes(body)
+
+
+class NestedTooDeeply(InvalidRequest):
+    """The body's JSON nests deeper than any request of the API does."""
+
+    code = "body_too_deep"
+
+
+def _nests_deeper_than(body: bytearray, limit: int) -> bool:
+    """Whether the brackets outside JSON strings nest deeper than `limit`. A body with no more
+    brackets than that cannot, and is not walked (every ordinary request)."""
+    if body.count(b"[") + body.count(b"{") <= limit:
+        return False
+    depth = 0
+    in_string = escaped = False
+    for byte in body:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == _BACKSLASH:
+                escaped = True
+            elif byte == _QUOTE:
+                in_string = False
+        elif byte == _QUOTE:
+            in_string = True
+        elif byte in _OPENING:
+            depth += 1
+            if depth > limit:
+                return True
+        elif byte in _CLOSING:
+            depth -= 1
+    return False
 
 
 class ClientClosedRequest(InvalidRequest):

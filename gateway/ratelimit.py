@@ -1,5 +1,7 @@
 """Rate limits in Redis: GCRA buckets per IP, per user and per API key, checked in one round trip.
 
+While Redis is down the limits are not enforced (fail open): see `RateLimiter.check`.
+
 GCRA (the generic cell rate algorithm) behaves like a token bucket of `limit` requests that refills
 evenly over `window_seconds`, but stores one timestamp per bucket. Every bucket that applies to a
 request is checked and updated by one Lua script, atomically: a request refused by one bucket is
@@ -8,15 +10,23 @@ charged to none. Time comes from Redis, so gateway replicas with skewed clocks a
 
 from __future__ import annotations
 
+import logging
 import math
 from dataclasses import dataclass
 
+from prometheus_client import Counter
 from pydantic import BaseModel
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from shared.errors import ServiceUnavailable
 from shared.identity import Caller
+
+logger = logging.getLogger("expe.gateway.ratelimit")
+
+UNLIMITED = Counter(
+    "expe_rate_limit_unchecked_total",
+    "Requests let through without a rate-limit check because Redis did not answer",
+)
 
 # KEYS: bucket keys. ARGV: peek flag, then (interval_us, limit) per key. Whole microseconds keep
 # the arithmetic exact. Returns, per key: allowed (0/1), remaining, µs until full, µs until retry.
@@ -76,6 +86,9 @@ class RateLimitSettings(BaseModel):
     enabled: bool = True
     per_ip: Limit = Limit(limit=200, window_seconds=1)
     per_user: Limit = Limit(limit=50, window_seconds=1)
+    # Requests whose credentials fail (an unknown key, a forged token), per address: a burst of
+    # mistakes, then under two guesses a second, however little else the address sends.
+    failed_credentials_per_ip: Limit = Limit(limit=100, window_seconds=60)
     plans: dict[str, PlanLimits] = {
         "standard": PlanLimits(
             test=Limit(limit=25, window_seconds=1), live=Limit(limit=100, window_seconds=1)
@@ -118,6 +131,9 @@ class RateLimiter:
         self._redis = redis
         self._settings = settings
         self._script = redis.register_script(_GCRA)
+        # Whether the last check found Redis down: the outage is logged when it starts and when
+        # it ends, not on every request it lets through.
+        self._unchecked = False
 
     def buckets(self, caller: Caller, plan: str | None = None) -> list[Bucket]:
         found = [Bucket("ip", f"expe:rl:ip:{caller.ip}", self._settings.per_ip)]
@@ -131,15 +147,37 @@ class RateLimiter:
             found.append(Bucket("apiKey", f"expe:rl:key:{caller.key_id}", limit))
         return found
 
-    async def check(self, buckets: list[Bucket], *, peek: bool = False) -> list[BucketState]:
-        """Charges one request to every bucket, or to none if any is empty."""
+    def failed_credentials(self, ip: str | None) -> Bucket:
+        return Bucket(
+            "failedCredentials", f"expe:rl:failed:{ip}", self._settings.failed_credentials_per_ip
+        )
+
+    async def check(self, buckets: list[Bucket], *, peek: bool = False) -> list[BucketState] | None:
+        """Charges one request to every bucket, or to none if any is empty; None when Redis
+        does not answer.
+
+        None lets the request through (fail open). Refusing every request instead (503) would
+        turn a Redis outage into an outage of every payment, refund and transfer, while the
+        databases that hold the money are fine: the limits protect capacity and slow down
+        guessing, which the services' load shedding and the keys' 190 random bits still do for
+        the minutes Redis is gone. Each request let through is counted
+        (`expe_rate_limit_unchecked_total`), and the outage's start and end are logged."""
         arguments: list[str | int] = ["1" if peek else "0"]
         for bucket in buckets:
             arguments += [bucket.limit.interval_us, bucket.limit.limit]
         try:
             flat = await self._script(keys=[b.key for b in buckets], args=arguments)
-        except RedisError:
-            raise ServiceUnavailable("The rate limiter is unavailable; retry shortly.") from None
+        except RedisError as error:
+            UNLIMITED.inc()
+            if not self._unchecked:
+                self._unchecked = True
+                logger.warning(
+                    "rate limits unchecked while Redis is down", extra={"error": repr(error)}
+                )
+            return None
+        if self._unchecked:
+            self._unchecked = False
+            logger.info("rate limits checked again: Redis answers")
         return [
             BucketState(
                 bucket=bucket,

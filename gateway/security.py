@@ -5,6 +5,8 @@ from __future__ import annotations
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+# Strict-Transport-Security goes on plain-HTTP answers too: browsers ignore it there (RFC 6797
+# section 8.1), and behind a TLS-terminating proxy the gateway cannot always tell it is on HTTPS.
 _ALWAYS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",

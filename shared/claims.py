@@ -20,12 +20,12 @@ import os
 import secrets
 import socket
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 Document = dict[str, Any]
 
@@ -40,6 +40,26 @@ async def insert_once(collection: AsyncCollection[Document], document: Document)
     except DuplicateKeyError:
         return False
     return True
+
+
+_DUPLICATE_KEY = 11000
+
+
+async def insert_all_once(
+    collection: AsyncCollection[Document], documents: Sequence[Document]
+) -> None:
+    """`insert_once` for many documents in one round trip: each is stored unless its `_id` is
+    taken, whatever the others do."""
+    if not documents:
+        return
+    try:
+        await collection.insert_many(documents, ordered=False)
+    except BulkWriteError as error:
+        details = error.details or {}
+        if details.get("writeConcernErrors") or any(
+            failed.get("code") != _DUPLICATE_KEY for failed in details.get("writeErrors", [])
+        ):
+            raise
 
 
 async def insert_or_get(collection: AsyncCollection[Document], document: Document) -> Document:

@@ -166,6 +166,9 @@ def _whole_body_error(error: Mapping[str, Any], body: Any) -> tuple[str, str]:
         return "body_not_json", f"The request body must be {_JSON_BODY}."
     if error.get("type") == "missing":
         return "parameter_missing", f"The request body is missing; send {_JSON_BODY}."
+    if error.get("type") == "value_error":
+        # A check of the body as a whole, such as Input's refusal of what is no text.
+        return "parameter_invalid", str(error["msg"]).removeprefix("Value error, ")
     return "parameter_invalid", "The request body must be a JSON object."
 
 

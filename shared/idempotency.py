@@ -6,8 +6,8 @@ another body under the same key is refused (409 `idempotency_key_reused`, naming
 fields that differ from the first request's, with both values for plain ones such as the amount
 and currency; the claim keeps a digest per field for that, sealed), a request still running
 is refused (409 `idempotency_key_in_use`, retry shortly), a finished one is replayed with
-`Idempotent-Replayed: true`. Responses are kept for at least 24 hours, sealed (AES-GCM under a key
-derived from the internal secret): a first response may carry a secret shown once, such as a new
+`Idempotent-Replayed: true`. Responses are kept for at least 24 hours, sealed (`shared.sealing`,
+under the service's keyring): a first response may carry a secret shown once, such as a new
 webhook endpoint's signing secret, and the database must not hold it readable. A 5xx answer releases
 the key, so the client's retry runs again.
 
@@ -17,7 +17,6 @@ Use it per router: `APIRouter(route_class=IdempotentRoute)`.
 from __future__ import annotations
 
 import asyncio
-import functools
 import hashlib
 import logging
 import re
@@ -38,7 +37,9 @@ from shared.claims import insert_once
 from shared.errors import Conflict, InvalidRequest
 from shared.identity import Caller, caller_from_request
 from shared.mongo import CollectionIndexes, Document
+from shared.reseal import SealedField
 from shared.sealing import Sealer
+from shared.settings import BaseServiceSettings
 
 logger = logging.getLogger("expe.idempotency")
 
@@ -128,17 +129,26 @@ class IdempotentRoute(APIRoute):
 # What is sealed in a claim, each under a key of its own, so that neither can pass for the other.
 _RESPONSE = "idempotent-response"
 _REQUEST = "idempotent-request"
+# Where they are, for the re-seal job (shared/reseal.py).
+SEALED_FIELDS = (
+    SealedField(IDEMPOTENCY_KEYS, "sealedBody", _RESPONSE),
+    SealedField(IDEMPOTENCY_KEYS, "sealedRequest", _REQUEST),
+)
+
+
+def sealer_for(settings: BaseServiceSettings, purpose: str) -> Sealer:
+    # Claims stored before the keyring were sealed under a key derived from the internal secret.
+    legacy = settings.internal_secret.get_secret_value()
+    return settings.sealing_keyring().sealer(purpose, legacy_key=legacy)
+
+
+def sealed_fields(settings: BaseServiceSettings) -> list[tuple[SealedField, Sealer]]:
+    """The claims' sealed fields with their sealers, for a service's re-seal command."""
+    return [(field, sealer_for(settings, field.purpose)) for field in SEALED_FIELDS]
 
 
 def _sealer(request: Request, purpose: str) -> Sealer:
-    secret: str = request.app.state.runtime.settings.internal_secret.get_secret_value()
-    return _sealer_for(secret, purpose)
-
-
-@functools.lru_cache(maxsize=8)
-def _sealer_for(secret: str, purpose: str) -> Sealer:
-    # Deriving the key and setting up the cipher once, not on every POST with a key.
-    return Sealer(secret, purpose)
+    return sealer_for(request.app.state.runtime.settings, purpose)
 
 
 def request_summary(method: str, path: str, body: bytes) -> dict[str, Any]:
@@ -207,7 +217,7 @@ class _Summary:
     of_request: dict[str, Any]
     sealer: Sealer
 
-    def sealed(self) -> bytes:
+    def sealed(self) -> str:
         return self.sealer.seal_bytes(orjson.dumps(self.of_request))
 
     def reused(self, earlier: Document) -> IdempotencyKeyReused:

@@ -3,6 +3,9 @@
 Redaction happens in the formatter, the last step before a line leaves the process, so no call
 site can forget it: fields whose names look secret are masked, and secret-shaped values (API keys,
 bearer tokens, webhook secrets, card numbers) are masked wherever they appear in a message.
+Personal data is masked partially, enough to tell lines apart but not to reach the person: an
+email keeps its first character and its domain (`a***@example.com`), an international phone
+number its country code and last four digits (`+91******3210`).
 """
 
 from __future__ import annotations
@@ -34,8 +37,12 @@ _SECRET_VALUES = [
 ]
 # 13 to 19 digits, optionally grouped by spaces or dashes: the shape of a card number.
 _CARD_NUMBER = re.compile(r"\b\d(?:[ -]?\d){12,18}\b")
-# Whether a text holds any of the shapes above, in one scan: most log values hold none, and the
-# substitutions are run only on those that do.
+_EMAIL = re.compile(r"\b([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)")
+# E.164 with optional spaces or dashes between digits: a plus, then 8 to 15 digits.
+_PHONE = re.compile(r"\+\d(?:[ -]?\d){7,14}\b")
+# Whether a text holds any of the secret shapes, in one scan: most log values hold none, and the
+# substitutions are run only on those that do. Personal data is looked for only in texts that
+# hold its one telling character (`@`, `+`), which is cheaper than a scan.
 _ANY_SECRET = re.compile("|".join(f"(?:{p.pattern})" for p in (*_SECRET_VALUES, _CARD_NUMBER)))
 
 # Attributes every LogRecord has; anything else was passed through `extra=` and is logged.
@@ -62,15 +69,24 @@ def _mask_card(match: re.Match[str]) -> str:
     return REDACTED if _luhn_valid(digits) else match.group(0)
 
 
+def _mask_phone(match: re.Match[str]) -> str:
+    digits = re.sub(r"\D", "", match.group(0))
+    return f"+{digits[:2]}{'*' * (len(digits) - 6)}{digits[-4:]}"
+
+
 def redact_text(text: str) -> str:
-    if not _ANY_SECRET.search(text):
-        return text
-    for pattern in _SECRET_VALUES:
-        if pattern.groups >= 2:
-            text = pattern.sub(lambda m: f"{m.group(1)}{m.group(2)}{REDACTED}", text)
-        else:
-            text = pattern.sub(REDACTED, text)
-    return _CARD_NUMBER.sub(_mask_card, text)
+    if _ANY_SECRET.search(text):
+        for pattern in _SECRET_VALUES:
+            if pattern.groups >= 2:
+                text = pattern.sub(lambda m: f"{m.group(1)}{m.group(2)}{REDACTED}", text)
+            else:
+                text = pattern.sub(REDACTED, text)
+        text = _CARD_NUMBER.sub(_mask_card, text)
+    if "@" in text:
+        text = _EMAIL.sub(r"\1***@\2", text)
+    if "+" in text:
+        text = _PHONE.sub(_mask_phone, text)
+    return text
 
 
 def redact(value: Any, key: str | None = None) -> Any:
@@ -91,26 +107,29 @@ class JsonFormatter(logging.Formatter):
         self.service = service
 
     def format(self, record: logging.LogRecord) -> str:
+        # What the formatter writes itself (time, level, names, trace ids) cannot hold a secret or
+        # a person: only the message, the caller's request id, the extra fields and the exception
+        # are scanned.
         entry: dict[str, Any] = {
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname.lower(),
             "service": self.service,
             "logger": record.name,
-            "message": record.getMessage(),
+            "message": redact_text(record.getMessage()),
         }
         request_id = current_request_id()
         if request_id:
-            entry["requestId"] = request_id
+            entry["requestId"] = redact_text(request_id)
         span_context = trace.get_current_span().get_span_context()
         if span_context.is_valid:
             entry["traceId"] = format(span_context.trace_id, "032x")
             entry["spanId"] = format(span_context.span_id, "016x")
         for name, value in record.__dict__.items():
             if name not in _RECORD_ATTRS and not name.startswith("_"):
-                entry[name] = value
+                entry[name] = redact(value, name)
         if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
-        return orjson.dumps(redact(entry), default=str).decode()
+            entry["exception"] = redact_text(self.formatException(record.exc_info))
+        return orjson.dumps(entry, default=str).decode()
 
 
 def configure_logging(service: str, level: str = "INFO") -> None:

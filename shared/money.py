@@ -5,7 +5,15 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import (
+    Context,
+    Decimal,
+    DecimalException,
+    Inexact,
+    InvalidOperation,
+    Overflow,
+    Underflow,
+)
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
@@ -33,13 +41,16 @@ CURRENCY_EXPONENTS: dict[str, int] = {
 # number read by JavaScript (2**53) and in a MongoDB int64.
 MAX_MINOR_UNITS = 10**15
 
+# Scaling that would round, overflow or underflow raises rather than parse a nearby amount.
+_EXACT = Context(traps=[InvalidOperation, Overflow, Underflow, Inexact])
+
 MinorUnits = Annotated[StrictInt, Field(ge=0, le=MAX_MINOR_UNITS)]
 PositiveMinorUnits = Annotated[StrictInt, Field(gt=0, le=MAX_MINOR_UNITS)]
 
 
 class UnknownCurrency(ValueError):
     def __init__(self, code: str) -> None:
-        super().__init__(f"'{code}' is not a supported ISO-4217 currency code")
+        super().__init__(f"{code!r} is not a supported ISO-4217 currency code")
         self.code = code
 
 
@@ -65,7 +76,12 @@ def to_major(amount: int, currency: str) -> Decimal:
 def from_major(value: str | Decimal, currency: str) -> int:
     """Parses a major-unit decimal ("100.50") into minor units, refusing sub-minor precision."""
     exponent = currency_exponent(currency)
-    minor = Decimal(value).scaleb(exponent)
+    try:
+        minor = _EXACT.scaleb(Decimal(value), exponent)
+    except DecimalException:
+        raise ValueError(f"{value!r} is not an exact decimal amount") from None
+    if not minor.is_finite() or abs(minor) > MAX_MINOR_UNITS:
+        raise ValueError(f"{value!r} is not an amount Expe can hold in {currency}")
     if minor != minor.to_integral_value():
         raise ValueError(f"{value} has more than {exponent} decimal places for {currency}")
     return int(minor)

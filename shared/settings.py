@@ -5,14 +5,18 @@ Nested sections use a double underscore: EXPE_MONGO__URL, EXPE_KAFKA__BOOTSTRAP_
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import BaseModel, Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from shared.sealing import Keyring
+from shared.secrets import VaultSettings, customise_sources
 
 Environment = Literal["local", "test", "production"]
 
 LOCAL_INTERNAL_SECRET = "local-internal-secret-change-me"
+LOCAL_SEALING_KEYS = "local:local-sealing-key-change-me"
 
 
 class MongoSettings(BaseModel):
@@ -79,6 +83,10 @@ class BaseServiceSettings(BaseSettings):
         env_prefix="EXPE_", env_nested_delimiter="__", extra="ignore", frozen=True
     )
 
+    # Whether the process seals data at rest (its own, or idempotency replays): only such a
+    # process needs real sealing keys in production.
+    seals_at_rest: ClassVar[bool] = False
+
     env: Environment = "local"
     log_level: str = "INFO"
     mongo: MongoSettings = MongoSettings()
@@ -89,14 +97,43 @@ class BaseServiceSettings(BaseSettings):
     calls: CallSettings = CallSettings()
     shutdown: ShutdownSettings = ShutdownSettings()
     internal_secret: SecretStr = SecretStr(LOCAL_INTERNAL_SECRET)
+    # The keys that seal secrets and personal data at rest (shared/sealing.py), as id:secret
+    # pairs: EXPE_SEALING_KEYS="k2:<secret>,k1:<secret>". Every listed key opens what it sealed.
+    sealing_keys: SecretStr = SecretStr(LOCAL_SEALING_KEYS)
+    # The id of the key that seals new values; unset, the first listed. Set apart from the list
+    # so that a new key reaches every replica before any of them seals with it.
+    sealing_key_id: str | None = None
+    # Where the secrets above come from when the environment lacks them (shared/secrets.py):
+    # files named as their variables (a mounted Kubernetes Secret), then a Vault KV v2 secret.
+    secrets_dir: str | None = None
+    vault: VaultSettings = VaultSettings()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        del dotenv_settings, file_secret_settings  # neither .env files nor pydantic's own
+        return customise_sources(settings_cls, init_settings, env_settings)
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> BaseServiceSettings:
-        if self.env == "production" and (
-            self.internal_secret.get_secret_value() == LOCAL_INTERNAL_SECRET
-        ):
+        keyring = self.sealing_keyring()  # one that cannot be read fails at start, not in use
+        if self.env != "production":
+            return self
+        if self.internal_secret.get_secret_value() == LOCAL_INTERNAL_SECRET:
             raise ValueError("EXPE_INTERNAL_SECRET must be set to a real secret in production")
+        placeholder = Keyring.parse(LOCAL_SEALING_KEYS).keys[0][1]
+        if self.seals_at_rest and any(secret == placeholder for _, secret in keyring.keys):
+            raise ValueError("EXPE_SEALING_KEYS must hold real keys in production")
         return self
+
+    def sealing_keyring(self) -> Keyring:
+        return Keyring.parse(self.sealing_keys.get_secret_value(), self.sealing_key_id)
 
     def database_name(self, service: str) -> str:
         return f"{self.mongo.db_prefix}_{service}"

@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from services.auth.apikeys.api import router as api_keys_router
 from services.auth.apikeys.store import INDEXES as API_KEY_INDEXES
 from services.auth.audit.api import router as audit_router
+from services.auth.audit.consumers import build_audit_consumers
 from services.auth.audit.store import INDEXES as AUDIT_INDEXES
 from services.auth.internal.api import router as internal_router
 from services.auth.mail import Mailer
@@ -26,6 +27,7 @@ from services.auth.tokens.keys import load_key_ring
 from services.auth.twofactor.api import router as two_factor_router
 from services.auth.users.api import router as users_router
 from services.auth.users.deps import start_accounts
+from services.auth.users.privacy_api import router as privacy_router
 from shared.app import Runtime, ServiceDefinition, app_factory
 
 
@@ -43,6 +45,7 @@ create_app = app_factory(
         routers=[
             jwks_router,
             users_router,
+            privacy_router,
             sessions_router,
             two_factor_router,
             merchants_router,
@@ -59,7 +62,7 @@ create_app = app_factory(
             *PROJECT_INDEXES,
             *API_KEY_INDEXES,
         ],
-        consumers=build_consumers,
+        consumers=lambda runtime: [*build_consumers(runtime), *build_audit_consumers(runtime)],
         settings_class=AuthSettings,
         startup=startup,
     )

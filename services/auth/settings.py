@@ -44,6 +44,21 @@ class LoginThrottleSettings(BaseModel):
     window_seconds: int = 3600
 
 
+class RequestLimit(BaseModel):
+    limit: int
+    window_seconds: int
+
+
+class RequestLimitSettings(BaseModel):
+    """How many sign-ups, reset emails and resets one address may ask for, and how many API
+    keys one person may create, per window (services/auth/throttle.py)."""
+
+    register_per_ip: RequestLimit = RequestLimit(limit=10, window_seconds=60)
+    password_forgot_per_ip: RequestLimit = RequestLimit(limit=5, window_seconds=60)
+    password_reset_per_ip: RequestLimit = RequestLimit(limit=10, window_seconds=60)
+    api_key_create_per_user: RequestLimit = RequestLimit(limit=30, window_seconds=60)
+
+
 class NoticeSettings(BaseModel):
     """Emails to a merchant's owners and developers about its webhooks (notices of the webhooks
     service, taken from Kafka)."""
@@ -54,10 +69,13 @@ class NoticeSettings(BaseModel):
 
 
 class AuthSettings(BaseServiceSettings):
+    seals_at_rest = True
+
     smtp: SmtpSettings = SmtpSettings()
     password_hash: PasswordHashSettings = PasswordHashSettings()
     tokens: TokenSettings = TokenSettings()
     login_throttle: LoginThrottleSettings = LoginThrottleSettings()
+    request_limits: RequestLimitSettings = RequestLimitSettings()
     notices: NoticeSettings = NoticeSettings()
     # Where links in emails point (the dashboard).
     public_url: str = "http://localhost:8000"

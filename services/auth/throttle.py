@@ -1,10 +1,15 @@
-"""Slowing down password guessing: failed attempts per account and per IP, in Redis.
+"""Slowing down password guessing (failed attempts per account and per IP) and capping how often
+one address signs up or asks for password resets, and one person creates API keys, in Redis.
 
 Each counter allows a number of free failures within a sliding window; after that every further
 attempt must wait a delay that doubles with each failure (base, 2 x base, ... up to a maximum),
 counted from the previous attempt. Checking and counting happen in one Lua script, so attempts
 sent in parallel cannot all slip through the same opening. An attempt is counted when it starts
 (as if it will fail) and given back when it turns out not to be a failure.
+
+The caps are counters of a fixed window (`RequestLimits`): every request counts, the first one
+starts the window. They protect volume, not secrets (reset tokens and keys are random), so while
+Redis is down they let requests through, as the gateway's rate limits do.
 """
 
 from __future__ import annotations
@@ -18,8 +23,8 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from services.auth.errors import TooManyAttempts
-from services.auth.settings import LoginThrottleSettings
-from shared.errors import ServiceUnavailable
+from services.auth.settings import LoginThrottleSettings, RequestLimit
+from shared.errors import RateLimited, ServiceUnavailable
 
 logger = logging.getLogger("expe.auth.throttle")
 
@@ -155,3 +160,38 @@ class LoginThrottle:
             await self._redis.delete(account_key(account))
         except RedisError as error:
             logger.warning("login counter not reset", extra={"error": repr(error)})
+
+
+# KEYS: the counter; ARGV: the limit, the window in seconds. Returns 0 when the request is within
+# the limit (and has been counted), else the milliseconds until the window ends.
+_COUNT_IN_WINDOW = """
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then
+  redis.call('EXPIRE', KEYS[1], tonumber(ARGV[2]))
+end
+if count > tonumber(ARGV[1]) then
+  return math.max(redis.call('PTTL', KEYS[1]), 1)
+end
+return 0
+"""
+
+
+class RequestLimits:
+    def __init__(self, redis: Redis) -> None:
+        self._count = redis.register_script(_COUNT_IN_WINDOW)
+
+    async def take(self, action: str, subject: str, limit: RequestLimit) -> None:
+        """Counts one `action` request of `subject` (an address, a user id), or raises
+        `RateLimited` with Retry-After once its window holds `limit` of them."""
+        key = f"expe:request-limit:{action}:{hashlib.sha256(subject.encode()).hexdigest()}"
+        try:
+            wait_ms = int(await self._count(keys=[key], args=[limit.limit, limit.window_seconds]))
+        except RedisError as error:
+            logger.warning("request limit unchecked", extra={"error": repr(error)})
+            return
+        if wait_ms > 0:
+            retry_after = max(1, math.ceil(wait_ms / 1000))
+            raise RateLimited(
+                f"Too many requests of this kind; retry after {retry_after}s.",
+                headers={"Retry-After": str(retry_after)},
+            )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Header, Query
 from fastapi.responses import StreamingResponse
 
 from services.payments import examples
@@ -52,7 +52,7 @@ from services.payments.schemas import (
 from services.payments.service import ListFilters
 from services.payments.states import PaymentStatus
 from shared.errors import InvalidRequest, PermissionDenied
-from shared.idempotency import IdempotentRoute
+from shared.idempotency import HEADER, IdempotentRoute
 from shared.identity import GatewayDep, ServiceDep
 from shared.money import MAX_MINOR_UNITS
 from shared.openapi import errors
@@ -97,9 +97,15 @@ Filters = Annotated[ListFilters, Depends(list_filters)]
     responses={**errors(InvalidRequest, PermissionDenied), 201: examples.PAYMENT_CREATED},
     openapi_extra=examples.CREATE_PAYMENT,
 )
-async def create_payment(body: PaymentCreate, scope: Writer, payments: Payments) -> Payment:
+async def create_payment(
+    body: PaymentCreate,
+    scope: Writer,
+    payments: Payments,
+    # Read, and checked, by the idempotent route; documented there.
+    idempotency_key: Annotated[str | None, Header(alias=HEADER, include_in_schema=False)] = None,
+) -> Payment:
     """Creates a payment for the customer to pay on the hosted checkout or by UPI QR."""
-    return _payment(await payments.create(scope, body))
+    return _payment(await payments.create(scope, body, idempotency_key))
 
 
 @router.get(
@@ -224,10 +230,15 @@ async def cancel_payment(
     openapi_extra=examples.REFUND_PAYMENT,
 )
 async def refund_payment(
-    payment_id: str, scope: Writer, refunds: Refunds, body: RefundCreate | None = None
+    payment_id: str,
+    scope: Writer,
+    refunds: Refunds,
+    body: RefundCreate | None = None,
+    # Read, and checked, by the idempotent route; documented there.
+    idempotency_key: Annotated[str | None, Header(alias=HEADER, include_in_schema=False)] = None,
 ) -> Refund:
     """Refunds part or (by default) the rest of a succeeded payment."""
-    return _refund(await refunds.refund(scope, payment_id, body or RefundCreate()))
+    return _refund(await refunds.refund(scope, payment_id, body or RefundCreate(), idempotency_key))
 
 
 @router.get(

@@ -21,7 +21,7 @@ from shared.internal_http import ServiceClient
 
 def sweeper(runtime: Runtime, wallet: WalletClient | None = None) -> Sweeper:
     settings = cast(PaymentsSettings, runtime.settings)
-    store = PaymentStore(runtime.db)
+    store = PaymentStore(runtime.db, settings.sealing_keyring())
     payments = PaymentService(store, runtime.outbox, settings, wallet=wallet)
     refunds = RefundService(payments, store, runtime.outbox, wallet=wallet)
     return Sweeper(payments, refunds, store, runtime.outbox)

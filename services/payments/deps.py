@@ -24,13 +24,15 @@ CLIENT_SECRET_HEADER = "Expe-Client-Secret"
 async def payment_service(request: Request, runtime: RuntimeDep) -> PaymentService:
     settings = cast(PaymentsSettings, runtime.settings)
     wallet = getattr(request.app.state, "wallet_client", None)
-    return PaymentService(PaymentStore(runtime.db), runtime.outbox, settings, wallet=wallet)
+    store = PaymentStore(runtime.db, settings.sealing_keyring())
+    return PaymentService(store, runtime.outbox, settings, wallet=wallet)
 
 
 async def refund_service(
     runtime: RuntimeDep, payments: Annotated[PaymentService, Depends(payment_service)]
 ) -> RefundService:
-    return RefundService(payments, PaymentStore(runtime.db), runtime.outbox, wallet=payments.wallet)
+    store = PaymentStore(runtime.db, runtime.settings.sealing_keyring())
+    return RefundService(payments, store, runtime.outbox, wallet=payments.wallet)
 
 
 async def merchant_names(request: Request) -> MerchantNames | None:

@@ -44,13 +44,20 @@ def creation_event_id(payment_id: str) -> str:
     return derived_event_id(transition_id(payment_id, NEW))
 
 
-def _event(event_type: str, data: dict[str, Any], merchant_id: str, source: str) -> EventEnvelope:
+def _event(
+    event_type: str,
+    data: dict[str, Any],
+    merchant_id: str,
+    source: str,
+    actor: dict[str, Any] | None = None,
+) -> EventEnvelope:
     return new_event(
         event_type,
         data,
         producer=PRODUCER,
         merchant_id=merchant_id,
         event_id=derived_event_id(source),
+        actor=actor,
     )
 
 
@@ -89,4 +96,5 @@ def refund_event(payment: PaymentRecord, link: RefundLink) -> EventEnvelope:
         "reason": link.reason,
         "createdAt": instant_text(link.created_at),
     }
-    return _event(REFUND_ISSUED, data, payment.merchant_id, link.key)
+    # The refund's actor, for the audit log (the merchant's key or member that asked for it).
+    return _event(REFUND_ISSUED, data, payment.merchant_id, link.key, link.actor)

@@ -28,7 +28,8 @@ from services.payments.wallet_client import WalletClient
 from shared.clock import now_ms
 from shared.errors import ExpeError
 from shared.events.outbox import Outbox
-from shared.ids import new_id
+from shared.idempotency import IdempotencyKeyReused
+from shared.ids import derived_id, new_id
 from shared.scopes import Scope
 
 logger = logging.getLogger("expe.payments.refunds")
@@ -52,15 +53,32 @@ class RefundService:
         self._clock = clock
         self._wallet = wallet
 
-    async def refund(self, scope: Scope, payment_id: str, body: RefundCreate) -> RefundLink:
+    async def refund(
+        self,
+        scope: Scope,
+        payment_id: str,
+        body: RefundCreate,
+        idempotency_key: str | None = None,
+    ) -> RefundLink:
+        """With an Idempotency-Key the refund's id is derived from it: a request run again after
+        a failure part way (its key released by a 5xx, or taken over from a process that died)
+        finds the refund it made, rather than refunding twice; the sweeper finishes what that
+        refund's first run left (its event, its wallet credit)."""
         payment = await self._payments.get(scope, payment_id)
         if payment.status != "succeeded":
             raise PaymentNotRefundable(
                 f"This payment {described(payment.status)}; only succeeded payments can be "
                 "refunded."
             )
+        this_refund = (
+            derived_id("re", scope.merchant_id, scope.mode, idempotency_key)
+            if idempotency_key
+            else new_id("re")
+        )
+        if idempotency_key and (made := await self._made(this_refund, payment_id, body)):
+            return made
         captured = payment.amount
-        count, refunded = payment.refund_count, payment.amount_refunded
+        count, refunded = await self._store.chain_head(payment_id, payment.refund_count)
         left = captured - refunded
         await self._check_merchant_wallet(payment, min(body.amount or left, left))
         for _ in range(_REFUND_ATTEMPTS):
@@ -77,7 +95,7 @@ class RefundService:
             link = RefundLink(
                 key=refund_id(payment_id, count + 1),
                 n=count + 1,
-                id=new_id("re"),
+                id=this_refund,
                 payment_id=payment_id,
                 merchant_id=scope.merchant_id,
                 mode=scope.mode,
@@ -102,9 +120,24 @@ class RefundService:
                 return link
             if credits:
                 await self._store.clear_credit(link.id)
+            if idempotency_key and (made := await self._made(this_refund, payment_id, body)):
+                return made  # another run of this key made it meanwhile
             # Another refund took this link: read on from it and try the next one.
             count, refunded = await self._store.chain_head(payment_id, count + 1)
         raise RefundContended("Too many refunds of this payment at once; retry.")
+
+    async def _made(
+        self, this_refund: str, payment_id: str, body: RefundCreate
+    ) -> RefundLink | None:
+        """The refund an earlier run of this Idempotency-Key made, if one did."""
+        made = await self._store.refund(this_refund)
+        if made is None:
+            return None
+        if made.payment_id != payment_id or body.amount not in (None, made.amount):
+            raise IdempotencyKeyReused(
+                "This Idempotency-Key made another refund; use a new key for a new one."
+            )
+        return made
 
     async def _check_merchant_wallet(self, payment: PaymentRecord, amount: int) -> None:
         """A wallet payment is refunded from the merchant's wallet: refuse, before anything is

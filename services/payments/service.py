@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from pymongo.errors import DuplicateKeyError
+
 from services.payments.errors import (
     DECLINES,
     CardNumberInvalid,
@@ -44,7 +46,8 @@ from services.payments.wallet_client import WalletClient
 from shared.clock import now_ms, to_ms
 from shared.errors import Conflict, InvalidRequest, PermissionDenied, ResourceNotFound
 from shared.events.outbox import Outbox
-from shared.ids import new_id
+from shared.idempotency import IdempotencyKeyReused
+from shared.ids import derived_id, new_id
 from shared.mongo import Document
 from shared.paging import Paging
 from shared.scopes import Scope
@@ -91,12 +94,36 @@ class PaymentService:
 
     # Creating and reading.
 
-    async def create(self, scope: Scope, body: PaymentCreate) -> PaymentRecord:
+    async def create(
+        self, scope: Scope, body: PaymentCreate, idempotency_key: str | None = None
+    ) -> PaymentRecord:
+        """With an Idempotency-Key the payment's id is derived from it: a request run again
+        after a failure part way (its key released by a 5xx, or taken over from a process that
+        died) finds the payment it made, rather than making a second one."""
         now = self._clock()
-        payment = PaymentRecord.from_doc(
-            self.new_payment(scope, body, now, self._expiry(now, body.expires_at))
+        payment_id = (
+            derived_id("pay", scope.merchant_id, scope.mode, idempotency_key)
+            if idempotency_key
+            else new_id("pay")
         )
-        await self._store.insert(payment)
+        payment = PaymentRecord.from_doc(
+            self.new_payment(scope, body, now, self._expiry(now, body.expires_at), payment_id)
+        )
+        try:
+            await self._store.insert(payment)
+        except DuplicateKeyError:
+            made = await self._store.get(payment.id)
+            assert made is not None  # payments are never deleted
+            if (made.amount, made.currency, made.order_id) != (
+                body.amount,
+                body.currency,
+                body.order_id,
+            ):
+                raise IdempotencyKeyReused(
+                    "This Idempotency-Key made another payment; use a new key for a new one."
+                ) from None
+            payment = made
+            now = payment.created_at
         entry = self.transition(payment.id, NEW, "created", now, "payment_created", scope.actor)
         entry["applied"] = True
         await self._store.claim(entry)
@@ -105,10 +132,15 @@ class PaymentService:
         return payment
 
     def new_payment(
-        self, scope: Scope, body: PaymentCreate, now: datetime, expires_at: datetime
+        self,
+        scope: Scope,
+        body: PaymentCreate,
+        now: datetime,
+        expires_at: datetime,
+        payment_id: str | None = None,
     ) -> Document:
         """The document of a new payment, as `create` stores it."""
-        payment_id = new_id("pay")
+        payment_id = payment_id or new_id("pay")
         client_secret = f"{payment_id}_secret_{secrets.token_urlsafe(24)}"
         # In the fragment: browsers never send it, so no server or proxy log holds it.
         checkout_url = f"{self._settings.public_url.rstrip('/')}/checkout/{payment_id}"
@@ -253,6 +285,11 @@ class PaymentService:
     ) -> PaymentRecord:
         if body.method not in payment.allowed_methods:
             raise MethodNotAllowed(f"This payment does not accept {body.method}.", param="method")
+        if body.method == "card" and payment.status == "processing" and payment.method == "card":
+            # A confirm that stopped after claiming the payment (the store went away, the
+            # process died): the same card again finishes it. Nothing else can, since the card
+            # number is never stored.
+            return await self._confirm_card(scope, payment, body)
         check_transition(payment.status, "processing", PaymentStateConflict, "confirmed")
         if payment.expires_at <= self._clock():
             raise PaymentStateConflict("This payment has expired; it cannot be confirmed.")
@@ -291,9 +328,16 @@ class PaymentService:
             "expYear": body.card.exp_year,
             "fingerprint": fingerprint(number, self._settings.internal_secret.get_secret_value()),
         }
-        moved = await self.move(
-            payment, "processing", "confirm:card", scope, {"method": "card", "card": card}
-        )
+        if payment.status == "processing":
+            if payment.card is None or not hmac.compare_digest(
+                payment.card["fingerprint"], card["fingerprint"]
+            ):
+                raise PaymentStateConflict("This payment is already being confirmed.")
+            moved: PaymentRecord | None = payment
+        else:
+            moved = await self.move(
+                payment, "processing", "confirm:card", scope, {"method": "card", "card": card}
+            )
         if moved is None:
             raise PaymentStateConflict("This payment is already being confirmed.")
         outcome = charge_card(

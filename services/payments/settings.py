@@ -15,6 +15,8 @@ class ServiceUrls(BaseModel):
 
 
 class PaymentsSettings(BaseServiceSettings):
+    seals_at_rest = True
+
     # Where the hosted checkout lives: checkoutUrl is `{public_url}/checkout/{id}#{clientSecret}`.
     public_url: str = "http://localhost:8000"
     services: ServiceUrls = ServiceUrls()

@@ -7,6 +7,12 @@ out of a state, and only that one writes the payment document. `refunds`
 (`_id` = `{paymentId}:refund:{n}`) is a chain per payment: each link holds the refunded total so
 far, and the next link can be inserted only once, so concurrent refunds can never together go
 beyond the captured amount.
+
+The customer's personal data (`customer.email`, and any field `Customer` gains) is sealed at rest,
+each field under its own purpose (`shared.sealing`); records hold it opened. Nothing looks a
+payment up by it: a lookup by email would need a keyed hash (HMAC) stored beside the sealed value.
+Evidence files of disputes, when they exist, are sealed the same way: their bytes under a data key
+of their own (`Sealer.seal_bytes`), wherever they are stored, with their storage key as the field.
 """
 
 from __future__ import annotations
@@ -19,10 +25,13 @@ from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.payments.records import PaymentRecord, PendingCredit, RefundLink
+from services.payments.schemas import Customer
 from services.payments.states import EXITS, transition_id
 from shared.claims import SlotLease, insert_once
 from shared.mongo import CollectionIndexes, Document
 from shared.paging import page_of
+from shared.reseal import SealedField
+from shared.sealing import Keyring
 
 PAYMENTS = "payments"
 TRANSITIONS = "payment_transitions"
@@ -50,7 +59,15 @@ INDEXES = (
             IndexModel([("createdAt", ASCENDING)], name="by_created"),
         ),
     ),
-    CollectionIndexes(REFUNDS, (IndexModel([("createdAt", ASCENDING)], name="by_created"),)),
+    CollectionIndexes(
+        REFUNDS,
+        (
+            IndexModel([("createdAt", ASCENDING)], name="by_created"),
+            # A refund id is taken once: two runs of one Idempotency-Key (one of them taken over
+            # from a process thought dead) cannot both add their refund to the chain.
+            IndexModel([("id", ASCENDING)], name="by_refund_id", unique=True),
+        ),
+    ),
     CollectionIndexes(
         TRANSITIONS, (IndexModel([("applied", ASCENDING), ("at", ASCENDING)], name="pending"),)
     ),
@@ -58,25 +75,52 @@ INDEXES = (
 
 _NEWEST_FIRST = [("createdAt", DESCENDING), ("_id", DESCENDING)]
 
+# Where the customer's sealed fields are, for the re-seal job (shared/reseal.py).
+SEALED_FIELDS = tuple(
+    SealedField(PAYMENTS, f"customer.{name}", f"payment-customer-{name}")
+    for name in Customer.model_fields
+)
+
 
 def refund_id(payment_id: str, n: int) -> str:
     return f"{payment_id}:refund:{n}"
 
 
 class PaymentStore:
-    def __init__(self, db: AsyncDatabase[Document]) -> None:
+    def __init__(self, db: AsyncDatabase[Document], keyring: Keyring) -> None:
         self._payments = db[PAYMENTS]
         self._transitions = db[TRANSITIONS]
         self._refunds = db[REFUNDS]
         self._sweeps = db[SWEEPS]
         self._credits = db[CREDITS_PENDING]
+        self._customer = {
+            field.path.removeprefix("customer."): keyring.sealer(field.purpose)
+            for field in SEALED_FIELDS
+        }
 
     async def insert(self, payment: PaymentRecord) -> None:
-        await self._payments.insert_one(payment.to_doc())
+        doc = payment.to_doc()
+        if doc["customer"]:
+            doc["customer"] = {
+                name: self._customer[name].seal(value) for name, value in doc["customer"].items()
+            }
+        await self._payments.insert_one(doc)
 
     async def get(self, payment_id: str) -> PaymentRecord | None:
         doc = await self._payments.find_one({"_id": payment_id})
-        return None if doc is None else PaymentRecord.from_doc(doc)
+        return None if doc is None else self._record(doc)
+
+    def _record(self, doc: Document) -> PaymentRecord:
+        if doc["customer"]:
+            # Payments stored before the customer was sealed keep it plain until the re-seal.
+            doc["customer"] = {
+                name: self._customer[name].open_field(value)
+                for name, value in doc["customer"].items()
+            }
+        return PaymentRecord.from_doc(doc)
+
+    def _records(self, docs: list[Document]) -> list[PaymentRecord]:
+        return [self._record(doc) for doc in docs]
 
     async def set_fields(self, payment_id: str, fields: dict[str, Any]) -> None:
         """Only the claimant of the current transition calls this for a payment."""
@@ -107,15 +151,15 @@ class PaymentStore:
 
     async def expired(self, now: datetime) -> list[PaymentRecord]:
         query = {"status": "created", "expiresAt": {"$lt": now}}
-        return _payments(await self._payments.find(query).limit(500).to_list())
+        return self._records(await self._payments.find(query).limit(500).to_list())
 
     async def created_between(self, since: datetime, until: datetime) -> list[PaymentRecord]:
         query = {"createdAt": {"$gte": since, "$lt": until}}
-        return _payments(await self._payments.find(query).to_list())
+        return self._records(await self._payments.find(query).to_list())
 
     async def stuck_payments(self, method: str, before: datetime) -> list[PaymentRecord]:
         query = {"status": "processing", "method": method, "updatedAt": {"$lt": before}}
-        return _payments(await self._payments.find(query).limit(500).to_list())
+        return self._records(await self._payments.find(query).limit(500).to_list())
 
     def sweep_lease(self, interval: float) -> SlotLease:
         """Of several replicas, the holder of this lease sweeps."""
@@ -158,6 +202,10 @@ class PaymentStore:
         query = {"createdAt": {"$gte": since, "$lt": until}}
         return [RefundLink.from_doc(doc) for doc in await self._refunds.find(query).to_list()]
 
+    async def refund(self, refund: str) -> RefundLink | None:
+        doc = await self._refunds.find_one({"id": refund})
+        return None if doc is None else RefundLink.from_doc(doc)
+
     async def refunds(self, payment_id: str, count: int) -> list[RefundLink]:
         ids = [refund_id(payment_id, n) for n in range(1, count + 1)]
         found = await self._refunds.find({"_id": {"$in": ids}}).to_list() if ids else []
@@ -169,15 +217,11 @@ class PaymentStore:
         self, query: Document, *, skip: int, limit: int
     ) -> tuple[list[PaymentRecord], int]:
         found, total = await page_of(self._payments, query, _NEWEST_FIRST, skip=skip, limit=limit)
-        return _payments(found), total
+        return self._records(found), total
 
     async def stream(self, query: Document) -> AsyncIterator[PaymentRecord]:
         async for doc in self._payments.find(query).sort(_NEWEST_FIRST).batch_size(500):
-            yield PaymentRecord.from_doc(doc)
-
-
-def _payments(docs: list[Document]) -> list[PaymentRecord]:
-    return [PaymentRecord.from_doc(doc) for doc in docs]
+            yield self._record(doc)
 
 
 def list_query(

@@ -11,7 +11,7 @@ import asyncio
 import dataclasses
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from pymongo.errors import PyMongoError
@@ -62,22 +62,38 @@ class Sweeper:
                 if await lease.held():
                     await self.sweep()
             except PyMongoError as error:
-                logger.warning("payments sweep failed", extra={"error": repr(error)})
+                logger.warning("payments sweep lease failed", extra={"error": repr(error)})
             await asyncio.sleep(interval - time.time() % interval)
 
     async def sweep(self) -> None:
+        """Each step runs even when one before it failed: work of one kind that cannot be done
+        now (the wallet away, a bug on one payment) must not leave every other kind undone."""
         now = self._clock()
-        await self._expire(now)
-        await self._finish_transitions(now - _SETTLE)
+        await self._step("expire", self._expire(now))
+        await self._step("transitions", self._finish_transitions(now - _SETTLE))
         since, until = now - _LOOKBACK, now - _SETTLE
         if self._checked_until is not None:
             since = max(since, self._checked_until)
-        await self._publish_creations(since, until)
-        await self._publish_refunds(since, until)
-        self._checked_until = until
-        await self._fail_stuck_cards(now - _CARD_TIMEOUT)
-        await self._settle_stuck_wallets(now - _SETTLE)
-        await self._credit_refunds(now - _SETTLE)
+        created = await self._step("creation events", self._publish_creations(since, until))
+        refunded = await self._step("refund events", self._publish_refunds(since, until))
+        if created and refunded:
+            self._checked_until = until
+        await self._step("stuck cards", self._fail_stuck_cards(now - _CARD_TIMEOUT))
+        await self._step("stuck wallets", self._settle_stuck_wallets(now - _SETTLE))
+        await self._step("refund credits", self._credit_refunds(now - _SETTLE))
+
+    @staticmethod
+    async def _step(name: str, work: Awaitable[None]) -> bool:
+        """Runs one step of the sweep; False (logged) when it failed, to be tried next sweep."""
+        try:
+            await work
+        except (PyMongoError, ExpeError) as error:  # the store or a service is away
+            logger.warning("payments sweep step failed", extra={"step": name, "error": repr(error)})
+            return False
+        except Exception:  # a bug: reported in full
+            logger.exception("payments sweep step failed", extra={"step": name})
+            return False
+        return True
 
     async def _expire(self, now: datetime) -> None:
         for payment in await self._store.expired(now):

@@ -14,6 +14,8 @@ class ServiceUrls(BaseModel):
 
 
 class WalletSettings(BaseServiceSettings):
+    seals_at_rest = True
+
     # How often the recovery sweep looks for unfinished movements, and how old one must be
     # before the sweep takes it over from the request that started it.
     sweep_interval_seconds: float = 5.0

@@ -47,6 +47,9 @@ def parse(url: str, mode: str, *, public_only: bool | None = None) -> Target:
     public_only = mode == "live" if public_only is None else public_only
     if len(url) > MAX_URL_LENGTH:
         raise UrlRefused(f"The URL is longer than {MAX_URL_LENGTH} characters.", "url_invalid")
+    # A line break or a NUL could split the request line or a header of a delivery.
+    if any(character.isspace() or not character.isprintable() for character in url):
+        raise UrlRefused("The URL may not hold spaces or control characters.", "url_invalid")
     try:
         parts: SplitResult = urlsplit(url)
         port = parts.port

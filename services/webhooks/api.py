@@ -257,6 +257,7 @@ async def verify_endpoint(endpoint_id: str, scope: Writer, hooks: WebhooksDep) -
             f"Endpoint {endpoint_id} has echoed its challenge already; a new URL is challenged "
             "again when it is saved. Ping it to check that it answers."
         )
+    await hooks.endpoints.verification_requested(scope, endpoint)
     return _endpoint(await hooks.handshakes.challenge(endpoint))
 
 

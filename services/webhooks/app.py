@@ -9,6 +9,7 @@ import httpx
 from fastapi import FastAPI
 
 from services.webhooks.api import router
+from services.webhooks.audit_release import release_forever
 from services.webhooks.consumers import message_consumer
 from services.webhooks.delivery import Sender
 from services.webhooks.deps import Webhooks
@@ -37,7 +38,7 @@ async def startup(app: FastAPI, runtime: Runtime) -> None:
     )
     wake = asyncio.Event()
     store = WebhookStore(runtime.db)
-    endpoints = EndpointService(store, settings)
+    endpoints = EndpointService(store, settings, runtime.outbox)
     messages = MessageService(store, wake)
     sender = Sender(
         http,
@@ -65,6 +66,9 @@ async def startup(app: FastAPI, runtime: Runtime) -> None:
     runtime.tasks.append(asyncio.create_task(dispatcher.run(), name="webhook-dispatcher"))
     runtime.tasks.append(
         asyncio.create_task(purge_forever(store, settings.retention_days), name="webhook-purge")
+    )
+    runtime.tasks.append(
+        asyncio.create_task(release_forever(endpoints), name="webhook-audit-release")
     )
     if settings.consume_events:
         consumer = message_consumer(runtime, settings, messages)

@@ -371,16 +371,23 @@ class Dispatcher:
         if since is None:
             await self._store.update_endpoint(endpoint["_id"], {"failingSince": now})
         elif (now - since).total_seconds() >= self._settings.disable_after_failing_seconds:
-            await self._disable(endpoint, "failing")
+            await self._disable(endpoint, "failing", still={"failingSince": since})
 
-    async def _disable(self, endpoint: Document, reason: str) -> None:
+    async def _disable(
+        self, endpoint: Document, reason: str, still: Document | None = None
+    ) -> None:
+        """Disables the endpoint as this attempt found it. The endpoint may have changed while
+        the attempt waited on the receiver: a merchant who turned it back on (a new updatedAt,
+        failingSince cleared) must not see an attempt begun before that turn it off again."""
         if not endpoint["enabled"]:
             return
         now = self._clock()
-        await self._store.update_endpoint(
-            endpoint["_id"],
+        as_found = {"_id": endpoint["_id"], "enabled": True, "updatedAt": endpoint["updatedAt"]}
+        if not await self._store.update_endpoint_if(
+            {**as_found, **(still or {})},
             {"enabled": False, "disabledReason": reason, "disabledAt": now, "updatedAt": now},
-        )
+        ):
+            return
         logger.warning(
             "webhook endpoint disabled", extra={"endpointId": endpoint["_id"], "reason": reason}
         )

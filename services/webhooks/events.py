@@ -15,6 +15,7 @@ from shared.events.envelope import (
     PAYMENT_CREATED,
     PAYMENT_FAILED,
     REFUND_ISSUED,
+    WEBHOOK_ENDPOINT_CHANGED,
     WEBHOOK_ENDPOINT_DISABLED,
     WEBHOOK_MESSAGE_FAILED,
     EventEnvelope,
@@ -107,4 +108,24 @@ def endpoint_disabled(endpoint: Document, reason: str, disabled_at: datetime) ->
         event_id=derived_id(
             "evt", PRODUCER, "disabled", endpoint["_id"], str(endpoint["updatedAt"])
         ),
+    )
+
+
+def endpoint_changed(
+    endpoint: Document, change: str, details: dict[str, Any], actor: dict[str, Any]
+) -> EventEnvelope:
+    """A merchant changed an endpoint (`change`: created, updated, secret_rotated, deleted,
+    verification_requested), reported to auth's audit log. `details` says what changed, never a
+    secret; `actor` is the scope's (`{type, id}`)."""
+    return new_event(
+        WEBHOOK_ENDPOINT_CHANGED,
+        {
+            "change": change,
+            "endpointId": endpoint["_id"],
+            "mode": endpoint["mode"],
+            "details": details,
+        },
+        producer=PRODUCER,
+        merchant_id=endpoint["merchantId"],
+        actor=actor,
     )

@@ -22,6 +22,8 @@ from shared.tracing import current_traceparent
 
 # A replay queues at most this many events at once; ask again from the last one for more.
 REPLAY_LIMIT = 10_000
+# Events a replay writes per round trip.
+_REPLAY_BATCH = 500
 
 
 def message_id(endpoint_id: str, event_id: str) -> str:
@@ -70,41 +72,14 @@ class MessageService:
     async def make(self, endpoint: Document, event: Document, trigger: str) -> Document:
         """The message of `event` for `endpoint`, queued unless it is finished already."""
         now = self._clock()
-        message: Document = {
-            "_id": message_id(endpoint["_id"], event["_id"]),
-            "endpointId": endpoint["_id"],
-            "merchantId": endpoint["merchantId"],
-            "mode": endpoint["mode"],
-            "eventId": event["_id"],
-            "eventType": event["type"],
-            "paymentId": event.get("paymentId"),
-            "eventAt": event["occurredAt"],
-            "body": event["body"],
-            "trigger": trigger,
-            "status": "pending",
-            "attemptCount": 0,
-            "seq": 0,
-            "nextAttemptAt": now,
-            "createdAt": now,
-            # The trace that made it (the event's consumption, or the API request): each of its
-            # attempts, later and perhaps on another replica, continues it.
-            "traceparent": current_traceparent(),
-        }
+        message = _message(endpoint, event, trigger, now)
         if not await self._store.insert_message(message):
             existing = await self._store.message(message["_id"])
             if existing is None or existing["status"] != "pending":
                 # Delivered or given up already: an event seen again must not send it again.
                 return existing or message
             message = existing
-        await self._store.enqueue(
-            {
-                "_id": message["_id"],
-                "endpointId": endpoint["_id"],
-                "dueAt": now,
-                "seq": message["seq"] + 1,
-                "step": 0,
-            }
-        )
+        await self._store.enqueue(_queue_entry(message, now))
         self._wake.set()
         return message
 
@@ -139,19 +114,29 @@ class MessageService:
 
     async def replay(self, endpoint: Document, since: datetime, until: datetime | None) -> int:
         """Queues every event of the endpoint's merchant and mode in [since, until] that the
-        endpoint subscribes to, delivered before or not; returns how many."""
+        endpoint subscribes to, delivered before or not; returns how many. A few round trips per
+        batch of events, however many the batch holds, so a long replay answers in time."""
         events = await self._store.events_between(
             endpoint["merchantId"], endpoint["mode"], since, until or self._clock(), REPLAY_LIMIT
         )
-        queued = 0
-        for event in events:
-            if not matches(endpoint["enabledEvents"], event["type"]):
-                continue
-            message = await self.make(endpoint, event, "replay")
-            if message["status"] != "pending":
-                await self.requeue(message)
-            queued += 1
-        return queued
+        wanted = [event for event in events if matches(endpoint["enabledEvents"], event["type"])]
+        for start in range(0, len(wanted), _REPLAY_BATCH):
+            await self._replay_batch(endpoint, wanted[start : start + _REPLAY_BATCH])
+        return len(wanted)
+
+    async def _replay_batch(self, endpoint: Document, events: list[Document]) -> None:
+        now = self._clock()
+        made = [_message(endpoint, event, "replay", now) for event in events]
+        known = {m["_id"]: m for m in await self._store.message_states([m["_id"] for m in made])}
+        await self._store.insert_messages([m for m in made if m["_id"] not in known])
+        # Finished ones are sent again with the same webhook-id; pending ones are on their way.
+        finished = [m["_id"] for m in known.values() if m["status"] != "pending"]
+        if finished:
+            reopened = {"status": "pending", "nextAttemptAt": now, "reason": None}
+            await self._store.update_messages(finished, reopened)
+        queued = [known.get(m["_id"], m) for m in made]
+        await self._store.enqueue_all([_queue_entry(m, now) for m in queued])
+        self._wake.set()
 
     async def requeue(self, message: Document) -> None:
         """Sends a finished message again, with a fresh schedule and the same webhook-id."""
@@ -159,13 +144,40 @@ class MessageService:
         await self._store.update_message(
             message["_id"], {"status": "pending", "nextAttemptAt": now, "reason": None}
         )
-        await self._store.enqueue(
-            {
-                "_id": message["_id"],
-                "endpointId": message["endpointId"],
-                "dueAt": now,
-                "seq": message["seq"] + 1,
-                "step": 0,
-            }
-        )
+        await self._store.enqueue(_queue_entry(message, now))
         self._wake.set()
+
+
+def _message(endpoint: Document, event: Document, trigger: str, now: datetime) -> Document:
+    """A new message of `event` for `endpoint`, pending."""
+    return {
+        "_id": message_id(endpoint["_id"], event["_id"]),
+        "endpointId": endpoint["_id"],
+        "merchantId": endpoint["merchantId"],
+        "mode": endpoint["mode"],
+        "eventId": event["_id"],
+        "eventType": event["type"],
+        "paymentId": event.get("paymentId"),
+        "eventAt": event["occurredAt"],
+        "body": event["body"],
+        "trigger": trigger,
+        "status": "pending",
+        "attemptCount": 0,
+        "seq": 0,
+        "nextAttemptAt": now,
+        "createdAt": now,
+        # The trace that made it (the event's consumption, or the API request): each of its
+        # attempts, later and perhaps on another replica, continues it.
+        "traceparent": current_traceparent(),
+    }
+
+
+def _queue_entry(message: Document, now: datetime) -> Document:
+    """The dispatcher's queue entry that sends `message` now, as its next attempt sequence."""
+    return {
+        "_id": message["_id"],
+        "endpointId": message["endpointId"],
+        "dueAt": now,
+        "seq": message["seq"] + 1,
+        "step": 0,
+    }

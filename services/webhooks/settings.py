@@ -19,6 +19,8 @@ class ServiceUrls(BaseModel):
 
 
 class WebhooksSettings(BaseServiceSettings):
+    seals_at_rest = True
+
     # Seconds to wait before each attempt of a message (EXPE_RETRY_SCHEDULE_SECONDS='[0,5,300]');
     # after the last one fails the message is dead.
     retry_schedule_seconds: tuple[float, ...] = Field(DEFAULT_SCHEDULE, min_length=1)
@@ -61,8 +63,10 @@ class WebhooksSettings(BaseServiceSettings):
     services: ServiceUrls = ServiceUrls()
     # How long asking payments whose payment an id names may take (a payment's webhooks list).
     payments_timeout_seconds: float = 5.0
-    # Key that seals endpoint secrets at rest (AES-GCM); set a real one outside local and test.
-    sealing_key: SecretStr = SecretStr(LOCAL_SEALING_KEY)
+    # The key that sealed endpoint secrets before the keyring (EXPE_SEALING_KEYS): it still
+    # opens them until the re-seal job moved them onto a keyring key. Unset, the local
+    # placeholder outside production, and none in production.
+    sealing_key: SecretStr | None = None
 
     @property
     def test_endpoints_may_be_private(self) -> bool:
@@ -70,8 +74,14 @@ class WebhooksSettings(BaseServiceSettings):
             return self.private_test_endpoints
         return self.env != "production"
 
+    @property
+    def legacy_sealing_key(self) -> str | None:
+        if self.sealing_key is not None:
+            return self.sealing_key.get_secret_value()
+        return None if self.env == "production" else LOCAL_SEALING_KEY
+
     @model_validator(mode="after")
     def _refuse_placeholder_sealing_key(self) -> WebhooksSettings:
-        if self.env == "production" and self.sealing_key.get_secret_value() == LOCAL_SEALING_KEY:
-            raise ValueError("EXPE_SEALING_KEY must be set to a real secret in production")
+        if self.env == "production" and self.legacy_sealing_key == LOCAL_SEALING_KEY:
+            raise ValueError("EXPE_SEALING_KEY must be a real secret in production")
         return self

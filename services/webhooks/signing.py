@@ -84,20 +84,27 @@ def verify(
         if not lowered.get(name):
             return _invalid("missing_header", f"The {name} header is missing.")
     message_id = lowered["webhook-id"]
+    if not message_id.isascii():
+        return _invalid("malformed_header", "webhook-id must be ASCII.")
+    current = time.time() if now is None else now
     try:
         timestamp = int(lowered["webhook-timestamp"])
-    except ValueError:
+        drift = current - timestamp
+    # OverflowError: an integer beyond any float, so no time at all.
+    except (ValueError, OverflowError):
         return _invalid("malformed_header", "webhook-timestamp must be whole seconds since 1970.")
     offered = lowered["webhook-signature"].split()
-    if not offered or any(not part.startswith("v1,") or len(part) == 3 for part in offered):
+    # Base64 is ASCII, and only ASCII strings can be compared in constant time.
+    if not offered or any(
+        not part.isascii() or not part.startswith("v1,") or len(part) == 3 for part in offered
+    ):
         return _invalid(
             "malformed_header", "webhook-signature must be space-separated `v1,<base64>` entries."
         )
-    current = time.time() if now is None else now
-    if abs(current - timestamp) > tolerance_seconds:
+    if abs(drift) > tolerance_seconds:
         return _invalid(
             "timestamp_outside_tolerance",
-            f"webhook-timestamp is {int(current - timestamp)} s from now; at most "
+            f"webhook-timestamp is {int(drift)} s from now; at most "
             f"{tolerance_seconds} s is accepted (a replayed or delayed message).",
         )
     try:

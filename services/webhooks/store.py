@@ -8,6 +8,10 @@ of delivered messages: the local store keeps no index but `_id`'s and unique one
 
 An attempt's `_id` is derived from its message and sequence number, so inserting it is the claim
 (`shared.claims`) that lets exactly one dispatcher replica send it.
+
+A merchant's change to an endpoint carries its audit event in `pendingEvents`, in the same write,
+until the event is in the outbox (services/webhooks/endpoints.py). A deleted endpoint keeps its
+document, marked `deletedAt`, until its "deleted" event is: the reads here pass over it.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from typing import Any
 from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.asynchronous.database import AsyncDatabase
 
-from shared.claims import insert_once
+from shared.claims import insert_all_once, insert_once
 from shared.mongo import CollectionIndexes, Document, count_matching
 from shared.paging import page_of
 
@@ -31,7 +35,11 @@ ATTEMPTS = "attempts"
 
 INDEXES = (
     CollectionIndexes(
-        ENDPOINTS, (IndexModel([("merchantId", ASCENDING), ("mode", ASCENDING)], name="owner"),)
+        ENDPOINTS,
+        (
+            IndexModel([("merchantId", ASCENDING), ("mode", ASCENDING)], name="owner"),
+            IndexModel([("pendingEvents.at", ASCENDING)], name="pending_events"),
+        ),
     ),
     CollectionIndexes(
         EVENTS,
@@ -63,6 +71,8 @@ INDEXES = (
 )
 
 _NEWEST_FIRST = [("startedAt", DESCENDING), ("_id", DESCENDING)]
+# An endpoint marked deleted is gone for every read but the release of its pending events.
+_NOT_DELETED: Document = {"deletedAt": None}
 
 
 class WebhookStore:
@@ -79,17 +89,49 @@ class WebhookStore:
         await self._endpoints.insert_one(endpoint)
 
     async def endpoint(self, endpoint_id: str) -> Document | None:
-        return await self._endpoints.find_one({"_id": endpoint_id})
+        return await self._endpoints.find_one({"_id": endpoint_id, **_NOT_DELETED})
 
     async def endpoints(
         self, query: Document, *, skip: int = 0, limit: int = 0
     ) -> tuple[list[Document], int]:
         oldest_first = [("createdAt", ASCENDING), ("_id", ASCENDING)]
-        return await page_of(self._endpoints, query, oldest_first, skip=skip, limit=limit)
+        live = {**query, **_NOT_DELETED}
+        return await page_of(self._endpoints, live, oldest_first, skip=skip, limit=limit)
 
     async def endpoints_of(self, merchant_id: str, mode: str) -> list[Document]:
-        query = {"merchantId": merchant_id, "mode": mode}
+        query = {"merchantId": merchant_id, "mode": mode, **_NOT_DELETED}
         return await self._endpoints.find(query).to_list()
+
+    async def change_endpoint(
+        self, endpoint_id: str, fields: Document, unset: Sequence[str] = (), *, event: Document
+    ) -> bool:
+        """Applies a merchant's change and keeps its pending `event` in the same write; False
+        when the endpoint is gone."""
+        update: Document = {"$set": fields, "$push": {"pendingEvents": event}}
+        if unset:
+            update["$unset"] = dict.fromkeys(unset, "")
+        result = await self._endpoints.update_one({"_id": endpoint_id, **_NOT_DELETED}, update)
+        return result.matched_count > 0
+
+    async def mark_endpoint_deleted(self, endpoint_id: str, at: datetime, event: Document) -> bool:
+        """Marks the endpoint deleted with its pending "deleted" `event`; False when it is gone
+        already."""
+        result = await self._endpoints.update_one(
+            {"_id": endpoint_id, **_NOT_DELETED},
+            {"$set": {"deletedAt": at}, "$push": {"pendingEvents": event}},
+        )
+        return result.matched_count > 0
+
+    async def with_pending_events(self, before: datetime) -> list[Document]:
+        """Endpoints with an event pending since before `before` (one marked deleted keeps its
+        "deleted" event pending until its document is deleted)."""
+        query = {"pendingEvents.at": {"$lt": before}}
+        return await self._endpoints.find(query).to_list()
+
+    async def pull_pending_event(self, endpoint_id: str, event_id: str) -> None:
+        await self._endpoints.update_one(
+            {"_id": endpoint_id}, {"$pull": {"pendingEvents": {"_id": event_id}}}
+        )
 
     async def update_endpoint(
         self, endpoint_id: str, fields: Document, unset: Sequence[str] = ()
@@ -138,8 +180,22 @@ class WebhookStore:
     async def message(self, message_id: str) -> Document | None:
         return await self._messages.find_one({"_id": message_id})
 
+    async def message_states(self, message_ids: Sequence[str]) -> list[Document]:
+        """Of each of these messages that exists, what queueing it again needs (not its body)."""
+        found = self._messages.find(
+            {"_id": {"$in": list(message_ids)}}, {"endpointId": 1, "status": 1, "seq": 1}
+        )
+        return await found.to_list()
+
+    async def insert_messages(self, messages: Sequence[Document]) -> None:
+        """Inserts each message whose id is not taken (by the same event for the same endpoint)."""
+        await insert_all_once(self._messages, messages)
+
     async def update_message(self, message_id: str, fields: Document) -> None:
         await self._messages.update_one({"_id": message_id}, {"$set": fields})
+
+    async def update_messages(self, message_ids: Sequence[str], fields: Document) -> None:
+        await self._messages.update_many({"_id": {"$in": list(message_ids)}}, {"$set": fields})
 
     async def messages(
         self, query: Document, *, skip: int = 0, limit: int = 0
@@ -150,6 +206,10 @@ class WebhookStore:
     async def enqueue(self, entry: Document) -> None:
         """Queues a message; queueing one that is queued already changes nothing."""
         await insert_once(self._queue, entry)
+
+    async def enqueue_all(self, entries: Sequence[Document]) -> None:
+        """`enqueue` for many messages in one round trip."""
+        await insert_all_once(self._queue, entries)
 
     async def due(self, now: datetime, limit: int) -> list[Document]:
         cursor = self._queue.find({"dueAt": {"$lte": now}}).sort([("dueAt", ASCENDING)])

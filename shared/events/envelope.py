@@ -22,6 +22,8 @@ WALLET_DEBITED = "wallet.debited"
 # Notices of the webhooks service to a merchant's owners (emailed by auth).
 WEBHOOK_MESSAGE_FAILED = "webhook.message_failed"
 WEBHOOK_ENDPOINT_DISABLED = "webhook.endpoint_disabled"
+# A merchant's change to one of its endpoints, for auth's audit log; never sent to endpoints.
+WEBHOOK_ENDPOINT_CHANGED = "webhook_endpoint.changed"
 
 TOPICS = (
     PAYMENT_CREATED,
@@ -33,11 +35,16 @@ TOPICS = (
     WALLET_DEBITED,
     WEBHOOK_MESSAGE_FAILED,
     WEBHOOK_ENDPOINT_DISABLED,
+    WEBHOOK_ENDPOINT_CHANGED,
 )
 
 
 class EventEnvelope(Schema):
-    """`{id, type, version, occurredAt, producer, merchantId, traceparent, data}` as JSON."""
+    """`{id, type, version, occurredAt, producer, merchantId, actor, traceparent, data}` as JSON.
+
+    `actor` is the member or API key whose request caused the event (`{type, id}`, the request
+    scope's), for the audit log; None when no one's request did. Webhook bodies carry `data`
+    only, so it never reaches a merchant's endpoint."""
 
     model_config = ConfigDict(frozen=True, extra="ignore")
 
@@ -47,6 +54,7 @@ class EventEnvelope(Schema):
     occurred_at: Instant = Field(default_factory=now_ms)
     producer: str
     merchant_id: str | None = None
+    actor: dict[str, Any] | None = None
     traceparent: str | None = None
     data: dict[str, Any]
 

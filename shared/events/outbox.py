@@ -67,6 +67,7 @@ def new_event(
     producer: str,
     merchant_id: str | None = None,
     event_id: str | None = None,
+    actor: dict[str, Any] | None = None,
 ) -> EventEnvelope:
     """A new event; pass `event_id` (derived from its cause) so a retry writes the same event."""
     return EventEnvelope(
@@ -74,6 +75,7 @@ def new_event(
         type=event_type,
         producer=producer,
         merchant_id=merchant_id,
+        actor=actor,
         traceparent=current_traceparent(),
         data=data,
     )

@@ -6,7 +6,13 @@ import asyncio
 import logging
 
 from aiokafka import AIOKafkaProducer
-from aiokafka.errors import KafkaError
+from aiokafka.errors import (
+    InvalidProducerEpoch,
+    KafkaError,
+    OutOfOrderSequenceNumber,
+    ProducerFenced,
+    UnknownProducerId,
+)
 from opentelemetry import trace
 from opentelemetry.trace import SpanKind, Status, StatusCode
 
@@ -21,6 +27,13 @@ logger = logging.getLogger("expe.kafka")
 _tracer = trace.get_tracer("expe.kafka")
 
 _RETRY_SECONDS = (0.5, 1, 2, 5)
+
+# Refusals that leave a producer's idempotent session out of step with the broker for good
+# (after a broker restart that lost a batch, say): the client numbers every later batch on from
+# the refused one, so each is refused in turn. Only a new session, a new producer, sends again.
+_SESSION_LOST = (OutOfOrderSequenceNumber, UnknownProducerId, ProducerFenced, InvalidProducerEpoch)
+# How long a lost session's producer may take to close before it is left behind.
+_CLOSE_SECONDS = 5.0
 
 
 class EventProducer:
@@ -107,10 +120,32 @@ class EventProducer:
             for span in spans:
                 span.record_exception(error)
                 span.set_status(Status(StatusCode.ERROR))
+            if isinstance(error, _SESSION_LOST):
+                self._renew(producer, error)
             raise
         finally:
             for span in spans:
                 span.end()
+
+    def _renew(self, lost: AIOKafkaProducer, error: KafkaError) -> None:
+        """Replaces a producer whose session was lost; the caller's batch stays unsent (the
+        outbox relay sends it again, so it is published once the new producer is connected)."""
+        if self._producer is not lost:  # a concurrent publish renewed it already
+            return
+        logger.warning(
+            "kafka producer session lost, starting a new one", extra={"error": repr(error)}
+        )
+        self._producer = None
+        self._ready.clear()
+        self._starter = asyncio.create_task(self._replace(lost), name="kafka-producer-renew")
+
+    async def _replace(self, lost: AIOKafkaProducer) -> None:
+        try:
+            async with asyncio.timeout(_CLOSE_SECONDS):
+                await lost.stop()
+        except (TimeoutError, KafkaError) as error:
+            logger.warning("lost kafka producer did not close", extra={"error": repr(error)})
+        await self._connect()
 
     async def probe(self) -> None:
         """Raises unless the broker answers a metadata request within the probe timeout."""

@@ -5,7 +5,9 @@ group's join. Until then producers and consumers get "topic not found" and "grou
 available" answers, which the Kafka client logs as errors and retries. Asked for first, over the
 admin API, the same things are made quietly: the topics the mesh uses (`TOPICS`, partitioned as
 deploy/local and docker-compose make them; an existing topic is left as it is), and a group's
-coordinator, waited for while the broker elects it.
+coordinator, waited for while the broker elects it. A topic created (by this service or by another
+at the same moment) reaches the brokers' metadata a moment after the creation is answered, so
+`prepare` also waits until the metadata lists every topic asked for.
 
 Where the broker does not let services create topics (topics provisioned by the operator), the
 refusal is logged once as a warning and the clients go on as they would have.
@@ -28,6 +30,7 @@ PARTITIONS = 3
 # Replicas per partition, or as many as there are brokers when fewer.
 REPLICAS = 3
 _COORDINATOR_WAIT_SECONDS = 30.0
+_METADATA_WAIT_SECONDS = 30.0
 _POLL_SECONDS = 0.2
 
 
@@ -73,6 +76,13 @@ async def _create_missing(admin: AIOKafkaAdminClient, topics: Sequence[str]) -> 
         if code and for_code(code) is not TopicAlreadyExistsError:
             raise for_code(code)(f"topic {topic} not created")
     logger.info("kafka topics created", extra={"topics": missing})
+    await _wait_for_metadata(admin, missing)
+
+
+async def _wait_for_metadata(admin: AIOKafkaAdminClient, topics: Sequence[str]) -> None:
+    async with asyncio.timeout(_METADATA_WAIT_SECONDS):
+        while not set(topics) <= set(await admin.list_topics()):
+            await asyncio.sleep(_POLL_SECONDS)
 
 
 async def _wait_for_coordinator(admin: AIOKafkaAdminClient, group_id: str) -> None:

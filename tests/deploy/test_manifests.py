@@ -37,6 +37,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
+from shared.sealing import Keyring
 from tests.tokens import new_signing_key
 
 # First run on a fresh machine builds helm and expe-deploycheck from source (minutes); the
@@ -94,6 +95,8 @@ COMMON_ENV = {
     "EXPE_REDIS__URL",
     "EXPE_OTEL__ENDPOINT",
     "EXPE_INTERNAL_SECRET",
+    # the keyring that seals secrets and personal data at rest
+    "EXPE_SEALING_KEYS",
     # how long a stopping process keeps serving, then waits for what is in flight
     "EXPE_SHUTDOWN__DRAIN_SECONDS",
     "EXPE_SHUTDOWN__GRACE_SECONDS",
@@ -121,7 +124,7 @@ ROLE_ENV = {
     "webhooks": {"EXPE_SEALING_KEY", "EXPE_SERVICES__PAYMENTS"},
 }
 # Variables that hold secrets: never a plain value or a ConfigMap key in the cluster manifests.
-SECRET_ENV = {"EXPE_INTERNAL_SECRET", "EXPE_SEALING_KEY"}
+SECRET_ENV = {"EXPE_INTERNAL_SECRET", "EXPE_SEALING_KEYS", "EXPE_SEALING_KEY"}
 EXPE_ENVS = {"local", "test", "production"}
 TOPICS = [
     "payment.created",
@@ -134,6 +137,8 @@ TOPICS = [
     # Notices of the webhooks service, emailed to merchants by auth.
     "webhook.message_failed",
     "webhook.endpoint_disabled",
+    # Merchants' changes to their endpoints, for auth's audit log.
+    "webhook_endpoint.changed",
 ]
 
 # metric name -> labels it carries (besides the job/instance labels Prometheus adds)
@@ -899,11 +904,12 @@ def container_env(
         if "secretRef" in source:
             name = source["secretRef"]["name"]
             secrets = [s for s in by_kind(objects, "Secret") if s["metadata"]["name"] == name]
-            # a Secret made out of band (existingSecret) carries EXPE_INTERNAL_SECRET by contract
+            # a Secret made out of band (existingSecret) carries EXPE_INTERNAL_SECRET and
+            # EXPE_SEALING_KEYS by contract
             data = (
                 {**secrets[0].get("data", {}), **secrets[0].get("stringData", {})}
                 if secrets
-                else {"EXPE_INTERNAL_SECRET": None}
+                else {"EXPE_INTERNAL_SECRET": None, "EXPE_SEALING_KEYS": None}
             )
             env.update(dict.fromkeys(data, None))
     for var in c.get("env", []):
@@ -1578,6 +1584,9 @@ def test_helm_generated_secret_is_not_a_placeholder(helm_objects):
     (secret,) = by_kind(helm_objects, "Secret")
     value = base64.b64decode(secret["data"]["EXPE_INTERNAL_SECRET"]).decode()
     assert len(value) >= 32 and "change" not in value.lower()
+    keyring = Keyring.parse(base64.b64decode(secret["data"]["EXPE_SEALING_KEYS"]).decode())
+    ((key_id, key),) = keyring.keys
+    assert key_id == "k1" and len(key) >= 32 and "change" not in key.lower()
 
 
 def test_helm_public_settings_come_from_values(helm, monkeypatch):
@@ -1601,6 +1610,7 @@ def test_helm_public_settings_come_from_values(helm, monkeypatch):
     assert json.loads(auth["EXPE_PLATFORM_ADMINS"]) == ["ops@example.com"]
     values = {k: v for k, v in gateway.items() if v is not None}
     values["EXPE_INTERNAL_SECRET"] = "x" * 48
+    values["EXPE_SEALING_KEYS"] = "k1:" + "y" * 44
     settings = load_settings(monkeypatch, "gateway", values)
     assert settings.trusted_proxies == ("10.8.0.0/14", "fd00::/8")
 
@@ -2057,6 +2067,7 @@ def test_k8s_environment_is_read_by_the_process_settings(objects, monkeypatch, n
     # a real secret, as an operator provides it: the shipped value must not be needed
     values = {k: v for k, v in env.items() if v is not None}
     values["EXPE_INTERNAL_SECRET"] = "x" * 48
+    values["EXPE_SEALING_KEYS"] = "k1:" + "y" * 44
     if name == "auth":
         # The token signing key comes from the operator's own Secret, which auth mounts.
         assert "expe-auth-signing-key" in secret_refs(dep)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -34,7 +35,7 @@ pytestmark = pytest.mark.e2e
 # The event consumers of the mesh, by process: each logs when it has joined its group.
 CONSUMERS = {
     "analytics": {"payment-buckets", "payment-facts"},
-    "auth": {"webhook-notices"},
+    "auth": {"webhook-notices", "audit-reports"},
     "webhooks": {"webhook-messages"},
     "gateway": {"live-relay"},
 }
@@ -47,28 +48,73 @@ class StartLogs:
     lines: dict[str, list[str]]
 
 
-def _joined(stack: Stack) -> bool:
+def _settled_at(logs: dict[str, list[str]]) -> str | None:
+    """When the mesh first settled: the time the last of its consumers first joined its group
+    (None before that). Read from the logs, so suites that ran first (the chaos suite kills and
+    restarts processes) do not change what the clean start was."""
+    joined: list[str] = []
     for process, consumers in CONSUMERS.items():
-        lines = stack[process].log_lines()
-        said = [json.loads(line) for line in lines if '"consumer joined its group"' in line]
-        if not consumers <= {entry.get("consumer") for entry in said}:
-            return False
-    return True
+        first: dict[str, str] = {}
+        for line in logs[process]:
+            if '"consumer joined its group"' in line:
+                entry = json.loads(line)
+                first.setdefault(entry.get("consumer"), entry["time"])
+        if not consumers <= first.keys():
+            return None
+        joined += [first[consumer] for consumer in consumers]
+    return max(joined)
+
+
+def _until(lines: list[str], moment: str) -> list[str]:
+    """The lines logged up to `moment` (log times are ISO 8601 in UTC: they sort as text)."""
+    kept = []
+    for line in lines:
+        with contextlib.suppress(ValueError):  # a line still being written has no time yet
+            if line.startswith("{") and json.loads(line).get("time", "") > moment:
+                break
+        kept.append(line)
+    return kept
 
 
 @pytest.fixture(scope="session", autouse=True)
 def start_logs(stack: Stack) -> StartLogs:
-    """The logs of a clean start, taken before any test acts: once every event consumer of the
-    mesh has joined its group on the fresh broker (what used to log errors while the topics and
-    the offsets topic did not exist yet)."""
-    wait_until(lambda: _joined(stack), timeout=60, what="every event consumer to join its group")
-    return StartLogs({name: stack[name].log_lines() for name in PROCESSES})
+    """The logs of a clean start: up to when every event consumer of the mesh had first joined
+    its group on the fresh broker (what used to log errors while the topics and the offsets
+    topic did not exist yet)."""
+
+    def logs() -> dict[str, list[str]]:
+        return {name: stack[name].log_lines() for name in PROCESSES}
+
+    wait_until(
+        lambda: _settled_at(logs()) is not None,
+        timeout=60,
+        what="every event consumer to join its group",
+    )
+    now = logs()
+    moment = _settled_at(now)
+    assert moment is not None
+    return StartLogs({name: _until(lines, moment) for name, lines in now.items()})
 
 
 @pytest.fixture(scope="session")
 def gateway(stack: Stack) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=stack["gateway"].url, timeout=15) as client:
         yield client
+
+
+# Source addresses of the loopback network, one per client that needs rate-limit buckets and
+# login counters of its own: the rest of the suite, fuzzers included, calls from 127.0.0.1.
+_ADDRESSES = (f"127.0.{third}.{fourth}" for third in range(10, 250) for fourth in range(2, 250))
+
+
+def from_own_address(stack: Stack) -> httpx.Client:
+    """A client of the gateway whose requests come from an address no other client uses."""
+    address = next(_ADDRESSES)
+    return httpx.Client(
+        base_url=stack["gateway"].url,
+        timeout=15,
+        transport=httpx.HTTPTransport(local_address=address),
+    )
 
 
 @pytest.fixture(scope="session")
@@ -108,6 +154,17 @@ def new_account(gateway: httpx.Client, owner: Session) -> Account:
 @pytest.fixture
 def account(gateway: httpx.Client, owner: Session) -> Account:
     return new_account(gateway, owner)
+
+
+def open_wallet(gateway: httpx.Client, headers: dict[str, str]) -> str:
+    """A new INR wallet of whoever `headers` authenticate (a secret key, a customer's session)."""
+    opened = gateway.post(
+        "/api/v1/wallets",
+        json={"currency": "INR"},
+        headers={**headers, "Idempotency-Key": secrets.token_hex(8)},
+    )
+    assert opened.status_code in (200, 201), opened.text
+    return str(opened.json()["id"])
 
 
 @pytest.fixture

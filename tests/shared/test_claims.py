@@ -10,7 +10,7 @@ import pytest
 from pymongo.asynchronous.database import AsyncDatabase
 
 from devstack.waiting import eventually
-from shared.claims import SlotLease, insert_once, insert_or_get, upsert
+from shared.claims import SlotLease, insert_all_once, insert_once, insert_or_get, upsert
 
 pytestmark = pytest.mark.infra
 
@@ -24,6 +24,17 @@ async def test_of_racing_inserts_of_one_id_exactly_one_wins(db: AsyncDatabase[An
         )
         assert sum(wins) == 1
     assert await db.claims.count_documents({}) == 10
+
+
+async def test_many_inserted_at_once_store_each_id_not_taken_and_keep_the_taken(
+    db: AsyncDatabase[Any],
+) -> None:
+    await insert_once(db.claims, {"_id": "m2", "by": "first"})
+    batches = [[{"_id": f"m{n}", "by": racer} for n in range(6)] for racer in range(RACERS)]
+    await asyncio.gather(*(insert_all_once(db.claims, batch) for batch in batches))
+    stored = {doc["_id"]: doc["by"] async for doc in db.claims.find()}
+    assert sorted(stored) == [f"m{n}" for n in range(6)]
+    assert stored["m2"] == "first"
 
 
 async def test_insert_or_get_gives_every_racer_the_winners_document(

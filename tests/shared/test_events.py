@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 import pytest
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -130,6 +130,33 @@ async def test_relay_publishes_pending_events_in_order_once(
     await producer.stop()
     # Two relays ran; the lease let one publish, so each event is on the topic once, in order.
     assert [e.id for e in published] == [e.id for e in events]
+
+
+async def test_a_producer_out_of_step_with_the_broker_is_replaced_and_nothing_is_lost(
+    db: AsyncDatabase[dict], kafka: KafkaSettings, topic: str
+) -> None:
+    producer = EventProducer(kafka, client_id="relay-test")
+    producer.start()
+    await producer.wait_ready()
+    outbox = Outbox(db, "tests")
+    relay = OutboxRelay(db, producer, OutboxSettings(poll_interval_seconds=0.05), outbox.written)
+    before, after = [event(topic, n) for n in range(5)], [event(topic, n) for n in range(5, 10)]
+    async with running(relay.run()):
+        for envelope in before:
+            await outbox.add(envelope, key="same-partition")
+        await read_topic(kafka, topic, expected=5)
+        # What a broker restart that lost a batch leaves: the client's sequence numbers run
+        # ahead of the broker's, which refuses every later batch as out of order.
+        session = producer._connected()
+        assert session._txn_manager is not None
+        for partition in range(PARTITIONS):
+            session._txn_manager.increment_sequence_number(TopicPartition(topic, partition), 1000)
+        for envelope in after:
+            await outbox.add(envelope, key="same-partition")
+        published = await read_topic(kafka, topic, expected=10)
+        assert producer._connected() is not session
+    await producer.stop()
+    assert sorted(e.id for e in published) == sorted(e.id for e in before + after)
 
 
 async def test_an_event_whose_writer_died_before_queueing_it_is_still_published(

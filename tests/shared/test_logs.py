@@ -48,7 +48,7 @@ def test_secret_fields_never_reach_the_log(capture) -> None:
     )
     (entry,) = lines(stream)
     assert entry["password"] == entry["refreshToken"] == entry["apiKey"] == REDACTED
-    assert entry["email"] == "a@b.c"
+    assert entry["email"] == "a***@b.c"
     assert "hunter2" not in stream.getvalue()
 
 
@@ -96,3 +96,34 @@ def test_exceptions_are_logged_with_their_trace(capture) -> None:
     (entry,) = lines(stream)
     assert "RuntimeError" in entry["exception"]
     assert "4242424242424242" not in entry["exception"]
+
+
+@pytest.mark.parametrize(
+    ("said", "logged"),
+    [
+        ("jane.doe@example.com", "j***@example.com"),
+        ("Mail to <Ops+Alerts@Mail.Example.co.in>.", "Mail to <O***@Mail.Example.co.in>."),
+        ("+919876543210", "+91******3210"),
+        ("call +91 98765 43210 now", "call +91******3210 now"),
+        ("+1-415-555-0100", "+14*****0100"),
+    ],
+)
+def test_emails_and_phone_numbers_are_partially_masked(said: str, logged: str) -> None:
+    assert redact_text(said) == logged
+
+
+def test_personal_data_is_masked_in_messages_and_fields_alike(capture) -> None:
+    logger, stream = capture
+    logger.info(
+        "receipt sent to %s",
+        "priya@example.in",
+        extra={"customer": {"email": "priya@example.in", "phone": "+919876543210"}},
+    )
+    (entry,) = lines(stream)
+    assert entry["message"] == "receipt sent to p***@example.in"
+    assert entry["customer"] == {"email": "p***@example.in", "phone": "+91******3210"}
+
+
+def test_numbers_and_times_that_are_not_phone_numbers_survive() -> None:
+    said = "at 2026-12-02T05:06:52.179+00:00, +42 retries, amount 1999, code +1234"
+    assert redact_text(said) == said

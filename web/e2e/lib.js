@@ -130,3 +130,19 @@ export function startReceiver({ failFirst = "refund.issued" } = {}) {
     });
   });
 }
+
+/**
+ * Records every Content-Security-Policy violation any page of `context` reports, as the page's
+ * own `securitypolicyviolation` event (some, like a caught eval, reach no console).
+ */
+export async function recordPolicyViolations(context, into, label) {
+  await context.exposeBinding("__cspViolation", ({ page }, text) =>
+    into.push(`[${label}] ${page?.url() ?? ""}: ${text}`),
+  );
+  await context.addInitScript(() =>
+    document.addEventListener("securitypolicyviolation", (event) =>
+      // eslint-disable-next-line no-undef
+      __cspViolation(`${event.effectiveDirective} ${event.blockedURI} ${event.sourceFile}`),
+    ),
+  );
+}

@@ -9,7 +9,22 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { chromium } from "playwright-core";
-import { mailTo, onBase, poll, secretFromOtpauth, startReceiver, totp } from "./lib.js";
+import {
+  frameFromAnotherOrigin,
+  hostilePages,
+  inspectPage,
+  plantHostileMerchant,
+  tryInlineScript,
+} from "./attacks.js";
+import {
+  mailTo,
+  onBase,
+  poll,
+  recordPolicyViolations,
+  secretFromOtpauth,
+  startReceiver,
+  totp,
+} from "./lib.js";
 
 const BASE = (process.env.EXPE_URL ?? "http://127.0.0.1:8000").replace(/\/$/, "");
 const MAILPIT = (process.env.MAILPIT_URL ?? "http://127.0.0.1:8025").replace(/\/$/, "");
@@ -18,6 +33,16 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const require = createRequire(import.meta.url);
 const AXE_SOURCE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const AXE_PATH = "/__e2e__/axe.min.js";
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 
 mkdirSync(SHOTS, { recursive: true });
 for (const file of readdirSync(SHOTS)) {
@@ -91,7 +116,11 @@ async function api(method, path, { token, body, headers = {} } = {}) {
   });
   const text = await response.text();
   const data = text ? JSON.parse(text) : null;
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+  if (!response.ok) {
+    throw Object.assign(new Error(`${method} ${path}: ${response.status} ${text}`), {
+      status: response.status,
+    });
+  }
   return data;
 }
 
@@ -153,19 +182,11 @@ async function main() {
     context = await chromium.launchPersistentContext(profileDir, {
       executablePath: CHROMIUM,
       headless: true,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
+      args: CHROMIUM_ARGS,
       viewport: { width: 1280, height: 860 },
       locale: "en-US",
     });
+    await recordPolicyViolations(context, cspViolations, "dashboard");
     current = watch(context.pages()[0] ?? (await context.newPage()), "dashboard");
     state.dashboard = current;
   });
@@ -532,8 +553,126 @@ async function main() {
     await page.setViewportSize({ width: 1280, height: 860 });
   });
 
+  await step("The guides and the API reference run under their own policies", async () => {
+    current = page;
+    const before = cspViolations.length;
+    for (const path of ["/guides/", "/guides/reference/errors.html"]) {
+      await page.goto(`${BASE}${path}`, { waitUntil: "load" });
+      // The theme's inline script ran (allowed by its hash): it defines the storage helper.
+      await page.waitForFunction(() => typeof window.__md_get === "function");
+      await page.getByRole("heading", { level: 1 }).first().waitFor();
+    }
+    await page.goto(`${BASE}/docs`);
+    await page
+      .getByRole("heading", { name: /Expe API/ })
+      .first()
+      .waitFor();
+    await page.goto(`${BASE}/redoc`);
+    await page
+      .getByRole("heading", { name: /Expe API/ })
+      .first()
+      .waitFor();
+    // Whatever those pages reported has arrived once the next page has loaded.
+    await page.goto(`${BASE}/`);
+    await page.locator("h1").first().waitFor();
+    // Refused by design: the only loads these pages try from another origin.
+    const thirdParty = [
+      "https://unpkg.com/iframe-worker/shim", // the guides' offline plugin, for file:// only
+      "https://cdn.redoc.ly/", // Redoc's badge logo
+    ];
+    const unexpected = cspViolations
+      .splice(before)
+      .filter((violation) => !thirdParty.some((url) => violation.includes(url)));
+    if (unexpected.length) throw new Error(unexpected.join("\n"));
+  });
+
   await step("No Content-Security-Policy violations", async () => {
     if (cspViolations.length) throw new Error(cspViolations.join("\n"));
+  });
+
+  await step(
+    "Markup stored in every field a page shows is text: nothing runs, with or without the CSP",
+    async () => {
+      state.attacker = await chromium.launch({
+        executablePath: CHROMIUM,
+        headless: true,
+        args: CHROMIUM_ARGS,
+      });
+      const planted = await plantHostileMerchant({
+        api,
+        mailpit: MAILPIT,
+        receiverUrl: receiver.url,
+        stamp,
+      });
+      const pages = hostilePages(planted, (link) => onBase(link, BASE));
+      // Without the policy first: a page that rendered a field as HTML would run its payload.
+      for (const bypassCSP of [true, false]) {
+        const fired = [];
+        const hostile = await state.attacker.newContext({ bypassCSP, locale: "en-US" });
+        await hostile.exposeBinding("__xssFired", (_source, label) => fired.push(label));
+        await recordPolicyViolations(hostile, cspViolations, "hostile");
+        current = watch(await hostile.newPage(), bypassCSP ? "hostile, no CSP" : "hostile");
+        const { refreshToken } = await planted.login();
+        await current.goto(`${BASE}/login`);
+        await current.evaluate(
+          ([token, merchant]) => {
+            localStorage.setItem("expe.refreshToken", token);
+            localStorage.setItem("expe.merchant", merchant);
+          },
+          [refreshToken, planted.merchantId],
+        );
+        for (const [name, path, texts] of pages) {
+          await current.goto(`${BASE}${path}`);
+          await current.locator("h1").first().waitFor();
+          const seen = await poll(
+            async () => {
+              const found = await current.evaluate(inspectPage, texts);
+              return found.injected.length || !found.missing.length ? found : null;
+            },
+            { timeout: 15_000, message: `${name} to show ${texts.join(" | ")}` },
+          );
+          if (seen.injected.length)
+            throw new Error(`${name} rendered markup: ${seen.injected.join(", ")}`);
+          if (!bypassCSP && name === "payment-details")
+            await current.screenshot({ path: join(SHOTS, "stored-markup-payment.png") });
+        }
+        await hostile.close();
+        if (fired.length) throw new Error(`payloads ran: ${fired.join(", ")}`);
+        if (cspViolations.length) throw new Error(cspViolations.join("\n"));
+      }
+    },
+  );
+
+  await step("An injected inline script and eval are refused by the policy", async () => {
+    const probe = await state.attacker.newContext({ locale: "en-US" });
+    current = await probe.newPage();
+    for (const path of ["/login", "/checkout/pay_doesnotexist", "/docs", "/guides/"]) {
+      await current.goto(`${BASE}${path}`, { waitUntil: "load" });
+      const outcome = await tryInlineScript(current);
+      if (
+        outcome.ran ||
+        outcome.directive !== "script-src-elem" ||
+        outcome.evaluated !== "EvalError"
+      )
+        throw new Error(`${path}: ${JSON.stringify(outcome)}`);
+    }
+    await probe.close();
+  });
+
+  await step("No other origin can frame the dashboard, the checkout or the guides", async () => {
+    const framer = await state.attacker.newContext({ locale: "en-US" });
+    const rendered = await frameFromAnotherOrigin(framer, BASE, [
+      "/login",
+      "/",
+      "/transactions",
+      "/checkout/pay_doesnotexist",
+      "/docs",
+      "/guides/",
+    ]);
+    if (rendered.length) throw new Error(`framed and rendered: ${rendered.join(", ")}`);
+    await framer.close();
+    await state.attacker.close();
+    current = page;
   });
 
   receiver.close();

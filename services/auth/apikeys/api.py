@@ -15,7 +15,7 @@ from services.auth.apikeys.schemas import (
 )
 from services.auth.apikeys.service import ApiKeyService
 from services.auth.apikeys.store import ApiKeyStore
-from services.auth.deps import Settings
+from services.auth.deps import Settings, limited
 from services.auth.errors import (
     ApiKeyNotActive,
     ApiKeyNotFound,
@@ -30,6 +30,7 @@ from services.auth.merchants.deps import ActorDep, MerchantStoreDep
 from services.auth.merchants.locks import Locks
 from services.auth.merchants.projects.store import ProjectStore
 from shared.app import Database
+from shared.errors import RateLimited
 from shared.identity import Mode
 from shared.openapi import errors
 from shared.paging import Page, PagingDep
@@ -52,7 +53,10 @@ ApiKeys = Annotated[ApiKeyService, Depends(api_key_service)]
     "/api/v1/projects/{project_id}/api-keys",
     status_code=201,
     summary="Create an API key",
-    responses=errors(ProjectNotFound, RoleRequired, MerchantNotVerified, EmailNotVerified),
+    responses=errors(
+        ProjectNotFound, RoleRequired, MerchantNotVerified, EmailNotVerified, RateLimited
+    ),
+    dependencies=[Depends(limited("api_key_create_per_user"))],
 )
 async def create_api_key(project_id: str, body: ApiKeyCreate, api_keys: ApiKeys) -> ApiKeyCreated:
     """Creates an API key; the response is the only time the whole key is shown."""

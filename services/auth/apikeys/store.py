@@ -41,6 +41,10 @@ class ApiKeyStore:
         self._secrets = db[API_KEY_SECRETS]
         self._usage = db[API_KEY_USAGE]
 
+    async def forget_creator(self, user_id: str) -> None:
+        """The keys a person made stay the merchant's, no longer naming who made them."""
+        await self._keys.update_many({"createdBy": user_id}, {"$set": {"createdBy": None}})
+
     async def insert_key(self, key: Document) -> None:
         await self._keys.insert_one(key)
 

@@ -35,6 +35,16 @@ class SessionStore:
     async def get_session(self, session_id: str) -> Document | None:
         return await self._sessions.find_one({"_id": session_id})
 
+    async def of_user(self, user_id: str) -> list[Document]:
+        """Every session the user started, oldest first (ended ones included)."""
+        return await self._sessions.find({"userId": user_id}).sort("createdAt", 1).to_list()
+
+    async def erase_personal(self, user_id: str) -> None:
+        """Forgets where the user's sessions came from; the sessions stay, revoked."""
+        await self._sessions.update_many(
+            {"userId": user_id}, {"$unset": {"ip": "", "userAgent": ""}}
+        )
+
     async def revoke_session(
         self, session_id: str, *, user_id: str, at: datetime, reason: str
     ) -> Document | None:

@@ -101,9 +101,10 @@ class TwoFactor:
         state = _state(user)
         if state.get("enabled"):
             raise TwoFactorAlreadyEnabled("Two-factor authentication is already on.")
-        secret = state.get("pendingSecret")
-        if not secret:
+        pending = state.get("pendingSecret")
+        if not pending:
             raise TwoFactorNotEnrolled("Start two-factor enrolment before confirming it.")
+        secret = self._store.opened(pending)
         now = datetime.now(UTC)
         step = matching_step(secret, code, now)
         if step is None:
@@ -113,6 +114,7 @@ class TwoFactor:
         codes = [new_recovery_code() for _ in range(RECOVERY_CODE_COUNT)]
         enabled = await self._store.enable(
             user["_id"],
+            pending=pending,
             secret=secret,
             step=step,
             recovery_codes=[recovery_digest(code) for code in codes],
@@ -167,11 +169,11 @@ class TwoFactor:
         return await self._use_recovery_code(user, code, caller=caller, user_agent=user_agent)
 
     async def _use_totp(self, user: Document, code: str) -> bool:
-        secret = _state(user).get("secret")
-        if not secret:
+        stored = _state(user).get("secret")
+        if not stored:
             return False
         now = datetime.now(UTC)
-        step = matching_step(secret, code, now)
+        step = matching_step(self._store.opened(stored), code, now)
         return step is not None and await self._store.use_step(user["_id"], step, now)
 
     async def _use_recovery_code(

@@ -4,6 +4,9 @@
 `{enabled: true, secret, lastUsedStep, recoveryCodes: [sha256...], enabledAt}` once on.
 Accepting a code is claimed once (`SingleUse`), so a code sent twice at the same moment passes
 once; the user document then records it.
+
+Both secrets are sealed (`shared.sealing`): whoever reads the database cannot make codes. Secrets
+stored in the clear before they were sealed still work, until the re-seal job seals them.
 """
 
 from __future__ import annotations
@@ -13,34 +16,61 @@ from datetime import datetime
 from pymongo import ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 
+from services.auth.settings import AuthSettings
 from services.auth.users.store import USERS, SingleUse
 from shared.mongo import Document
+from shared.reseal import SealedField
+from shared.sealing import Sealer
+
+SECRET_PURPOSE = "totp-secret"
+# Where the sealed secrets are, for the re-seal job (shared/reseal.py).
+SEALED_FIELDS = (
+    SealedField(USERS, "twoFactor.secret", SECRET_PURPOSE),
+    SealedField(USERS, "twoFactor.pendingSecret", SECRET_PURPOSE),
+)
+
+
+def totp_sealer(settings: AuthSettings) -> Sealer:
+    return settings.sealing_keyring().sealer(SECRET_PURPOSE)
 
 
 class TwoFactorStore:
-    def __init__(self, db: AsyncDatabase[Document]) -> None:
+    def __init__(self, db: AsyncDatabase[Document], sealer: Sealer) -> None:
         self._users = db[USERS]
         self._single_use = SingleUse(db)
+        self._sealer = sealer
+
+    def opened(self, stored: str) -> str:
+        """The secret a user document holds (`twoFactor.secret` or `pendingSecret`)."""
+        return self._sealer.open_field(stored)
 
     async def start_enrolment(self, user_id: str, secret: str) -> bool:
         """Keeps a new secret aside until a code proves the authenticator has it."""
         result = await self._users.update_one(
             {"_id": user_id, "twoFactor.enabled": False},
-            {"$set": {"twoFactor.pendingSecret": secret}},
+            {"$set": {"twoFactor.pendingSecret": self._sealer.seal(secret)}},
         )
         return result.matched_count == 1
 
     async def enable(
-        self, user_id: str, *, secret: str, step: int, recovery_codes: list[str], at: datetime
+        self,
+        user_id: str,
+        *,
+        pending: str,
+        secret: str,
+        step: int,
+        recovery_codes: list[str],
+        at: datetime,
     ) -> bool:
-        """Turns the pending secret on, unless another enrolment replaced it meanwhile."""
+        """Turns the pending secret on, unless another enrolment replaced it meanwhile.
+        `pending` is the secret as stored, `secret` as opened."""
         enabled = await self._users.find_one_and_update(
-            {"_id": user_id, "twoFactor.enabled": False, "twoFactor.pendingSecret": secret},
+            {"_id": user_id, "twoFactor.enabled": False, "twoFactor.pendingSecret": pending},
             {
                 "$set": {
                     "twoFactor": {
                         "enabled": True,
-                        "secret": secret,
+                        "secret": self._sealer.seal(secret),
                         "lastUsedStep": step,
                         "recoveryCodes": recovery_codes,
                         "enabledAt": at,

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, BackgroundTasks, Response
+from fastapi import APIRouter, BackgroundTasks, Depends, Response
 
 from services.auth.audit.schemas import AuditEvent, event_view
-from services.auth.deps import UserAgent
+from services.auth.deps import UserAgent, limited
 from services.auth.errors import (
     EmailAlreadyRegistered,
     IncorrectPassword,
@@ -25,7 +25,7 @@ from services.auth.users.schemas import (
     UserEnvelope,
 )
 from services.auth.users.service import RESET_PASSWORD, VERIFY_EMAIL, normalize_email
-from shared.errors import Conflict
+from shared.errors import Conflict, RateLimited
 from shared.idempotency import IdempotentRoute
 from shared.identity import CallerDep, UserDep
 from shared.openapi import errors
@@ -38,7 +38,8 @@ router = APIRouter(prefix="/api/v1/auth", tags=["auth"], route_class=IdempotentR
     "/register",
     status_code=201,
     summary="Sign up",
-    responses=errors(WeakPassword, EmailAlreadyRegistered),
+    responses=errors(WeakPassword, EmailAlreadyRegistered, RateLimited),
+    dependencies=[Depends(limited("register_per_ip"))],
 )
 async def register(
     body: UserCreate,
@@ -86,6 +87,8 @@ async def resend_verification(
     status_code=202,
     response_class=Response,
     summary="Ask for a password reset email",
+    responses=errors(RateLimited),
+    dependencies=[Depends(limited("password_forgot_per_ip"))],
 )
 async def forgot_password(
     body: EmailOnly, users: UsersDep, background: BackgroundTasks
@@ -102,7 +105,8 @@ async def forgot_password(
     status_code=204,
     response_class=Response,
     summary="Reset the password",
-    responses=errors(InvalidToken, WeakPassword),
+    responses=errors(InvalidToken, WeakPassword, RateLimited),
+    dependencies=[Depends(limited("password_reset_per_ip"))],
 )
 async def reset_password(
     body: PasswordReset, caller: CallerDep, users: UsersDep, user_agent: UserAgent

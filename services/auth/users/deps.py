@@ -16,7 +16,7 @@ from services.auth.sessions.store import SessionStore
 from services.auth.settings import AuthSettings
 from services.auth.throttle import LoginThrottle
 from services.auth.twofactor.service import TwoFactor
-from services.auth.twofactor.store import TwoFactorStore
+from services.auth.twofactor.store import TwoFactorStore, totp_sealer
 from services.auth.users.service import Users
 from services.auth.users.store import UserStore
 from shared.app import Runtime, RuntimeDep
@@ -46,8 +46,8 @@ async def get_sessions(request: Request, runtime: RuntimeDep, settings: Settings
 SessionsDep = Annotated[Sessions, Depends(get_sessions)]
 
 
-async def get_two_factor(runtime: RuntimeDep) -> TwoFactor:
-    return TwoFactor(TwoFactorStore(runtime.db), AuditStore(runtime.db))
+async def get_two_factor(runtime: RuntimeDep, settings: Settings) -> TwoFactor:
+    return TwoFactor(TwoFactorStore(runtime.db, totp_sealer(settings)), AuditStore(runtime.db))
 
 
 TwoFactorDep = Annotated[TwoFactor, Depends(get_two_factor)]

@@ -108,3 +108,11 @@ class User(Schema):
 
 class UserEnvelope(Schema):
     user: User
+
+
+class AccountDeletion(ApiInput):
+    """Proof that the person deleting the account is its owner."""
+
+    password: Password
+    # With two-factor on: a code from the authenticator app, or a recovery code.
+    code: Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)] | None = None

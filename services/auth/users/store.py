@@ -128,6 +128,36 @@ class UserStore:
             {"_id": user_id, "passwordHash": old_hash}, {"$set": {"passwordHash": new_hash}}
         )
 
+    async def erase(self, user_id: str, *, email: str, tombstone: str, at: datetime) -> None:
+        """Replaces the person's data with a tombstone: the email is one nobody can log in with
+        or mail to, the password is gone (its version moves on, ending every session), and the
+        email is free to register again. Pending emailed tokens are voided."""
+        await self._users.update_one(
+            {"_id": user_id},
+            {
+                "$set": {
+                    "email": tombstone,
+                    "name": "",
+                    "passwordHash": None,
+                    "emailVerified": False,
+                    "platformAdmin": False,
+                    "twoFactor": {"enabled": False},
+                    "sessions": {},
+                    "notifications": {
+                        "paymentFailures": False,
+                        "webhookFailures": False,
+                        "weeklySummary": False,
+                    },
+                    "deletedAt": at,
+                    "updatedAt": at,
+                },
+                "$unset": {"timezone": "", "emailVerifiedAt": ""},
+                "$inc": {"passwordVersion": 1},
+            },
+        )
+        await self._emails.delete_one({"_id": email, "userId": user_id})
+        await self._tokens.delete_many({"userId": user_id})
+
     async def forget_sessions(self, user_id: str, session_ids: Iterable[str]) -> None:
         dropped = {f"sessions.{session_id}": "" for session_id in session_ids}
         if dropped:

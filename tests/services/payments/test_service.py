@@ -38,7 +38,10 @@ class Clock:
 
 class Services:
     def __init__(self, db: AsyncDatabase[Document], clock: Clock) -> None:
-        store, outbox = PaymentStore(db), Outbox(db, "payments")
+        store, outbox = (
+            PaymentStore(db, PaymentsSettings().sealing_keyring()),
+            Outbox(db, "payments"),
+        )
         self.payments = PaymentService(store, outbox, PaymentsSettings(), clock)
         self.refunds = RefundService(self.payments, store, outbox, clock)
         self.sweeper = Sweeper(self.payments, self.refunds, store, outbox, clock)
@@ -84,7 +87,7 @@ async def test_a_claimed_transition_a_crash_left_unapplied_is_applied(
     payments = services.payments
     payment = await payments.create(SCOPE, create_body())
     # The claim of a cancel got in, then the process died before writing the payment.
-    await PaymentStore(db).claim(
+    await PaymentStore(db, PaymentsSettings().sealing_keyring()).claim(
         {
             "_id": transition_id(payment.id, "created"),
             "paymentId": payment.id,
@@ -153,7 +156,9 @@ async def test_every_state_change_goes_through_the_state_machine(
 
 
 async def test_one_replica_sweeps_each_interval(db: AsyncDatabase[Document]) -> None:
-    leases = [PaymentStore(db).sweep_lease(3600) for _ in range(10)]
+    leases = [
+        PaymentStore(db, PaymentsSettings().sealing_keyring()).sweep_lease(3600) for _ in range(10)
+    ]
     held = await asyncio.gather(*(lease.held() for lease in leases))
     assert sorted(held) == [False] * 9 + [True]
     sweeper = leases[held.index(True)]

@@ -8,7 +8,7 @@ import asyncio
 import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
@@ -293,13 +293,21 @@ def test_a_refund_the_merchants_wallet_cannot_pay_is_refused_unrecorded(mesh: Me
     assert mesh.merchant_balance() == 0
 
 
-async def _sweep(mesh: Mesh, ahead: timedelta, before_sweep: Any = None) -> None:
+async def _sweep(
+    mesh: Mesh,
+    ahead: timedelta,
+    before_sweep: Any = None,
+    store_type: type[PaymentStore] = PaymentStore,
+) -> None:
     """Runs the payments sweeper once, as if `ahead` had passed; `before_sweep(service,
     wallet)` first does what a request would have done before it died."""
     client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(mesh.mongo_url, tz_aware=True)
     try:
         db = client[mesh.payments.db.name]
-        store, outbox = PaymentStore(db), Outbox(db, "payments")
+        store, outbox = (
+            store_type(db, PaymentsSettings().sealing_keyring()),
+            Outbox(db, "payments"),
+        )
         settings = PaymentsSettings(env="test")
         async with ServiceClient("wallet", mesh.wallet_url, timeout=60) as http:
             wallet = WalletClient(http, LOCAL_INTERNAL_SECRET)
@@ -316,6 +324,28 @@ async def _sweep(mesh: Mesh, ahead: timedelta, before_sweep: Any = None) -> None
         await client.close()
 
 
+async def _claimed_and_held(
+    service: PaymentService, wallet: WalletClient, payment_id: str, wallet_id: str, payer: Caller
+) -> tuple[PaymentRecord, dict[str, Any]]:
+    """What a wallet confirm does before it captures: the payment claimed (processing) and the
+    customer's money held. Returns the claimed payment and the hold."""
+    stored = await service._store.get(payment_id)
+    assert stored is not None
+    fields = {"method": "wallet", "walletId": wallet_id, "payerUserId": payer.user_id}
+    moved = await service.move(stored, "processing", "confirm:wallet", None, fields)
+    assert moved is not None
+    hold = await wallet.hold(
+        wallet_id=wallet_id,
+        amount=stored.amount,
+        currency=stored.currency,
+        mode="test",
+        user_id=str(payer.user_id),
+        reference=payment_id,
+    )
+    assert hold["status"] == "held"
+    return moved, hold
+
+
 @pytest.mark.parametrize("died_after", ["hold", "capture"])
 def test_a_request_dying_mid_payment_is_finished_by_the_sweeper(
     mesh: Mesh, died_after: str
@@ -325,23 +355,10 @@ def test_a_request_dying_mid_payment_is_finished_by_the_sweeper(
     payment = mesh.payments.api().create(amount=9_000)
 
     async def died(service: PaymentService, wallet: WalletClient) -> None:
-        stored = await service._store.get(payment["id"])
-        assert stored is not None
-        fields = {"method": "wallet", "walletId": wallet_id, "payerUserId": payer.user_id}
-        moved = await service.move(stored, "processing", "confirm:wallet", None, fields)
-        assert moved is not None
+        moved, hold = await _claimed_and_held(service, wallet, payment["id"], wallet_id, payer)
         # A processing wallet payment is not the merchant's to cancel: its money is moving.
         cancel = mesh.payments.api().post(f"/api/v1/payments/{payment['id']}/cancel")
         assert error_code(cancel) == (409, "payment_state_conflict")
-        hold = await wallet.hold(
-            wallet_id=wallet_id,
-            amount=9_000,
-            currency="INR",
-            mode="test",
-            user_id=str(payer.user_id),
-            reference=payment["id"],
-        )
-        assert hold["status"] == "held"
         if died_after == "capture":
             target = await wallet.merchant_wallet(moved.merchant_id, "INR", "test")
             await wallet.capture(hold["id"], target)
@@ -354,25 +371,39 @@ def test_a_request_dying_mid_payment_is_finished_by_the_sweeper(
     assert mesh.merchant_balance() == 9_000
 
 
+class StoreFailingExpiry(PaymentStore):
+    """A store on which the sweep's first step, expiring old payments, fails as a bug would."""
+
+    async def expired(self, _now: datetime) -> list[PaymentRecord]:
+        raise RuntimeError("expiry is broken")
+
+
+def test_a_failing_sweep_step_leaves_the_other_steps_running(
+    mesh: Mesh, caplog: pytest.LogCaptureFixture
+) -> None:
+    payer = customer()
+    wallet_id = mesh.funded_wallet(payer, 40_000)
+    payment = mesh.payments.api().create(amount=9_000)
+
+    async def died_after_hold(service: PaymentService, wallet: WalletClient) -> None:
+        await _claimed_and_held(service, wallet, payment["id"], wallet_id, payer)
+
+    asyncio.run(_sweep(mesh, timedelta(minutes=2), died_after_hold, StoreFailingExpiry))
+
+    stored = mesh.payments.api().get(f"/api/v1/payments/{payment['id']}").json()
+    assert stored["status"] == "succeeded", stored
+    assert mesh.balance(payer, wallet_id) == {"available": 40_000 - 9_000, "held": 0}
+    failed = [r for r in caplog.records if r.getMessage() == "payments sweep step failed"]
+    assert [getattr(r, "step", None) for r in failed] == ["expire"]
+
+
 def test_a_stuck_payment_whose_hold_was_released_fails_and_the_money_stays(mesh: Mesh) -> None:
     payer = customer()
     wallet_id = mesh.funded_wallet(payer, 40_000)
     payment = mesh.payments.api().create(amount=9_000)
 
     async def died_and_released(service: PaymentService, wallet: WalletClient) -> None:
-        stored = await service._store.get(payment["id"])
-        assert stored is not None
-        fields = {"method": "wallet", "walletId": wallet_id, "payerUserId": payer.user_id}
-        moved = await service.move(stored, "processing", "confirm:wallet", None, fields)
-        assert moved is not None
-        hold = await wallet.hold(
-            wallet_id=wallet_id,
-            amount=9_000,
-            currency="INR",
-            mode="test",
-            user_id=str(payer.user_id),
-            reference=payment["id"],
-        )
+        _, hold = await _claimed_and_held(service, wallet, payment["id"], wallet_id, payer)
         await wallet.release(hold["id"])
 
     asyncio.run(_sweep(mesh, timedelta(minutes=2), died_and_released))

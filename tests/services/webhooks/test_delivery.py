@@ -292,6 +292,31 @@ def test_an_endpoint_failing_for_too_long_is_disabled(profile: Profile) -> None:
         assert notice["data"]["reason"] == "failing"
 
 
+def test_an_endpoint_turned_back_on_is_not_disabled_by_an_attempt_begun_before(
+    profile: Profile,
+) -> None:
+    with (
+        running(
+            profile,
+            retry_schedule_seconds=[0, 0.3, 0.3, 0.3],
+            disable_after_failing_seconds=0.5,
+            attempt_timeout_seconds=5,
+        ) as webhooks,
+        # The second attempt waits on the receiver long past the failing limit.
+        receiving(Receiver(503, Answer(503, delay=1.5), default=200)) as receiver,
+    ):
+        api = webhooks.api()
+        endpoint = api.create_endpoint(receiver.url)
+        message = api.send_test(endpoint["id"])
+        receiver.wait_for(2)
+        # The merchant turns it on again (the failure clock starts afresh) while that attempt waits.
+        api.ok(api.patch(f"{ENDPOINTS}/{endpoint['id']}", {"enabled": True}))
+        api.wait_for_status(message["id"], "delivered")
+        after = api.endpoint(endpoint["id"])
+        assert (after["enabled"], after["disabledReason"]) == (True, None)
+        assert webhooks.outbox("webhook.endpoint_disabled") == []
+
+
 @pytest.mark.parametrize("status", [429, 503])
 def test_retry_after_puts_the_next_attempt_off(profile: Profile, status: int) -> None:
     with (

@@ -22,7 +22,12 @@ pytestmark = pytest.mark.infra
 
 def test_production_defaults_refuse_private_test_endpoints() -> None:
     assert WebhooksSettings(env="test").test_endpoints_may_be_private
-    production = WebhooksSettings(env="production", internal_secret="s" * 32, sealing_key="k" * 32)
+    production = WebhooksSettings(
+        env="production",
+        internal_secret="s" * 32,
+        sealing_keys="k1:" + "k" * 32,
+        sealing_key="k" * 32,
+    )
     assert not production.test_endpoints_may_be_private
 
 

@@ -211,6 +211,31 @@ def test_a_replay_stops_at_until(webhooks: Service, receiver: Receiver) -> None:
     assert request.body == events["completed"]["body"].encode()
 
 
+def test_a_replay_of_more_events_than_a_batch_queues_each_once(
+    webhooks: Service, receiver: Receiver
+) -> None:
+    api = webhooks.api()
+    now = datetime.now(UTC).replace(microsecond=0)
+    events = [
+        _event(webhooks.merchant_id, "payment.completed", now - timedelta(seconds=n))
+        for n in range(1, 1_201)
+    ]
+    webhooks.db["events"].insert_many(events)
+    endpoint = api.create_endpoint(receiver.url)
+    path = f"{ENDPOINTS}/{endpoint['id']}/replay"
+    since = _iso(now - timedelta(hours=1))
+
+    assert api.ok(api.post(path, {"since": since}), 202)["queued"] == 1_200
+    # Again, while the first replay's messages are on their way: still one message per event.
+    assert api.ok(api.post(path, {"since": since}), 202)["queued"] == 1_200
+
+    messages = list(webhooks.db["messages"].find({"endpointId": endpoint["id"]}))
+    assert sorted(m["eventId"] for m in messages) == sorted(e["_id"] for e in events)
+    assert {m["trigger"] for m in messages} == {"replay"}
+    first = receiver.wait_for(1)[0]
+    assert first.webhook_id in {m["_id"] for m in messages}
+
+
 def test_a_replay_of_another_merchants_endpoint_is_not_found(webhooks: Service) -> None:
     api = webhooks.api()
     endpoint = api.create_endpoint("http://127.0.0.1:9/hooks")

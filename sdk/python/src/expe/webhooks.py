@@ -91,20 +91,32 @@ def verify(
     if missing:
         raise SignatureVerificationError(f"Missing header(s): {', '.join(missing)}.")
     message_id = lowered["webhook-id"]
+    if not message_id.isascii():
+        raise SignatureVerificationError("webhook-id is not ASCII.")
     try:
         timestamp = int(lowered["webhook-timestamp"])
-    except ValueError:
+        drift = time.time() - timestamp
+    # OverflowError: an integer beyond any float, so no time at all.
+    except (ValueError, OverflowError):
         raise SignatureVerificationError(
             "webhook-timestamp is not whole seconds since 1970."
         ) from None
-    if abs(time.time() - timestamp) > tolerance:
+    if abs(drift) > tolerance:
         raise SignatureVerificationError(
-            f"webhook-timestamp is {int(time.time() - timestamp)} s from now, beyond the "
+            f"webhook-timestamp is {int(drift)} s from now, beyond the "
             f"{tolerance:g} s accepted: a replayed or delayed message, or a clock far off."
         )
-    body = _as_bytes(payload)
+    try:
+        body = _as_bytes(payload)
+    except UnicodeEncodeError:
+        raise SignatureVerificationError("The payload is not Unicode text.") from None
     expected = sign(body, secret, message_id, timestamp)
-    offered = [part for part in lowered["webhook-signature"].split() if part.startswith("v1,")]
+    # Base64 is ASCII, and only ASCII strings can be compared in constant time.
+    offered = [
+        part
+        for part in lowered["webhook-signature"].split()
+        if part.isascii() and part.startswith("v1,")
+    ]
     # Every candidate is compared in constant time, so timing tells nothing about the secret.
     if not any(hmac.compare_digest(expected, candidate) for candidate in offered):
         raise SignatureVerificationError(

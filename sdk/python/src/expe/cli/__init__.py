@@ -1,6 +1,6 @@
 """`expe`: log in with a key, create and read payments, trigger test events, forward them to a
-local server (`expe listen`), set up and debug webhook endpoints (`expe webhooks`), and follow
-the API requests made (`expe logs tail`)."""
+local server (`expe listen`), set up and debug webhook endpoints (`expe webhooks`), follow
+the API requests made (`expe logs tail`), and export and verify the audit log (`expe audit`)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from expe import AuthenticationError, Expe, ExpeError, __version__
 from expe._client import DEFAULT_BASE_URL
-from expe.cli import webhooks
+from expe.cli import audit, webhooks
 from expe.cli.config import Config
 from expe.cli.context import UsageError, api_key, api_url, client_for, show
 from expe.cli.listen import FORWARDED_BY_DEFAULT, listen
@@ -184,6 +184,7 @@ def _parser() -> argparse.ArgumentParser:
     follow.set_defaults(run=logs_tail)
 
     webhooks.add_commands(commands, common)
+    audit.add_commands(commands, common)
     return parser
 
 
