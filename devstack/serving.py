@@ -6,9 +6,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import io
+import random
 import socket
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import uvicorn
@@ -16,11 +18,35 @@ from starlette.types import ASGIApp
 
 from devstack.waiting import wait_until
 
+# Where free_port looks: below Linux's default ephemeral range (32768 to 60999) and above the ports
+# of the local profiles. A port the kernel could hand to an outgoing connection may be taken by
+# one while its server restarts, and the server then fails to bind it again.
+_SERVER_PORTS = range(30000, 32768)
+
 
 def free_port() -> int:
-    with socket.socket() as probe:
+    """A loopback port nothing listens on, outside the ephemeral range where it can be."""
+    ephemeral = _ephemeral_ports()
+    candidates = [port for port in _SERVER_PORTS if port not in ephemeral]
+    random.shuffle(candidates)
+    for port in candidates[:200]:
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    with socket.socket() as probe:  # every one taken, or the machine's ephemeral range covers them
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def _ephemeral_ports() -> range:
+    try:
+        low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
+    except (OSError, ValueError):
+        return range(32768, 61000)
+    return range(int(low), int(high) + 1)
 
 
 @contextlib.contextmanager

@@ -10,7 +10,8 @@ from shared.identity import Caller
 
 
 class Audience(Enum):
-    PUBLIC = "public"  # anyone: sign-up, login, token refresh, password reset, JWKS
+    # anyone: sign-up, login, token refresh, password reset, JWKS, a payment link's page
+    PUBLIC = "public"
     DASHBOARD = "dashboard"  # people only (JWT): account, merchants, members, keys
     # anyone: the payment's client secret, checked by the payments service, opens it
     CHECKOUT = "checkout"
@@ -25,6 +26,8 @@ _PUBLIC = _rules(
     (r"^/api/v1/auth/(register|login|refresh|verify-email|verify-email/resend)$", "POST"),
     (r"^/api/v1/auth/password/(forgot|reset)$", "POST"),
     (r"^/\.well-known/jwks\.json$", "GET"),
+    (r"^/api/v1/checkout/links/[^/]+$", "GET"),
+    (r"^/api/v1/checkout/links/[^/]+/payments$", "POST"),
 )
 _DASHBOARD = re.compile(
     r"^/api/v1/(auth|users|merchants(?!/[^/]+/transactions)|projects|api-keys|invitations"

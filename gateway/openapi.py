@@ -190,6 +190,7 @@ _REFUSALS: dict[Audience, tuple[type[ExpeError], ...]] = {
 TAG_DESCRIPTIONS = {
     "payments": "Payments your customers pay on the hosted checkout, by card, UPI or wallet.",
     "checkout": "What the hosted checkout calls with a payment's client secret.",
+    "payment links": "Shareable links that make a payment for whoever opens them.",
     "wallets": "Wallets, top-ups and transfers on a double-entry ledger.",
     "webhooks": "Endpoints, signed deliveries (Standard Webhooks), attempts and replays.",
     "analytics": "Summaries of the merchant's payments.",

@@ -81,9 +81,12 @@ async def list_filters(
     min_amount: Annotated[Amount, Query(alias="minAmount")] = None,
     max_amount: Annotated[Amount, Query(alias="maxAmount")] = None,
     q: Annotated[str | None, Query(max_length=100)] = None,
+    payment_link_id: Annotated[str | None, Query(alias="paymentLinkId", max_length=64)] = None,
 ) -> ListFilters:
     """The filters the list and the export share."""
-    return ListFilters(tuple(status), since, until, min_amount, max_amount, q or None)
+    return ListFilters(
+        tuple(status), since, until, min_amount, max_amount, q or None, payment_link_id or None
+    )
 
 
 Filters = Annotated[ListFilters, Depends(list_filters)]

@@ -8,6 +8,10 @@ from typing import cast
 from fastapi import FastAPI
 
 from services.payments.api import checkout_router, internal_router, router
+from services.payments.links import api as links_api
+from services.payments.links.service import LinkService
+from services.payments.links.store import INDEXES as LINK_INDEXES
+from services.payments.links.store import LinkStore
 from services.payments.merchants_client import MerchantNames
 from services.payments.refunds import RefundService
 from services.payments.service import PaymentService
@@ -24,7 +28,8 @@ def sweeper(runtime: Runtime, wallet: WalletClient | None = None) -> Sweeper:
     store = PaymentStore(runtime.db, settings.sealing_keyring())
     payments = PaymentService(store, runtime.outbox, settings, wallet=wallet)
     refunds = RefundService(payments, store, runtime.outbox, wallet=wallet)
-    return Sweeper(payments, refunds, store, runtime.outbox)
+    links = LinkService(LinkStore(runtime.db), payments, store, runtime.outbox, settings)
+    return Sweeper(payments, refunds, store, runtime.outbox, links)
 
 
 async def startup(app: FastAPI, runtime: Runtime) -> None:
@@ -54,8 +59,14 @@ create_app = app_factory(
     ServiceDefinition(
         name="payments",
         title="Expe payments service",
-        routers=[router, checkout_router, internal_router],
-        indexes=INDEXES,
+        routers=[
+            router,
+            checkout_router,
+            links_api.router,
+            links_api.public_router,
+            internal_router,
+        ],
+        indexes=(*INDEXES, *LINK_INDEXES),
         settings_class=PaymentsSettings,
         startup=startup,
     )

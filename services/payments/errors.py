@@ -149,3 +149,33 @@ DECLINES: dict[str, type[PaymentDeclined]] = {
     cls.code: cls
     for cls in (CardDeclined, InsufficientFunds, ExpiredCard, IncorrectCvc, ProcessingError)
 }
+
+
+class PaymentLinkNotFound(ResourceNotFound):
+    """No payment link with this id (or slug) exists for the caller."""
+
+    code = "payment_link_not_found"
+
+
+class PaymentLinkInactive(Conflict):
+    """The merchant deactivated the link; it takes no more payments."""
+
+    code = "payment_link_inactive"
+
+
+class PaymentLinkExpired(Conflict):
+    """The link is past its expiry; it takes no more payments."""
+
+    code = "payment_link_expired"
+
+
+class PaymentLinkUsed(Conflict):
+    """Every payment the link may take has been paid (a one-time link, once)."""
+
+    code = "payment_link_used"
+
+
+class PaymentLinkBusy(Conflict):
+    """Each use of the link still open is being paid just now; one may end unpaid: retry."""
+
+    code = "payment_link_busy"

@@ -78,6 +78,8 @@ def payment_event(payment: PaymentRecord, transition: Document) -> EventEnvelope
     }
     if payment.method:
         data["method"] = payment.method
+    if payment.payment_link_id:
+        data["paymentLinkId"] = payment.payment_link_id
     if transition["to"] == "failed":
         data["failureCode"] = payment.failure_code
     if transition["to"] in ("canceled", "expired"):

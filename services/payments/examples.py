@@ -66,6 +66,7 @@ PAYMENT_CREATED: dict[str, Any] = {
                 "card": None,
                 "walletId": None,
                 "merchantWalletId": None,
+                "paymentLinkId": None,
                 "failureCode": None,
                 "failureMessage": None,
                 "checkoutUrl": f"http://localhost:8000/checkout/{_PAYMENT_ID}#{_CLIENT_SECRET}",

@@ -124,6 +124,8 @@ class PaymentRecord:
     # Opens the payment on the hosted checkout; payments made before it existed have none.
     client_secret: str | None = None
     return_url: str | None = None
+    # The payment link the customer opened, when the payment was made through one.
+    payment_link_id: str | None = None
 
     @classmethod
     def from_doc(cls, doc: Document) -> PaymentRecord:
@@ -156,6 +158,7 @@ class PaymentRecord:
             merchant_wallet_id=doc.get("merchantWalletId"),
             client_secret=doc.get("clientSecret"),
             return_url=doc.get("returnUrl"),
+            payment_link_id=doc.get("paymentLinkId"),
         )
 
     def to_doc(self) -> Document:
@@ -190,6 +193,7 @@ class PaymentRecord:
             ("merchantWalletId", self.merchant_wallet_id),
             ("clientSecret", self.client_secret),
             ("returnUrl", self.return_url),
+            ("paymentLinkId", self.payment_link_id),
         )
         doc.update((key, value) for key, value in optional if value is not None)
         return doc

@@ -135,6 +135,7 @@ class Payment(Schema):
     merchant_wallet_id: str | None = None
     failure_code: str | None = None
     failure_message: str | None = None
+    payment_link_id: str | None = None
     checkout_url: str
     # Give it to the customer's browser only: it opens this payment on the hosted checkout.
     client_secret: str | None = None

@@ -75,6 +75,7 @@ class ListFilters:
     min_amount: int | None = None
     max_amount: int | None = None
     q: str | None = None
+    payment_link_id: str | None = None
 
 
 class PaymentService:
@@ -100,34 +101,48 @@ class PaymentService:
         """With an Idempotency-Key the payment's id is derived from it: a request run again
         after a failure part way (its key released by a 5xx, or taken over from a process that
         died) finds the payment it made, rather than making a second one."""
-        now = self._clock()
         payment_id = (
             derived_id("pay", scope.merchant_id, scope.mode, idempotency_key)
             if idempotency_key
             else new_id("pay")
         )
+        expires_at = self._expiry(self._clock(), body.expires_at)
+        payment = await self.open_payment(scope, body, payment_id, expires_at)
+        if (payment.amount, payment.currency, payment.order_id) != (
+            body.amount,
+            body.currency,
+            body.order_id,
+        ):
+            raise IdempotencyKeyReused(
+                "This Idempotency-Key made another payment; use a new key for a new one."
+            )
+        return payment
+
+    async def open_payment(
+        self,
+        scope: Scope,
+        body: PaymentCreate,
+        payment_id: str,
+        expires_at: datetime,
+        payment_link_id: str | None = None,
+    ) -> PaymentRecord:
+        """Inserts the payment `payment_id`, or finds the one an earlier run made under that id
+        (whatever its body), and writes its creation claim and event either way."""
+        now = self._clock()
         payment = PaymentRecord.from_doc(
-            self.new_payment(scope, body, now, self._expiry(now, body.expires_at), payment_id)
+            self.new_payment(scope, body, now, expires_at, payment_id, payment_link_id)
         )
         try:
             await self._store.insert(payment)
         except DuplicateKeyError:
             made = await self._store.get(payment.id)
             assert made is not None  # payments are never deleted
-            if (made.amount, made.currency, made.order_id) != (
-                body.amount,
-                body.currency,
-                body.order_id,
-            ):
-                raise IdempotencyKeyReused(
-                    "This Idempotency-Key made another payment; use a new key for a new one."
-                ) from None
             payment = made
             now = payment.created_at
         entry = self.transition(payment.id, NEW, "created", now, "payment_created", scope.actor)
         entry["applied"] = True
-        await self._store.claim(entry)
-        count_transition(payment, entry)
+        if await self._store.claim(entry):
+            count_transition(payment, entry)
         await self.publish(payment, entry)
         return payment
 
@@ -138,6 +153,7 @@ class PaymentService:
         now: datetime,
         expires_at: datetime,
         payment_id: str | None = None,
+        payment_link_id: str | None = None,
     ) -> Document:
         """The document of a new payment, as `create` stores it."""
         payment_id = payment_id or new_id("pay")
@@ -175,6 +191,7 @@ class PaymentService:
             "expiresAt": expires_at,
             "createdAt": now,
             "updatedAt": now,
+            "paymentLinkId": payment_link_id,
         }
 
     def _expiry(self, now: datetime, requested: datetime | None) -> datetime:
@@ -239,6 +256,7 @@ class PaymentService:
             min_amount=filters.min_amount,
             max_amount=filters.max_amount,
             q=filters.q,
+            payment_link_id=filters.payment_link_id,
         )
 
     # State changes.
@@ -329,15 +347,15 @@ class PaymentService:
             "fingerprint": fingerprint(number, self._settings.internal_secret.get_secret_value()),
         }
         if payment.status == "processing":
-            if payment.card is None or not hmac.compare_digest(
-                payment.card["fingerprint"], card["fingerprint"]
-            ):
+            if not _same_card(payment.card, card):
                 raise PaymentStateConflict("This payment is already being confirmed.")
             moved: PaymentRecord | None = payment
         else:
             moved = await self.move(
                 payment, "processing", "confirm:card", scope, {"method": "card", "card": card}
             )
+            if moved is None:
+                moved = await self._resume_card_claim(payment, card)
         if moved is None:
             raise PaymentStateConflict("This payment is already being confirmed.")
         outcome = charge_card(
@@ -354,6 +372,20 @@ class PaymentService:
             assert final.failure_code is not None and final.failure_message is not None
             raise DECLINES[final.failure_code](final.failure_message)
         return final
+
+    async def _resume_card_claim(
+        self, payment: PaymentRecord, card: dict[str, Any]
+    ) -> PaymentRecord | None:
+        """The payment moved to processing by an earlier confirm with this same card, which
+        claimed the move and was cut off before applying it; None when another card (or another
+        method) claimed it. Without this the customer's retry would be refused while the payment
+        waits for the sweeper to apply the claim and, minutes later, to time the charge out."""
+        entry = await self._store.claimed(payment.id, payment.status)
+        if entry is None or entry["to"] != "processing":
+            return None
+        if not _same_card(entry["fields"].get("card"), card):
+            return None
+        return await self.apply(payment, entry)
 
     async def _confirm_wallet(
         self, scope: Scope, payment: PaymentRecord, body: ConfirmRequest, payer: str
@@ -518,3 +550,7 @@ class PaymentService:
             "fields": fields or {},
             "applied": False,
         }
+
+
+def _same_card(stored: dict[str, Any] | None, card: dict[str, Any]) -> bool:
+    return stored is not None and hmac.compare_digest(stored["fingerprint"], card["fingerprint"])

@@ -57,6 +57,16 @@ INDEXES = (
             IndexModel([("status", ASCENDING), ("expiresAt", ASCENDING)], name="by_expiry"),
             # The sweeper's window of recent creations, whose events it writes again.
             IndexModel([("createdAt", ASCENDING)], name="by_created"),
+            # A payment link's payments, newest first, and the link's stats.
+            IndexModel(
+                [
+                    ("merchantId", ASCENDING),
+                    ("mode", ASCENDING),
+                    ("paymentLinkId", ASCENDING),
+                    ("createdAt", DESCENDING),
+                ],
+                name="by_payment_link",
+            ),
         ),
     ),
     CollectionIndexes(
@@ -135,6 +145,10 @@ class PaymentStore:
     async def claim(self, transition: Document) -> bool:
         """Inserts the transition; False when another request already left that state."""
         return await insert_once(self._transitions, transition)
+
+    async def claimed(self, payment_id: str, from_state: str) -> Document | None:
+        """The transition claimed out of `from_state`, applied or not."""
+        return await self._transitions.find_one({"_id": transition_id(payment_id, from_state)})
 
     async def mark_applied(self, claim_id: str) -> None:
         await self._transitions.update_one({"_id": claim_id}, {"$set": {"applied": True}})
@@ -219,6 +233,11 @@ class PaymentStore:
         found, total = await page_of(self._payments, query, _NEWEST_FIRST, skip=skip, limit=limit)
         return self._records(found), total
 
+    def of_link(self, merchant_id: str, mode: str, link_id: str) -> AsyncIterator[Document]:
+        """The status and amount of each payment made through the link."""
+        query = {"merchantId": merchant_id, "mode": mode, "paymentLinkId": link_id}
+        return aiter(self._payments.find(query, {"status": 1, "amount": 1}))
+
     async def stream(self, query: Document) -> AsyncIterator[PaymentRecord]:
         async for doc in self._payments.find(query).sort(_NEWEST_FIRST).batch_size(500):
             yield self._record(doc)
@@ -234,8 +253,11 @@ def list_query(
     min_amount: int | None = None,
     max_amount: int | None = None,
     q: str | None = None,
+    payment_link_id: str | None = None,
 ) -> Document:
     query: Document = {"merchantId": merchant_id, "mode": mode}
+    if payment_link_id:
+        query["paymentLinkId"] = payment_link_id
     if statuses:
         query["status"] = {"$in": list(statuses)}
     window = {op: t for op, t in (("$gte", since), ("$lt", until)) if t is not None}

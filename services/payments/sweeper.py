@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from pymongo.errors import PyMongoError
 
 from services.payments.events import creation_event_id, refund_event
+from services.payments.links.service import LinkService
 from services.payments.refunds import RefundService
 from services.payments.service import SYSTEM, PaymentService
 from services.payments.states import NEW
@@ -42,9 +43,11 @@ class Sweeper:
         refunds: RefundService,
         store: PaymentStore,
         outbox: Outbox,
+        links: LinkService,
         clock: Callable[[], datetime] = now_ms,
     ) -> None:
         self._payments = payments
+        self._links = links
         self._refunds = refunds
         self._store = store
         self._outbox = outbox
@@ -76,7 +79,8 @@ class Sweeper:
             since = max(since, self._checked_until)
         created = await self._step("creation events", self._publish_creations(since, until))
         refunded = await self._step("refund events", self._publish_refunds(since, until))
-        if created and refunded:
+        linked = await self._step("payment link events", self._links.republish(since, until))
+        if created and refunded and linked:
             self._checked_until = until
         await self._step("stuck cards", self._fail_stuck_cards(now - _CARD_TIMEOUT))
         await self._step("stuck wallets", self._settle_stuck_wallets(now - _SETTLE))

@@ -14,6 +14,8 @@ from shared.events.envelope import (
     PAYMENT_COMPLETED,
     PAYMENT_CREATED,
     PAYMENT_FAILED,
+    PAYMENT_LINK_CREATED,
+    PAYMENT_LINK_DEACTIVATED,
     REFUND_ISSUED,
     WEBHOOK_ENDPOINT_CHANGED,
     WEBHOOK_ENDPOINT_DISABLED,
@@ -26,7 +28,15 @@ from shared.mongo import Document
 
 PRODUCER = "webhooks"
 # What a merchant endpoint can receive; subscription.* and dispute.* join as they appear.
-DELIVERABLE = (PAYMENT_CREATED, PAYMENT_COMPLETED, PAYMENT_FAILED, PAYMENT_CANCELED, REFUND_ISSUED)
+DELIVERABLE = (
+    PAYMENT_CREATED,
+    PAYMENT_COMPLETED,
+    PAYMENT_FAILED,
+    PAYMENT_CANCELED,
+    REFUND_ISSUED,
+    PAYMENT_LINK_CREATED,
+    PAYMENT_LINK_DEACTIVATED,
+)
 ALL = "*"
 # Sent by the test-event sender and the endpoint validator; never by real traffic.
 PING = "webhook.ping"

@@ -93,6 +93,8 @@ class MessageService:
             data.update(
                 paymentId=new_id("pay"), amount=10_000, currency="INR", orderId="order_test"
             )
+        elif event_type.startswith("payment_link."):
+            data.update(paymentLinkId=new_id("plink"), amount=10_000, currency="INR")
         event = {
             "_id": event_id,
             "type": event_type,

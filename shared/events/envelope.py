@@ -17,6 +17,8 @@ PAYMENT_COMPLETED = "payment.completed"
 PAYMENT_FAILED = "payment.failed"
 PAYMENT_CANCELED = "payment.canceled"
 REFUND_ISSUED = "refund.issued"
+PAYMENT_LINK_CREATED = "payment_link.created"
+PAYMENT_LINK_DEACTIVATED = "payment_link.deactivated"
 WALLET_CREDITED = "wallet.credited"
 WALLET_DEBITED = "wallet.debited"
 # Notices of the webhooks service to a merchant's owners (emailed by auth).
@@ -31,6 +33,8 @@ TOPICS = (
     PAYMENT_FAILED,
     PAYMENT_CANCELED,
     REFUND_ISSUED,
+    PAYMENT_LINK_CREATED,
+    PAYMENT_LINK_DEACTIVATED,
     WALLET_CREDITED,
     WALLET_DEBITED,
     WEBHOOK_MESSAGE_FAILED,

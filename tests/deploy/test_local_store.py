@@ -12,7 +12,6 @@ import asyncio
 import os
 import random
 import signal
-import socket
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from pymongo.collection import Collection
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from devstack.profile import REPO
+from devstack.serving import free_port
 from devstack.waiting import wait_until
 
 pytestmark = pytest.mark.infra
@@ -45,7 +45,10 @@ class LocalStore:
 
     def infra(self, action: str) -> None:
         env = {**os.environ, "EXPE_DATA_DIR": str(self.data_dir), "EXPE_STORE_PORT": str(self.port)}
-        subprocess.run([str(INFRA), action, "store"], env=env, check=True, capture_output=True)
+        done = subprocess.run(
+            [str(INFRA), action, "store"], env=env, capture_output=True, text=True
+        )
+        assert done.returncode == 0, f"infra.sh {action} store: {done.stdout}{done.stderr}"
 
     def kill(self) -> None:
         pid = int((self.data_dir / "pids" / "store.pid").read_text())
@@ -61,15 +64,9 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[LocalStore]:
-    own = LocalStore(tmp_path, _free_port())
+    own = LocalStore(tmp_path, free_port())
     own.infra("start")
     yield own
     own.infra("stop")

@@ -132,6 +132,8 @@ TOPICS = [
     "payment.failed",
     "payment.canceled",
     "refund.issued",
+    "payment_link.created",
+    "payment_link.deactivated",
     "wallet.credited",
     "wallet.debited",
     # Notices of the webhooks service, emailed to merchants by auth.

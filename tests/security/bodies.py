@@ -39,6 +39,11 @@ BODIES: dict[tuple[str, str], Callable[[Objects], Any]] = {
         "currency": "INR",
         "orderId": f"ord_{secrets.token_hex(4)}",
     },
+    ("POST", "/api/v1/payment-links"): lambda _: {
+        "currency": "INR",
+        "description": "matrix",
+        "amount": 1_000,
+    },
     ("POST", "/api/v1/wallets"): lambda _: {"currency": "INR"},
     ("POST", "/api/v1/topups"): lambda o: {
         "walletId": o.values["wallet_id"],

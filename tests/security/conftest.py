@@ -140,6 +140,14 @@ def _objects(gateway: httpx.Client, key: str, webhook_url: str, payee: str) -> O
             headers=with_key(headers),
         )
     )
+    # Reusable without a limit: each caller of its public routes may press Pay.
+    link = created(
+        gateway.post(
+            "/api/v1/payment-links",
+            json={"currency": "INR", "description": "matrix", "amount": 5_000, "reusable": True},
+            headers=with_key(headers),
+        )
+    )
     wallet = gateway.post("/api/v1/wallets", json={"currency": "INR"}, headers=with_key(headers))
     assert wallet.status_code in (200, 201), wallet.text
     wallet_id = wallet.json()["id"]
@@ -182,6 +190,8 @@ def _objects(gateway: httpx.Client, key: str, webhook_url: str, payee: str) -> O
     return Objects(
         {
             "payment_id": payment["id"],
+            "link_id": link["id"],
+            "slug": link["slug"],
             "wallet_id": wallet_id,
             "topup_id": topup["id"],
             "transfer_id": transfer["id"],

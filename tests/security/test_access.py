@@ -65,6 +65,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/checkout/payments/{payment_id}"): Rule.CHECKOUT,
     ("POST", "/api/v1/checkout/payments/{payment_id}/confirm"): Rule.CHECKOUT,
     ("POST", "/api/v1/checkout/payments/{payment_id}/sandbox/upi-complete"): Rule.CHECKOUT,
+    ("GET", "/api/v1/checkout/links/{slug}"): Rule.PUBLIC,
+    ("POST", "/api/v1/checkout/links/{slug}/payments"): Rule.PUBLIC,
     ("GET", "/api/v1/auth/me"): Rule.PERSON,
     ("PATCH", "/api/v1/auth/me"): Rule.PERSON,
     ("POST", "/api/v1/auth/logout"): Rule.PERSON,
@@ -109,6 +111,10 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/api/v1/payments"): Rule.WRITE,
     ("POST", "/api/v1/payments/{payment_id}/cancel"): Rule.WRITE,
     ("POST", "/api/v1/payments/{payment_id}/refund"): Rule.WRITE,
+    ("GET", "/api/v1/payment-links"): Rule.READ,
+    ("GET", "/api/v1/payment-links/{link_id}"): Rule.READ,
+    ("POST", "/api/v1/payment-links"): Rule.WRITE,
+    ("POST", "/api/v1/payment-links/{link_id}/deactivate"): Rule.WRITE,
     ("GET", "/api/v1/wallets"): Rule.READ,
     ("GET", "/api/v1/wallets/{wallet_id}"): Rule.READ,
     ("GET", "/api/v1/wallets/{wallet_id}/entries"): Rule.READ,
@@ -139,7 +145,7 @@ BODY_OBJECTS = {
     ("POST", "/api/v1/transfers"): {"wallet_id"},
 }
 # Path parameters naming an object of one mode: a key of the other mode finds none.
-MODE_BOUND = {"payment_id", "wallet_id", "movement_id", "endpoint_id", "attempt_id"}
+MODE_BOUND = {"payment_id", "link_id", "wallet_id", "movement_id", "endpoint_id", "attempt_id"}
 # Routes whose call takes its object away (for the next caller): each admitted caller gets its
 # own. Ending the caller's own session is called last of all.
 CONSUMING = {("DELETE", "/api/v1/webhooks/endpoints/{endpoint_id}")}

@@ -304,6 +304,8 @@ ID_ROUTES = (
     "/api/v1/payments/{}",
     "/api/v1/payments/{}/refunds",
     "/api/v1/checkout/payments/{}",
+    "/api/v1/payment-links/{}",
+    "/api/v1/checkout/links/{}",
     "/api/v1/wallets/{}",
     "/api/v1/wallets/{}/entries?format=csv",
     "/api/v1/topups/{}",

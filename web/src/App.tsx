@@ -11,8 +11,10 @@ import { ToastProvider } from "./ui/toast";
 export function App() {
   const [client] = useState(makeQueryClient);
   useEffect(() => {
-    // The hosted checkout is the customer's page: it never touches a dashboard session.
-    if (!window.location.pathname.startsWith("/checkout/")) void bootstrapSession();
+    // The hosted checkout and a payment link's page are the customer's: they never touch a
+    // dashboard session.
+    const customerPage = /^\/(checkout|pay)\//.test(window.location.pathname);
+    if (!customerPage) void bootstrapSession();
     return followOtherTabs();
   }, []);
   return (

@@ -28,7 +28,14 @@ const PaymentDetails = page(() => import("./payment/PaymentPage"), "PaymentPage"
 const Webhooks = page(() => import("./webhooks/WebhooksPage"), "WebhooksPage");
 const Settings = page(() => import("./settings/SettingsPage"), "SettingsPage");
 const Wallet = page(() => import("./wallet/WalletPage"), "WalletPage");
+const PaymentLinks = page(() => import("./paymentLinks/PaymentLinksPage"), "PaymentLinksPage");
+const CreatePaymentLink = page(
+  () => import("./paymentLinks/CreatePaymentLinkPage"),
+  "CreatePaymentLinkPage",
+);
+const PaymentLinkDetails = page(() => import("./paymentLinks/PaymentLinkPage"), "PaymentLinkPage");
 const Checkout = page(() => import("./checkout/CheckoutPage"), "CheckoutPage");
+const PayLink = page(() => import("./checkout/PayLinkPage"), "PayLinkPage");
 const NotFound = page(() => import("./layout/NotFoundPage"), "NotFoundPage");
 
 /** Each route: its own error boundary and loading state. */
@@ -68,6 +75,7 @@ export function AppRoutes() {
   return (
     <Routes>
       <Route path="/checkout/:paymentId" element={s(<Checkout />)} />
+      <Route path="/pay/:slug" element={s(<PayLink />)} />
       <Route element={<PublicLayout />}>
         <Route element={<GuestOnly />}>
           <Route path="/login" element={s(<Login />)} />
@@ -86,6 +94,9 @@ export function AppRoutes() {
           <Route index element={s(<Overview />)} />
           <Route path="/transactions" element={s(<Transactions />)} />
           <Route path="/payments/:id" element={s(<PaymentDetails />)} />
+          <Route path="/payment-links" element={s(<PaymentLinks />)} />
+          <Route path="/payment-links/new" element={s(<CreatePaymentLink />)} />
+          <Route path="/payment-links/:id" element={s(<PaymentLinkDetails />)} />
           <Route path="/webhooks/*" element={s(<Webhooks />)} />
           <Route path="/wallet" element={s(<Wallet />)} />
           <Route path="/settings/*" element={s(<Settings />)} />

@@ -1,12 +1,12 @@
 """Audit entries reported by the other services through their outboxes.
 
 A change made in another service is audited from the event that service writes with it into its
-own outbox (as `refund.issued` is, and re-written by the payments sweeper if the process died
-between the two; webhooks' `webhook_endpoint.changed`): once the change is stored its event is,
-and the relay delivers it at least once. The event's `actor` names the member or key that acted.
-An internal call to auth instead could be lost between the change and the call, or fail the
-change while auth is down. Each event becomes one entry whose id derives from the event's, so a
-redelivery appends nothing.
+own outbox (as `refund.issued` and `payment_link.*` are, and re-written by the payments sweeper
+if the process died between the two; webhooks' `webhook_endpoint.changed`): once the change is
+stored its event is, and the relay delivers it at least once. The event's `actor` names the
+member or key that acted. An internal call to auth instead could be lost between the change and
+the call, or fail the change while auth is down. Each event becomes one entry whose id derives
+from the event's, so a redelivery appends nothing.
 """
 
 from __future__ import annotations
@@ -19,13 +19,34 @@ from services.auth.audit.store import AuditStore
 from services.auth.settings import AuthSettings
 from shared.app import Runtime
 from shared.events.consumer import EventConsumer, PermanentEventError
-from shared.events.envelope import REFUND_ISSUED, WEBHOOK_ENDPOINT_CHANGED, EventEnvelope
+from shared.events.envelope import (
+    PAYMENT_LINK_CREATED,
+    PAYMENT_LINK_DEACTIVATED,
+    REFUND_ISSUED,
+    WEBHOOK_ENDPOINT_CHANGED,
+    EventEnvelope,
+)
 from shared.identity import Caller
 
-REPORTED_TOPICS = (REFUND_ISSUED, WEBHOOK_ENDPOINT_CHANGED)
+REPORTED_TOPICS = (
+    REFUND_ISSUED,
+    WEBHOOK_ENDPOINT_CHANGED,
+    PAYMENT_LINK_CREATED,
+    PAYMENT_LINK_DEACTIVATED,
+)
 CONSUMER_GROUP = "expe-auth-audit"
-# What of a refund the log keeps: what was refunded, how much, why.
-_REFUND_FIELDS = ("refundId", "paymentId", "amount", "currency", "mode", "reason")
+# What the log keeps of what other services report: the action, and the fields of its target.
+_REPORTED = {
+    REFUND_ISSUED: (
+        audit.REFUND_CREATED,
+        ("refundId", "paymentId", "amount", "currency", "mode", "reason"),
+    ),
+    PAYMENT_LINK_CREATED: (
+        audit.PAYMENT_LINK_CREATED,
+        ("paymentLinkId", "amount", "minAmount", "maxAmount", "currency", "mode", "reusable"),
+    ),
+    PAYMENT_LINK_DEACTIVATED: (audit.PAYMENT_LINK_DEACTIVATED, ("paymentLinkId", "mode")),
+}
 
 
 _ENDPOINT_ACTIONS = {
@@ -47,15 +68,17 @@ class AuditReports:
         if event.type == WEBHOOK_ENDPOINT_CHANGED:
             await self._endpoint_changed(event, event.merchant_id)
             return
+        action, fields = _REPORTED[event.type]
         caller = _acting(event, event.merchant_id)
         await audit.record(
             self._store,
-            audit.REFUND_CREATED,
+            action,
             caller=caller,
-            # A refund reported before events named their actor is the payments service's.
+            # A change whose event names no actor (a refund reported before events named one,
+            # an event the sweeper wrote again) is the producing service's.
             actor_type=None if caller else event.producer,
             merchant_id=event.merchant_id,
-            target={name: event.data.get(name) for name in _REFUND_FIELDS},
+            target={name: event.data.get(name) for name in fields},
             event_id=f"aud_{event.id}",
         )
 

@@ -20,7 +20,7 @@ from services.auth.audit.chain import verify
 from services.auth.audit.consumers import AuditReports
 from services.auth.audit.store import AuditStore
 from services.auth.settings import AuthSettings
-from shared.events.envelope import REFUND_ISSUED
+from shared.events.envelope import PAYMENT_LINK_CREATED, PAYMENT_LINK_DEACTIVATED, REFUND_ISSUED
 from shared.events.outbox import new_event
 from shared.identity import Caller
 from tests.servers import Served, on_own_database
@@ -194,3 +194,28 @@ async def test_a_refund_reported_without_an_actor_is_the_payments_services(db) -
     await AuditReports(store).handle(refund)
     entries = [entry async for entry in store.chain("mer_unnamed")]
     assert [(e["actor"]["type"], e["actor"]["keyId"]) for e in entries] == [("payments", None)]
+
+
+async def test_a_payment_link_made_and_deactivated_is_audited_with_its_member(db) -> None:
+    store = AuditStore(db)
+    reports = AuditReports(store)
+    member = {"type": "user", "id": "usr_linker"}
+    for event_type in (PAYMENT_LINK_CREATED, PAYMENT_LINK_DEACTIVATED):
+        data = {"paymentLinkId": "plink_1", "amount": 900, "currency": "INR", "mode": "test"}
+        await reports.handle(
+            new_event(
+                event_type,
+                data,
+                producer="payments",
+                merchant_id="mer_links",
+                event_id=f"evt_{event_type}",
+                actor=member,
+            )
+        )
+    entries = [entry async for entry in store.chain("mer_links")]
+    assert [(e["action"], e["actor"]["userId"]) for e in entries] == [
+        ("payment_link.created", "usr_linker"),
+        ("payment_link.deactivated", "usr_linker"),
+    ]
+    assert entries[0]["target"]["paymentLinkId"] == "plink_1"
+    assert entries[0]["target"]["amount"] == 900

@@ -9,6 +9,8 @@ import pytest
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.payments.errors import PaymentStateConflict
+from services.payments.links.service import LinkService
+from services.payments.links.store import LinkStore
 from services.payments.refunds import RefundService
 from services.payments.schemas import ConfirmRequest, PaymentCreate, RefundCreate
 from services.payments.service import PaymentService
@@ -42,9 +44,12 @@ class Services:
             PaymentStore(db, PaymentsSettings().sealing_keyring()),
             Outbox(db, "payments"),
         )
-        self.payments = PaymentService(store, outbox, PaymentsSettings(), clock)
+        settings = PaymentsSettings()
+        self.store = store
+        self.payments = PaymentService(store, outbox, settings, clock)
         self.refunds = RefundService(self.payments, store, outbox, clock)
-        self.sweeper = Sweeper(self.payments, self.refunds, store, outbox, clock)
+        self.links = LinkService(LinkStore(db), self.payments, store, outbox, settings, clock)
+        self.sweeper = Sweeper(self.payments, self.refunds, store, outbox, self.links, clock)
 
     async def sweep(self) -> None:
         await self.sweeper.sweep()
@@ -108,6 +113,41 @@ async def test_a_claimed_transition_a_crash_left_unapplied_is_applied(
     assert await db["payment_transitions"].count_documents({"applied": False}) == 0
 
 
+class CutOff(Exception):
+    """The process died here."""
+
+
+async def test_a_card_confirm_cut_off_after_its_claim_is_finished_by_the_same_card_again(
+    db: AsyncDatabase[Document], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    services = Services(db, Clock())
+    payments = services.payments
+    payment = await payments.create(SCOPE, create_body())
+
+    async def dies(*_: object) -> None:
+        raise CutOff
+
+    # The confirm claimed processing, then died before writing the payment.
+    with monkeypatch.context() as cut:
+        cut.setattr(services.store, "set_fields", dies)
+        with pytest.raises(CutOff):
+            await payments.confirm(SCOPE, payment.id, confirm_card("4242424242424242"))
+    assert (await payments.get(SCOPE, payment.id)).status == "created"
+    with pytest.raises(PaymentStateConflict):  # another card may not take the claim over
+        await payments.confirm(SCOPE, payment.id, confirm_card("5555555555554444"))
+    paid = await payments.confirm(SCOPE, payment.id, confirm_card("4242424242424242"))
+    assert paid.status == "succeeded"
+    timeline = await payments.history(SCOPE, payment.id)
+    assert [t["to"] for t in timeline] == ["created", "processing", "succeeded"]
+    assert await db["payment_transitions"].count_documents({"applied": False}) == 0
+    assert await topics(db) == ["payment.created", "payment.completed"]
+
+
+def confirm_card(number: str) -> ConfirmRequest:
+    card = {"number": number, "expMonth": 12, "expYear": 2030, "cvc": "123"}
+    return ConfirmRequest.model_validate({"method": "card", "card": card})
+
+
 async def test_a_card_payment_stuck_in_processing_fails(db: AsyncDatabase[Document]) -> None:
     clock = Clock()
     services = Services(db, clock)
@@ -129,10 +169,7 @@ async def test_a_refund_event_lost_in_a_crash_is_written_by_the_sweep(
     services = Services(db, clock)
     payments = services.payments
     payment = await payments.create(SCOPE, create_body())
-    card = {"number": "4242424242424242", "expMonth": 12, "expYear": 2099, "cvc": "123"}
-    await payments.confirm(
-        SCOPE, payment.id, ConfirmRequest.model_validate({"method": "card", "card": card})
-    )
+    await payments.confirm(SCOPE, payment.id, confirm_card("4242424242424242"))
     await services.refunds.refund(SCOPE, payment.id, RefundCreate.model_validate({"amount": 400}))
     await db["outbox"].delete_many({"topic": "refund.issued"})
     await db["payments"].update_one({"_id": payment.id}, {"$set": {"amountRefunded": 0}})

@@ -16,6 +16,8 @@ import pytest
 from pymongo import AsyncMongoClient
 
 from devstack.profile import Profile
+from services.payments.links.service import LinkService
+from services.payments.links.store import LinkStore
 from services.payments.records import PaymentRecord, PendingCredit
 from services.payments.refunds import RefundService
 from services.payments.schemas import RefundCreate
@@ -319,7 +321,8 @@ async def _sweep(
                 return now_ms() + ahead
 
             refunds = RefundService(service, store, outbox, wallet=wallet)
-            await Sweeper(service, refunds, store, outbox, clock=later).sweep()
+            links = LinkService(LinkStore(db), service, store, outbox, settings, later)
+            await Sweeper(service, refunds, store, outbox, links, clock=later).sweep()
     finally:
         await client.close()
 

@@ -10,6 +10,8 @@ import type {
   AttemptDetail,
   AttemptStatus,
   AuditEvent,
+  CheckoutLink,
+  CheckoutLinkPayment,
   CheckoutPayment,
   Endpoint,
   EndpointCreated,
@@ -28,6 +30,9 @@ import type {
   Page,
   Payment,
   PaymentHistory,
+  PaymentLink,
+  PaymentLinkCreate,
+  PaymentLinkStatus,
   PaymentWebhooks,
   PingResult,
   Project,
@@ -306,6 +311,7 @@ export function filterQuery(filters: ListFilters): Query {
     minAmount: filters.minAmount,
     maxAmount: filters.maxAmount,
     q: filters.q,
+    paymentLinkId: filters.paymentLinkId,
   };
 }
 
@@ -322,6 +328,16 @@ export const payments = {
   cancel: (id: string, reason?: string) =>
     post<Payment>(`/payments/${enc(id)}/cancel`, reason ? { reason } : undefined),
   webhooks: (id: string) => get<PaymentWebhooks>(`/payments/${enc(id)}/webhooks`),
+};
+
+export const paymentLinks = {
+  list: (status: PaymentLinkStatus[], page: number, limit = 50) =>
+    get<Page<PaymentLink>>("/payment-links", { query: { status, page, limit } }),
+  get: (id: string) => get<PaymentLink>(`/payment-links/${enc(id)}`),
+  /** The caller holds the key, so that a retry of the same submission reuses it. */
+  create: (body: PaymentLinkCreate, idempotencyKey: string) =>
+    post<PaymentLink>("/payment-links", body, { idempotencyKey }),
+  deactivate: (id: string) => post<PaymentLink>(`/payment-links/${enc(id)}/deactivate`),
 };
 
 export const analytics = {
@@ -354,6 +370,13 @@ export const checkout = {
   login: (body: LoginInput) => post<TokenPair>("/auth/login", body, { auth: "none" }),
   wallets: (bearer: string, mode: Mode) =>
     get<{ data: Wallet[] }>("/wallets", { auth: { bearer, mode } }),
+  /** A payment link's public page: no credentials at all (the customer's browser). */
+  link: (slug: string) => get<CheckoutLink>(`/checkout/links/${enc(slug)}`, { auth: "none" }),
+  payLink: (slug: string, body: { amount?: number }, idempotencyKey: string) =>
+    post<CheckoutLinkPayment>(`/checkout/links/${enc(slug)}/payments`, body, {
+      auth: "none",
+      idempotencyKey,
+    }),
 };
 
 // Webhooks.

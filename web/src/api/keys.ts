@@ -24,6 +24,9 @@ export const qk = {
   paymentHistory: (scope: Scope, id: string) => ["payment", id, ...s(scope), "history"] as const,
   paymentRefunds: (scope: Scope, id: string) => ["payment", id, ...s(scope), "refunds"] as const,
   paymentWebhooks: (scope: Scope, id: string) => ["payment-webhooks", id, ...s(scope)] as const,
+  paymentLinks: (scope: Scope, status: string, page: number) =>
+    ["payment-links", "list", ...s(scope), status, page] as const,
+  paymentLink: (scope: Scope, id: string) => ["payment-links", id, ...s(scope)] as const,
   overview: (scope: Scope, tz: string) => ["overview", ...s(scope), tz] as const,
   endpoints: (scope: Scope) => ["webhook-endpoints", ...s(scope)] as const,
   endpoint: (scope: Scope, id: string) => ["webhook-endpoints", ...s(scope), id] as const,

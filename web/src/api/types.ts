@@ -174,6 +174,8 @@ export interface Payment {
   expiresAt: string;
   createdAt: string;
   updatedAt: string;
+  /** The payment link the customer paid through, if any. */
+  paymentLinkId?: string | null;
 }
 
 export interface Transition {
@@ -224,6 +226,7 @@ export interface ListFilters {
   minAmount?: number;
   maxAmount?: number;
   q?: string;
+  paymentLinkId?: string;
 }
 
 /** "challenge": the endpoint must echo a signed challenge before it gets events. */
@@ -403,4 +406,79 @@ export interface CurrencyOverview {
 export interface Overview {
   timezone?: string;
   currencies: CurrencyOverview[];
+}
+
+/**
+ * inactive: deactivated by the merchant; expired: past expiresAt; completed: every use paid (a
+ * one-time link once paid).
+ */
+export type PaymentLinkStatus = "active" | "inactive" | "expired" | "completed";
+
+export interface PaymentLinkStats {
+  /** Times the public page was opened. */
+  views: number;
+  paymentsStarted: number;
+  /** Payments started from the link that succeeded. */
+  paid: number;
+  /** paid / views, 0..1 (0 without views). */
+  conversion: number;
+  /** The paid payments' amounts, in the link's currency. */
+  revenue: number;
+}
+
+export interface PaymentLink {
+  id: string;
+  slug: string;
+  /** The public page, /pay/{slug}. */
+  url: string;
+  mode: Mode;
+  status: PaymentLinkStatus;
+  /** null: the customer enters the amount, within minAmount..maxAmount. */
+  amount: number | null;
+  minAmount: number | null;
+  maxAmount: number | null;
+  currency: string;
+  description: string;
+  /** false: paid at most once. */
+  reusable: boolean;
+  /** Reusable links only; null: no limit. */
+  maxUses: number | null;
+  expiresAt: string | null;
+  metadata: Record<string, string>;
+  createdAt: string;
+  updatedAt: string;
+  deactivatedAt: string | null;
+  stats: PaymentLinkStats;
+}
+
+export interface PaymentLinkCreate {
+  currency: string;
+  description: string;
+  amount?: number;
+  minAmount?: number;
+  maxAmount?: number;
+  reusable?: boolean;
+  maxUses?: number;
+  expiresAt?: string;
+  metadata?: Record<string, string>;
+}
+
+/** What the customer's browser sees of a link (no credentials). */
+export interface CheckoutLink {
+  slug: string;
+  /** null when the merchant's name could not be looked up. */
+  merchantName: string | null;
+  description: string;
+  amount: number | null;
+  minAmount: number | null;
+  maxAmount: number | null;
+  currency: string;
+  status: PaymentLinkStatus;
+  mode: Mode;
+}
+
+export interface CheckoutLinkPayment {
+  paymentId: string;
+  /** The hosted checkout: /checkout/{paymentId}#{clientSecret}. */
+  checkoutUrl: string;
 }

@@ -5,15 +5,12 @@ import { ApiError, checkout, errorMessage } from "../api/client";
 import type { CheckoutPayment, PaymentMethod } from "../api/types";
 import { LiveConnection } from "../live/connection";
 import type { LiveStatus } from "../live/connection";
-import { Logo } from "../layout/Logo";
-import { usePageTitle } from "../layout/usePageTitle";
 import { formatMoney } from "../lib/money";
 import { browserTimeZone, formatDateTime } from "../lib/time";
 import { Id } from "../ui/CopyButton";
 import { Skeleton } from "../ui/Skeleton";
-import { ThemeToggle } from "../ui/ThemeToggle";
-import { OfflineBanner } from "../ui/useOnline";
 import { CardForm } from "./CardForm";
+import { Frame, ResultIcon } from "./Frame";
 import { returnTarget, secretFromHash } from "./returnUrl";
 import { UpiPanel } from "./UpiPanel";
 import { WalletPanel } from "./WalletPanel";
@@ -25,54 +22,6 @@ const METHOD_LABELS: Record<PaymentMethod, string> = {
 };
 const FINAL = new Set(["succeeded", "failed", "canceled", "expired"]);
 const REDIRECT_SECONDS = 5;
-
-function Frame({ children, title }: { children: React.ReactNode; title: string }) {
-  usePageTitle(title);
-  return (
-    <div className="checkout">
-      <header className="public-header checkout-top">
-        <Logo size={24} />
-        <ThemeToggle />
-      </header>
-      <OfflineBanner />
-      <main id="main" className="checkout-card">
-        {children}
-      </main>
-      <footer className="checkout-foot muted">
-        Secured by Expe · Your card details go straight to the payment processor.
-      </footer>
-    </div>
-  );
-}
-
-function ResultIcon({ ok }: { ok: boolean }) {
-  return (
-    <svg
-      className={`result-icon ${ok ? "result-ok" : "result-fail"}`}
-      viewBox="0 0 64 64"
-      aria-hidden="true"
-    >
-      <circle cx="32" cy="32" r="29" fill="none" stroke="currentColor" strokeWidth="4" />
-      {ok ? (
-        <path
-          d="M19 33l9 9 17-19"
-          fill="none"
-          stroke="currentColor"
-          strokeWidth="5"
-          strokeLinecap="round"
-        />
-      ) : (
-        <path
-          d="M22 22l20 20M42 22L22 42"
-          fill="none"
-          stroke="currentColor"
-          strokeWidth="5"
-          strokeLinecap="round"
-        />
-      )}
-    </svg>
-  );
-}
 
 function useCountdown(active: boolean, seconds: number): number {
   const [left, setLeft] = useState(seconds);

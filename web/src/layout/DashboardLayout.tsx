@@ -18,6 +18,11 @@ const NAV = [
   { to: "/", label: "Overview", icon: "M3 10l7-6 7 6v7H3z", end: true },
   { to: "/transactions", label: "Transactions", icon: "M3 5h14M3 10h14M3 15h9" },
   {
+    to: "/payment-links",
+    label: "Payment links",
+    icon: "M8.5 11.5a3 3 0 0 0 4.2 0l2.8-2.8a3 3 0 0 0-4.2-4.2l-1 1M11.5 8.5a3 3 0 0 0-4.2 0l-2.8 2.8a3 3 0 0 0 4.2 4.2l1-1",
+  },
+  {
     to: "/webhooks",
     label: "Webhooks",
     icon: "M6 14a3 3 0 1 1 0-.01M14 14a3 3 0 1 1 0-.01M10 5a3 3 0 1 1 0-.01M9 8l-2 4M11 8l2 4M8 14h4",

@@ -24,6 +24,7 @@ export function invalidateFor(client: QueryClient, event: LiveEvent): void {
   if (event.event.startsWith("payment.") || event.event === "refund.issued") {
     void client.invalidateQueries({ queryKey: ["payments"] });
     void client.invalidateQueries({ queryKey: ["overview"] });
+    void client.invalidateQueries({ queryKey: ["payment-links"] });
     if (paymentId) {
       void client.invalidateQueries({ queryKey: ["payment", paymentId] });
       void client.invalidateQueries({ queryKey: ["payment-webhooks", paymentId] });
@@ -42,6 +43,7 @@ export function invalidateFor(client: QueryClient, event: LiveEvent): void {
 const RESET_KEYS = [
   "payments",
   "payment",
+  "payment-links",
   "payment-webhooks",
   "overview",
   "webhook-attempts",

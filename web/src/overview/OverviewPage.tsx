@@ -12,6 +12,7 @@ import { PaymentsTable } from "../transactions/TransactionsPage";
 import { EmptyState } from "../ui/EmptyState";
 import { SelectField } from "../ui/Field";
 import { CardSkeleton, Skeleton, TableSkeleton } from "../ui/Skeleton";
+import { Stat } from "../ui/Stat";
 import { useCurrentMerchant, useWorkspace } from "../workspace/hooks";
 
 const VolumeChart = lazy(() => import("./VolumeChart"));
@@ -22,16 +23,6 @@ export function successRate(totals: DayTotals): string {
   if (rate === null || rate === undefined) return "—";
   return new Intl.NumberFormat(undefined, { style: "percent", maximumFractionDigits: 1 }).format(
     rate,
-  );
-}
-
-function Stat({ label, value, note }: { label: string; value: string; note?: string }) {
-  return (
-    <div className="card">
-      <div className="stat-label">{label}</div>
-      <div className="stat-value">{value}</div>
-      {note && <div className="small muted">{note}</div>}
-    </div>
   );
 }
 

@@ -1,4 +1,4 @@
-import type { Merchant, Payment, TokenPair, User } from "../api/types";
+import type { CheckoutLink, Merchant, Payment, PaymentLink, TokenPair, User } from "../api/types";
 
 export const user: User = {
   id: "usr_1",
@@ -52,6 +52,46 @@ export function payment(overrides: Partial<Payment> = {}): Payment {
     expiresAt: "2026-12-02T10:00:00Z",
     createdAt: "2026-12-01T10:00:00Z",
     updatedAt: "2026-12-01T10:01:00Z",
+    ...overrides,
+  };
+}
+
+export function paymentLink(overrides: Partial<PaymentLink> = {}): PaymentLink {
+  return {
+    id: "plink_1",
+    slug: "Xk2p9Qa7",
+    url: "http://localhost:8000/pay/Xk2p9Qa7",
+    mode: "test",
+    status: "active",
+    amount: 49900,
+    minAmount: null,
+    maxAmount: null,
+    currency: "INR",
+    description: "Yoga class, 10 sessions",
+    reusable: true,
+    maxUses: 50,
+    expiresAt: null,
+    metadata: {},
+    createdAt: "2026-12-01T10:00:00Z",
+    updatedAt: "2026-12-01T10:00:00Z",
+    deactivatedAt: null,
+    stats: { views: 12, paymentsStarted: 5, paid: 3, conversion: 0.25, revenue: 149700 },
+    ...overrides,
+  };
+}
+
+/** The public view of `paymentLink()`. */
+export function checkoutLink(overrides: Partial<CheckoutLink> = {}): CheckoutLink {
+  return {
+    slug: "Xk2p9Qa7",
+    merchantName: "Chai Point",
+    description: "Yoga class, 10 sessions",
+    amount: 49900,
+    minAmount: null,
+    maxAmount: null,
+    currency: "INR",
+    status: "active",
+    mode: "test",
     ...overrides,
   };
 }

@@ -34,9 +34,14 @@ export function formFromParams(params: URLSearchParams): FilterForm {
   };
 }
 
-export function paramsFromForm(form: FilterForm, page: number): URLSearchParams {
+/** A list page's filters and page as its URL's query (empty values and page 1 left out). */
+export function paramsFromForm<T extends { [K in keyof T]: string }>(
+  form: T,
+  page: number,
+): URLSearchParams {
   const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(form)) if (value) params.set(key, value);
+  for (const key of Object.keys(form) as (keyof T & string)[])
+    if (form[key]) params.set(key, form[key]);
   if (page > 1) params.set("page", String(page));
   return params;
 }

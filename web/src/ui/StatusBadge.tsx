@@ -15,6 +15,8 @@ const TONES: Record<string, string> = {
   processing: "warning",
   sending: "warning",
   expiring: "warning",
+  completed: "info",
+  inactive: "neutral",
 };
 
 const LABELS: Record<string, string> = {

@@ -1,0 +1,1 @@
+"""Payment links: a shareable page that makes a payment for whoever opens it."""
