@@ -63,6 +63,9 @@ _FAILURE_MESSAGES = {
 }
 _WALLET_INSUFFICIENT = "The wallet's available balance is smaller than the amount."
 _WALLET_UNFINISHED = "The wallet payment was not completed; the money stayed in the wallet."
+# A claim of a card confirm is written moments after it is made; one still unwritten after the
+# gateway's upstream timeout (no caller waits for its request any more) was cut off.
+_ABANDONED_CLAIM = timedelta(seconds=15)
 # Who acts when no request does: the sweeper.
 SYSTEM = {"type": "system", "id": "payments-sweeper"}
 
@@ -367,7 +370,7 @@ class PaymentService:
             code = outcome.decline_code or "card_declined"
             final = await self.fail(moved, code, f"card_declined:{code}", scope)
         if final is None:
-            raise PaymentStateConflict("This payment was canceled while it was processing.")
+            final = await self._after_another_claim(moved)
         if final.status == "failed":
             assert final.failure_code is not None and final.failure_message is not None
             raise DECLINES[final.failure_code](final.failure_message)
@@ -376,16 +379,31 @@ class PaymentService:
     async def _resume_card_claim(
         self, payment: PaymentRecord, card: dict[str, Any]
     ) -> PaymentRecord | None:
-        """The payment moved to processing by an earlier confirm with this same card, which
-        claimed the move and was cut off before applying it; None when another card (or another
-        method) claimed it. Without this the customer's retry would be refused while the payment
-        waits for the sweeper to apply the claim and, minutes later, to time the charge out."""
+        """The payment moved to processing by an earlier confirm with this same card that
+        claimed the move and was cut off before applying it; None when the claim is another
+        card's, another method's, or still its request's to apply. Without this the customer's
+        retry would be refused while the payment waits for the sweeper to apply the claim and,
+        minutes later, to time the charge out."""
         entry = await self._store.claimed(payment.id, payment.status)
-        if entry is None or entry["to"] != "processing":
+        if entry is None or entry["to"] != "processing" or not self._abandoned(entry):
             return None
         if not _same_card(entry["fields"].get("card"), card):
             return None
         return await self.apply(payment, entry)
+
+    async def _after_another_claim(self, payment: PaymentRecord) -> PaymentRecord:
+        """The processing payment as another request's claim out of processing left it. A
+        confirm's claim its request abandoned (cut off before writing it) is applied now, so
+        this confirm answers the outcome; one still its request's, or a cancel, is a conflict."""
+        entry = await self._store.claimed(payment.id, payment.status)
+        if entry is not None and entry["to"] == "canceled":
+            raise PaymentStateConflict("This payment was canceled while it was processing.")
+        if entry is not None and self._abandoned(entry):
+            return await self.apply(payment, entry)
+        raise PaymentStateConflict("This payment is already being confirmed.")
+
+    def _abandoned(self, claim: Document) -> bool:
+        return bool(claim["at"] <= self._clock() - _ABANDONED_CLAIM)
 
     async def _confirm_wallet(
         self, scope: Scope, payment: PaymentRecord, body: ConfirmRequest, payer: str

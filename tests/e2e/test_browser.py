@@ -3,11 +3,12 @@
 `web/e2e/run.js` drives Debian's Chromium with playwright-core: a merchant signs up through the
 email link, sets up keys and a webhook endpoint, a customer pays on the checkout by card and by
 UPI QR, the merchant watches the payment arrive, refunds part of it and retries a failed webhook
-delivery, enrols 2FA and logs in with a code; every page is checked with axe in light and dark
-mode, and its screenshots land in the test data folder. Then `web/e2e/attacks.js` stores markup
-in every field a page shows and proves it is shown as text and never runs (with the CSP and
-without it), that the CSP refuses an injected inline script and eval, and that no other origin
-can frame the pages.
+delivery, makes a one-time payment link that a customer with no session pays through its public
+page and sees it completed, enrols 2FA and logs in with a code; every page is checked with axe
+in light and dark mode, and its screenshots land in the test data folder. Then
+`web/e2e/attacks.js` stores markup in every field a page shows and proves it is shown as text and
+never runs (with the CSP and without it), that the CSP refuses an injected inline script and
+eval, and that no other origin can frame the pages.
 """
 
 from __future__ import annotations

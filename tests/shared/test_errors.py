@@ -1,5 +1,8 @@
 """Every error a caller can meet comes back as the API's error body with the right status."""
 
+import asyncio
+import gc
+import warnings
 from collections.abc import AsyncIterator
 
 import httpx
@@ -51,6 +54,12 @@ def build_app() -> FastAPI:
             await client.expe.payments.find_one({"_id": "pay_1"})
         finally:
             await client.close()
+            # The driver leaves unclosed the socket of a connect that close() cancelled (its
+            # monitor retries the refused port meanwhile): collected here, not in a later test.
+            await asyncio.sleep(0)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ResourceWarning)
+                gc.collect()
 
     app.add_middleware(RequestContextMiddleware, service="test")
     return app

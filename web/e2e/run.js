@@ -133,6 +133,25 @@ async function createPayment(extra = {}) {
   });
 }
 
+/** The serious and critical axe violations of the page as it is now. */
+async function axeViolations(page) {
+  if (!(await page.evaluate(() => "axe" in window)))
+    await page.addScriptTag({ url: `${BASE}${AXE_PATH}` });
+  return page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const outcome = await axe.run(document, { resultTypes: ["violations"] });
+    return outcome.violations
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map(
+        (v) =>
+          `${v.id} (${v.impact}): ${v.help} → ${v.nodes
+            .slice(0, 3)
+            .map((n) => n.target.join(" "))
+            .join(" | ")}`,
+      );
+  });
+}
+
 /** Opens a page in light or dark mode, checks it with axe and saves its screenshot. */
 async function audit(page, name, path, { ready } = {}) {
   for (const theme of ["light", "dark"]) {
@@ -154,20 +173,7 @@ async function audit(page, name, path, { ready } = {}) {
       .catch(() => undefined);
     const headings = await page.locator("h1").count();
     if (headings !== 1) throw new Error(`${name} (${theme}) has ${headings} h1 elements`);
-    await page.addScriptTag({ url: `${BASE}${AXE_PATH}` });
-    const result = await page.evaluate(async () => {
-      // eslint-disable-next-line no-undef
-      const outcome = await axe.run(document, { resultTypes: ["violations"] });
-      return outcome.violations
-        .filter((v) => v.impact === "serious" || v.impact === "critical")
-        .map(
-          (v) =>
-            `${v.id} (${v.impact}): ${v.help} → ${v.nodes
-              .slice(0, 3)
-              .map((n) => n.target.join(" "))
-              .join(" | ")}`,
-        );
-    });
+    const result = await axeViolations(page);
     if (result.length) throw new Error(`axe on ${name} (${theme}):\n  ${result.join("\n  ")}`);
     await page.screenshot({ path: join(SHOTS, `${name}-${theme}.png`), fullPage: true });
   }
@@ -200,6 +206,10 @@ async function main() {
     await audit(page, "verify-email", "/verify-email");
     await audit(page, "reset-password", "/reset-password?token=not-a-real-token");
     await audit(page, "checkout-invalid-link", "/checkout/pay_doesnotexist");
+    await audit(page, "pay-link-not-found", "/pay/doesnotexist", {
+      ready: (p) =>
+        p.getByRole("heading", { level: 1, name: "This payment link does not exist" }).waitFor(),
+    });
   });
 
   await step("Sign up", async () => {
@@ -399,6 +409,132 @@ async function main() {
     },
   );
 
+  await step("Create a one-time payment link of a fixed amount in the dashboard", async () => {
+    current = page;
+    const description = `Chai tasting for two ${stamp}`;
+    await page
+      .getByRole("navigation", { name: "Main" })
+      .getByRole("link", { name: "Payment links" })
+      .click();
+    await page.getByRole("heading", { name: "Payment links", level: 1 }).waitFor();
+    // The page's header and its empty state both offer it.
+    await page.getByRole("link", { name: "Create payment link" }).first().click();
+    await page.getByRole("heading", { name: "Create a payment link", level: 1 }).waitFor();
+    const form = page.getByRole("form", { name: "Create payment link" });
+    await form.getByLabel("Description", { exact: true }).fill(description);
+    await form.getByLabel("Currency", { exact: true }).selectOption("INR");
+    await form.getByLabel("A fixed amount").check();
+    await form.getByLabel("Amount (INR)", { exact: true }).fill("250.00");
+    await form.getByLabel("One-time: it can be paid once").check();
+    await form.getByRole("button", { name: "Create payment link" }).click();
+    const created = page.getByRole("region", { name: "Payment link created" });
+    await created.getByText(`${description} · ₹250.00`).waitFor();
+    const url = await created.getByRole("link", { name: /\/pay\// }).getAttribute("href");
+    if (!url?.includes("/pay/")) throw new Error(`no public URL shown: ${url}`);
+    const violations = await axeViolations(page);
+    if (violations.length)
+      throw new Error(`axe on the created link:\n  ${violations.join("\n  ")}`);
+    await page.screenshot({ path: join(SHOTS, "payment-link-created-light.png"), fullPage: true });
+    await created.getByRole("link", { name: "View payment link" }).click();
+    await page.waitForURL(/\/payment-links\/plink_/);
+    state.link = {
+      id: decodeURIComponent(new URL(page.url()).pathname.split("/").pop()),
+      url: onBase(url, BASE),
+      description,
+    };
+    await page.getByRole("heading", { level: 1, name: `${description} Active` }).waitFor();
+  });
+
+  await step(
+    "A customer with no session opens the link, presses Pay and pays by card on the checkout",
+    async () => {
+      state.customerBrowser = await chromium.launch({
+        executablePath: CHROMIUM,
+        headless: true,
+        args: CHROMIUM_ARGS,
+      });
+      const customerContext = await state.customerBrowser.newContext({
+        locale: "en-US",
+        viewport: { width: 1280, height: 860 },
+      });
+      await recordPolicyViolations(customerContext, cspViolations, "customer");
+      const customer = watch(await customerContext.newPage(), "customer");
+      current = customer;
+      state.customer = customer;
+      await customer.goto(state.link.url);
+      await customer.getByText(state.link.description, { exact: true }).waitFor();
+      await customer.getByText("₹250.00", { exact: true }).waitFor();
+      await customer.getByText("Test mode", { exact: true }).waitFor();
+      const session = await customer.evaluate(() => localStorage.getItem("expe.refreshToken"));
+      if (session) throw new Error("the customer's browser has the merchant's session");
+      await customer.getByRole("button", { name: "Pay ₹250.00" }).click();
+      await customer.waitForURL(/\/checkout\/pay_[^#/]+#.+/);
+      await customer.getByText("₹250.00").first().waitFor();
+      await customer.getByLabel("Card number").fill("4242 4242 4242 4242");
+      await customer.getByLabel("Expiry (MM/YY)").fill("12/30");
+      await customer.getByLabel("Security code (CVC)").fill("123");
+      await customer.getByRole("button", { name: /^Pay / }).click();
+      await customer.getByRole("heading", { name: "Payment successful" }).waitFor();
+      current = page;
+    },
+  );
+
+  await step(
+    "The link's page shows it completed with 1 paid, and its public page says it was paid",
+    async () => {
+      current = page;
+      await page.bringToFront();
+      await page.goto(`${BASE}/payment-links`);
+      await page
+        .locator(`tr[data-link-id="${state.link.id}"]`)
+        .getByRole("link", { name: state.link.description })
+        .click();
+      await page.waitForURL((url) => url.pathname.endsWith(`/payment-links/${state.link.id}`));
+      const details = page.getByRole("region", { name: "Details" });
+      const detail = (term) =>
+        details
+          .locator("dt", { hasText: new RegExp(`^${term}$`) })
+          .locator("xpath=following-sibling::dd[1]");
+      const paid = page
+        .getByRole("group", { name: "Figures of the link" })
+        .locator(".card", { has: page.getByText("Paid", { exact: true }) })
+        .locator(".stat-value");
+      const payments = page.getByRole("table", { name: "Payments" });
+      let seen = "nothing";
+      await poll(
+        async () => {
+          seen = [
+            (await detail("Status").textContent({ timeout: 1000 }))?.trim(),
+            (await paid.textContent({ timeout: 1000 }))?.trim(),
+            (await detail("Paid / max uses").textContent({ timeout: 1000 }))?.trim(),
+            `${await payments.locator('tr[data-status="succeeded"]').count()} succeeded`,
+          ].join(", ");
+          return seen === "Completed, 1, 1 / 1, 1 succeeded";
+        },
+        { timeout: 30_000, message: "the link to show Completed and 1 paid" },
+      ).catch((error) => {
+        throw new Error(`${error.message}; the page shows: ${seen}`);
+      });
+      await page
+        .getByRole("heading", { level: 1, name: `${state.link.description} Completed` })
+        .waitFor();
+      if (await page.getByRole("button", { name: "Deactivate" }).count())
+        throw new Error("a completed link still offers Deactivate");
+
+      const customer = state.customer;
+      current = customer;
+      await customer.goto(state.link.url);
+      await customer
+        .getByRole("heading", { level: 1, name: "This payment link has already been paid" })
+        .waitFor();
+      if (await customer.getByRole("button", { name: /^Pay/ }).count())
+        throw new Error("the paid link still offers Pay");
+      await customer.screenshot({ path: join(SHOTS, "pay-link-paid-light.png"), fullPage: true });
+      await state.customerBrowser.close();
+      current = page;
+    },
+  );
+
   await step("The overview shows today's volume and the 30-day chart", async () => {
     current = page;
     await page.goto(`${BASE}/`);
@@ -479,12 +615,32 @@ async function main() {
       ["settings-audit-log", "/settings/audit-log"],
       ["settings-limits", "/settings/limits"],
       ["wallet", "/wallet"],
+      ["payment-links", "/payment-links"],
+      ["payment-links-new", "/payment-links/new"],
       ["onboarding", "/onboarding?new=1"],
       ["not-found", "/no-such-page"],
     ];
     for (const [name, path] of pages) await audit(page, name, path);
     await audit(page, "webhooks-test-panel", `/webhooks/endpoints/${state.endpointId}`, {
       ready: (p) => p.getByRole("heading", { name: "Recent attempts" }).waitFor(),
+    });
+    await audit(page, "payment-link-details", `/payment-links/${state.link.id}`, {
+      ready: (p) => p.getByRole("table", { name: "Payments" }).waitFor(),
+    });
+    const freshLink = await api("POST", "/payment-links", {
+      token: state.secretKey,
+      headers: { "Idempotency-Key": `e2e-link-${stamp}` },
+      body: { amount: 19900, currency: "INR", description: "Cardamom tea, 250 g" },
+    });
+    state.freshLinkPath = new URL(freshLink.url).pathname;
+    await audit(page, "pay-link", state.freshLinkPath, {
+      ready: (p) => p.getByRole("button", { name: "Pay ₹199.00" }).waitFor(),
+    });
+    await audit(page, "pay-link-paid", new URL(state.link.url).pathname, {
+      ready: (p) =>
+        p
+          .getByRole("heading", { level: 1, name: "This payment link has already been paid" })
+          .waitFor(),
     });
     const fresh = await createPayment();
     await audit(
@@ -521,6 +677,9 @@ async function main() {
       `/webhooks/endpoints/${state.endpointId}`,
       "/settings/api-keys",
       `/payments/${state.card.id}`,
+      "/payment-links",
+      `/payment-links/${state.link.id}`,
+      state.freshLinkPath,
       "/",
     ]) {
       await page.goto(`${BASE}${path}`);

@@ -168,12 +168,15 @@ class LinkService:
     # The customer's side.
 
     async def open(self, slug: str) -> tuple[LinkRecord, LinkStatus]:
-        """The link this slug opens, counted as viewed, with its status."""
-        link = await self._links.viewed(slug)
+        """The link this slug opens, with its status; counted as viewed while it takes
+        payments (a visit to a paid or closed link is no chance to convert)."""
+        link = await self._links.by_slug(slug)
         if link is None:
             raise PaymentLinkNotFound(f"No payment link {slug}.")
-        totals = await self._totals(link)
-        return link, await self._status(link, totals)
+        status = await self._status(link, await self._totals(link))
+        if status == "active":
+            await self._links.count_view(link.id)
+        return link, status
 
     async def pay(self, slug: str, amount: int | None, press: str | None) -> PaymentRecord:
         """The payment the customer pays on the hosted checkout; `press` (the request's

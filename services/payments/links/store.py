@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
+from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
@@ -150,12 +150,8 @@ class LinkStore:
         doc = await self._links.find_one({"_id": link_id})
         return None if doc is None else LinkRecord.from_doc(doc)
 
-    async def viewed(self, slug: str) -> LinkRecord | None:
-        """The link this slug opens, its views counted one more."""
-        doc = await self._links.find_one_and_update(
-            {"slug": slug}, {"$inc": {"views": 1}}, return_document=ReturnDocument.AFTER
-        )
-        return None if doc is None else LinkRecord.from_doc(doc)
+    async def count_view(self, link_id: str) -> None:
+        await self._links.update_one({"_id": link_id}, {"$inc": {"views": 1}})
 
     async def by_slug(self, slug: str) -> LinkRecord | None:
         doc = await self._links.find_one({"slug": slug})

@@ -80,8 +80,20 @@ def test_paying_a_link_goes_through_the_hosted_checkout_and_counts_in_its_stats(
         "revenue": 49_900,
     }
     assert error_code(press_pay(api, link)) == (409, "payment_link_used")
+    # A visit to the paid link shows it paid, and is no view of a link one could pay.
+    shown = api.as_(ANONYMOUS).get(f"/api/v1/checkout/links/{link['slug']}").json()
+    assert shown["status"] == "completed"
+    assert api.get(f"/api/v1/payment-links/{link['id']}").json()["stats"]["views"] == 2
     made = api.get("/api/v1/payments", params={"paymentLinkId": link["id"]}).json()
     assert [p["id"] for p in made["data"]] == [payment["id"]]
+
+
+def card_number(n: int) -> str:
+    """A Luhn-valid sandbox card of its own for customer `n` (any such number succeeds)."""
+    body = f"424242{n:09d}"
+    digits = [int(d) for d in reversed(body)]
+    total = sum(d if i % 2 else (d * 2 if d * 2 < 10 else d * 2 - 9) for i, d in enumerate(digits))
+    return body + str((10 - total % 10) % 10)
 
 
 def test_a_one_time_link_is_paid_once_by_many_customers_at_once(payments: Service) -> None:
@@ -92,7 +104,7 @@ def test_a_one_time_link_is_paid_once_by_many_customers_at_once(payments: Servic
         started = press_pay(api, link)
         if started.status_code != 201:
             return started.status_code, started.json()["error"]["code"]
-        paid = pay_by_card(api, started.json())
+        paid = pay_by_card(api, started.json(), card_number(n))
         return paid.status_code, started.json()["paymentId"]
 
     with ThreadPoolExecutor(max_workers=8) as pool:

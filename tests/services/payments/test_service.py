@@ -120,7 +120,8 @@ class CutOff(Exception):
 async def test_a_card_confirm_cut_off_after_its_claim_is_finished_by_the_same_card_again(
     db: AsyncDatabase[Document], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    services = Services(db, Clock())
+    clock = Clock()
+    services = Services(db, clock)
     payments = services.payments
     payment = await payments.create(SCOPE, create_body())
 
@@ -133,6 +134,9 @@ async def test_a_card_confirm_cut_off_after_its_claim_is_finished_by_the_same_ca
         with pytest.raises(CutOff):
             await payments.confirm(SCOPE, payment.id, confirm_card("4242424242424242"))
     assert (await payments.get(SCOPE, payment.id)).status == "created"
+    with pytest.raises(PaymentStateConflict):  # its request may still be writing it
+        await payments.confirm(SCOPE, payment.id, confirm_card("4242424242424242"))
+    clock.advance(seconds=16)
     with pytest.raises(PaymentStateConflict):  # another card may not take the claim over
         await payments.confirm(SCOPE, payment.id, confirm_card("5555555555554444"))
     paid = await payments.confirm(SCOPE, payment.id, confirm_card("4242424242424242"))
@@ -141,6 +145,35 @@ async def test_a_card_confirm_cut_off_after_its_claim_is_finished_by_the_same_ca
     assert [t["to"] for t in timeline] == ["created", "processing", "succeeded"]
     assert await db["payment_transitions"].count_documents({"applied": False}) == 0
     assert await topics(db) == ["payment.created", "payment.completed"]
+
+
+async def test_a_card_confirm_cut_off_after_charging_answers_its_outcome_when_sent_again(
+    db: AsyncDatabase[Document], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = Clock()
+    services = Services(db, clock)
+    payments = services.payments
+    payment = await payments.create(SCOPE, create_body())
+    set_fields = services.store.set_fields
+
+    async def dies_on_success(payment_id: str, fields: dict[str, object]) -> None:
+        if fields["status"] == "succeeded":
+            raise CutOff
+        await set_fields(payment_id, fields)
+
+    # The card was charged and the success claimed, then the process died.
+    with monkeypatch.context() as cut:
+        cut.setattr(services.store, "set_fields", dies_on_success)
+        with pytest.raises(CutOff):
+            await payments.confirm(SCOPE, payment.id, confirm_card("4242424242424242"))
+    assert (await payments.get(SCOPE, payment.id)).status == "processing"
+    with pytest.raises(PaymentStateConflict):  # its request may still be writing it
+        await payments.confirm(SCOPE, payment.id, confirm_card("4242424242424242"))
+    clock.advance(seconds=16)
+    paid = await payments.confirm(SCOPE, payment.id, confirm_card("4242424242424242"))
+    assert paid.status == "succeeded"
+    assert (await payments.get(SCOPE, payment.id)).status == "succeeded"
+    assert await db["payment_transitions"].count_documents({"applied": False}) == 0
 
 
 def confirm_card(number: str) -> ConfirmRequest:

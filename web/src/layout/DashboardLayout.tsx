@@ -11,8 +11,7 @@ import { Logo } from "./Logo";
 import { PageSkeleton } from "./PageSkeleton";
 import { shortcutListener } from "./shortcuts";
 import { ShortcutsHelp } from "./ShortcutsHelp";
-import { errorMessage } from "../api/client";
-import { EmptyState } from "../ui/EmptyState";
+import { LoadFailed } from "../ui/EmptyState";
 
 const NAV = [
   { to: "/", label: "Overview", icon: "M3 10l7-6 7 6v7H3z", end: true },
@@ -122,17 +121,11 @@ export function DashboardLayout() {
     return (
       <main id="main" className="page">
         <h1>Expe</h1>
-        <EmptyState
-          illustration="error"
+        <LoadFailed
           title="The dashboard could not load your merchants"
-          action={
-            <button type="button" className="btn" onClick={() => void merchants.refetch()}>
-              Try again
-            </button>
-          }
-        >
-          <p>{errorMessage(merchants.error)}</p>
-        </EmptyState>
+          error={merchants.error}
+          retry={merchants.refetch}
+        />
       </main>
     );
   }

@@ -9,7 +9,7 @@ import { usePageTitle } from "../layout/usePageTitle";
 import { usePollWhenOffline } from "../live/LiveProvider";
 import { formatMoney } from "../lib/money";
 import { PaymentsTable } from "../transactions/TransactionsPage";
-import { EmptyState } from "../ui/EmptyState";
+import { EmptyState, LoadFailed } from "../ui/EmptyState";
 import { SelectField } from "../ui/Field";
 import { CardSkeleton, Skeleton, TableSkeleton } from "../ui/Skeleton";
 import { Stat } from "../ui/Stat";
@@ -95,17 +95,11 @@ export function OverviewPage() {
         </div>
       ) : overview.isError ? (
         <div className="card">
-          <EmptyState
-            illustration="error"
+          <LoadFailed
             title="The overview could not be loaded"
-            action={
-              <button type="button" className="btn" onClick={() => void overview.refetch()}>
-                Try again
-              </button>
-            }
-          >
-            <p>{errorMessage(overview.error)}</p>
-          </EmptyState>
+            error={overview.error}
+            retry={overview.refetch}
+          />
         </div>
       ) : !current ? (
         <div className="card">

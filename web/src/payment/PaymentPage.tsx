@@ -17,13 +17,14 @@ import { Modal } from "../ui/Modal";
 import { CardSkeleton } from "../ui/Skeleton";
 import { StatusBadge } from "../ui/StatusBadge";
 import { useToast } from "../ui/toast";
+import { DetailsCard, type DetailRow } from "../ui/DetailsCard";
 import { useWorkspace } from "../workspace/hooks";
 import { brandName, methodLabel } from "./labels";
 import { PaymentWebhooksCard } from "./PaymentWebhooksCard";
 import { refundable, RefundDialog } from "./RefundDialog";
 
 function Details({ payment, zone }: { payment: Payment; zone: string }) {
-  const rows: [string, React.ReactNode][] = [
+  const rows: DetailRow[] = [
     ["Payment ID", <Id value={payment.id} label="payment ID" />],
     ["Order ID", <Id value={payment.orderId} label="order ID" />],
     ["Status", <StatusBadge status={payment.status} />],
@@ -71,33 +72,7 @@ function Details({ payment, zone }: { payment: Payment; zone: string }) {
       <CopyButton value={payment.checkoutUrl} label="checkout URL" />
     </span>,
   ]);
-  const metadata = Object.entries(payment.metadata ?? {});
-  return (
-    <section className="card" aria-labelledby="payment-details">
-      <h2 id="payment-details">Details</h2>
-      <dl className="details">
-        {rows.map(([label, value]) => (
-          <div key={label} className="contents">
-            <dt>{label}</dt>
-            <dd>{value}</dd>
-          </div>
-        ))}
-      </dl>
-      {metadata.length > 0 && (
-        <>
-          <h3 className="section">Metadata</h3>
-          <dl className="details">
-            {metadata.map(([key, value]) => (
-              <div key={key} className="contents">
-                <dt>{key}</dt>
-                <dd>{value}</dd>
-              </div>
-            ))}
-          </dl>
-        </>
-      )}
-    </section>
-  );
+  return <DetailsCard id="payment-details" rows={rows} metadata={payment.metadata} />;
 }
 
 function Timeline({ paymentId, zone }: { paymentId: string; zone: string }) {

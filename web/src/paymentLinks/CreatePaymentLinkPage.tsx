@@ -22,7 +22,9 @@ function Created({ link, onAnother }: { link: PaymentLink; onAnother: () => void
         {link.description} · {amountLabel(link)}. Send this address to your customers:
       </p>
       <div className="secret-box">
-        <code aria-label="Payment link URL">{link.url}</code>
+        <a href={link.url} target="_blank" rel="noreferrer" className="mono">
+          {link.url}
+        </a>
         <CopyButton value={link.url} label="payment link URL" />
       </div>
       <div className="row section">

@@ -1,5 +1,4 @@
 import { useState } from "react";
-import type { ReactNode } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link, useParams } from "react-router";
 import { ApiError, errorMessage, paymentLinks } from "../api/client";
@@ -17,6 +16,7 @@ import { Modal } from "../ui/Modal";
 import { CardSkeleton } from "../ui/Skeleton";
 import { Stat } from "../ui/Stat";
 import { StatusBadge } from "../ui/StatusBadge";
+import { DetailsCard, type DetailRow } from "../ui/DetailsCard";
 import { useWorkspace } from "../workspace/hooks";
 import { amountLabel, boundsLabel, formatRatio, usageLabel, usesLabel } from "./labels";
 import { LinkPayments } from "./LinkPayments";
@@ -24,7 +24,7 @@ import { LinkPayments } from "./LinkPayments";
 function Details({ link, zone }: { link: PaymentLink; zone: string }) {
   const money = (minor: number | null) =>
     minor === null ? "—" : formatMoney(minor, link.currency);
-  const rows: [string, ReactNode][] = [
+  const rows: DetailRow[] = [
     ["Payment link ID", <Id value={link.id} label="payment link ID" />],
     ["Slug", <Id value={link.slug} label="slug" />],
     ["Status", <StatusBadge status={link.status} />],
@@ -43,33 +43,7 @@ function Details({ link, zone }: { link: PaymentLink; zone: string }) {
     ["Updated", formatDateTime(link.updatedAt, zone)],
   );
   if (link.deactivatedAt) rows.push(["Deactivated", formatDateTime(link.deactivatedAt, zone)]);
-  const metadata = Object.entries(link.metadata ?? {});
-  return (
-    <section className="card" aria-labelledby="link-details">
-      <h2 id="link-details">Details</h2>
-      <dl className="details">
-        {rows.map(([label, value]) => (
-          <div key={label} className="contents">
-            <dt>{label}</dt>
-            <dd>{value}</dd>
-          </div>
-        ))}
-      </dl>
-      {metadata.length > 0 && (
-        <>
-          <h3 className="section">Metadata</h3>
-          <dl className="details">
-            {metadata.map(([key, value]) => (
-              <div key={key} className="contents">
-                <dt>{key}</dt>
-                <dd>{String(value)}</dd>
-              </div>
-            ))}
-          </dl>
-        </>
-      )}
-    </section>
-  );
+  return <DetailsCard id="link-details" rows={rows} metadata={link.metadata} />;
 }
 
 function Stats({ link }: { link: PaymentLink }) {
@@ -168,14 +142,8 @@ export function PaymentLinkPage() {
         </div>
       </section>
       <Stats link={link} />
-      <div className="two-col">
-        <div>
-          <LinkPayments linkId={link.id} zone={zone} />
-        </div>
-        <div>
-          <Details link={link} zone={zone} />
-        </div>
-      </div>
+      <Details link={link} zone={zone} />
+      <LinkPayments linkId={link.id} zone={zone} />
 
       <Modal
         open={confirming}

@@ -1,6 +1,6 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { Link, useNavigate, useSearchParams } from "react-router";
-import { errorMessage, paymentLinks } from "../api/client";
+import { paymentLinks } from "../api/client";
 import { qk } from "../api/keys";
 import type { PaymentLink, PaymentLinkStatus } from "../api/types";
 import { useTimeZone } from "../auth/hooks";
@@ -9,7 +9,7 @@ import { usePollWhenOffline } from "../live/LiveProvider";
 import { formatMoney } from "../lib/money";
 import { formatDateTime } from "../lib/time";
 import { paramsFromForm } from "../transactions/filters";
-import { EmptyState } from "../ui/EmptyState";
+import { EmptyState, LoadFailed } from "../ui/EmptyState";
 import { SelectField } from "../ui/Field";
 import { Pagination } from "../ui/Pagination";
 import { TableSkeleton } from "../ui/Skeleton";
@@ -148,17 +148,11 @@ export function PaymentLinksPage() {
       {query.isPending ? (
         <TableSkeleton columns={8} />
       ) : query.isError ? (
-        <EmptyState
-          illustration="error"
+        <LoadFailed
           title="Payment links could not be loaded"
-          action={
-            <button type="button" className="btn" onClick={() => void query.refetch()}>
-              Try again
-            </button>
-          }
-        >
-          <p>{errorMessage(query.error)}</p>
-        </EmptyState>
+          error={query.error}
+          retry={query.refetch}
+        />
       ) : rows && rows.length > 0 ? (
         <>
           <PaymentLinksTable rows={rows} zone={zone} />

@@ -176,7 +176,7 @@ describe("creating a payment link", () => {
     expect(call.headers.get("Idempotency-Key")).toMatch(/^[0-9a-f-]{36}$/);
     expect(call.headers.get("Authorization")).toBe("Bearer at_1");
     expect(call.headers.get("Expe-Mode")).toBe("test");
-    expect(screen.getByLabelText("Payment link URL")).toHaveTextContent(created.url);
+    expect(screen.getByRole("link", { name: created.url })).toHaveAttribute("href", created.url);
     await userEvent.click(
       screen.getByRole("button", { name: `Copy payment link URL ${created.url}` }),
     );

@@ -12,7 +12,7 @@ import { formatMoney } from "../lib/money";
 import { formatDateTime } from "../lib/time";
 import { methodLabel } from "../payment/labels";
 import { CopyButton } from "../ui/CopyButton";
-import { EmptyState } from "../ui/EmptyState";
+import { EmptyState, LoadFailed } from "../ui/EmptyState";
 import { SelectField, TextField } from "../ui/Field";
 import { Pagination } from "../ui/Pagination";
 import { TableSkeleton } from "../ui/Skeleton";
@@ -268,17 +268,11 @@ export function TransactionsPage() {
       {query.isPending ? (
         <TableSkeleton columns={6} />
       ) : query.isError ? (
-        <EmptyState
-          illustration="error"
+        <LoadFailed
           title="Payments could not be loaded"
-          action={
-            <button type="button" className="btn" onClick={() => void query.refetch()}>
-              Try again
-            </button>
-          }
-        >
-          <p>{errorMessage(query.error)}</p>
-        </EmptyState>
+          error={query.error}
+          retry={query.refetch}
+        />
       ) : rows && rows.length > 0 ? (
         <>
           <PaymentsTable rows={rows} highlighted={highlighted} zone={zone} />

@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import { errorMessage } from "../api/client";
 
 export type Illustration =
   "payments" | "webhooks" | "keys" | "wallet" | "search" | "chart" | "error";
@@ -78,5 +79,30 @@ export function EmptyState({ illustration, title, children, action }: Props) {
       {children && <div className="empty-text">{children}</div>}
       {action && <div className="empty-action">{action}</div>}
     </div>
+  );
+}
+
+/** What a page shows when its data could not be loaded: why, and a button to try again. */
+export function LoadFailed({
+  title,
+  error,
+  retry,
+}: {
+  title: string;
+  error: unknown;
+  retry: () => unknown;
+}) {
+  return (
+    <EmptyState
+      illustration="error"
+      title={title}
+      action={
+        <button type="button" className="btn" onClick={() => void retry()}>
+          Try again
+        </button>
+      }
+    >
+      <p>{errorMessage(error)}</p>
+    </EmptyState>
   );
 }
