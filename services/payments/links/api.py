@@ -130,7 +130,8 @@ async def deactivate_link(link_id: str, scope: Writer, links: Links) -> PaymentL
     responses=errors(PaymentLinkNotFound),
 )
 async def open_link(slug: str, links: Links, names: MerchantNamesDep) -> PublicLink:
-    """What the link's public page shows: no credentials needed (it counts as a view)."""
+    """What the link's public page shows: no credentials needed (a view of the link, while it
+    takes payments)."""
     link, status = await links.open(slug)
     merchant_name = await names.name_of(link.merchant_id) if names is not None else None
     shown = {field: getattr(link, field) for field in PublicLink.model_fields.keys() & _LINK_FIELDS}
