@@ -12,6 +12,7 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # Nested resources owned by another service than their parent come first.
         (r"^/api/v1/payments/[^/]+/webhooks(/|$)", "webhooks"),
         (r"^/api/v1/merchants/[^/]+/transactions(/|$)", "payments"),
+        (r"^/api/v1/merchants/[^/]+/analytics(/|$)", "analytics"),
         (r"^/api/v1/(auth|users|merchants|projects|api-keys|invitations|admin)(/|$)", "auth"),
         (r"^/api/v1/(payments|refunds|checkout|payment-links|disputes)(/|$)", "payments"),
         (r"^/api/v1/(wallets|transfers|topups)(/|$)", "wallet"),

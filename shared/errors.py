@@ -66,6 +66,12 @@ class ResourceNotFound(ExpeError):
     code = "resource_missing"
 
 
+class MerchantNotFound(ResourceNotFound):
+    """No merchant with this id is the caller's."""
+
+    code = "merchant_not_found"
+
+
 class Conflict(ExpeError):
     """The request conflicts with the current state of a resource."""
 

@@ -7,7 +7,7 @@ import secrets
 import string
 
 PREFIXES = frozenset(
-    "usr mer prj key pay re wal txn evt we wa msg sub plan dp plink req aud ses jwk inv".split()
+    "usr mer prj key pay re wal txn evt we wa msg sub plan dp plink req aud ses jwk inv cus".split()
 )
 
 _ALPHABET = string.ascii_letters + string.digits

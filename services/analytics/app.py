@@ -6,10 +6,11 @@ import asyncio
 
 from fastapi import FastAPI
 
+from services.analytics import periods, store
 from services.analytics.api import router
 from services.analytics.consumers import build_consumers
 from services.analytics.metrics import count_active_merchants
-from services.analytics.store import INDEXES, PaymentBuckets
+from services.analytics.store import PaymentBuckets
 from shared.app import Runtime, ServiceDefinition, app_factory
 
 
@@ -23,7 +24,7 @@ create_app = app_factory(
         name="analytics",
         title="Expe analytics service",
         routers=[router],
-        indexes=INDEXES,
+        indexes=(*store.INDEXES, *periods.INDEXES),
         consumers=build_consumers,
         startup=startup,
     )

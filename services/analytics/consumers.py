@@ -7,7 +7,15 @@ from typing import TypeVar
 
 from pydantic import ValidationError
 
+from services.analytics.counting import EventCounter
 from services.analytics.events import PaymentCreatedData, PaymentOutcomeData, RefundIssuedData
+from services.analytics.payers import Paid, PayerBook
+from services.analytics.periods import (
+    COUNTED_EVENTS,
+    created_increments,
+    outcome_increments,
+    refund_increments,
+)
 from services.analytics.store import PaymentBuckets, PaymentFacts
 from shared.app import Runtime
 from shared.events.consumer import EventConsumer, PermanentEventError
@@ -32,9 +40,39 @@ def _parsed(event: EventEnvelope, model: type[DataT]) -> tuple[str, DataT]:
         raise PermanentEventError(str(error)) from error
 
 
+async def count_payment_event(
+    counter: EventCounter, payers: PayerBook, event: EventEnvelope
+) -> bool:
+    """Counts a payment's event into the merchant analytics read model (periods.py), and a
+    success into its customer's history (payers.py); False when it was counted before."""
+    if event.type == PAYMENT_CREATED:
+        merchant_id, created = _parsed(event, PaymentCreatedData)
+        return await counter.count(event.id, created_increments(merchant_id, created.mode, created))
+    if event.type == REFUND_ISSUED:
+        merchant_id, refund = _parsed(event, RefundIssuedData)
+        return await counter.count(event.id, refund_increments(merchant_id, refund.mode, refund))
+    merchant_id, outcome = _parsed(event, PaymentOutcomeData)
+    succeeded = event.type == PAYMENT_COMPLETED
+    increments = outcome_increments(merchant_id, outcome.mode, outcome, succeeded)
+    customer_id = outcome.customer_id
+    if not succeeded or customer_id is None:
+        return await counter.count(event.id, increments)
+    paid = Paid(outcome.payment_id, outcome.occurred_at, outcome.amount, outcome.currency)
+
+    async def move_payer() -> None:
+        await payers.record(event.id, merchant_id, outcome.mode, customer_id, paid)
+
+    return await counter.count(event.id, increments, then=move_payer)
+
+
 def build_consumers(runtime: Runtime) -> Sequence[EventConsumer]:
     facts = PaymentFacts(runtime.db)
     buckets = PaymentBuckets(runtime.db)
+    counter = EventCounter(runtime.db, COUNTED_EVENTS)
+    payers = PayerBook(runtime.db)
+
+    async def on_merchant_analytics(event: EventEnvelope) -> bool:
+        return await count_payment_event(counter, payers, event)
 
     async def on_payment_created(event: EventEnvelope) -> bool:
         merchant_id, data = _parsed(event, PaymentCreatedData)
@@ -73,6 +111,16 @@ def build_consumers(runtime: Runtime) -> Sequence[EventConsumer]:
         )
 
     return [
+        EventConsumer(
+            name="merchant-analytics",
+            topics=[PAYMENT_CREATED, PAYMENT_COMPLETED, PAYMENT_FAILED, REFUND_ISSUED],
+            handler=on_merchant_analytics,
+            db=runtime.db,
+            settings=runtime.settings.kafka,
+            group_id="expe-analytics-periods",
+            # Each event's claim is recorded with its counts (counting.py).
+            track_processed=False,
+        ),
         EventConsumer(
             name="payment-buckets",
             topics=[PAYMENT_CREATED, PAYMENT_COMPLETED, PAYMENT_FAILED, REFUND_ISSUED],

@@ -31,6 +31,12 @@ class PaymentOutcomeData(Schema):
     currency: str
     occurred_at: Instant
     mode: Literal["test", "live"] = "test"
+    method: str | None = None
+    failure_code: str | None = None
+    # Who paid and from where, when known (services/payments/events.py, `_payer`).
+    customer_id: str | None = None
+    customer_label: str | None = None
+    country: str | None = None
 
 
 class RefundIssuedData(Schema):

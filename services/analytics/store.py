@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from pymongo import ASCENDING, IndexModel
 from pymongo.asynchronous.database import AsyncDatabase
 
-from shared.claims import insert_once, upsert
-from shared.clock import now_ms
+from services.analytics.counting import EventCounter, Increment
+from shared.claims import insert_once
 from shared.mongo import CollectionIndexes, Document
 
 PAYMENT_FACTS = "payment_facts"
@@ -83,8 +82,6 @@ class PaymentFacts:
 # Buckets of 15 minutes: every time zone in use is a whole number of quarter hours from UTC, so
 # a day in any of them is a run of whole buckets.
 BUCKET_SECONDS = 15 * 60
-# A consumer counting an event this long without finishing is taken to have stopped.
-CLAIM_SECONDS = 30.0
 
 
 def bucket_start(at: datetime) -> datetime:
@@ -93,17 +90,12 @@ def bucket_start(at: datetime) -> datetime:
 
 
 class PaymentBuckets:
-    """Counters of each merchant's payments per quarter hour, mode and currency.
-
-    Each event counts once, exactly, though counters are increments: the event's id goes into
-    the bucket's `seen` list in the same single-document update as its increments, and only
-    while it is not there yet. Once its own record says it is counted, the id leaves the list
-    again, so the list holds only events being counted right now (or cut short by a crash, which
-    the redelivered event finishes)."""
+    """Counters of each merchant's payments per quarter hour, mode and currency, each event
+    counted exactly once (counting.py)."""
 
     def __init__(self, db: AsyncDatabase[Document]) -> None:
         self._buckets = db[PAYMENT_BUCKETS]
-        self._events = db[BUCKETED_EVENTS]
+        self._counter = EventCounter(db, BUCKETED_EVENTS)
 
     async def count(
         self,
@@ -118,46 +110,9 @@ class PaymentBuckets:
         """Adds `counts` to the bucket of `at`; False when the event was counted before."""
         start = bucket_start(at)
         bucket_id = f"{merchant_id}:{mode}:{currency}:{int(start.timestamp())}"
-        if not await self._claim(event_id, bucket_id):
-            return False
-        await upsert(
-            self._buckets,
-            {"_id": bucket_id, "seen": {"$ne": event_id}},
-            {
-                "$inc": counts,
-                "$push": {"seen": event_id},
-                "$setOnInsert": {
-                    "merchantId": merchant_id,
-                    "mode": mode,
-                    "currency": currency,
-                    "start": start,
-                },
-            },
-        )
-        await self._events.update_one({"_id": event_id}, {"$set": {"counted": True}})
-        await self._buckets.update_one({"_id": bucket_id}, {"$pull": {"seen": event_id}})
-        return True
-
-    async def _claim(self, event_id: str, bucket_id: str) -> bool:
-        """True when this caller is to count the event: it recorded the event first, or took
-        it over from a consumer that stopped before saying it was counted; False once counted.
-        A duplicate arriving while the first is still counting waits for it: counting it too
-        could land after the first took its id off the bucket's list."""
-        record = {"_id": event_id, "bucket": bucket_id, "counted": False, "claimedAt": now_ms()}
-        if await insert_once(self._events, record):
-            return True
-        while True:
-            stored = await self._events.find_one({"_id": event_id}, {"counted": 1})
-            if stored is None or stored["counted"]:
-                return False
-            stale = now_ms() - timedelta(seconds=CLAIM_SECONDS)
-            taken = await self._events.find_one_and_update(
-                {"_id": event_id, "counted": False, "claimedAt": {"$lt": stale}},
-                {"$set": {"claimedAt": now_ms()}},
-            )
-            if taken is not None:
-                return True
-            await asyncio.sleep(0.1)
+        on_insert = {"merchantId": merchant_id, "mode": mode, "currency": currency, "start": start}
+        increment = Increment(PAYMENT_BUCKETS, bucket_id, counts, on_insert)
+        return await self._counter.count(event_id, [increment])
 
     async def active_merchants(self, mode: str, since: datetime) -> int:
         """How many merchants have a bucket of `mode` starting at `since` or later. A find on

@@ -14,7 +14,6 @@ from services.payments.errors import (
     DECLINES,
     CardNumberInvalid,
     ClientSecretRequired,
-    MerchantNotFound,
     MerchantWalletShort,
     MethodNotAllowed,
     MethodUnavailable,
@@ -51,7 +50,7 @@ from services.payments.schemas import (
 )
 from services.payments.service import ListFilters
 from services.payments.states import PaymentStatus
-from shared.errors import InvalidRequest, PermissionDenied
+from shared.errors import InvalidRequest, MerchantNotFound, PermissionDenied
 from shared.idempotency import HEADER, IdempotentRoute
 from shared.identity import GatewayDep, ServiceDep
 from shared.money import MAX_MINOR_UNITS

@@ -18,12 +18,6 @@ class PaymentNotFound(ResourceNotFound):
     code = "payment_not_found"
 
 
-class MerchantNotFound(ResourceNotFound):
-    """No merchant with this id is the caller's."""
-
-    code = "merchant_not_found"
-
-
 class ClientSecretRequired(Unauthenticated):
     """The checkout opens a payment with its client secret (or the merchant's secret key)."""
 

@@ -78,6 +78,7 @@ def payment_event(payment: PaymentRecord, transition: Document) -> EventEnvelope
     }
     if payment.method:
         data["method"] = payment.method
+    data |= _payer(payment)
     if payment.payment_link_id:
         data["paymentLinkId"] = payment.payment_link_id
     if transition["to"] == "failed":
@@ -85,6 +86,29 @@ def payment_event(payment: PaymentRecord, transition: Document) -> EventEnvelope
     if transition["to"] in ("canceled", "expired"):
         data["reason"] = transition["cause"]
     return _event(event_type, data, payment.merchant_id, transition["_id"])
+
+
+def _payer(payment: PaymentRecord) -> dict[str, Any]:
+    """Who paid, as analytics counts customers: `customerId` (derived, per merchant, from the
+    customer's email, else the paying wallet user, else the card) with a `customerLabel` the
+    merchant recognises but that exposes no whole email or card number; and the `country`, the
+    card issuer's, else the customer's. Empty before anyone is known."""
+    customer = payment.customer or {}
+    card = payment.card or {}
+    if customer.get("email"):
+        email = customer["email"].lower()
+        name, _, domain = email.partition("@")
+        key, label = f"email:{email}", f"{name[:1]}•••@{domain}"
+    elif payment.payer_user_id:
+        user = payment.payer_user_id
+        key, label = f"user:{user}", f"wallet user ••••{user[-4:]}"
+    elif card.get("fingerprint"):
+        key, label = f"card:{card['fingerprint']}", f"{card['brand']} •••• {card['last4']}"
+    else:
+        return {}
+    payer = {"customerId": derived_id("cus", payment.merchant_id, key), "customerLabel": label}
+    country = card.get("country") or customer.get("country")
+    return payer | ({"country": country} if country else {})
 
 
 def refund_event(payment: PaymentRecord, link: RefundLink) -> EventEnvelope:

@@ -9,6 +9,12 @@ Test cards (any future expiry, any 3-4 digit CVC):
     4000 0000 0000 0119   processing_error
 A number failing the Luhn check is refused (400 card_number_invalid) without touching the payment.
 
+The card's issuer country, which analytics reports, is the United States for every number but
+these (each succeeds):
+    4000 0035 6000 0008   IN        4000 0082 6000 0000   GB
+    4000 0027 6000 0016   DE        4000 0039 2000 0003   JP
+    4000 0007 6000 0002   BR        4000 0003 6000 0006   AU
+
 Card numbers are used here and never stored: a payment keeps the brand, the last four digits
 and a fingerprint (HMAC-SHA256 of the number with the internal secret).
 """
@@ -32,6 +38,21 @@ DECLINING: dict[str, str] = {
     "4000000000000127": "incorrect_cvc",
     "4000000000000119": "processing_error",
 }
+
+
+# Issuer countries of the sandbox's test cards (ISO 3166-1 alpha-2).
+ISSUER_COUNTRIES: dict[str, str] = {
+    "4000003560000008": "IN",
+    "4000008260000000": "GB",
+    "4000002760000016": "DE",
+    "4000003920000003": "JP",
+    "4000000760000002": "BR",
+    "4000000360000006": "AU",
+}
+
+
+def issuer_country(number: str) -> str:
+    return ISSUER_COUNTRIES.get(number, "US")
 
 
 def luhn_valid(number: str) -> bool:

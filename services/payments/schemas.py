@@ -57,6 +57,8 @@ def _distinct(values: list[Method]) -> list[Method]:
 
 class Customer(Input):
     email: EmailStr
+    # Where the customer is (ISO 3166-1 alpha-2), for analytics of payments without a card.
+    country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = None
 
 
 class PaymentCreate(Input):
@@ -113,6 +115,8 @@ class Card(Schema):
     exp_month: int
     exp_year: int
     fingerprint: str
+    # The issuer's country (ISO 3166-1 alpha-2); cards confirmed before it was kept have none.
+    country: str | None = None
 
 
 class Payment(Schema):

@@ -33,7 +33,14 @@ from services.payments.errors import (
 from services.payments.events import payment_event
 from services.payments.metrics import count_transition
 from services.payments.records import PaymentRecord
-from services.payments.sandbox import brand_of, charge_card, fingerprint, luhn_valid, upi_payload
+from services.payments.sandbox import (
+    brand_of,
+    charge_card,
+    fingerprint,
+    issuer_country,
+    luhn_valid,
+    upi_payload,
+)
 from services.payments.schemas import (
     METHODS,
     ConfirmRequest,
@@ -174,7 +181,7 @@ class PaymentService:
             "refundCount": 0,
             "orderId": body.order_id,
             "description": body.description,
-            "customer": body.customer.model_dump() if body.customer else None,
+            "customer": body.customer.model_dump(exclude_none=True) if body.customer else None,
             "metadata": body.metadata or {},
             "allowedMethods": body.allowed_methods or list(METHODS),
             "method": None,
@@ -348,6 +355,7 @@ class PaymentService:
             "expMonth": body.card.exp_month,
             "expYear": body.card.exp_year,
             "fingerprint": fingerprint(number, self._settings.internal_secret.get_secret_value()),
+            "country": issuer_country(number),
         }
         if payment.status == "processing":
             if not _same_card(payment.card, card):

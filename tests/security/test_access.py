@@ -98,6 +98,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("DELETE", "/api/v1/merchants/{merchant_id}/members/{user_id}"): Rule.OWNER,
     ("POST", "/api/v1/admin/merchants/{merchant_id}/verify"): Rule.ADMIN,
     ("GET", "/api/v1/analytics/overview"): Rule.READ,
+    ("GET", "/api/v1/merchants/{merchant_id}/analytics"): Rule.READ,
     ("GET", "/api/v1/analytics/payments/summary"): Rule.READ,
     ("GET", "/api/v1/logs"): Rule.READ,
     ("GET", "/api/v1/rate-limits"): Rule.READ,
