@@ -23,6 +23,7 @@ import timeit
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -30,7 +31,7 @@ import httpx
 from devstack import bench_webhooks as hooks
 from devstack.accounts import bearer, create_key, create_merchant, sign_up
 from devstack.bench_cost import Meter, cpu_seconds, process_ids
-from devstack.bench_fill import fill_entries, fill_payments, open_payments
+from devstack.bench_fill import fill_analytics, fill_entries, fill_payments, open_payments
 from devstack.bench_gateway import format_overhead, route_overhead
 from devstack.bench_load import Report, Scenario, attack, print_report, target
 from devstack.profile import Profile
@@ -196,6 +197,25 @@ def one_source_lines(bench: Bench, scenario: Scenario) -> list[str]:
     ]
 
 
+def analytics_lines(bench: Bench, scenario: Scenario) -> list[str]:
+    """The first merchant's analytics (whose read model holds the history's size of payments),
+    over both its keys: the path's query says the range and granularity."""
+    tenant = bench.tenants[0]
+    path = scenario.path.format(merchant=tenant.merchant_id)
+    count = scenario.rate * scenario.seconds
+    return [
+        target("GET", bench.base_url + path, tenant.keys[n % len(tenant.keys)])
+        for n in range(count)
+    ]
+
+
+def _analytics_path(days: int, granularity: str) -> str:
+    today = datetime.now(UTC).date()
+    since = today - timedelta(days=days - 1)
+    query = f"from={since}&to={today}&granularity={granularity}"
+    return f"/api/v1/merchants/{{merchant}}/analytics?{query}"
+
+
 def _transfer(source: str, destination: str) -> dict[str, Any]:
     return {
         "fromWalletId": source,
@@ -267,6 +287,23 @@ SCENARIOS: tuple[tuple[Scenario, Lines], ...] = (
             SECONDS,
         ),
         one_source_lines,
+    ),
+    # The first merchant's analytics, at 20/s: within its two keys' limits (25/s each).
+    *(
+        (
+            Scenario(
+                f"merchant analytics, {label} (gateway -> analytics -> store)",
+                "GET",
+                _analytics_path(days, granularity),
+                20,
+                SECONDS,
+            ),
+            analytics_lines,
+        )
+        for label, days, granularity in (
+            ("30 days by day", 30, "day"),
+            ("12 months by month", 365, "month"),
+        )
     ),
 )
 WEBHOOK_RATES = (20, 100)
@@ -384,7 +421,12 @@ def main() -> int:
         for size in (int(s) for s in args.sizes.split(",")):
             held = asyncio.run(fill_payments(profile, merchants, size))
             entries = asyncio.run(fill_entries(profile, size))
-            print(f"=== {held:,} payments and {entries:,} ledger entries ===\n", flush=True)
+            asyncio.run(fill_analytics(profile, merchants[0], size))
+            print(
+                f"=== {held:,} payments and {entries:,} ledger entries; the first merchant's"
+                f" analytics hold {size:,} payments over a year ===\n",
+                flush=True,
+            )
             for scenario, lines in SCENARIOS:
                 sized = scenario.up_to is None or size <= scenario.up_to
                 if sized and (not args.only or args.only in scenario.name):

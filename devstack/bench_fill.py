@@ -20,6 +20,17 @@ from typing import Any
 from pymongo import AsyncMongoClient
 
 from devstack.profile import Profile
+from services.analytics.counting import Increment
+from services.analytics.events import PaymentCreatedData, PaymentOutcomeData, RefundIssuedData
+from services.analytics.payers import Paid, Payer, moved
+from services.analytics.periods import (
+    COHORTS,
+    PERIODS,
+    TOP_CUSTOMERS,
+    created_increments,
+    outcome_increments,
+    refund_increments,
+)
 from services.payments.schemas import PaymentCreate
 from services.payments.service import PaymentService
 from services.payments.settings import PaymentsSettings
@@ -143,3 +154,73 @@ def _filler_entry(n: int) -> dict[str, Any]:
         requested=change,
         created_at=datetime.now(UTC).replace(microsecond=0),
     ).to_doc()
+
+
+async def fill_analytics(profile: Profile, merchant_id: str, total: int) -> int:
+    """The merchant analytics read model of `total` payments over the last year for one
+    merchant (a customer for every five payments, nine in ten paid, one in twenty refunded),
+    made by folding the increments the consumer would apply into documents; returns `total`."""
+    rng = random.Random(total)
+    now = datetime.now(UTC)
+    folded: dict[tuple[str, str], dict[str, Any]] = {}
+    paid: list[tuple[PaymentOutcomeData, str]] = []
+    for n in range(total):
+        created = now - timedelta(seconds=rng.uniform(3_600, 365 * 86_400))
+        amount = rng.randrange(100, 1_000_000)
+        customer = f"cus_bench{rng.randrange(max(1, total // 5))}"
+        base = {"payment_id": f"pay_bench{n}", "amount": amount, "currency": "INR"}
+        increments = created_increments(
+            merchant_id, "test", PaymentCreatedData(**base, created_at=created)
+        )
+        succeeded = rng.random() < 0.9
+        outcome = PaymentOutcomeData(
+            **base,
+            occurred_at=created + timedelta(seconds=2),
+            method=rng.choice(("card", "card", "upi", "wallet")),
+            failure_code=None if succeeded else rng.choice(("card_declined", "expired_card")),
+            customer_id=customer,
+            customer_label=f"{customer}@example.com",
+            country=rng.choice(("IN", "IN", "US", "GB", "DE")),
+        )
+        increments += outcome_increments(merchant_id, "test", outcome, succeeded)
+        if succeeded:
+            paid.append((outcome, customer))
+            if rng.random() < 0.05:
+                refund = RefundIssuedData(
+                    refund_id=f"re_bench{n}",
+                    amount=amount // 2,
+                    currency="INR",
+                    created_at=created + timedelta(days=1),
+                )
+                increments += refund_increments(merchant_id, "test", refund)
+        _fold(folded, increments)
+    payers: dict[str, Payer] = {}
+    for outcome, customer in sorted(paid, key=lambda item: item[0].occurred_at):
+        payer = payers.get(customer, Payer(None, {}))
+        event = Paid(outcome.payment_id, outcome.occurred_at, outcome.amount, outcome.currency)
+        payers[customer], changes = moved(merchant_id, "test", payer, event)
+        _fold(folded, changes)
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(profile.mongo_url, tz_aware=True)
+    try:
+        db = client[f"{profile.db_prefix}_analytics"]
+        for name in (PERIODS, TOP_CUSTOMERS, COHORTS):
+            await db[name].delete_many({"merchantId": merchant_id})
+            docs = [doc for (collection, _), doc in folded.items() if collection == name]
+            for start in range(0, len(docs), _BATCH):
+                await db[name].insert_many(docs[start : start + _BATCH], ordered=False)
+        return total
+    finally:
+        await client.close()
+
+
+def _fold(folded: dict[tuple[str, str], dict[str, Any]], increments: list[Increment]) -> None:
+    """Adds increments into documents as `$inc` on dotted paths would."""
+    for increment in increments:
+        key = (increment.collection, increment.id)
+        doc = folded.setdefault(key, {"_id": increment.id, "seen": [], **increment.on_insert})
+        for path, value in increment.inc.items():
+            *parents, leaf = path.split(".")
+            node = doc
+            for part in parents:
+                node = node.setdefault(part, {})
+            node[leaf] = node.get(leaf, 0) + value

@@ -30,8 +30,8 @@ _PUBLIC = _rules(
     (r"^/api/v1/checkout/links/[^/]+/payments$", "POST"),
 )
 _DASHBOARD = re.compile(
-    r"^/api/v1/(auth|users|merchants(?!/[^/]+/transactions)|projects|api-keys|invitations"
-    r"|admin)(/|$)"
+    r"^/api/v1/(auth|users|merchants(?!/[^/]+/(transactions|analytics))|projects|api-keys"
+    r"|invitations|admin)(/|$)"
 )
 _CHECKOUT = re.compile(r"^/api/v1/checkout(/|$)")
 
