@@ -22,6 +22,8 @@ from shared.scopes import scope_of
 router = APIRouter(tags=["analytics"])
 # The longest range one report covers: two years, by day at most 731 periods.
 MAX_RANGE_DAYS = 731
+# Dates a report may name: a range's arithmetic stays far from the calendar's ends.
+EARLIEST, LATEST = date(1970, 1, 1), date(9998, 12, 31)
 
 
 @router.get(
@@ -84,8 +86,8 @@ async def read_merchant_analytics(
     merchant_id: str,
     db: Database,
     caller: CallerDep,
-    since: Annotated[date | None, Query(alias="from")] = None,
-    until: Annotated[date | None, Query(alias="to")] = None,
+    since: Annotated[date | None, Query(alias="from", ge=EARLIEST, le=LATEST)] = None,
+    until: Annotated[date | None, Query(alias="to", ge=EARLIEST, le=LATEST)] = None,
     granularity: Granularity = "day",
     currency: Annotated[str | None, Query(pattern="^[A-Z]{3}$")] = None,
 ) -> MerchantAnalytics:

@@ -107,6 +107,8 @@ def test_a_bad_range_or_another_merchant_is_refused(
         ({"granularity": "year"}, "granularity"),
         ({"currency": "inr"}, "currency"),
         ({"from": "yesterday"}, "from"),
+        ({"from": "9999-12-30"}, "from"),
+        ({"to": "0001-01-02"}, "to"),
     ):
         refused = gateway.get(path, params=params, headers=key)
         assert refused.status_code == 400, (params, refused.text)

@@ -1,3 +1,4 @@
+import java.util.Comparator;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -20,6 +21,12 @@ import de.bwaldvogel.mongo.bson.Document;
  * merchant's payments twice (the count, then the page). Here, when the index the query falls to
  * holds its keys in the order the query sorts by, documents are read in that order and the read
  * stops once the page is full; a count the index's bounds decide is read from key positions.
+ *
+ * <p>Every document a query hands out is a copy. mongo-java-server updates the document a query
+ * gave it in place before putting it back, and the stored instance is the one the committer is
+ * serialising and other connections' answers are encoding: an update of a document while a
+ * commit wrote its page stopped the store (ConcurrentModificationException), and a reader could
+ * be answered half of an update.
  */
 final class IndexedCollection extends H2Collection {
 
@@ -76,6 +83,20 @@ final class IndexedCollection extends H2Collection {
             .map(this::getDocument);
         return matchDocumentsFromStream(query, documents, skip, limit, batchSize, null,
             fieldSelector);
+    }
+
+    /** Every query's documents pass here (index or scan): the matches leave as copies. */
+    @Override
+    protected QueryResult matchDocumentsFromStream(Document query, Stream<Document> documents,
+                                                   int skip, int limit, int batchSize,
+                                                   Comparator<Document> order,
+                                                   Document fieldSelector) {
+        Stream<Document> copies = documents
+            .filter(document -> documentMatchesQuery(document, query))
+            .map(Document::cloneDeeply);
+        // Matched already: the empty query lets each copy through without matching it again.
+        return super.matchDocumentsFromStream(new Document(), copies, skip, limit, batchSize,
+            order, fieldSelector);
     }
 
     @Override
