@@ -138,6 +138,7 @@ export function hostilePages(planted, onBase) {
   return [
     ["overview", "/", [f.merchantName]],
     ["transactions", "/transactions", [f.orderId]],
+    ["analytics", "/analytics", []],
     [
       "payment-details",
       `/payments/${paid.id}`,

@@ -624,6 +624,10 @@ async function main() {
     await audit(page, "webhooks-test-panel", `/webhooks/endpoints/${state.endpointId}`, {
       ready: (p) => p.getByRole("heading", { name: "Recent attempts" }).waitFor(),
     });
+    // The card payment paid earlier reaches the analytics through their consumer.
+    await audit(page, "analytics", "/analytics", {
+      ready: (p) => p.getByRole("heading", { level: 2, name: "INR" }).waitFor(),
+    });
     await audit(page, "payment-link-details", `/payment-links/${state.link.id}`, {
       ready: (p) => p.getByRole("table", { name: "Payments" }).waitFor(),
     });

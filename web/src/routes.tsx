@@ -24,6 +24,7 @@ const AcceptInvitation = page(
 const Onboarding = page(() => import("./onboarding/OnboardingPage"), "OnboardingPage");
 const Overview = page(() => import("./overview/OverviewPage"), "OverviewPage");
 const Transactions = page(() => import("./transactions/TransactionsPage"), "TransactionsPage");
+const Analytics = page(() => import("./analytics/AnalyticsPage"), "AnalyticsPage");
 const PaymentDetails = page(() => import("./payment/PaymentPage"), "PaymentPage");
 const Webhooks = page(() => import("./webhooks/WebhooksPage"), "WebhooksPage");
 const Settings = page(() => import("./settings/SettingsPage"), "SettingsPage");
@@ -93,6 +94,7 @@ export function AppRoutes() {
         <Route element={<DashboardLayout />}>
           <Route index element={s(<Overview />)} />
           <Route path="/transactions" element={s(<Transactions />)} />
+          <Route path="/analytics" element={s(<Analytics />)} />
           <Route path="/payments/:id" element={s(<PaymentDetails />)} />
           <Route path="/payment-links" element={s(<PaymentLinks />)} />
           <Route path="/payment-links/new" element={s(<CreatePaymentLink />)} />

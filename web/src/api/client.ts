@@ -27,6 +27,8 @@ import type {
   Movement,
   NotificationPreferences,
   Overview,
+  AnalyticsQuery,
+  MerchantAnalytics,
   Page,
   Payment,
   PaymentHistory,
@@ -343,6 +345,11 @@ export const paymentLinks = {
 export const analytics = {
   overview: (days: number, tz: string) =>
     get<Overview>("/analytics/overview", { query: { days, tz } }),
+  /** The merchant's figures over UTC days `from`..`to` (both included), in the current mode. */
+  merchant: (merchantId: string, query: AnalyticsQuery) =>
+    get<MerchantAnalytics>(`/merchants/${enc(merchantId)}/analytics`, {
+      query: { ...query },
+    }),
 };
 
 // Checkout: the payment's client secret, no dashboard session.

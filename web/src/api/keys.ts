@@ -1,7 +1,7 @@
 // Query keys of the one TanStack Query cache. Each starts with what a live event invalidates,
 // then the merchant and mode, so switching merchant or mode never shows another's data.
 import type { AttemptFilters } from "./client";
-import type { ListFilters, Mode } from "./types";
+import type { AnalyticsQuery, ListFilters, Mode } from "./types";
 
 type Scope = { merchantId: string | null; mode: Mode };
 const s = (scope: Scope) => [scope.merchantId, scope.mode] as const;
@@ -28,6 +28,9 @@ export const qk = {
     ["payment-links", "list", ...s(scope), status, page] as const,
   paymentLink: (scope: Scope, id: string) => ["payment-links", id, ...s(scope)] as const,
   overview: (scope: Scope, tz: string) => ["overview", ...s(scope), tz] as const,
+  // Under "overview" so a payment's live event refreshes it too.
+  merchantAnalytics: (scope: Scope, query: AnalyticsQuery) =>
+    ["overview", ...s(scope), "merchant", query] as const,
   endpoints: (scope: Scope) => ["webhook-endpoints", ...s(scope)] as const,
   endpoint: (scope: Scope, id: string) => ["webhook-endpoints", ...s(scope), id] as const,
   attempts: (scope: Scope, filters: AttemptFilters, page: number) =>

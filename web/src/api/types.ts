@@ -408,6 +408,84 @@ export interface Overview {
   currencies: CurrencyOverview[];
 }
 
+// A merchant's analytics over a range of UTC days (GET /merchants/{id}/analytics).
+
+export type Granularity = "day" | "week" | "month";
+
+/** Figures of a range or a period; amounts in minor units of the currency. */
+export interface AnalyticsFigures {
+  created: number;
+  succeeded: number;
+  /** Amount succeeded (gross volume). */
+  volume: number;
+  failed: number;
+  refunds: number;
+  refunded: number;
+  newCustomers: number;
+  newCustomerVolume: number;
+  returningPayments: number;
+  returningVolume: number;
+  /** Volume less refunded. */
+  net: number;
+  successRate: number | null;
+  averageOrderValue: number | null;
+}
+
+export interface AnalyticsPeriod extends AnalyticsFigures {
+  /** First and last UTC day of the period, both included. */
+  start: string;
+  end: string;
+}
+
+export interface AnalyticsBreakdown {
+  succeeded: number;
+  volume: number;
+  failed: number;
+  successRate: number | null;
+}
+
+export interface AnalyticsCurrency {
+  currency: string;
+  totals: AnalyticsFigures;
+  periods: AnalyticsPeriod[];
+  methods: (AnalyticsBreakdown & { method: string })[];
+  countries: (AnalyticsBreakdown & { country: string })[];
+  failures: { code: string; count: number }[];
+  /** Of all time, not of the range. */
+  topCustomers: { customerId: string; label: string | null; payments: number; volume: number }[];
+}
+
+export interface CohortRetention {
+  /** "2026-11" */
+  month: string;
+  customers: number;
+  rate: number;
+}
+
+export interface Cohort {
+  /** The month of the customers' first payment, "2026-10". */
+  month: string;
+  customers: number;
+  retention: CohortRetention[];
+}
+
+export interface MerchantAnalytics {
+  merchantId: string;
+  mode: Mode;
+  from: string;
+  to: string;
+  granularity: Granularity;
+  currencies: AnalyticsCurrency[];
+  cohorts: Cohort[];
+}
+
+export interface AnalyticsQuery {
+  from: string;
+  to: string;
+  granularity: Granularity;
+  currency?: string;
+}
+
 /**
  * inactive: deactivated by the merchant; expired: past expiresAt; completed: every use paid (a
  * one-time link once paid).

@@ -16,6 +16,7 @@ import { LoadFailed } from "../ui/EmptyState";
 const NAV = [
   { to: "/", label: "Overview", icon: "M3 10l7-6 7 6v7H3z", end: true },
   { to: "/transactions", label: "Transactions", icon: "M3 5h14M3 10h14M3 15h9" },
+  { to: "/analytics", label: "Analytics", icon: "M3 17h14M5 14V9M9 14V4M13 14v-3M17 14V7" },
   {
     to: "/payment-links",
     label: "Payment links",

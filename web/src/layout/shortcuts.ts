@@ -9,6 +9,7 @@ export interface Shortcut {
 export const GO_TO: Record<string, { path: string; label: string }> = {
   o: { path: "/", label: "Overview" },
   t: { path: "/transactions", label: "Transactions" },
+  a: { path: "/analytics", label: "Analytics" },
   p: { path: "/payment-links", label: "Payment links" },
   w: { path: "/webhooks", label: "Webhooks" },
   l: { path: "/wallet", label: "Wallet" },

@@ -9,11 +9,12 @@ import {
   YAxis,
 } from "recharts";
 import type { CurrencyOverview } from "../api/types";
-import { formatMoney, minorDigits } from "../lib/money";
+import { formatMoney } from "../lib/money";
+import { majorScale, moneyTick, TOOLTIP_STYLE, X_AXIS, Y_AXIS } from "../ui/chartStyle";
 import { formatDay } from "../lib/time";
 
 export default function VolumeChart({ data }: { data: CurrencyOverview }) {
-  const scale = 10 ** minorDigits(data.currency);
+  const scale = majorScale(data.currency);
   // Recharts needs numbers for the axis; the labels and tooltips format the exact minor units.
   const points = data.days.map((day) => ({
     ...day,
@@ -35,28 +36,10 @@ export default function VolumeChart({ data }: { data: CurrencyOverview }) {
             </linearGradient>
           </defs>
           <CartesianGrid stroke="var(--border)" vertical={false} />
-          <XAxis
-            dataKey="label"
-            tick={{ fill: "var(--muted)", fontSize: 12 }}
-            tickLine={false}
-            axisLine={false}
-            minTickGap={24}
-          />
-          <YAxis
-            tick={{ fill: "var(--muted)", fontSize: 12 }}
-            tickLine={false}
-            axisLine={false}
-            width={80}
-            tickFormatter={(value: number) =>
-              formatMoney(Math.round(value * scale), data.currency).replace(/\.00$/, "")
-            }
-          />
+          <XAxis dataKey="label" {...X_AXIS} />
+          <YAxis {...Y_AXIS} tickFormatter={moneyTick(data.currency)} />
           <Tooltip
-            contentStyle={{
-              background: "var(--surface)",
-              border: "1px solid var(--border)",
-              color: "var(--text)",
-            }}
+            contentStyle={TOOLTIP_STYLE}
             formatter={(_value, _name, item) => [
               formatMoney((item.payload as { volume: number }).volume, data.currency),
               "Volume",

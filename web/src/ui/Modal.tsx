@@ -1,6 +1,6 @@
 // A modal on the native <dialog>: focus trapping, Escape and the inert background come from the
 // browser, and nothing injects styles (unlike scroll-lock libraries).
-import { useEffect, useId, useRef } from "react";
+import { useId, useLayoutEffect, useRef } from "react";
 import type { ReactNode } from "react";
 
 interface Props {
@@ -15,7 +15,9 @@ export function Modal({ open, title, onClose, children, wide }: Props) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
 
-  useEffect(() => {
+  // A layout effect opens the dialog in the same commit that mounts it, so nothing (a paint, a
+  // test's query) sees its content in a dialog that is still closed.
+  useLayoutEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
     if (open && !dialog.open) {
