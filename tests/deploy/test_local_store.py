@@ -118,6 +118,45 @@ def test_every_acknowledged_write_survives_a_kill_9(store: LocalStore) -> None:
         assert acknowledged <= counters[counter] <= acknowledged + 1
 
 
+async def _lock_and_count_hot_documents(store: LocalStore, rounds: int) -> dict[str, int]:
+    """Writers take a few wide documents in turn, each round a find-and-modify that counts and
+    sets a holder field, then an update that unsets it, while readers read the documents;
+    returns the rounds acknowledged per document."""
+    client: AsyncMongoClient[dict] = AsyncMongoClient(store.url, serverSelectionTimeoutMS=2000)
+    hot = client.hot.documents
+    wide = {f"f{n}": n for n in range(500)}
+    await hot.insert_many([{"_id": f"d{d}", "n": 0, **wide} for d in range(4)])
+    counted = {f"d{d}": 0 for d in range(4)}
+
+    async def writer(w: int) -> None:
+        for i in range(rounds):
+            doc = f"d{(w + i) % 4}"
+            await hot.find_one_and_update({"_id": doc}, {"$inc": {"n": 1}, "$set": {"held": w}})
+            await hot.update_one({"_id": doc}, {"$unset": {"held": ""}})
+            counted[doc] += 1
+
+    async def reader(r: int) -> None:
+        for i in range(rounds):
+            assert (await hot.find_one({"_id": f"d{(r + i) % 4}"}))["f499"] == 499
+
+    await asyncio.gather(*(writer(w) for w in range(WRITERS)), *(reader(r) for r in range(4)))
+    stored = {doc["_id"]: doc["n"] async for doc in hot.find({}, {"n": 1})}
+    await client.close()
+    assert stored == counted
+    return counted
+
+
+def test_hot_wide_documents_gaining_and_losing_fields_keep_the_store_up(
+    store: LocalStore,
+) -> None:
+    # An update used to change the stored document in place, the very instance a commit may be
+    # writing to the file: a field added or removed meanwhile stopped the store
+    # (ConcurrentModificationException, then "This store is closed").
+    counted = asyncio.run(_lock_and_count_hot_documents(store, rounds=300))
+    assert sum(counted.values()) == WRITERS * 300
+    assert "commit failed" not in (store.data_dir / "logs" / "store.log").read_text()
+
+
 def test_data_and_unique_indexes_are_kept_across_restarts(store: LocalStore) -> None:
     with pymongo.MongoClient(store.url, serverSelectionTimeoutMS=5000) as client:
         users = client.restarts.users

@@ -1,16 +1,19 @@
 import java.util.Comparator;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
 import org.h2.mvstore.MVMap;
 
 import de.bwaldvogel.mongo.MongoDatabase;
+import de.bwaldvogel.mongo.backend.ArrayFilters;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.h2.H2Collection;
 import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.oplog.Oplog;
 
 /**
  * H2Collection that picks the secondary index bounding most of a query, and lets it answer in
@@ -22,11 +25,12 @@ import de.bwaldvogel.mongo.bson.Document;
  * holds its keys in the order the query sorts by, documents are read in that order and the read
  * stops once the page is full; a count the index's bounds decide is read from key positions.
  *
- * <p>Every document a query hands out is a copy. mongo-java-server updates the document a query
- * gave it in place before putting it back, and the stored instance is the one the committer is
- * serialising and other connections' answers are encoding: an update of a document while a
- * commit wrote its page stopped the store (ConcurrentModificationException), and a reader could
- * be answered half of an update.
+ * <p>An update works on copies of the documents it matched. mongo-java-server changes the
+ * document a query gave it in place before putting it back, and the stored instance is the one
+ * a commit may be serialising and other connections' answers encoding: updating hot documents
+ * while a commit wrote their page stopped the store (ConcurrentModificationException), and a
+ * reader could be answered half of an update. Stored documents are never changed, so reads
+ * need no copies.
  */
 final class IndexedCollection extends H2Collection {
 
@@ -85,12 +89,41 @@ final class IndexedCollection extends H2Collection {
             fieldSelector);
     }
 
-    /** Every query's documents pass here (index or scan): the matches leave as copies. */
+    /** Set while this thread runs an update, whose matches must be copies. */
+    private static final ThreadLocal<Boolean> UPDATING = ThreadLocal.withInitial(() -> false);
+
+    @Override
+    public synchronized Document findAndModify(Document query) {
+        return updating(() -> super.findAndModify(query));
+    }
+
+    @Override
+    public synchronized Document updateDocuments(Document selector, Document update,
+                                                 ArrayFilters arrayFilters, boolean multi,
+                                                 boolean upsert, Oplog oplog) {
+        return updating(() -> super.updateDocuments(selector, update, arrayFilters, multi,
+            upsert, oplog));
+    }
+
+    private static Document updating(Supplier<Document> update) {
+        UPDATING.set(true);
+        try {
+            return update.get();
+        } finally {
+            UPDATING.set(false);
+        }
+    }
+
+    /** Every query's documents pass here (index or scan); an update's matches leave as copies. */
     @Override
     protected QueryResult matchDocumentsFromStream(Document query, Stream<Document> documents,
                                                    int skip, int limit, int batchSize,
                                                    Comparator<Document> order,
                                                    Document fieldSelector) {
+        if (!UPDATING.get()) {
+            return super.matchDocumentsFromStream(query, documents, skip, limit, batchSize,
+                order, fieldSelector);
+        }
         Stream<Document> copies = documents
             .filter(document -> documentMatchesQuery(document, query))
             .map(Document::cloneDeeply);
