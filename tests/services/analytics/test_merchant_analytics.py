@@ -259,7 +259,7 @@ async def test_a_customer_move_cut_off_after_its_state_was_written_is_finished_o
     # The first event's move is written with its increments pending, then the process dies:
     # its claim and its lock are left behind, both older than a consumer would take.
     payers = PayerBook(db)
-    original = payers._finish  # noqa: SLF001 - the crash point under test
+    original = payers._finish  # the crash point under test
 
     async def crash(*_: Any) -> None:
         raise RuntimeError("killed")
