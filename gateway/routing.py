@@ -14,7 +14,10 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^/api/v1/merchants/[^/]+/transactions(/|$)", "payments"),
         (r"^/api/v1/merchants/[^/]+/analytics(/|$)", "analytics"),
         (r"^/api/v1/(auth|users|merchants|projects|api-keys|invitations|admin)(/|$)", "auth"),
-        (r"^/api/v1/(payments|refunds|checkout|payment-links|disputes)(/|$)", "payments"),
+        (
+            r"^/api/v1/(payments|refunds|checkout|payment-links|payment-methods|disputes)(/|$)",
+            "payments",
+        ),
         (r"^/api/v1/(wallets|transfers|topups)(/|$)", "wallet"),
         (r"^/api/v1/webhooks(/|$)", "webhooks"),
         (r"^/api/v1/analytics(/|$)", "analytics"),

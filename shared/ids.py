@@ -7,7 +7,8 @@ import secrets
 import string
 
 PREFIXES = frozenset(
-    "usr mer prj key pay re wal txn evt we wa msg sub plan dp plink req aud ses jwk inv cus".split()
+    """usr mer prj key pay re wal txn evt we wa msg sub plan in dp plink req aud ses jwk inv cus
+    pm""".split()
 )
 
 _ALPHABET = string.ascii_letters + string.digits

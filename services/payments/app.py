@@ -13,6 +13,7 @@ from services.payments.links.service import LinkService
 from services.payments.links.store import INDEXES as LINK_INDEXES
 from services.payments.links.store import LinkStore
 from services.payments.merchants_client import MerchantNames
+from services.payments.methods import api as methods_api
 from services.payments.refunds import RefundService
 from services.payments.service import PaymentService
 from services.payments.settings import PaymentsSettings
@@ -64,7 +65,9 @@ create_app = app_factory(
             checkout_router,
             links_api.router,
             links_api.public_router,
+            methods_api.router,
             internal_router,
+            methods_api.internal_router,
         ],
         indexes=(*INDEXES, *LINK_INDEXES),
         settings_class=PaymentsSettings,

@@ -173,3 +173,24 @@ class PaymentLinkBusy(Conflict):
     """Each use of the link still open is being paid just now; one may end unpaid: retry."""
 
     code = "payment_link_busy"
+
+
+class PaymentMethodNotFound(ResourceNotFound):
+    """No saved card with this id exists for the caller's merchant and mode."""
+
+    code = "payment_method_not_found"
+
+
+class CardExpiryPassed(ExpeError):
+    """The card's expiry month has passed; an expired card cannot be saved. The code and status
+    are a declined expired card's, as on the checkout: one code, one status."""
+
+    status_code = 402
+    type = "card_error"
+    code = "expired_card"
+
+
+class ChargeReferenceReused(Conflict):
+    """The charge's reference made another charge (of another card, amount, currency or order)."""
+
+    code = "charge_reference_reused"

@@ -67,6 +67,7 @@ PAYMENT_CREATED: dict[str, Any] = {
                 "walletId": None,
                 "merchantWalletId": None,
                 "paymentLinkId": None,
+                "paymentMethodId": None,
                 "failureCode": None,
                 "failureMessage": None,
                 "checkoutUrl": f"http://localhost:8000/checkout/{_PAYMENT_ID}#{_CLIENT_SECRET}",

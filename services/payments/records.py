@@ -126,6 +126,8 @@ class PaymentRecord:
     return_url: str | None = None
     # The payment link the customer opened, when the payment was made through one.
     payment_link_id: str | None = None
+    # The saved card charged, when the payment is a charge of one (methods/).
+    payment_method_id: str | None = None
 
     @classmethod
     def from_doc(cls, doc: Document) -> PaymentRecord:
@@ -159,6 +161,7 @@ class PaymentRecord:
             client_secret=doc.get("clientSecret"),
             return_url=doc.get("returnUrl"),
             payment_link_id=doc.get("paymentLinkId"),
+            payment_method_id=doc.get("paymentMethodId"),
         )
 
     def to_doc(self) -> Document:
@@ -194,6 +197,7 @@ class PaymentRecord:
             ("clientSecret", self.client_secret),
             ("returnUrl", self.return_url),
             ("paymentLinkId", self.payment_link_id),
+            ("paymentMethodId", self.payment_method_id),
         )
         doc.update((key, value) for key, value in optional if value is not None)
         return doc

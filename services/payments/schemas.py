@@ -140,6 +140,8 @@ class Payment(Schema):
     failure_code: str | None = None
     failure_message: str | None = None
     payment_link_id: str | None = None
+    # The saved card charged, for a charge of one (a subscription's renewal).
+    payment_method_id: str | None = None
     checkout_url: str
     # Give it to the customer's browser only: it opens this payment on the hosted checkout.
     client_secret: str | None = None

@@ -135,12 +135,15 @@ class PaymentService:
         payment_id: str,
         expires_at: datetime,
         payment_link_id: str | None = None,
+        payment_method_id: str | None = None,
     ) -> PaymentRecord:
         """Inserts the payment `payment_id`, or finds the one an earlier run made under that id
         (whatever its body), and writes its creation claim and event either way."""
         now = self._clock()
         payment = PaymentRecord.from_doc(
-            self.new_payment(scope, body, now, expires_at, payment_id, payment_link_id)
+            self.new_payment(
+                scope, body, now, expires_at, payment_id, payment_link_id, payment_method_id
+            )
         )
         try:
             await self._store.insert(payment)
@@ -164,6 +167,7 @@ class PaymentService:
         expires_at: datetime,
         payment_id: str | None = None,
         payment_link_id: str | None = None,
+        payment_method_id: str | None = None,
     ) -> Document:
         """The document of a new payment, as `create` stores it."""
         payment_id = payment_id or new_id("pay")
@@ -202,6 +206,7 @@ class PaymentService:
             "createdAt": now,
             "updatedAt": now,
             "paymentLinkId": payment_link_id,
+            "paymentMethodId": payment_method_id,
         }
 
     def _expiry(self, now: datetime, requested: datetime | None) -> datetime:
@@ -393,7 +398,7 @@ class PaymentService:
         retry would be refused while the payment waits for the sweeper to apply the claim and,
         minutes later, to time the charge out."""
         entry = await self._store.claimed(payment.id, payment.status)
-        if entry is None or entry["to"] != "processing" or not self._abandoned(entry):
+        if entry is None or entry["to"] != "processing" or not self.abandoned(entry):
             return None
         if not _same_card(entry["fields"].get("card"), card):
             return None
@@ -406,11 +411,12 @@ class PaymentService:
         entry = await self._store.claimed(payment.id, payment.status)
         if entry is not None and entry["to"] == "canceled":
             raise PaymentStateConflict("This payment was canceled while it was processing.")
-        if entry is not None and self._abandoned(entry):
+        if entry is not None and self.abandoned(entry):
             return await self.apply(payment, entry)
         raise PaymentStateConflict("This payment is already being confirmed.")
 
-    def _abandoned(self, claim: Document) -> bool:
+    def abandoned(self, claim: Document) -> bool:
+        """The claim is old enough that its request is gone: no caller waits for it any more."""
         return bool(claim["at"] <= self._clock() - _ABANDONED_CLAIM)
 
     async def _confirm_wallet(

@@ -1,0 +1,1 @@
+"""Saved cards (payment methods) and charges of them."""
