@@ -43,7 +43,7 @@ def create_redis(settings: RedisSettings, socket_timeout: float = 2) -> Redis:
     if not settings.sentinels:
         return TimedRedis.from_url(settings.url, **connection)
     url = urlsplit(settings.url)
-    sentinel = Sentinel(  # type: ignore[no-untyped-call]
+    sentinel = Sentinel(
         [_address(s) for s in settings.sentinels],
         sentinel_kwargs={"socket_timeout": _CONNECT_TIMEOUT_SECONDS},
     )

@@ -10,6 +10,7 @@ import orjson
 
 from shared.clock import instant_text
 from shared.events.envelope import (
+    INVOICE_PAID,
     PAYMENT_CANCELED,
     PAYMENT_COMPLETED,
     PAYMENT_CREATED,
@@ -17,6 +18,12 @@ from shared.events.envelope import (
     PAYMENT_LINK_CREATED,
     PAYMENT_LINK_DEACTIVATED,
     REFUND_ISSUED,
+    SUBSCRIPTION_CANCELED,
+    SUBSCRIPTION_CREATED,
+    SUBSCRIPTION_PAST_DUE,
+    SUBSCRIPTION_PAYMENT_FAILED,
+    SUBSCRIPTION_RENEWED,
+    SUBSCRIPTION_UPDATED,
     WEBHOOK_ENDPOINT_CHANGED,
     WEBHOOK_ENDPOINT_DISABLED,
     WEBHOOK_MESSAGE_FAILED,
@@ -27,7 +34,7 @@ from shared.ids import derived_id
 from shared.mongo import Document
 
 PRODUCER = "webhooks"
-# What a merchant endpoint can receive; subscription.* and dispute.* join as they appear.
+# What a merchant endpoint can receive; dispute.* joins as it appears.
 DELIVERABLE = (
     PAYMENT_CREATED,
     PAYMENT_COMPLETED,
@@ -36,6 +43,13 @@ DELIVERABLE = (
     REFUND_ISSUED,
     PAYMENT_LINK_CREATED,
     PAYMENT_LINK_DEACTIVATED,
+    SUBSCRIPTION_CREATED,
+    SUBSCRIPTION_UPDATED,
+    SUBSCRIPTION_RENEWED,
+    SUBSCRIPTION_PAYMENT_FAILED,
+    SUBSCRIPTION_PAST_DUE,
+    SUBSCRIPTION_CANCELED,
+    INVOICE_PAID,
 )
 ALL = "*"
 # Sent by the test-event sender and the endpoint validator; never by real traffic.

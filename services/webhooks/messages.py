@@ -95,6 +95,12 @@ class MessageService:
             )
         elif event_type.startswith("payment_link."):
             data.update(paymentLinkId=new_id("plink"), amount=10_000, currency="INR")
+        elif event_type.startswith("subscription."):
+            data.update(subscriptionId=new_id("sub"), planId=new_id("plan"), status="active")
+        elif event_type.startswith("invoice."):
+            data.update(
+                invoiceId=new_id("in"), subscriptionId=new_id("sub"), amount=10_000, currency="INR"
+            )
         event = {
             "_id": event_id,
             "type": event_type,

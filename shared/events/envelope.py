@@ -19,6 +19,13 @@ PAYMENT_CANCELED = "payment.canceled"
 REFUND_ISSUED = "refund.issued"
 PAYMENT_LINK_CREATED = "payment_link.created"
 PAYMENT_LINK_DEACTIVATED = "payment_link.deactivated"
+SUBSCRIPTION_CREATED = "subscription.created"
+SUBSCRIPTION_UPDATED = "subscription.updated"
+SUBSCRIPTION_RENEWED = "subscription.renewed"
+SUBSCRIPTION_PAYMENT_FAILED = "subscription.payment_failed"
+SUBSCRIPTION_PAST_DUE = "subscription.past_due"
+SUBSCRIPTION_CANCELED = "subscription.canceled"
+INVOICE_PAID = "invoice.paid"
 WALLET_CREDITED = "wallet.credited"
 WALLET_DEBITED = "wallet.debited"
 # Notices of the webhooks service to a merchant's owners (emailed by auth).
@@ -35,6 +42,13 @@ TOPICS = (
     REFUND_ISSUED,
     PAYMENT_LINK_CREATED,
     PAYMENT_LINK_DEACTIVATED,
+    SUBSCRIPTION_CREATED,
+    SUBSCRIPTION_UPDATED,
+    SUBSCRIPTION_RENEWED,
+    SUBSCRIPTION_PAYMENT_FAILED,
+    SUBSCRIPTION_PAST_DUE,
+    SUBSCRIPTION_CANCELED,
+    INVOICE_PAID,
     WALLET_CREDITED,
     WALLET_DEBITED,
     WEBHOOK_MESSAGE_FAILED,

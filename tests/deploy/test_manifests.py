@@ -122,6 +122,7 @@ ROLE_ENV = {
     # webhooks seals endpoints' signing secrets at rest and refuses the placeholder key in
     # production, and asks payments whose payment an id names.
     "webhooks": {"EXPE_SEALING_KEY", "EXPE_SERVICES__PAYMENTS"},
+    "subscriptions": {"EXPE_SERVICES__PAYMENTS"},
 }
 # Variables that hold secrets: never a plain value or a ConfigMap key in the cluster manifests.
 SECRET_ENV = {"EXPE_INTERNAL_SECRET", "EXPE_SEALING_KEYS", "EXPE_SEALING_KEY"}
@@ -134,6 +135,13 @@ TOPICS = [
     "refund.issued",
     "payment_link.created",
     "payment_link.deactivated",
+    "subscription.created",
+    "subscription.updated",
+    "subscription.renewed",
+    "subscription.payment_failed",
+    "subscription.past_due",
+    "subscription.canceled",
+    "invoice.paid",
     "wallet.credited",
     "wallet.debited",
     # Notices of the webhooks service, emailed to merchants by auth.
@@ -1061,8 +1069,9 @@ def test_internal_urls_resolve_to_services_and_ports(objects):
                 assert component(objects, "Service", target)["metadata"]["name"] == host
                 checked += 1
     assert (
-        checked == len(SERVICES) + 4
-    )  # the gateway's six, payments' wallet and auth, wallet's auth, webhooks' payments
+        checked == len(SERVICES) + 5
+    )  # the gateway's six, payments' wallet and auth, wallet's auth, webhooks' and
+    # subscriptions' payments
 
 
 def test_one_image_for_every_process(objects):
@@ -1213,7 +1222,7 @@ def test_the_callers_are_the_ones_the_contract_names():
         }
         assert callees(name) == declared, name
     assert callers("wallet") == {"gateway", "payments"}
-    assert callers("payments") == {"gateway", "webhooks"}
+    assert callers("payments") == {"gateway", "webhooks", "subscriptions"}
 
 
 def policies_of(objects: list[dict[str, Any]], pod_labels: dict[str, str]) -> list[dict[str, Any]]:

@@ -44,6 +44,30 @@ BODIES: dict[tuple[str, str], Callable[[Objects], Any]] = {
         "description": "matrix",
         "amount": 1_000,
     },
+    ("POST", "/api/v1/payment-methods"): lambda _: {
+        "card": {"number": "4242424242424242", "expMonth": 12, "expYear": 2099, "cvc": "123"}
+    },
+    ("POST", "/api/v1/plans"): lambda _: {
+        "name": "matrix",
+        "amount": 1_000,
+        "currency": "INR",
+        "interval": "month",
+    },
+    ("POST", "/api/v1/subscriptions"): lambda o: {
+        "planId": o.values["plan_id"],
+        "customer": {"email": "matrix@example.com"},
+        "paymentMethodId": o.values["payment_method_id"],
+    },
+    ("POST", "/api/v1/subscriptions/{subscription_id}/cancel"): lambda _: {"atPeriodEnd": True},
+    ("POST", "/api/v1/subscriptions/{subscription_id}/change-plan"): lambda o: {
+        "planId": o.values["plan_id"]
+    },
+    ("POST", "/api/v1/subscriptions/{subscription_id}/payment-method"): lambda o: {
+        "paymentMethodId": o.values["payment_method_id"]
+    },
+    ("POST", "/api/v1/subscriptions/{subscription_id}/test-clock/advance"): lambda _: {
+        "frozenTime": "2099-01-01T00:00:00Z"
+    },
     ("POST", "/api/v1/wallets"): lambda _: {"currency": "INR"},
     ("POST", "/api/v1/topups"): lambda o: {
         "walletId": o.values["wallet_id"],

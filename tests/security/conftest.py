@@ -148,6 +148,28 @@ def _objects(gateway: httpx.Client, key: str, webhook_url: str, payee: str) -> O
             headers=with_key(headers),
         )
     )
+    card = {"number": "4242424242424242", "expMonth": 12, "expYear": 2099, "cvc": "123"}
+    method = created(
+        gateway.post("/api/v1/payment-methods", json={"card": card}, headers=with_key(headers))
+    )
+    plan = created(
+        gateway.post(
+            "/api/v1/plans",
+            json={"name": "matrix", "amount": 5_000, "currency": "INR", "interval": "month"},
+            headers=with_key(headers),
+        )
+    )
+    subscription = created(
+        gateway.post(
+            "/api/v1/subscriptions",
+            json={
+                "planId": plan["id"],
+                "customer": {"email": "matrix@example.com"},
+                "paymentMethodId": method["id"],
+            },
+            headers=with_key(headers),
+        )
+    )
     wallet = gateway.post("/api/v1/wallets", json={"currency": "INR"}, headers=with_key(headers))
     assert wallet.status_code in (200, 201), wallet.text
     wallet_id = wallet.json()["id"]
@@ -192,6 +214,9 @@ def _objects(gateway: httpx.Client, key: str, webhook_url: str, payee: str) -> O
             "payment_id": payment["id"],
             "link_id": link["id"],
             "slug": link["slug"],
+            "payment_method_id": method["id"],
+            "plan_id": plan["id"],
+            "subscription_id": subscription["id"],
             "wallet_id": wallet_id,
             "topup_id": topup["id"],
             "transfer_id": transfer["id"],

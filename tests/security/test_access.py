@@ -116,6 +116,21 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/payment-links/{link_id}"): Rule.READ,
     ("POST", "/api/v1/payment-links"): Rule.WRITE,
     ("POST", "/api/v1/payment-links/{link_id}/deactivate"): Rule.WRITE,
+    ("POST", "/api/v1/payment-methods"): Rule.WRITE,
+    ("GET", "/api/v1/payment-methods/{payment_method_id}"): Rule.READ,
+    ("POST", "/api/v1/plans"): Rule.WRITE,
+    ("GET", "/api/v1/plans"): Rule.READ,
+    ("GET", "/api/v1/plans/{plan_id}"): Rule.READ,
+    ("POST", "/api/v1/subscriptions"): Rule.WRITE,
+    ("GET", "/api/v1/subscriptions"): Rule.READ,
+    ("GET", "/api/v1/subscriptions/{subscription_id}"): Rule.READ,
+    ("GET", "/api/v1/subscriptions/{subscription_id}/invoices"): Rule.READ,
+    ("POST", "/api/v1/subscriptions/{subscription_id}/cancel"): Rule.WRITE,
+    ("POST", "/api/v1/subscriptions/{subscription_id}/pause"): Rule.WRITE,
+    ("POST", "/api/v1/subscriptions/{subscription_id}/resume"): Rule.WRITE,
+    ("POST", "/api/v1/subscriptions/{subscription_id}/change-plan"): Rule.WRITE,
+    ("POST", "/api/v1/subscriptions/{subscription_id}/payment-method"): Rule.WRITE,
+    ("POST", "/api/v1/subscriptions/{subscription_id}/test-clock/advance"): Rule.WRITE,
     ("GET", "/api/v1/wallets"): Rule.READ,
     ("GET", "/api/v1/wallets/{wallet_id}"): Rule.READ,
     ("GET", "/api/v1/wallets/{wallet_id}/entries"): Rule.READ,
@@ -144,9 +159,22 @@ RULES: dict[tuple[str, str], Rule] = {
 BODY_OBJECTS = {
     ("POST", "/api/v1/topups"): {"wallet_id"},
     ("POST", "/api/v1/transfers"): {"wallet_id"},
+    ("POST", "/api/v1/subscriptions"): {"plan_id", "payment_method_id"},
+    ("POST", "/api/v1/subscriptions/{subscription_id}/change-plan"): {"plan_id"},
+    ("POST", "/api/v1/subscriptions/{subscription_id}/payment-method"): {"payment_method_id"},
 }
 # Path parameters naming an object of one mode: a key of the other mode finds none.
-MODE_BOUND = {"payment_id", "link_id", "wallet_id", "movement_id", "endpoint_id", "attempt_id"}
+MODE_BOUND = {
+    "payment_id",
+    "link_id",
+    "wallet_id",
+    "movement_id",
+    "endpoint_id",
+    "attempt_id",
+    "payment_method_id",
+    "plan_id",
+    "subscription_id",
+}
 # Routes whose call takes its object away (for the next caller): each admitted caller gets its
 # own. Ending the caller's own session is called last of all.
 CONSUMING = {("DELETE", "/api/v1/webhooks/endpoints/{endpoint_id}")}

@@ -76,6 +76,7 @@ gateway, which calls every one. The network policies admit exactly these callers
 payments: [wallet, auth]
 wallet: [auth]
 webhooks: [payments]
+subscriptions: [payments]
 {{- end }}
 
 {{/* The processes one process calls: every service for the gateway, else its entry in expe.calls.
