@@ -35,6 +35,16 @@ const CreatePaymentLink = page(
   "CreatePaymentLinkPage",
 );
 const PaymentLinkDetails = page(() => import("./paymentLinks/PaymentLinkPage"), "PaymentLinkPage");
+const Subscriptions = page(() => import("./subscriptions/SubscriptionsPage"), "SubscriptionsPage");
+const CreateSubscription = page(
+  () => import("./subscriptions/CreateSubscriptionPage"),
+  "CreateSubscriptionPage",
+);
+const SubscriptionDetails = page(
+  () => import("./subscriptions/SubscriptionPage"),
+  "SubscriptionPage",
+);
+const Plans = page(() => import("./subscriptions/PlansPage"), "PlansPage");
 const Checkout = page(() => import("./checkout/CheckoutPage"), "CheckoutPage");
 const PayLink = page(() => import("./checkout/PayLinkPage"), "PayLinkPage");
 const NotFound = page(() => import("./layout/NotFoundPage"), "NotFoundPage");
@@ -99,6 +109,10 @@ export function AppRoutes() {
           <Route path="/payment-links" element={s(<PaymentLinks />)} />
           <Route path="/payment-links/new" element={s(<CreatePaymentLink />)} />
           <Route path="/payment-links/:id" element={s(<PaymentLinkDetails />)} />
+          <Route path="/subscriptions" element={s(<Subscriptions />)} />
+          <Route path="/subscriptions/new" element={s(<CreateSubscription />)} />
+          <Route path="/subscriptions/plans" element={s(<Plans />)} />
+          <Route path="/subscriptions/:id" element={s(<SubscriptionDetails />)} />
           <Route path="/webhooks/*" element={s(<Webhooks />)} />
           <Route path="/wallet" element={s(<Wallet />)} />
           <Route path="/settings/*" element={s(<Settings />)} />

@@ -35,13 +35,21 @@ import type {
   PaymentLink,
   PaymentLinkCreate,
   PaymentLinkStatus,
+  SavedCard,
+  SavedCardCreate,
   PaymentWebhooks,
+  Plan,
+  PlanCreate,
   PingResult,
   Project,
   RateLimits,
   Refund,
   Role,
   SecretRotated,
+  Subscription,
+  SubscriptionCreate,
+  SubscriptionStatus,
+  Invoice,
   TokenPair,
   TwoFactorEnrolment,
   User,
@@ -340,6 +348,40 @@ export const paymentLinks = {
   create: (body: PaymentLinkCreate, idempotencyKey: string) =>
     post<PaymentLink>("/payment-links", body, { idempotencyKey }),
   deactivate: (id: string) => post<PaymentLink>(`/payment-links/${enc(id)}/deactivate`),
+};
+
+// Subscriptions. Creating calls take the caller's key, so that a retry of the same submission
+// reuses it; so does a plan change, which may charge the card.
+
+export const plans = {
+  list: (page: number, limit = 50) => get<Page<Plan>>("/plans", { query: { page, limit } }),
+  get: (id: string) => get<Plan>(`/plans/${enc(id)}`),
+  create: (body: PlanCreate, idempotencyKey: string) =>
+    post<Plan>("/plans", body, { idempotencyKey }),
+};
+
+export const paymentMethods = {
+  create: (body: SavedCardCreate, idempotencyKey: string) =>
+    post<SavedCard>("/payment-methods", body, { idempotencyKey }),
+};
+
+export const subscriptions = {
+  list: (status: SubscriptionStatus[], page: number, limit = 50) =>
+    get<Page<Subscription>>("/subscriptions", { query: { status, page, limit } }),
+  get: (id: string) => get<Subscription>(`/subscriptions/${enc(id)}`),
+  invoices: (id: string, page: number, limit = 50) =>
+    get<Page<Invoice>>(`/subscriptions/${enc(id)}/invoices`, { query: { page, limit } }),
+  create: (body: SubscriptionCreate, idempotencyKey: string) =>
+    post<Subscription>("/subscriptions", body, { idempotencyKey }),
+  cancel: (id: string, atPeriodEnd: boolean) =>
+    post<Subscription>(`/subscriptions/${enc(id)}/cancel`, { atPeriodEnd }),
+  pause: (id: string) => post<Subscription>(`/subscriptions/${enc(id)}/pause`, {}),
+  resume: (id: string) => post<Subscription>(`/subscriptions/${enc(id)}/resume`, {}),
+  changePlan: (id: string, planId: string, idempotencyKey: string) =>
+    post<Subscription>(`/subscriptions/${enc(id)}/change-plan`, { planId }, { idempotencyKey }),
+  /** Test mode: runs the renewals and retries due up to `frozenTime` on the subscription's clock. */
+  advanceClock: (id: string, frozenTime: string) =>
+    post<Subscription>(`/subscriptions/${enc(id)}/test-clock/advance`, { frozenTime }),
 };
 
 export const analytics = {

@@ -27,6 +27,12 @@ export const qk = {
   paymentLinks: (scope: Scope, status: string, page: number) =>
     ["payment-links", "list", ...s(scope), status, page] as const,
   paymentLink: (scope: Scope, id: string) => ["payment-links", id, ...s(scope)] as const,
+  plans: (scope: Scope, page: number) => ["plans", ...s(scope), page] as const,
+  subscriptions: (scope: Scope, status: string, page: number) =>
+    ["subscriptions", "list", ...s(scope), status, page] as const,
+  subscription: (scope: Scope, id: string) => ["subscriptions", id, ...s(scope)] as const,
+  subscriptionInvoices: (scope: Scope, id: string, page: number) =>
+    ["subscriptions", id, ...s(scope), "invoices", page] as const,
   overview: (scope: Scope, tz: string) => ["overview", ...s(scope), tz] as const,
   // Under "overview" so a payment's live event refreshes it too.
   merchantAnalytics: (scope: Scope, query: AnalyticsQuery) =>

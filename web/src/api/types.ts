@@ -560,3 +560,125 @@ export interface CheckoutLinkPayment {
   /** The hosted checkout: /checkout/{paymentId}#{clientSecret}. */
   checkoutUrl: string;
 }
+
+// Subscriptions: plans, saved cards, subscriptions and their invoices.
+
+export type PlanInterval = "day" | "week" | "month" | "year";
+/** What a subscription becomes when its last dunning retry fails. */
+export type PlanFinalStatus = "canceled" | "unpaid";
+
+export interface Plan {
+  id: string;
+  name: string;
+  amount: number;
+  currency: string;
+  interval: PlanInterval;
+  /** Billed every `intervalCount` intervals (3 + month: quarterly). */
+  intervalCount: number;
+  trialDays: number;
+  /** Days after a failed renewal on which the charge is retried. */
+  retryDays: number[];
+  finalStatus: PlanFinalStatus;
+  mode: Mode;
+  createdAt: string;
+}
+
+export interface PlanCreate {
+  name: string;
+  amount: number;
+  currency: string;
+  interval: PlanInterval;
+  intervalCount: number;
+  trialDays: number;
+  retryDays?: number[];
+  finalStatus?: PlanFinalStatus;
+}
+
+export interface CardInput {
+  number: string;
+  expMonth: number;
+  expYear: number;
+  cvc: string;
+}
+
+export interface SavedCardCreate {
+  card: CardInput;
+  customer?: { email: string };
+}
+
+/** A saved sandbox card (a `pm_…` payment method); the number is never stored. */
+export interface SavedCard {
+  id: string;
+  type: "card";
+  card: {
+    brand: string;
+    last4: string;
+    expMonth: number;
+    expYear: number;
+    fingerprint: string;
+    country: string | null;
+  };
+  customer: { email: string } | null;
+  mode: Mode;
+  createdAt: string;
+}
+
+export type SubscriptionStatus =
+  "trialing" | "active" | "past_due" | "paused" | "canceled" | "unpaid" | "incomplete";
+
+export interface Subscription {
+  id: string;
+  planId: string;
+  plan: Pick<Plan, "name" | "amount" | "currency" | "interval" | "intervalCount">;
+  status: SubscriptionStatus;
+  customer: { email: string };
+  paymentMethodId: string;
+  currentPeriodStart: string;
+  currentPeriodEnd: string;
+  trialEnd: string | null;
+  cancelAtPeriodEnd: boolean;
+  canceledAt: string | null;
+  pausedAt: string | null;
+  /** A failed renewal being retried; null when nothing is owed. */
+  dunning: { invoiceId: string; attempt: number; nextAttemptAt: string | null } | null;
+  /** Test mode: the subscription runs on its own clock, frozen at `frozenTime`. */
+  testClock: { frozenTime: string } | null;
+  latestInvoiceId: string | null;
+  /** Minor units of the plan's currency, owed to the customer (proration). */
+  creditBalance: number;
+  mode: Mode;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface SubscriptionCreate {
+  planId: string;
+  customer: { email: string };
+  paymentMethodId: string;
+  testClock?: { frozenTime?: string };
+}
+
+export type InvoiceStatus = "open" | "paid" | "uncollectible" | "void";
+
+export interface InvoiceAttempt {
+  paymentId: string;
+  status: "succeeded" | "failed";
+  failureCode: string | null;
+  at: string;
+}
+
+export interface Invoice {
+  id: string;
+  subscriptionId: string;
+  /** The billing period's number, from 1. */
+  number: number;
+  periodStart: string;
+  periodEnd: string;
+  amount: number;
+  currency: string;
+  status: InvoiceStatus;
+  attempts: InvoiceAttempt[];
+  paidAt: string | null;
+  lines: { description: string; amount: number }[];
+  createdAt: string;
+}

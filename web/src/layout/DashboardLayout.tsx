@@ -23,6 +23,11 @@ const NAV = [
     icon: "M8.5 11.5a3 3 0 0 0 4.2 0l2.8-2.8a3 3 0 0 0-4.2-4.2l-1 1M11.5 8.5a3 3 0 0 0-4.2 0l-2.8 2.8a3 3 0 0 0 4.2 4.2l1-1",
   },
   {
+    to: "/subscriptions",
+    label: "Subscriptions",
+    icon: "M15.5 8A6 6 0 0 0 4.6 6.5M4.5 12a6 6 0 0 0 10.9 1.5M4 3v4h4M16 17v-4h-4",
+  },
+  {
     to: "/webhooks",
     label: "Webhooks",
     icon: "M6 14a3 3 0 1 1 0-.01M14 14a3 3 0 1 1 0-.01M10 5a3 3 0 1 1 0-.01M9 8l-2 4M11 8l2 4M8 14h4",

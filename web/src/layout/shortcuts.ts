@@ -11,6 +11,7 @@ export const GO_TO: Record<string, { path: string; label: string }> = {
   t: { path: "/transactions", label: "Transactions" },
   a: { path: "/analytics", label: "Analytics" },
   p: { path: "/payment-links", label: "Payment links" },
+  u: { path: "/subscriptions", label: "Subscriptions" },
   w: { path: "/webhooks", label: "Webhooks" },
   l: { path: "/wallet", label: "Wallet" },
   s: { path: "/settings", label: "Settings" },

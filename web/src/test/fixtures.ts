@@ -1,4 +1,15 @@
-import type { CheckoutLink, Merchant, Payment, PaymentLink, TokenPair, User } from "../api/types";
+import type {
+  CheckoutLink,
+  Invoice,
+  Merchant,
+  Payment,
+  PaymentLink,
+  SavedCard,
+  Plan,
+  Subscription,
+  TokenPair,
+  User,
+} from "../api/types";
 
 export const user: User = {
   id: "usr_1",
@@ -92,6 +103,93 @@ export function checkoutLink(overrides: Partial<CheckoutLink> = {}): CheckoutLin
     currency: "INR",
     status: "active",
     mode: "test",
+    ...overrides,
+  };
+}
+
+export function plan(overrides: Partial<Plan> = {}): Plan {
+  return {
+    id: "plan_1",
+    name: "Chai club",
+    amount: 49900,
+    currency: "INR",
+    interval: "month",
+    intervalCount: 1,
+    trialDays: 0,
+    retryDays: [1, 3, 5, 7],
+    finalStatus: "canceled",
+    mode: "test",
+    createdAt: "2026-12-01T10:00:00Z",
+    ...overrides,
+  };
+}
+
+export function savedCard(overrides: Partial<SavedCard> = {}): SavedCard {
+  return {
+    id: "pm_1",
+    type: "card",
+    card: {
+      brand: "visa",
+      last4: "4242",
+      expMonth: 12,
+      expYear: 2030,
+      fingerprint: "fp_1",
+      country: "US",
+    },
+    customer: { email: "buyer@example.com" },
+    mode: "test",
+    createdAt: "2026-12-01T10:00:00Z",
+    ...overrides,
+  };
+}
+
+export function subscription(overrides: Partial<Subscription> = {}): Subscription {
+  return {
+    id: "sub_1",
+    planId: "plan_1",
+    plan: {
+      name: "Chai club",
+      amount: 49900,
+      currency: "INR",
+      interval: "month",
+      intervalCount: 1,
+    },
+    status: "active",
+    customer: { email: "buyer@example.com" },
+    paymentMethodId: "pm_1",
+    currentPeriodStart: "2026-12-01T10:00:00Z",
+    currentPeriodEnd: "2027-01-01T10:00:00Z",
+    trialEnd: null,
+    cancelAtPeriodEnd: false,
+    canceledAt: null,
+    pausedAt: null,
+    dunning: null,
+    testClock: null,
+    latestInvoiceId: "in_1",
+    creditBalance: 0,
+    mode: "test",
+    createdAt: "2026-12-01T10:00:00Z",
+    updatedAt: "2026-12-01T10:00:00Z",
+    ...overrides,
+  };
+}
+
+export function invoice(overrides: Partial<Invoice> = {}): Invoice {
+  return {
+    id: "in_1",
+    subscriptionId: "sub_1",
+    number: 1,
+    periodStart: "2026-12-01T10:00:00Z",
+    periodEnd: "2027-01-01T10:00:00Z",
+    amount: 49900,
+    currency: "INR",
+    status: "paid",
+    attempts: [
+      { paymentId: "pay_1", status: "succeeded", failureCode: null, at: "2026-12-01T10:00:00Z" },
+    ],
+    paidAt: "2026-12-01T10:00:00Z",
+    lines: [{ description: "Chai club", amount: 49900 }],
+    createdAt: "2026-12-01T10:00:00Z",
     ...overrides,
   };
 }

@@ -17,10 +17,21 @@ const TONES: Record<string, string> = {
   expiring: "warning",
   completed: "info",
   inactive: "neutral",
+  // Subscriptions and their invoices.
+  trialing: "info",
+  past_due: "warning",
+  paused: "neutral",
+  unpaid: "danger",
+  incomplete: "warning",
+  open: "info",
+  paid: "success",
+  uncollectible: "danger",
+  void: "neutral",
 };
 
 const LABELS: Record<string, string> = {
   created: "Incomplete",
+  past_due: "Past due",
 };
 
 export function StatusBadge({ status, label }: { status: string; label?: string }) {
