@@ -24,7 +24,7 @@ class PaymentsClient:
         if response.status_code < 300:
             return response.json()
         error = response.error()
-        if error.status_code == 404:
+        if error.status_code in (400, 404, 422):  # no such card, or no id of one
             raise PaymentMethodNotFound(error.message, param="paymentMethodId")
         raise ServiceUnavailable(f"The payments service failed ({error.code}).")
 

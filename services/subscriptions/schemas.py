@@ -41,7 +41,8 @@ RetryDays = Annotated[
     AfterValidator(_increasing),
 ]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Id = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+# An id of Expe's (`plan_…`, `pm_…`): letters, digits and underscores.
+Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_]{1,64}$")]
 
 
 class PlanCreate(Input):

@@ -35,6 +35,7 @@ from shared.events.envelope import (
     SUBSCRIPTION_UPDATED,
 )
 from shared.events.outbox import Outbox
+from shared.idempotency import IdempotencyKeyReused
 from shared.ids import derived_id, new_id
 from shared.mongo import Document
 from shared.paging import Paging
@@ -148,7 +149,7 @@ class SubscriptionService:
         await self._outbox.add(event, key=scope.merchant_id)
         stored = await self._store.add(subscription)
         if stored["planId"] != body.plan_id:
-            raise SubscriptionStateConflict(
+            raise IdempotencyKeyReused(
                 "This Idempotency-Key made another subscription; use a new key for a new one."
             )
         return await self.billing.settle(stored)
