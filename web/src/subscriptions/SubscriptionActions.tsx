@@ -11,7 +11,8 @@ interface Props {
   onChanged: (sub: Subscription) => void;
 }
 
-const LIVE = ["trialing", "active", "past_due"];
+// Only a subscription running normally pauses; a past-due one is canceled or recovered.
+const PAUSABLE = ["trialing", "active"];
 
 /** What can be done to the subscription as it stands: change plan, pause or resume, cancel. */
 export function SubscriptionActions({ sub, zone, onChanged }: Props) {
@@ -39,7 +40,7 @@ export function SubscriptionActions({ sub, zone, onChanged }: Props) {
           Change plan
         </button>
       )}
-      {LIVE.includes(sub.status) && (
+      {PAUSABLE.includes(sub.status) && (
         <button
           type="button"
           className="btn btn-secondary"

@@ -322,9 +322,10 @@ describe("a subscription's page", () => {
       "href",
       "/payments/pay_2",
     );
-    // Past due: it can be paused or canceled, not moved to another plan.
+    // Past due: it can be canceled, not paused or moved to another plan.
     expect(screen.queryByRole("button", { name: "Change plan" })).not.toBeInTheDocument();
-    expect(screen.getByRole("button", { name: "Pause" })).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Pause" })).not.toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Cancel" })).toBeInTheDocument();
     expect(screen.queryByRole("heading", { name: "Test clock" })).not.toBeInTheDocument();
   });
 
