@@ -16,18 +16,21 @@ Nothing may rely on a whole collection being serialised (MongoDB does not do tha
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import os
 import secrets
 import socket
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import BulkWriteError, DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError, PyMongoError
 
 Document = dict[str, Any]
+logger = logging.getLogger("expe.claims")
 
 
 async def insert_once(collection: AsyncCollection[Document], document: Document) -> bool:
@@ -123,6 +126,20 @@ class SlotLease:
         if now % self._seconds > self._seconds / 2:
             await self._owns(slot + 1)
         return True
+
+    async def run_each_slot(self, work: Callable[[], Awaitable[object]]) -> None:
+        """Runs `work` once a slot, on the slots' boundaries, whenever this process holds the
+        slot: of several replicas, one does the work each slot. A store error (the lease's, or
+        one the work let through) is logged, and the next slot tried."""
+        while True:
+            try:
+                if await self.held():
+                    await work()
+            except PyMongoError as error:
+                logger.warning(
+                    "leased work failed", extra={"lease": self._name, "error": repr(error)}
+                )
+            await asyncio.sleep(self._seconds - time.time() % self._seconds)
 
     async def release(self) -> None:
         """Gives up the slots held, so a successor need not wait for them to pass."""

@@ -23,10 +23,10 @@ import re
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Annotated, Any
 
 import orjson
-from fastapi import Request, Response
+from fastapi import Header, Request, Response
 from fastapi.routing import APIRoute
 from pymongo import ASCENDING, IndexModel
 from pymongo.asynchronous.collection import AsyncCollection
@@ -45,6 +45,9 @@ logger = logging.getLogger("expe.idempotency")
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
+# A route's own view of the key (to derive the id of what it creates); the idempotent route
+# reads and checks it first, and documents it.
+IdempotencyKey = Annotated[str | None, Header(alias=HEADER, include_in_schema=False)]
 IDEMPOTENCY_KEYS = "idempotency_keys"
 RETENTION = timedelta(hours=24)
 # A claim older than this whose request never finished (its process died) may be taken over:

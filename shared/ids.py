@@ -32,6 +32,16 @@ def derived_id(prefix: str, *parts: str) -> str:
     return f"{prefix}_{_base62(digest)}"
 
 
+def id_for_request(prefix: str, merchant_id: str, mode: str, idempotency_key: str | None) -> str:
+    """The id of what a merchant's request creates. With an Idempotency-Key it derives from the
+    merchant, mode and key, so a request run again after a failure part way (its key released
+    by a 5xx, or taken over from a process that died) finds what it made rather than making a
+    second one; without a key it is a new random id."""
+    if idempotency_key:
+        return derived_id(prefix, merchant_id, mode, idempotency_key)
+    return new_id(prefix)
+
+
 def _base62(number: int) -> str:
     """The low `_RANDOM_LENGTH` base62 digits of `number`."""
     chars = []

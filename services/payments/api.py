@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Header, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
 
 from services.payments import examples
@@ -51,7 +51,7 @@ from services.payments.schemas import (
 from services.payments.service import ListFilters
 from services.payments.states import PaymentStatus
 from shared.errors import InvalidRequest, MerchantNotFound, PermissionDenied
-from shared.idempotency import HEADER, IdempotentRoute
+from shared.idempotency import IdempotencyKey, IdempotentRoute
 from shared.identity import GatewayDep, ServiceDep
 from shared.money import MAX_MINOR_UNITS
 from shared.openapi import errors
@@ -103,8 +103,7 @@ async def create_payment(
     body: PaymentCreate,
     scope: Writer,
     payments: Payments,
-    # Read, and checked, by the idempotent route; documented there.
-    idempotency_key: Annotated[str | None, Header(alias=HEADER, include_in_schema=False)] = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> Payment:
     """Creates a payment for the customer to pay on the hosted checkout or by UPI QR."""
     return _payment(await payments.create(scope, body, idempotency_key))
@@ -236,8 +235,7 @@ async def refund_payment(
     scope: Writer,
     refunds: Refunds,
     body: RefundCreate | None = None,
-    # Read, and checked, by the idempotent route; documented there.
-    idempotency_key: Annotated[str | None, Header(alias=HEADER, include_in_schema=False)] = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> Refund:
     """Refunds part or (by default) the rest of a succeeded payment."""
     return _refund(await refunds.refund(scope, payment_id, body or RefundCreate(), idempotency_key))

@@ -29,7 +29,7 @@ from shared.clock import now_ms
 from shared.errors import ExpeError
 from shared.events.outbox import Outbox
 from shared.idempotency import IdempotencyKeyReused
-from shared.ids import derived_id, new_id
+from shared.ids import id_for_request
 from shared.scopes import Scope
 
 logger = logging.getLogger("expe.payments.refunds")
@@ -70,11 +70,7 @@ class RefundService:
                 f"This payment {described(payment.status)}; only succeeded payments can be "
                 "refunded."
             )
-        this_refund = (
-            derived_id("re", scope.merchant_id, scope.mode, idempotency_key)
-            if idempotency_key
-            else new_id("re")
-        )
+        this_refund = id_for_request("re", scope.merchant_id, scope.mode, idempotency_key)
         if idempotency_key and (made := await self._made(this_refund, payment_id, body)):
             return made
         captured = payment.amount

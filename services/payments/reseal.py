@@ -3,16 +3,18 @@ current sealing key (EXPE_SEALING_KEY_ID), printing what it did (shared/reseal.p
 
 from __future__ import annotations
 
+from services.payments.methods.store import SEALED_FIELDS as METHOD_FIELDS
 from services.payments.settings import PaymentsSettings
-from services.payments.store import SEALED_FIELDS
+from services.payments.store import SEALED_FIELDS as PAYMENT_FIELDS
 from shared import idempotency
 from shared.reseal import command
 
 
 def main() -> None:
     settings = PaymentsSettings()
+    keyring = settings.sealing_keyring()
     fields = [
-        *((field, settings.sealing_keyring().sealer(field.purpose)) for field in SEALED_FIELDS),
+        *((field, keyring.sealer(field.purpose)) for field in (*PAYMENT_FIELDS, *METHOD_FIELDS)),
         *idempotency.sealed_fields(settings),
     ]
     command(settings, "payments", fields)

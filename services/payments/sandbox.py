@@ -25,6 +25,7 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from urllib.parse import urlencode
 
 from shared.money import to_major
@@ -83,6 +84,23 @@ def fingerprint(number: str, secret: str) -> str:
     return hmac.new(secret.encode(), number.encode(), hashlib.sha256).hexdigest()
 
 
+def card_details(number: str, exp_month: int, exp_year: int, secret: str) -> dict[str, Any]:
+    """What a payment, or a saved card, keeps of a card: never its number or security code."""
+    return {
+        "brand": brand_of(number),
+        "last4": number[-4:],
+        "expMonth": exp_month,
+        "expYear": exp_year,
+        "fingerprint": fingerprint(number, secret),
+        "country": issuer_country(number),
+    }
+
+
+def card_expired(exp_month: int, exp_year: int, now: datetime) -> bool:
+    """A card is good to the end of its expiry month."""
+    return (exp_year, exp_month) < (now.year, now.month)
+
+
 @dataclass(frozen=True)
 class CardOutcome:
     approved: bool
@@ -92,7 +110,7 @@ class CardOutcome:
 def charge_card(number: str, exp_month: int, exp_year: int, cvc: str, now: datetime) -> CardOutcome:
     """What the sandbox processor answers for a (Luhn-valid) card."""
     del cvc  # the sandbox declines a wrong code by card number only
-    if (exp_year, exp_month) < (now.year, now.month):
+    if card_expired(exp_month, exp_year, now):
         return CardOutcome(False, "expired_card")
     code = DECLINING.get(number)
     return CardOutcome(False, code) if code else CardOutcome(True)

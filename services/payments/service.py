@@ -33,14 +33,7 @@ from services.payments.errors import (
 from services.payments.events import payment_event
 from services.payments.metrics import count_transition
 from services.payments.records import PaymentRecord
-from services.payments.sandbox import (
-    brand_of,
-    charge_card,
-    fingerprint,
-    issuer_country,
-    luhn_valid,
-    upi_payload,
-)
+from services.payments.sandbox import card_details, charge_card, luhn_valid, upi_payload
 from services.payments.schemas import (
     METHODS,
     ConfirmRequest,
@@ -54,7 +47,7 @@ from shared.clock import now_ms, to_ms
 from shared.errors import Conflict, InvalidRequest, PermissionDenied, ResourceNotFound
 from shared.events.outbox import Outbox
 from shared.idempotency import IdempotencyKeyReused
-from shared.ids import derived_id, new_id
+from shared.ids import id_for_request, new_id
 from shared.mongo import Document
 from shared.paging import Paging
 from shared.scopes import Scope
@@ -111,11 +104,7 @@ class PaymentService:
         """With an Idempotency-Key the payment's id is derived from it: a request run again
         after a failure part way (its key released by a 5xx, or taken over from a process that
         died) finds the payment it made, rather than making a second one."""
-        payment_id = (
-            derived_id("pay", scope.merchant_id, scope.mode, idempotency_key)
-            if idempotency_key
-            else new_id("pay")
-        )
+        payment_id = id_for_request("pay", scope.merchant_id, scope.mode, idempotency_key)
         expires_at = self._expiry(self._clock(), body.expires_at)
         payment = await self.open_payment(scope, body, payment_id, expires_at)
         if (payment.amount, payment.currency, payment.order_id) != (
@@ -354,14 +343,12 @@ class PaymentService:
         number = body.card.number.replace(" ", "")
         if not luhn_valid(number):
             raise CardNumberInvalid("The card number is invalid.", param="card.number")
-        card = {
-            "brand": brand_of(number),
-            "last4": number[-4:],
-            "expMonth": body.card.exp_month,
-            "expYear": body.card.exp_year,
-            "fingerprint": fingerprint(number, self._settings.internal_secret.get_secret_value()),
-            "country": issuer_country(number),
-        }
+        card = card_details(
+            number,
+            body.card.exp_month,
+            body.card.exp_year,
+            self._settings.internal_secret.get_secret_value(),
+        )
         if payment.status == "processing":
             if not _same_card(payment.card, card):
                 raise PaymentStateConflict("This payment is already being confirmed.")

@@ -24,13 +24,12 @@ from typing import Any
 from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.asynchronous.database import AsyncDatabase
 
+from services.payments.customers import CustomerSeal, sealed_customer_fields
 from services.payments.records import PaymentRecord, PendingCredit, RefundLink
-from services.payments.schemas import Customer
 from services.payments.states import EXITS, transition_id
 from shared.claims import SlotLease, insert_once
 from shared.mongo import CollectionIndexes, Document
 from shared.paging import page_of
-from shared.reseal import SealedField
 from shared.sealing import Keyring
 
 PAYMENTS = "payments"
@@ -86,10 +85,7 @@ INDEXES = (
 _NEWEST_FIRST = [("createdAt", DESCENDING), ("_id", DESCENDING)]
 
 # Where the customer's sealed fields are, for the re-seal job (shared/reseal.py).
-SEALED_FIELDS = tuple(
-    SealedField(PAYMENTS, f"customer.{name}", f"payment-customer-{name}")
-    for name in Customer.model_fields
-)
+SEALED_FIELDS = sealed_customer_fields(PAYMENTS, "payment-customer")
 
 
 def refund_id(payment_id: str, n: int) -> str:
@@ -103,17 +99,11 @@ class PaymentStore:
         self._refunds = db[REFUNDS]
         self._sweeps = db[SWEEPS]
         self._credits = db[CREDITS_PENDING]
-        self._customer = {
-            field.path.removeprefix("customer."): keyring.sealer(field.purpose)
-            for field in SEALED_FIELDS
-        }
+        self._customer = CustomerSeal(keyring, SEALED_FIELDS)
 
     async def insert(self, payment: PaymentRecord) -> None:
         doc = payment.to_doc()
-        if doc["customer"]:
-            doc["customer"] = {
-                name: self._customer[name].seal(value) for name, value in doc["customer"].items()
-            }
+        doc["customer"] = self._customer.seal(doc["customer"])
         await self._payments.insert_one(doc)
 
     async def get(self, payment_id: str) -> PaymentRecord | None:
@@ -121,12 +111,8 @@ class PaymentStore:
         return None if doc is None else self._record(doc)
 
     def _record(self, doc: Document) -> PaymentRecord:
-        if doc["customer"]:
-            # Payments stored before the customer was sealed keep it plain until the re-seal.
-            doc["customer"] = {
-                name: self._customer[name].open_field(value)
-                for name, value in doc["customer"].items()
-            }
+        # Payments stored before the customer was sealed keep it plain until the re-seal.
+        doc["customer"] = self._customer.open(doc["customer"])
         return PaymentRecord.from_doc(doc)
 
     def _records(self, docs: list[Document]) -> list[PaymentRecord]:

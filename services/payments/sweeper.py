@@ -7,10 +7,8 @@ by one replica per interval (each of its steps is a claim too, or idempotent), c
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import logging
-import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
@@ -59,14 +57,7 @@ class Sweeper:
 
     async def run(self, interval: float) -> None:
         """Sweeps every `interval` seconds; of several replicas, one sweeps each interval."""
-        lease = self._store.sweep_lease(interval)
-        while True:
-            try:
-                if await lease.held():
-                    await self.sweep()
-            except PyMongoError as error:
-                logger.warning("payments sweep lease failed", extra={"error": repr(error)})
-            await asyncio.sleep(interval - time.time() % interval)
+        await self._store.sweep_lease(interval).run_each_slot(self.sweep)
 
     async def sweep(self) -> None:
         """Each step runs even when one before it failed: work of one kind that cannot be done

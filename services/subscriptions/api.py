@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, cast
 
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 
 from services.subscriptions.errors import (
     PaymentMethodNotFound,
@@ -35,13 +35,12 @@ from services.subscriptions.settings import SubscriptionsSettings
 from services.subscriptions.store import SubscriptionStore
 from shared.app import RuntimeDep
 from shared.errors import InvalidRequest, PermissionDenied
-from shared.idempotency import HEADER, IdempotentRoute
+from shared.idempotency import IdempotencyKey, IdempotentRoute
 from shared.openapi import errors
 from shared.paging import Page, PagingDep
 from shared.scopes import Reader, Writer
 
 router = APIRouter(tags=["subscriptions"], route_class=IdempotentRoute)
-IdempotencyKey = Annotated[str | None, Header(alias=HEADER, include_in_schema=False)]
 
 
 async def subscription_service(request: Request, runtime: RuntimeDep) -> SubscriptionService:

@@ -7,9 +7,7 @@ schedulers, or one restarted mid-step, still charge each period once.
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import time
 from collections.abc import Callable
 from datetime import datetime
 
@@ -38,14 +36,8 @@ class Scheduler:
         self._clock = clock
 
     async def run(self, interval: float) -> None:
-        lease = self._store.schedule_lease(interval)
-        while True:
-            try:
-                if await lease.held():
-                    await self.run_due()
-            except PyMongoError as error:
-                logger.warning("subscriptions schedule failed", extra={"error": repr(error)})
-            await asyncio.sleep(interval - time.time() % interval)
+        """Settles what is due every `interval` seconds; of several replicas, one does."""
+        await self._store.schedule_lease(interval).run_each_slot(self.run_due)
 
     async def run_due(self) -> int:
         """Settles the subscriptions due now; how many it looked at."""

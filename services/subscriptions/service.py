@@ -36,7 +36,7 @@ from shared.events.envelope import (
 )
 from shared.events.outbox import Outbox
 from shared.idempotency import IdempotencyKeyReused
-from shared.ids import derived_id, new_id
+from shared.ids import derived_id, id_for_request
 from shared.mongo import Document
 from shared.paging import Paging
 from shared.scopes import Scope
@@ -67,7 +67,7 @@ class SubscriptionService:
     async def create_plan(
         self, scope: Scope, body: PlanCreate, idempotency_key: str | None
     ) -> Document:
-        plan_id = _id_for("plan", scope, idempotency_key)
+        plan_id = id_for_request("plan", scope.merchant_id, scope.mode, idempotency_key)
         retry_days = (
             self._settings.dunning_retry_days if body.retry_days is None else body.retry_days
         )
@@ -114,7 +114,7 @@ class SubscriptionService:
                 start = to_ms(body.test_clock.frozen_time.astimezone(UTC))
         anchor = start + timedelta(days=plan["trialDays"])
         subscription = {
-            "_id": _id_for("sub", scope, idempotency_key),
+            "_id": id_for_request("sub", scope.merchant_id, scope.mode, idempotency_key),
             "merchantId": scope.merchant_id,
             "mode": scope.mode,
             "planId": plan["_id"],
@@ -394,14 +394,6 @@ class SubscriptionService:
         if moved is None:
             raise SubscriptionStateConflict(_CHANGED_MEANWHILE)
         return await self.billing.settle(moved, target)
-
-
-def _id_for(prefix: str, scope: Scope, idempotency_key: str | None) -> str:
-    """With an Idempotency-Key the id derives from it: a request run again after a failure
-    part way finds what it made rather than making a second one."""
-    if idempotency_key:
-        return derived_id(prefix, scope.merchant_id, scope.mode, idempotency_key)
-    return new_id(prefix)
 
 
 def _plan_terms(plan: Document) -> Document:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query
+from fastapi import APIRouter, Depends, Query
 
 from services.payments.deps import MerchantNamesDep, Payments
 from services.payments.errors import (
@@ -31,7 +31,7 @@ from services.payments.settings import PaymentsSettings
 from services.payments.store import PaymentStore
 from shared.app import RuntimeDep
 from shared.errors import InvalidRequest, PermissionDenied
-from shared.idempotency import HEADER, IdempotentRoute
+from shared.idempotency import IdempotencyKey, IdempotentRoute
 from shared.openapi import errors
 from shared.paging import Page, PagingDep
 from shared.scopes import Reader, Writer
@@ -49,7 +49,6 @@ async def link_service(runtime: RuntimeDep, payments: Payments) -> LinkService:
 
 Links = Annotated[LinkService, Depends(link_service)]
 _LINK_FIELDS = {field.name for field in dataclasses.fields(LinkRecord)}
-IdempotencyKey = Annotated[str | None, Header(alias=HEADER, include_in_schema=False)]
 
 
 def _link(view: LinkView) -> PaymentLink:

@@ -34,7 +34,7 @@ from shared.errors import InvalidRequest
 from shared.events.envelope import PAYMENT_LINK_CREATED, PAYMENT_LINK_DEACTIVATED
 from shared.events.outbox import Outbox, new_event
 from shared.idempotency import IdempotencyKeyReused
-from shared.ids import derived_id, new_id
+from shared.ids import derived_id, id_for_request, new_id
 from shared.paging import Paging
 from shared.scopes import Scope
 
@@ -101,11 +101,7 @@ class LinkService:
         now = self._clock()
         if body.expires_at is not None and body.expires_at <= now:
             raise InvalidRequest("expiresAt must be in the future.", param="expiresAt")
-        link_id = (
-            derived_id("plink", scope.merchant_id, scope.mode, idempotency_key)
-            if idempotency_key
-            else new_id("plink")
-        )
+        link_id = id_for_request("plink", scope.merchant_id, scope.mode, idempotency_key)
         made = await self._links.insert(
             LinkRecord(
                 id=link_id,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header
+from fastapi import APIRouter, Depends
 
 from services.payments.deps import Payments
 from services.payments.errors import (
@@ -27,7 +27,7 @@ from services.payments.settings import PaymentsSettings
 from services.payments.store import PaymentStore
 from shared.app import RuntimeDep
 from shared.errors import InvalidRequest, PermissionDenied
-from shared.idempotency import HEADER, IdempotentRoute
+from shared.idempotency import IdempotencyKey, IdempotentRoute
 from shared.identity import ServiceDep
 from shared.openapi import errors
 from shared.scopes import Reader, Writer
@@ -49,7 +49,6 @@ async def method_service(runtime: RuntimeDep, payments: Payments) -> PaymentMeth
 
 
 Methods = Annotated[PaymentMethodService, Depends(method_service)]
-IdempotencyKey = Annotated[str | None, Header(alias=HEADER, include_in_schema=False)]
 
 
 def _method(method: PaymentMethodRecord) -> PaymentMethod:
@@ -67,7 +66,6 @@ async def create_method(
     body: PaymentMethodCreate,
     scope: Writer,
     methods: Methods,
-    # Read, and checked, by the idempotent route; documented there.
     idempotency_key: IdempotencyKey = None,
 ) -> PaymentMethod:
     """Saves a card to charge later (a subscription's renewals): its brand, last four digits,

@@ -29,14 +29,14 @@ from services.payments.errors import (
 from services.payments.methods.schemas import ChargeCreate, PaymentMethodCreate
 from services.payments.methods.store import PaymentMethodRecord, PaymentMethodStore
 from services.payments.records import PaymentRecord
-from services.payments.sandbox import DECLINING, brand_of, fingerprint, issuer_country, luhn_valid
+from services.payments.sandbox import DECLINING, card_details, card_expired, luhn_valid
 from services.payments.schemas import PaymentCreate
 from services.payments.service import PaymentService
 from services.payments.settings import PaymentsSettings
 from services.payments.store import PaymentStore
 from shared.clock import now_ms
 from shared.idempotency import IdempotencyKeyReused
-from shared.ids import derived_id, new_id
+from shared.ids import derived_id, id_for_request
 from shared.scopes import Scope
 
 _UNDECIDED = ("created", "processing")
@@ -52,14 +52,9 @@ def charge_payment_id(merchant_id: str, mode: str, reference: str) -> str:
     return derived_id("pay", merchant_id, mode, "charge", reference)
 
 
-def expired(exp_month: int, exp_year: int, now: datetime) -> bool:
-    """A card is good to the end of its expiry month (as sandbox.charge_card reads it)."""
-    return (exp_year, exp_month) < (now.year, now.month)
-
-
 def decline_of(method: PaymentMethodRecord, now: datetime) -> str | None:
     """What the sandbox answers for the saved card now: a decline code, or None (approved)."""
-    if expired(method.card["expMonth"], method.card["expYear"], now):
+    if card_expired(method.card["expMonth"], method.card["expYear"], now):
         return "expired_card"
     return method.sandbox_decline
 
@@ -91,23 +86,12 @@ class PaymentMethodService:
             raise CardNumberInvalid("The card number is invalid.", param="card.number")
         now = self._clock()
         month, year = body.card.exp_month, body.card.exp_year
-        if expired(month, year, now):
+        if card_expired(month, year, now):
             raise CardExpiryPassed(
                 f"The card expired at the end of {month:02d}/{year}.", param="card.expYear"
             )
-        method_id = (
-            derived_id("pm", scope.merchant_id, scope.mode, idempotency_key)
-            if idempotency_key
-            else new_id("pm")
-        )
-        card = {
-            "brand": brand_of(number),
-            "last4": number[-4:],
-            "expMonth": month,
-            "expYear": year,
-            "fingerprint": fingerprint(number, self._settings.internal_secret.get_secret_value()),
-            "country": issuer_country(number),
-        }
+        method_id = id_for_request("pm", scope.merchant_id, scope.mode, idempotency_key)
+        card = card_details(number, month, year, self._settings.internal_secret.get_secret_value())
         saved = await self._methods.insert(
             PaymentMethodRecord(
                 id=method_id,

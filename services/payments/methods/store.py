@@ -14,19 +14,15 @@ from typing import Any, Literal
 
 from pymongo.asynchronous.database import AsyncDatabase
 
-from services.payments.schemas import Customer
+from services.payments.customers import CustomerSeal, sealed_customer_fields
 from shared.claims import insert_or_get
 from shared.mongo import Document
-from shared.reseal import SealedField
 from shared.sealing import Keyring
 
 METHODS = "payment_methods"
 
 # Where the customer's sealed fields are, for the re-seal job (shared/reseal.py).
-SEALED_FIELDS = tuple(
-    SealedField(METHODS, f"customer.{name}", f"payment-method-customer-{name}")
-    for name in Customer.model_fields
-)
+SEALED_FIELDS = sealed_customer_fields(METHODS, "payment-method-customer")
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,18 +69,12 @@ class PaymentMethodRecord:
 class PaymentMethodStore:
     def __init__(self, db: AsyncDatabase[Document], keyring: Keyring) -> None:
         self._methods = db[METHODS]
-        self._customer = {
-            field.path.removeprefix("customer."): keyring.sealer(field.purpose)
-            for field in SEALED_FIELDS
-        }
+        self._customer = CustomerSeal(keyring, SEALED_FIELDS)
 
     async def insert(self, method: PaymentMethodRecord) -> PaymentMethodRecord:
         """Stores the card, or returns the one stored first under its id."""
         doc = method.to_doc()
-        if doc["customer"]:
-            doc["customer"] = {
-                name: self._customer[name].seal(value) for name, value in doc["customer"].items()
-            }
+        doc["customer"] = self._customer.seal(doc["customer"])
         return self._record(await insert_or_get(self._methods, doc))
 
     async def get(self, method_id: str) -> PaymentMethodRecord | None:
@@ -92,12 +82,6 @@ class PaymentMethodStore:
         return None if doc is None else self._record(doc)
 
     def _record(self, doc: Document) -> PaymentMethodRecord:
-        if doc["customer"]:
-            doc = {
-                **doc,
-                "customer": {
-                    name: self._customer[name].open_field(value)
-                    for name, value in doc["customer"].items()
-                },
-            }
-        return PaymentMethodRecord.from_doc(doc)
+        return PaymentMethodRecord.from_doc(
+            {**doc, "customer": self._customer.open(doc["customer"])}
+        )

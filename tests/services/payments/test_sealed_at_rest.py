@@ -104,3 +104,32 @@ def test_a_rotation_moves_every_sealed_value_onto_the_new_key(profile: Profile, 
         replay = create(api, EMAIL, idempotency_key, "ord_first")
         assert replay.headers["Idempotent-Replayed"] == "true"
         assert replay.json()["id"] == first["id"]
+
+
+def test_a_rotation_moves_saved_cards_customers_onto_the_new_key(profile: Profile, prefix: str):
+    caller = secret_key(new_id("mer"))
+
+    def serve(keys: str):  # type: ignore[no-untyped-def]
+        options = {"public_url": PUBLIC_URL, "sealing_keys": keys}
+        return on_database(profile, prefix, create_app, PaymentsSettings, "payments", **options)
+
+    card = {"number": "4242424242424242", "expMonth": 12, "expYear": 2099, "cvc": "123"}
+    with serve(K1) as served:
+        saved = Api(served.url, caller).post(
+            "/api/v1/payment-methods", {"card": card, "customer": {"email": EMAIL}}
+        )
+        assert saved.status_code == 201, saved.text
+        method_id = saved.json()["id"]
+        stored = served.db["payment_methods"].find_one({"_id": method_id})
+        assert stored is not None and stored["customer"]["email"].startswith("aesgcm2:k1:")
+
+    with serve(f"{K2},{K1}") as served:
+        printed = reseal(profile, "payments", prefix, f"{K2},{K1}")
+        assert "payment_methods customer.email: 1 seen, 1 resealed" in printed
+        stored = served.db["payment_methods"].find_one({"_id": method_id})
+        assert stored is not None and stored["customer"]["email"].startswith("aesgcm2:k2:")
+
+    with serve(K2) as served:  # k1 dropped: the card still opens
+        shown = Api(served.url, caller).get(f"/api/v1/payment-methods/{method_id}")
+        assert shown.status_code == 200, shown.text
+        assert shown.json()["customer"] == {"email": EMAIL}

@@ -3,28 +3,16 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { z } from "zod";
 import type { CheckoutPayment } from "../api/types";
 import { formatMoney } from "../lib/money";
-import { FormError, TextField } from "../ui/Field";
-import {
-  brandOf,
-  digitsOnly,
-  expiryInFuture,
-  formatCardNumber,
-  luhnValid,
-  parseExpiry,
-  SANDBOX_CARDS,
-} from "./card";
+import { FormError } from "../ui/Field";
+import { brandOf, checkCard, SANDBOX_CARDS } from "./card";
+import { CardInputs } from "./CardInputs";
 
-const schema = z.object({
-  number: z.string().refine(luhnValid, "Enter a valid card number"),
-  expiry: z
-    .string()
-    .refine((value) => parseExpiry(value) !== null, "Enter the expiry as MM/YY")
-    .refine((value) => {
-      const parsed = parseExpiry(value);
-      return parsed === null || expiryInFuture(parsed);
-    }, "This card has expired"),
-  cvc: z.string().regex(/^\d{3,4}$/, "Enter the 3 or 4 digit security code"),
-});
+const schema = z
+  .object({ number: z.string(), expiry: z.string(), cvc: z.string() })
+  .superRefine((values, ctx) => {
+    for (const [path, message] of Object.entries(checkCard(values).problems))
+      ctx.addIssue({ code: "custom", path: [path], message });
+  });
 type Values = z.infer<typeof schema>;
 
 interface Props {
@@ -46,55 +34,30 @@ export function CardForm({ payment, error, onPay }: Props) {
   const { errors, isSubmitting } = form.formState;
   const number = useWatch({ control: form.control, name: "number" });
   const brand = brandOf(number);
-  const numberField = form.register("number");
   return (
     <form
       noValidate
       aria-label="Pay by card"
       onSubmit={form.handleSubmit(async (values) => {
-        const expiry = parseExpiry(values.expiry);
-        if (!expiry) return;
-        await onPay({
-          number: digitsOnly(values.number),
-          expMonth: expiry.month,
-          expYear: expiry.year,
-          cvc: values.cvc,
-        });
+        const { card } = checkCard(values);
+        if (card) await onPay(card);
       })}
     >
       <FormError error={error} />
-      <TextField
-        label="Card number"
-        inputMode="numeric"
-        autoComplete="cc-number"
-        placeholder="1234 1234 1234 1234"
-        hint={brand ?? undefined}
-        error={errors.number?.message}
-        {...numberField}
-        onChange={(event) => {
-          event.target.value = formatCardNumber(event.target.value);
-          void numberField.onChange(event);
+      <CardInputs
+        register={{
+          number: form.register("number"),
+          expiry: form.register("expiry"),
+          cvc: form.register("cvc"),
         }}
+        errors={{
+          number: errors.number?.message,
+          expiry: errors.expiry?.message,
+          cvc: errors.cvc?.message,
+        }}
+        autofill
+        numberHint={brand ?? undefined}
       />
-      <div className="form-grid">
-        <TextField
-          label="Expiry (MM/YY)"
-          inputMode="numeric"
-          autoComplete="cc-exp"
-          placeholder="MM/YY"
-          error={errors.expiry?.message}
-          {...form.register("expiry")}
-        />
-        <TextField
-          label="Security code (CVC)"
-          inputMode="numeric"
-          autoComplete="cc-csc"
-          placeholder="123"
-          maxLength={4}
-          error={errors.cvc?.message}
-          {...form.register("cvc")}
-        />
-      </div>
       <button type="submit" className="btn btn-block" disabled={isSubmitting}>
         {isSubmitting ? "Processing…" : `Pay ${formatMoney(payment.amount, payment.currency)}`}
       </button>

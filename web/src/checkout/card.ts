@@ -1,4 +1,5 @@
 // Card input checks done before the network: the sandbox decides the outcome.
+import type { CardInput } from "../api/types";
 
 export function digitsOnly(value: string): string {
   return value.replace(/\D/g, "");
@@ -62,3 +63,36 @@ export const SANDBOX_CARDS = [
   { number: "4000 0000 0000 0127", outcome: "Declined (incorrect_cvc)" },
   { number: "4000 0000 0000 0119", outcome: "Declined (processing_error)" },
 ];
+
+export interface CardText {
+  number: string;
+  expiry: string;
+  cvc: string;
+}
+
+export interface CardCheck {
+  /** What is wrong, by field; empty when the card can be sent. */
+  problems: Partial<Record<keyof CardText, string>>;
+  /** The card as the API takes it, when nothing is wrong. */
+  card: CardInput | null;
+}
+
+/** The card as typed, checked the same way on the checkout and in the dashboard. */
+export function checkCard(text: CardText, now = new Date()): CardCheck {
+  const problems: CardCheck["problems"] = {};
+  if (!luhnValid(text.number)) problems.number = "Enter a valid card number";
+  const expiry = parseExpiry(text.expiry);
+  if (!expiry) problems.expiry = "Enter the expiry as MM/YY";
+  else if (!expiryInFuture(expiry, now)) problems.expiry = "This card has expired";
+  if (!/^\d{3,4}$/.test(text.cvc)) problems.cvc = "Enter the 3 or 4 digit security code";
+  const card =
+    expiry && Object.keys(problems).length === 0
+      ? {
+          number: digitsOnly(text.number),
+          expMonth: expiry.month,
+          expYear: expiry.year,
+          cvc: text.cvc,
+        }
+      : null;
+  return { problems, card };
+}

@@ -1,19 +1,18 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { Link, useNavigate, useSearchParams } from "react-router";
+import { Link, useNavigate } from "react-router";
 import { paymentLinks } from "../api/client";
 import { qk } from "../api/keys";
-import type { PaymentLink, PaymentLinkStatus } from "../api/types";
+import type { PaymentLink } from "../api/types";
 import { useTimeZone } from "../auth/hooks";
 import { usePageTitle } from "../layout/usePageTitle";
 import { usePollWhenOffline } from "../live/LiveProvider";
 import { formatMoney } from "../lib/money";
 import { formatDateTime } from "../lib/time";
-import { paramsFromForm } from "../transactions/filters";
 import { EmptyState, LoadFailed } from "../ui/EmptyState";
-import { SelectField } from "../ui/Field";
 import { Pagination } from "../ui/Pagination";
 import { TableSkeleton } from "../ui/Skeleton";
 import { StatusBadge } from "../ui/StatusBadge";
+import { StatusFilter, useStatusAndPage } from "../ui/StatusFilter";
 import { useWorkspace } from "../workspace/hooks";
 import { amountLabel, boundsLabel, formatRatio, LINK_STATUSES, usesLabel } from "./labels";
 
@@ -85,21 +84,12 @@ function PaymentLinksTable({ rows, zone }: { rows: PaymentLink[]; zone: string }
   );
 }
 
-function statusOf(params: URLSearchParams): PaymentLinkStatus | "" {
-  const value = params.get("status");
-  return LINK_STATUSES.find((status) => status.value === value)?.value ?? "";
-}
-
 export function PaymentLinksPage() {
   usePageTitle("Payment links");
-  const [params, setParams] = useSearchParams();
   const scope = useWorkspace();
   const zone = useTimeZone();
   const poll = usePollWhenOffline(5000);
-  const status = statusOf(params);
-  const page = Math.max(1, Number(params.get("page")) || 1);
-  const show = (nextStatus: string, nextPage: number) =>
-    setParams(paramsFromForm({ status: nextStatus }, nextPage));
+  const { status, page, show } = useStatusAndPage(LINK_STATUSES);
 
   const query = useQuery({
     queryKey: qk.paymentLinks(scope, status, page),
@@ -125,25 +115,12 @@ export function PaymentLinksPage() {
         </div>
       </div>
 
-      <form
-        className="filters"
-        role="search"
-        aria-label="Filter payment links"
-        onSubmit={(event) => event.preventDefault()}
-      >
-        <SelectField
-          label="Status"
-          value={status}
-          onChange={(event) => show(event.target.value, 1)}
-        >
-          <option value="">All statuses</option>
-          {LINK_STATUSES.map((choice) => (
-            <option key={choice.value} value={choice.value}>
-              {choice.label}
-            </option>
-          ))}
-        </SelectField>
-      </form>
+      <StatusFilter
+        what="payment links"
+        status={status}
+        choices={LINK_STATUSES}
+        onStatus={(next) => show(next, 1)}
+      />
 
       {query.isPending ? (
         <TableSkeleton columns={8} />

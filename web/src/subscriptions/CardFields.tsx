@@ -1,6 +1,5 @@
 import type { FieldErrors, UseFormReturn } from "react-hook-form";
-import { formatCardNumber } from "../checkout/card";
-import { TextField } from "../ui/Field";
+import { CardInputs } from "../checkout/CardInputs";
 import type { SubscriptionForm } from "./subscriptionForm";
 
 interface Props {
@@ -11,7 +10,6 @@ interface Props {
 
 /** The card the subscription charges: saved first, so its number is sent once. */
 export function CardFields({ form, errors, testMode }: Props) {
-  const number = form.register("number");
   return (
     <fieldset>
       <legend>Card</legend>
@@ -21,37 +19,19 @@ export function CardFields({ form, errors, testMode }: Props) {
           expiry and any 3 digits for the CVC.
         </p>
       )}
-      <TextField
-        label="Card number"
-        inputMode="numeric"
-        autoComplete="off"
-        placeholder="1234 1234 1234 1234"
-        error={errors.number?.message}
-        {...number}
-        onChange={(event) => {
-          event.target.value = formatCardNumber(event.target.value);
-          void number.onChange(event);
+      <CardInputs
+        register={{
+          number: form.register("number"),
+          expiry: form.register("expiry"),
+          cvc: form.register("cvc"),
         }}
+        errors={{
+          number: errors.number?.message,
+          expiry: errors.expiry?.message,
+          cvc: errors.cvc?.message,
+        }}
+        autofill={false}
       />
-      <div className="form-grid">
-        <TextField
-          label="Expiry (MM/YY)"
-          inputMode="numeric"
-          autoComplete="off"
-          placeholder="MM/YY"
-          error={errors.expiry?.message}
-          {...form.register("expiry")}
-        />
-        <TextField
-          label="Security code (CVC)"
-          inputMode="numeric"
-          autoComplete="off"
-          placeholder="123"
-          maxLength={4}
-          error={errors.cvc?.message}
-          {...form.register("cvc")}
-        />
-      </div>
     </fieldset>
   );
 }

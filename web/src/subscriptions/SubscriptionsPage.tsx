@@ -1,16 +1,14 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { Link, useSearchParams } from "react-router";
+import { Link } from "react-router";
 import { subscriptions } from "../api/client";
 import { qk } from "../api/keys";
-import type { SubscriptionStatus } from "../api/types";
 import { useTimeZone } from "../auth/hooks";
 import { usePageTitle } from "../layout/usePageTitle";
 import { usePollWhenOffline } from "../live/LiveProvider";
-import { paramsFromForm } from "../transactions/filters";
 import { EmptyState, LoadFailed } from "../ui/EmptyState";
-import { SelectField } from "../ui/Field";
 import { Pagination } from "../ui/Pagination";
 import { TableSkeleton } from "../ui/Skeleton";
+import { StatusFilter, useStatusAndPage } from "../ui/StatusFilter";
 import { useWorkspace } from "../workspace/hooks";
 import { SUBSCRIPTION_STATUSES } from "./labels";
 import { SectionTabs } from "./SectionTabs";
@@ -18,21 +16,12 @@ import { SubscriptionsTable } from "./SubscriptionsTable";
 
 const PAGE_SIZE = 50;
 
-function statusOf(params: URLSearchParams): SubscriptionStatus | "" {
-  const value = params.get("status");
-  return SUBSCRIPTION_STATUSES.find((status) => status.value === value)?.value ?? "";
-}
-
 export function SubscriptionsPage() {
   usePageTitle("Subscriptions");
-  const [params, setParams] = useSearchParams();
   const scope = useWorkspace();
   const zone = useTimeZone();
   const poll = usePollWhenOffline(5000);
-  const status = statusOf(params);
-  const page = Math.max(1, Number(params.get("page")) || 1);
-  const show = (nextStatus: string, nextPage: number) =>
-    setParams(paramsFromForm({ status: nextStatus }, nextPage));
+  const { status, page, show } = useStatusAndPage(SUBSCRIPTION_STATUSES);
 
   const query = useQuery({
     queryKey: qk.subscriptions(scope, status, page),
@@ -59,25 +48,12 @@ export function SubscriptionsPage() {
       </div>
       <SectionTabs />
 
-      <form
-        className="filters"
-        role="search"
-        aria-label="Filter subscriptions"
-        onSubmit={(event) => event.preventDefault()}
-      >
-        <SelectField
-          label="Status"
-          value={status}
-          onChange={(event) => show(event.target.value, 1)}
-        >
-          <option value="">All statuses</option>
-          {SUBSCRIPTION_STATUSES.map((choice) => (
-            <option key={choice.value} value={choice.value}>
-              {choice.label}
-            </option>
-          ))}
-        </SelectField>
-      </form>
+      <StatusFilter
+        what="subscriptions"
+        status={status}
+        choices={SUBSCRIPTION_STATUSES}
+        onStatus={(next) => show(next, 1)}
+      />
 
       {query.isPending ? (
         <TableSkeleton columns={5} />

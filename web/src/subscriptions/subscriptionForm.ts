@@ -1,6 +1,6 @@
 import { ApiError } from "../api/client";
 import type { CardInput } from "../api/types";
-import { digitsOnly, expiryInFuture, luhnValid, parseExpiry } from "../checkout/card";
+import { checkCard } from "../checkout/card";
 import { fromLocalInput } from "./clock";
 
 /** What the create form holds, as text. */
@@ -79,11 +79,8 @@ export function resolveSubscription(
   if (!form.planId) errors.planId = "Choose a plan";
   const email = form.email.trim();
   if (!EMAIL.test(email)) errors.email = "Enter the customer's email address";
-  if (!luhnValid(form.number)) errors.number = "Enter a valid card number";
-  const expiry = parseExpiry(form.expiry);
-  if (!expiry) errors.expiry = "Enter the expiry as MM/YY";
-  else if (!expiryInFuture(expiry)) errors.expiry = "This card has expired";
-  if (!/^\d{3,4}$/.test(form.cvc.trim())) errors.cvc = "Enter the 3 or 4 digit security code";
+  const checked = checkCard(form);
+  Object.assign(errors, checked.problems);
 
   let clockStart: string | null | undefined;
   if (testMode && form.useTestClock) {
@@ -91,14 +88,6 @@ export function resolveSubscription(
     if (form.clockStart && !clockStart) errors.clockStart = "Enter a date and time";
   }
 
-  const card =
-    expiry && Object.keys(errors).length === 0
-      ? {
-          number: digitsOnly(form.number),
-          expMonth: expiry.month,
-          expYear: expiry.year,
-          cvc: form.cvc.trim(),
-        }
-      : null;
+  const card = Object.keys(errors).length === 0 ? checked.card : null;
   return { card, email, clockStart, errors };
 }
