@@ -48,11 +48,20 @@ class StartLogs:
     lines: dict[str, list[str]]
 
 
+_STARTED = '"message":"Application startup complete."'
+
+
 def _settled_at(logs: dict[str, list[str]]) -> str | None:
-    """When the mesh first settled: the time the last of its consumers first joined its group
-    (None before that). Read from the logs, so suites that ran first (the chaos suite kills and
-    restarts processes) do not change what the clean start was."""
+    """When the mesh first settled: the time the last of its processes first finished starting
+    and the last of its consumers first joined its group (None before that). Read from the
+    logs, so suites that ran first (the chaos suite kills and restarts processes) do not change
+    what the clean start was."""
     joined: list[str] = []
+    for lines in logs.values():
+        started = next((line for line in lines if _STARTED in line), None)
+        if started is None:
+            return None
+        joined.append(json.loads(started)["time"])
     for process, consumers in CONSUMERS.items():
         first: dict[str, str] = {}
         for line in logs[process]:
