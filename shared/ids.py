@@ -8,7 +8,7 @@ import string
 
 PREFIXES = frozenset(
     """usr mer prj key pay re wal txn evt we wa msg sub plan in dp plink req aud ses jwk inv cus
-    pm""".split()
+    pm file""".split()
 )
 
 _ALPHABET = string.ascii_letters + string.digits

@@ -64,6 +64,9 @@ def stack(profile: Profile) -> Iterator[Stack]:
             "EXPE_ATTEMPT_TIMEOUT_SECONDS": "3",
             "EXPE_DISABLE_AFTER_FAILING_SECONDS": "2",
             "EXPE_POLL_INTERVAL_SECONDS": "0.1",
+            # The sandbox card network reviews disputes' evidence in a second.
+            "EXPE_DISPUTE_REVIEW_SECONDS": "1",
+            "EXPE_DISPUTE_REVIEW_INTERVAL_SECONDS": "1",
             # As behind a load balancer: a stopping process still serves for a second.
             "EXPE_SHUTDOWN__DRAIN_SECONDS": "1",
             # A test that stops a service leaves its callers' circuits open; a short cool-down

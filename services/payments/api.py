@@ -17,6 +17,7 @@ from services.payments.errors import (
     MerchantWalletShort,
     MethodNotAllowed,
     MethodUnavailable,
+    PaymentDisputed,
     PaymentNotFound,
     PaymentNotRefundable,
     PaymentStateConflict,
@@ -221,6 +222,7 @@ async def cancel_payment(
         **errors(
             PaymentNotFound,
             PaymentNotRefundable,
+            PaymentDisputed,
             RefundExceedsCaptured,
             RefundContended,
             MerchantWalletShort,

@@ -8,6 +8,11 @@ from typing import cast
 from fastapi import FastAPI
 
 from services.payments.api import checkout_router, internal_router, router
+from services.payments.disputes import api as disputes_api
+from services.payments.disputes.reviewer import DisputeReviewer
+from services.payments.disputes.service import DisputeService
+from services.payments.disputes.store import INDEXES as DISPUTE_INDEXES
+from services.payments.disputes.store import DisputeStore
 from services.payments.links import api as links_api
 from services.payments.links.service import LinkService
 from services.payments.links.store import INDEXES as LINK_INDEXES
@@ -21,6 +26,7 @@ from services.payments.store import INDEXES, PaymentStore
 from services.payments.sweeper import Sweeper
 from services.payments.wallet_client import WalletClient
 from shared.app import Runtime, ServiceDefinition, app_factory, close_on_shutdown
+from shared.claims import SlotLease
 from shared.internal_http import ServiceClient
 
 
@@ -31,6 +37,18 @@ def sweeper(runtime: Runtime, wallet: WalletClient | None = None) -> Sweeper:
     refunds = RefundService(payments, store, runtime.outbox, wallet=wallet)
     links = LinkService(LinkStore(runtime.db), payments, store, runtime.outbox, settings)
     return Sweeper(payments, refunds, store, runtime.outbox, links)
+
+
+def dispute_reviewer(runtime: Runtime, wallet: WalletClient | None = None) -> DisputeReviewer:
+    settings = cast(PaymentsSettings, runtime.settings)
+    keyring = settings.sealing_keyring()
+    payment_store = PaymentStore(runtime.db, keyring)
+    store = DisputeStore(runtime.db, keyring)
+    payments = PaymentService(payment_store, runtime.outbox, settings, wallet=wallet)
+    disputes = DisputeService(store, payments, runtime.outbox, settings, wallet)
+    interval = settings.dispute_review_interval_seconds
+    lease = SlotLease(runtime.db["sweeps"], "dispute-reviews", interval)
+    return DisputeReviewer(disputes, store, payment_store, lease)
 
 
 async def startup(app: FastAPI, runtime: Runtime) -> None:
@@ -54,6 +72,9 @@ async def startup(app: FastAPI, runtime: Runtime) -> None:
             sweeper(runtime, wallet).run(settings.sweep_interval_seconds), name="payments-sweeper"
         )
     )
+    runtime.tasks.append(
+        asyncio.create_task(dispute_reviewer(runtime, wallet).run(), name="dispute-reviewer")
+    )
 
 
 create_app = app_factory(
@@ -66,10 +87,11 @@ create_app = app_factory(
             links_api.router,
             links_api.public_router,
             methods_api.router,
+            disputes_api.router,
             internal_router,
             methods_api.internal_router,
         ],
-        indexes=(*INDEXES, *LINK_INDEXES),
+        indexes=(*INDEXES, *LINK_INDEXES, *DISPUTE_INDEXES),
         settings_class=PaymentsSettings,
         startup=startup,
     )

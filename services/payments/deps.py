@@ -7,6 +7,7 @@ from typing import Annotated, cast
 
 from fastapi import Depends, Header, Request
 
+from services.payments.disputes.store import DisputeStore
 from services.payments.errors import ClientSecretRequired, PaymentNotFound
 from services.payments.merchants_client import MerchantNames
 from services.payments.records import PaymentRecord
@@ -31,8 +32,10 @@ async def payment_service(request: Request, runtime: RuntimeDep) -> PaymentServi
 async def refund_service(
     runtime: RuntimeDep, payments: Annotated[PaymentService, Depends(payment_service)]
 ) -> RefundService:
-    store = PaymentStore(runtime.db, runtime.settings.sealing_keyring())
-    return RefundService(payments, store, runtime.outbox, wallet=payments.wallet)
+    keyring = runtime.settings.sealing_keyring()
+    store = PaymentStore(runtime.db, keyring)
+    disputes = DisputeStore(runtime.db, keyring)
+    return RefundService(payments, store, runtime.outbox, wallet=payments.wallet, disputes=disputes)
 
 
 async def merchant_names(request: Request) -> MerchantNames | None:

@@ -6,6 +6,7 @@ from shared.errors import (
     Conflict,
     ExpeError,
     InvalidRequest,
+    PayloadTooLarge,
     PaymentRefused,
     ResourceNotFound,
     Unauthenticated,
@@ -194,3 +195,57 @@ class ChargeReferenceReused(Conflict):
     """The charge's reference made another charge (of another card, amount, currency or order)."""
 
     code = "charge_reference_reused"
+
+
+class DisputeNotFound(ResourceNotFound):
+    """No dispute with this id exists for the caller's merchant and mode."""
+
+    code = "dispute_not_found"
+
+
+class PaymentAlreadyDisputed(Conflict):
+    """A payment is disputed at most once."""
+
+    code = "payment_already_disputed"
+
+
+class PaymentNotDisputable(Conflict):
+    """Only a succeeded payment with something left after refunds can be disputed."""
+
+    code = "payment_not_disputable"
+
+
+class PaymentDisputed(Conflict):
+    """A disputed payment is not refunded: the dispute decides where its money goes."""
+
+    code = "payment_disputed"
+
+
+class DisputeNotOpen(Conflict):
+    """Evidence is added and submitted only while the dispute needs a response."""
+
+    code = "dispute_not_open"
+
+
+class DisputeAmountTooLarge(InvalidRequest):
+    """A dispute is for at most what is left of the payment after refunds."""
+
+    code = "dispute_amount_too_large"
+
+
+class EvidenceFileInvalid(InvalidRequest):
+    """The file is not valid base64, or its bytes are not of the type it names."""
+
+    code = "evidence_file_invalid"
+
+
+class EvidenceFileTooLarge(PayloadTooLarge):
+    """An evidence file holds at most 512 KiB."""
+
+    code = "evidence_file_too_large"
+
+
+class EvidenceFilesFull(Conflict):
+    """A dispute holds at most 10 evidence files."""
+
+    code = "evidence_files_full"

@@ -8,10 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from services.payments.disputes.store import DisputeRecord
 from services.payments.records import PaymentRecord, RefundLink
 from services.payments.states import NEW, transition_id
 from shared.clock import instant_text
 from shared.events.envelope import (
+    DISPUTE_CLOSED,
+    DISPUTE_CREATED,
+    DISPUTE_FUNDS_REINSTATED,
+    DISPUTE_FUNDS_WITHDRAWN,
+    DISPUTE_UPDATED,
     PAYMENT_CANCELED,
     PAYMENT_COMPLETED,
     PAYMENT_CREATED,
@@ -124,3 +130,47 @@ def refund_event(payment: PaymentRecord, link: RefundLink) -> EventEnvelope:
     }
     # The refund's actor, for the audit log (the merchant's key or member that asked for it).
     return _event(REFUND_ISSUED, data, payment.merchant_id, link.key, link.actor)
+
+
+# Which event reports a dispute entering each status, and its money each place.
+EVENT_OF_DISPUTE_STATUS = {
+    "needs_response": DISPUTE_CREATED,
+    "under_review": DISPUTE_UPDATED,
+    "won": DISPUTE_CLOSED,
+    "lost": DISPUTE_CLOSED,
+}
+EVENT_OF_DISPUTE_FUNDS = {
+    "withheld": DISPUTE_FUNDS_WITHDRAWN,
+    "reinstated": DISPUTE_FUNDS_REINSTATED,
+}
+
+
+def dispute_events(dispute: DisputeRecord) -> list[EventEnvelope]:
+    """The events reporting the dispute's status and where its money is, as it is now; each
+    id derives from what it reports, so writing them again adds nothing."""
+    data = {
+        "disputeId": dispute.id,
+        "paymentId": dispute.payment_id,
+        "amount": dispute.amount,
+        "fee": dispute.fee,
+        "currency": dispute.currency,
+        "reason": dispute.reason,
+        "status": dispute.status,
+        "funds": dispute.funds,
+        "dueBy": instant_text(dispute.due_by),
+        "mode": dispute.mode,
+        "occurredAt": instant_text(dispute.updated_at),
+    }
+    events = [
+        _event(
+            EVENT_OF_DISPUTE_STATUS[dispute.status],
+            data,
+            dispute.merchant_id,
+            f"{dispute.id}:{dispute.status}",
+        )
+    ]
+    funds_event = EVENT_OF_DISPUTE_FUNDS.get(dispute.funds)
+    if funds_event is not None:
+        source = f"{dispute.id}:funds:{dispute.funds}"
+        events.append(_event(funds_event, data, dispute.merchant_id, source))
+    return events

@@ -11,8 +11,10 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
+from services.payments.disputes.store import DisputeStore, dispute_id
 from services.payments.errors import (
     MerchantWalletShort,
+    PaymentDisputed,
     PaymentNotRefundable,
     RefundContended,
     RefundExceedsCaptured,
@@ -46,8 +48,10 @@ class RefundService:
         outbox: Outbox,
         clock: Callable[[], datetime] = now_ms,
         wallet: WalletClient | None = None,
+        disputes: DisputeStore | None = None,
     ) -> None:
         self._payments = payments
+        self._disputes = disputes
         self._store = store
         self._outbox = outbox
         self._clock = clock
@@ -70,6 +74,7 @@ class RefundService:
                 f"This payment {described(payment.status)}; only succeeded payments can be "
                 "refunded."
             )
+        await self._check_not_disputed(payment_id)
         this_refund = id_for_request("re", scope.merchant_id, scope.mode, idempotency_key)
         if idempotency_key and (made := await self._made(this_refund, payment_id, body)):
             return made
@@ -121,6 +126,17 @@ class RefundService:
             # Another refund took this link: read on from it and try the next one.
             count, refunded = await self._store.chain_head(payment_id, count + 1)
         raise RefundContended("Too many refunds of this payment at once; retry.")
+
+    async def _check_not_disputed(self, payment_id: str) -> None:
+        """A disputed payment's money goes where the dispute decides: refunding it as well
+        would pay the customer twice. Once the merchant wins, it can be refunded again."""
+        if self._disputes is None:
+            return
+        dispute = await self._disputes.get(dispute_id(payment_id))
+        if dispute is not None and dispute.status != "won":
+            raise PaymentDisputed(
+                f"This payment is disputed ({dispute.id}, {dispute.status}); it cannot be refunded."
+            )
 
     async def _made(
         self, this_refund: str, payment_id: str, body: RefundCreate

@@ -3,6 +3,7 @@ current sealing key (EXPE_SEALING_KEY_ID), printing what it did (shared/reseal.p
 
 from __future__ import annotations
 
+from services.payments.disputes.store import SEALED_FIELDS as DISPUTE_FIELDS
 from services.payments.methods.store import SEALED_FIELDS as METHOD_FIELDS
 from services.payments.settings import PaymentsSettings
 from services.payments.store import SEALED_FIELDS as PAYMENT_FIELDS
@@ -14,7 +15,10 @@ def main() -> None:
     settings = PaymentsSettings()
     keyring = settings.sealing_keyring()
     fields = [
-        *((field, keyring.sealer(field.purpose)) for field in (*PAYMENT_FIELDS, *METHOD_FIELDS)),
+        *(
+            (field, keyring.sealer(field.purpose))
+            for field in (*PAYMENT_FIELDS, *METHOD_FIELDS, *DISPUTE_FIELDS)
+        ),
         *idempotency.sealed_fields(settings),
     ]
     command(settings, "payments", fields)

@@ -7,6 +7,7 @@ Test cards (any future expiry, any 3-4 digit CVC):
     4000 0000 0000 0069   expired_card (as does any card whose expiry has passed)
     4000 0000 0000 0127   incorrect_cvc
     4000 0000 0000 0119   processing_error
+    4000 0000 0000 0259   succeeds, then the card network opens a dispute (fraudulent)
 A number failing the Luhn check is refused (400 card_number_invalid) without touching the payment.
 
 The card's issuer country, which analytics reports, is the United States for every number but
@@ -39,6 +40,9 @@ DECLINING: dict[str, str] = {
     "4000000000000127": "incorrect_cvc",
     "4000000000000119": "processing_error",
 }
+
+# Numbers whose payments succeed and are then disputed, with the dispute's reason.
+DISPUTING: dict[str, str] = {"4000000000000259": "fraudulent"}
 
 
 # Issuer countries of the sandbox's test cards (ISO 3166-1 alpha-2).
@@ -105,6 +109,8 @@ def card_expired(exp_month: int, exp_year: int, now: datetime) -> bool:
 class CardOutcome:
     approved: bool
     decline_code: str | None = None
+    # The reason of the dispute the card network opens after the payment succeeds.
+    dispute_reason: str | None = None
 
 
 def charge_card(number: str, exp_month: int, exp_year: int, cvc: str, now: datetime) -> CardOutcome:
@@ -113,7 +119,7 @@ def charge_card(number: str, exp_month: int, exp_year: int, cvc: str, now: datet
     if card_expired(exp_month, exp_year, now):
         return CardOutcome(False, "expired_card")
     code = DECLINING.get(number)
-    return CardOutcome(False, code) if code else CardOutcome(True)
+    return CardOutcome(False, code) if code else CardOutcome(True, None, DISPUTING.get(number))
 
 
 def upi_payload(*, payee: str, payment_id: str, amount: int, currency: str, note: str) -> str:

@@ -365,7 +365,10 @@ class PaymentService:
             number, body.card.exp_month, body.card.exp_year, body.card.cvc, self._clock()
         )
         if outcome.approved:
-            final = await self.move(moved, "succeeded", "card_approved", scope)
+            # The dispute the sandbox network opens later (disputes/reviewer.py) is noted with
+            # the success itself, so no crash can lose it.
+            disputed = {"sandboxDispute": outcome.dispute_reason} if outcome.dispute_reason else {}
+            final = await self.move(moved, "succeeded", "card_approved", scope, disputed)
         else:
             code = outcome.decline_code or "card_declined"
             final = await self.fail(moved, code, f"card_declined:{code}", scope)
@@ -443,7 +446,7 @@ class PaymentService:
                 amount=payment.amount,
                 currency=payment.currency,
                 mode=payment.mode,
-                user_id=payment.payer_user_id,
+                owner_id=payment.payer_user_id,
                 reference=payment.id,
             )
         except WalletShort:

@@ -30,5 +30,10 @@ class PaymentsSettings(BaseServiceSettings):
     max_expiry_seconds: int = 7 * 24 * 3600
     # How often the sweeper expires payments and finishes steps a crash left half done.
     sweep_interval_seconds: float = 30.0
+    # Disputes in the sandbox: the merchant has this long to respond, the network reviews
+    # submitted evidence this long, and looks for work to do this often.
+    dispute_response_days: int = 7
+    dispute_review_seconds: float = 60.0
+    dispute_review_interval_seconds: float = 5.0
     # The payee address in UPI QR payloads of the sandbox.
     upi_payee: str = "expe.sandbox@upi"

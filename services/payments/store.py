@@ -54,6 +54,8 @@ INDEXES = (
                 name="by_status",
             ),
             IndexModel([("status", ASCENDING), ("expiresAt", ASCENDING)], name="by_expiry"),
+            # Payments the sandbox card network is still to dispute (disputes/reviewer.py).
+            IndexModel([("sandboxDispute", ASCENDING)], name="by_sandbox_dispute"),
             # The sweeper's window of recent creations, whose events it writes again.
             IndexModel([("createdAt", ASCENDING)], name="by_created"),
             # A payment link's payments, newest first, and the link's stats.
@@ -121,6 +123,18 @@ class PaymentStore:
     async def set_fields(self, payment_id: str, fields: dict[str, Any]) -> None:
         """Only the claimant of the current transition calls this for a payment."""
         await self._payments.update_one({"_id": payment_id}, {"$set": fields})
+
+    async def to_dispute(
+        self, reasons: Sequence[str], limit: int
+    ) -> list[tuple[PaymentRecord, str]]:
+        """Payments the sandbox card network is to dispute, each with the dispute's reason."""
+        query = {"sandboxDispute": {"$in": list(reasons)}}
+        found = await self._payments.find(query).limit(limit).to_list()
+        return [(self._record(doc), doc["sandboxDispute"]) for doc in found]
+
+    async def disputed(self, payment_id: str) -> None:
+        """The sandbox network opened the payment's dispute."""
+        await self._payments.update_one({"_id": payment_id}, {"$set": {"sandboxDispute": None}})
 
     async def note_refunds(self, payment_id: str, count: int, refunded: int) -> None:
         # A hint only (the chain is the truth): `$max` keeps the furthest of racing writers.

@@ -50,25 +50,38 @@ class WalletClient:
         return str((await self._call("POST", "/internal/v1/merchant-wallets", body))["id"])
 
     async def hold(
-        self, *, wallet_id: str, amount: int, currency: str, mode: str, user_id: str, reference: str
+        self,
+        *,
+        wallet_id: str,
+        amount: int,
+        currency: str,
+        mode: str,
+        owner_id: str,
+        reference: str,
+        owner_type: str = "user",
     ) -> dict[str, Any]:
+        """Holds `amount` in the wallet, which must be `owner_id`'s (a user's, or with
+        `owner_type="merchant"` a merchant's), once per reference; WalletShort, for good, when
+        the wallet held too little at the first call of this reference."""
         body = {
             "walletId": wallet_id,
             "amount": amount,
             "currency": currency,
             "reference": reference,
             "mode": mode,
-            "ownerType": "user",
-            "ownerId": user_id,
+            "ownerType": owner_type,
+            "ownerId": owner_id,
         }
         return dict(await self._call("POST", "/internal/v1/holds", body))
 
     async def get_hold(self, hold_id: str) -> dict[str, Any]:
         return dict(await self._call("GET", f"/internal/v1/holds/{hold_id}"))
 
-    async def capture(self, hold_id: str, to_wallet_id: str) -> dict[str, Any]:
+    async def capture(self, hold_id: str, to_wallet_id: str | None) -> dict[str, Any]:
+        """Pays the held money to `to_wallet_id`, or with None out of Expe (a chargeback)."""
         path = f"/internal/v1/holds/{hold_id}/capture"
-        return dict(await self._call("POST", path, {"toWalletId": to_wallet_id}))
+        body = {"toWalletId": to_wallet_id} if to_wallet_id else {}
+        return dict(await self._call("POST", path, body))
 
     async def release(self, hold_id: str) -> dict[str, Any]:
         return dict(await self._call("POST", f"/internal/v1/holds/{hold_id}/release"))

@@ -1,5 +1,8 @@
 """Holds, captures, releases and refund credits: what the payments service asks of wallets.
 
+A capture pays the held money to another wallet, or out of Expe (a chargeback: into the
+mode's funding wallet, where money enters and leaves the sandbox).
+
 Each call is idempotent by construction: its movement id derives from the payment's reference
 (holds, refund credits) or from the hold (capture, release), so calling again resumes or
 replays the same movement. A hold has one outcome: capture and release claim it by a unique
@@ -87,7 +90,10 @@ class HoldService:
 
     async def capture(self, hold_id: str, body: HoldCapture) -> Hold:
         hold = await self._active(hold_id)
-        target = await self._wallet(body.to_wallet_id, hold.currency, "toWalletId")
+        if body.to_wallet_id is None:
+            target = await self._wallets.funding(hold.currency, hold.mode)
+        else:
+            target = await self._wallet(body.to_wallet_id, hold.currency, "toWalletId")
         if target["mode"] != hold.mode:
             raise ModeMismatch("Test-mode and live-mode money never meet.", param="toWalletId")
         if target["_id"] == hold.from_wallet_id:

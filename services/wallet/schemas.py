@@ -97,7 +97,9 @@ class MerchantWalletOpen(_Input):
 
 
 class HoldCapture(_Input):
-    to_wallet_id: WalletId
+    # Left out, the money leaves Expe: it goes to the mode's funding wallet, as a chargeback
+    # paid to the card network does.
+    to_wallet_id: WalletId | None = None
 
 
 class RefundCreditCreate(_Input):

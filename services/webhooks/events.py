@@ -10,6 +10,11 @@ import orjson
 
 from shared.clock import instant_text
 from shared.events.envelope import (
+    DISPUTE_CLOSED,
+    DISPUTE_CREATED,
+    DISPUTE_FUNDS_REINSTATED,
+    DISPUTE_FUNDS_WITHDRAWN,
+    DISPUTE_UPDATED,
     INVOICE_PAID,
     PAYMENT_CANCELED,
     PAYMENT_COMPLETED,
@@ -34,7 +39,7 @@ from shared.ids import derived_id
 from shared.mongo import Document
 
 PRODUCER = "webhooks"
-# What a merchant endpoint can receive; dispute.* joins as it appears.
+# What a merchant endpoint can receive.
 DELIVERABLE = (
     PAYMENT_CREATED,
     PAYMENT_COMPLETED,
@@ -50,6 +55,11 @@ DELIVERABLE = (
     SUBSCRIPTION_PAST_DUE,
     SUBSCRIPTION_CANCELED,
     INVOICE_PAID,
+    DISPUTE_CREATED,
+    DISPUTE_UPDATED,
+    DISPUTE_FUNDS_WITHDRAWN,
+    DISPUTE_FUNDS_REINSTATED,
+    DISPUTE_CLOSED,
 )
 ALL = "*"
 # Sent by the test-event sender and the endpoint validator; never by real traffic.

@@ -97,6 +97,15 @@ class MessageService:
             data.update(paymentLinkId=new_id("plink"), amount=10_000, currency="INR")
         elif event_type.startswith("subscription."):
             data.update(subscriptionId=new_id("sub"), planId=new_id("plan"), status="active")
+        elif event_type.startswith("dispute."):
+            data.update(
+                disputeId=new_id("dp"),
+                paymentId=new_id("pay"),
+                amount=10_000,
+                fee=1_500,
+                currency="INR",
+                status="needs_response",
+            )
         elif event_type.startswith("invoice."):
             data.update(
                 invoiceId=new_id("in"), subscriptionId=new_id("sub"), amount=10_000, currency="INR"

@@ -26,6 +26,11 @@ SUBSCRIPTION_PAYMENT_FAILED = "subscription.payment_failed"
 SUBSCRIPTION_PAST_DUE = "subscription.past_due"
 SUBSCRIPTION_CANCELED = "subscription.canceled"
 INVOICE_PAID = "invoice.paid"
+DISPUTE_CREATED = "dispute.created"
+DISPUTE_UPDATED = "dispute.updated"
+DISPUTE_CLOSED = "dispute.closed"
+DISPUTE_FUNDS_WITHDRAWN = "dispute.funds_withdrawn"
+DISPUTE_FUNDS_REINSTATED = "dispute.funds_reinstated"
 WALLET_CREDITED = "wallet.credited"
 WALLET_DEBITED = "wallet.debited"
 # Notices of the webhooks service to a merchant's owners (emailed by auth).
@@ -49,6 +54,11 @@ TOPICS = (
     SUBSCRIPTION_PAST_DUE,
     SUBSCRIPTION_CANCELED,
     INVOICE_PAID,
+    DISPUTE_CREATED,
+    DISPUTE_UPDATED,
+    DISPUTE_CLOSED,
+    DISPUTE_FUNDS_WITHDRAWN,
+    DISPUTE_FUNDS_REINSTATED,
     WALLET_CREDITED,
     WALLET_DEBITED,
     WEBHOOK_MESSAGE_FAILED,

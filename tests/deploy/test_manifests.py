@@ -142,6 +142,11 @@ TOPICS = [
     "subscription.past_due",
     "subscription.canceled",
     "invoice.paid",
+    "dispute.created",
+    "dispute.updated",
+    "dispute.closed",
+    "dispute.funds_withdrawn",
+    "dispute.funds_reinstated",
     "wallet.credited",
     "wallet.debited",
     # Notices of the webhooks service, emailed to merchants by auth.

@@ -68,6 +68,13 @@ BODIES: dict[tuple[str, str], Callable[[Objects], Any]] = {
     ("POST", "/api/v1/subscriptions/{subscription_id}/test-clock/advance"): lambda _: {
         "frozenTime": "2099-01-01T00:00:00Z"
     },
+    ("POST", "/api/v1/disputes/{dispute_id}/evidence"): lambda _: {"productDescription": "matrix"},
+    ("POST", "/api/v1/disputes/{dispute_id}/files"): lambda _: {
+        "purpose": "receipt",
+        "filename": "matrix.pdf",
+        "contentType": "application/pdf",
+        "contentBase64": "JVBERi0xLjQK",
+    },
     ("POST", "/api/v1/wallets"): lambda _: {"currency": "INR"},
     ("POST", "/api/v1/topups"): lambda o: {
         "walletId": o.values["wallet_id"],

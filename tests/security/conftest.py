@@ -27,6 +27,7 @@ from devstack.accounts import (
     unique_email,
 )
 from devstack.waiting import wait_until
+from shared.ids import new_id
 from tests.e2e.conftest import from_own_address, gateway, mailpit_url
 from tests.receivers import Receiver, receiving
 
@@ -170,6 +171,7 @@ def _objects(gateway: httpx.Client, key: str, webhook_url: str, payee: str) -> O
             headers=with_key(headers),
         )
     )
+    dispute_id, file_id = _dispute(gateway, headers, card)
     wallet = gateway.post("/api/v1/wallets", json={"currency": "INR"}, headers=with_key(headers))
     assert wallet.status_code in (200, 201), wallet.text
     wallet_id = wallet.json()["id"]
@@ -217,6 +219,8 @@ def _objects(gateway: httpx.Client, key: str, webhook_url: str, payee: str) -> O
             "payment_method_id": method["id"],
             "plan_id": plan["id"],
             "subscription_id": subscription["id"],
+            "dispute_id": dispute_id,
+            "file_id": file_id,
             "wallet_id": wallet_id,
             "topup_id": topup["id"],
             "transfer_id": transfer["id"],
@@ -227,6 +231,42 @@ def _objects(gateway: httpx.Client, key: str, webhook_url: str, payee: str) -> O
         client_secret=payment["clientSecret"],
         webhook_url=webhook_url,
     )
+
+
+def _dispute(
+    gateway: httpx.Client, headers: dict[str, str], card: dict[str, Any]
+) -> tuple[str, str]:
+    """A dispute of a paid payment, with an evidence file. Live mode simulates no disputes: its
+    ids are ones no dispute or file has, for the calls that must find none."""
+    payment = created(
+        gateway.post(
+            "/api/v1/payments",
+            json={"amount": 5_000, "currency": "INR", "orderId": f"ord_{secrets.token_hex(4)}"},
+            headers=with_key(headers),
+        )
+    )
+    confirm = f"/api/v1/checkout/payments/{payment['id']}/confirm"
+    paid = gateway.post(confirm, json={"method": "card", "card": card}, headers=with_key(headers))
+    opened = gateway.post(
+        f"/api/v1/payments/{payment['id']}/disputes", json={}, headers=with_key(headers)
+    )
+    if opened.status_code == 400 and opened.json()["error"]["code"] == "sandbox_only":
+        return new_id("dp"), new_id("file")
+    assert paid.status_code == 200, paid.text
+    dispute = created(opened)
+    uploaded = created(
+        gateway.post(
+            f"/api/v1/disputes/{dispute['id']}/files",
+            json={
+                "purpose": "receipt",
+                "filename": "matrix.pdf",
+                "contentType": "application/pdf",
+                "contentBase64": "JVBERi0xLjQK",
+            },
+            headers=with_key(headers),
+        )
+    )
+    return str(dispute["id"]), str(uploaded["id"])
 
 
 def _personal_wallet(gateway: httpx.Client, person: Session, mode: str) -> str:

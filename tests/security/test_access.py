@@ -131,6 +131,13 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/api/v1/subscriptions/{subscription_id}/change-plan"): Rule.WRITE,
     ("POST", "/api/v1/subscriptions/{subscription_id}/payment-method"): Rule.WRITE,
     ("POST", "/api/v1/subscriptions/{subscription_id}/test-clock/advance"): Rule.WRITE,
+    ("POST", "/api/v1/payments/{payment_id}/disputes"): Rule.WRITE,
+    ("GET", "/api/v1/disputes"): Rule.READ,
+    ("GET", "/api/v1/disputes/{dispute_id}"): Rule.READ,
+    ("POST", "/api/v1/disputes/{dispute_id}/evidence"): Rule.WRITE,
+    ("POST", "/api/v1/disputes/{dispute_id}/files"): Rule.WRITE,
+    ("GET", "/api/v1/disputes/{dispute_id}/files/{file_id}"): Rule.READ,
+    ("POST", "/api/v1/disputes/{dispute_id}/submit"): Rule.WRITE,
     ("GET", "/api/v1/wallets"): Rule.READ,
     ("GET", "/api/v1/wallets/{wallet_id}"): Rule.READ,
     ("GET", "/api/v1/wallets/{wallet_id}/entries"): Rule.READ,
@@ -174,6 +181,8 @@ MODE_BOUND = {
     "payment_method_id",
     "plan_id",
     "subscription_id",
+    "dispute_id",
+    "file_id",
 }
 # Routes whose call takes its object away (for the next caller): each admitted caller gets its
 # own. Ending the caller's own session is called last of all.

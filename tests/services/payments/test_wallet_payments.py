@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -15,7 +13,6 @@ import httpx
 import pytest
 from pymongo import AsyncMongoClient
 
-from devstack.profile import Profile
 from services.payments.links.service import LinkService
 from services.payments.links.store import LinkStore
 from services.payments.records import PaymentRecord, PendingCredit
@@ -26,90 +23,18 @@ from services.payments.settings import PaymentsSettings
 from services.payments.store import PaymentStore
 from services.payments.sweeper import Sweeper
 from services.payments.wallet_client import WalletClient
-from services.wallet.app import create_app as create_wallet_app
-from services.wallet.settings import WalletSettings
 from shared.clock import now_ms
 from shared.errors import ServiceUnavailable
 from shared.events.outbox import Outbox
-from shared.identity import Caller, service_caller
+from shared.identity import Caller
 from shared.internal_http import ServiceClient
 from shared.scopes import Scope
 from shared.settings import LOCAL_INTERNAL_SECRET
 from tests.callers import secret_key
-from tests.services.payments.conftest import Service, error_code, running
+from tests.services.payments.conftest import PAYMENTS, Mesh, customer, error_code
 from tests.signing import AsGateway
 
 pytestmark = pytest.mark.infra
-
-PAYMENTS = service_caller("payments")
-
-
-def customer() -> Caller:
-    uid = f"usr_{secrets.token_hex(6)}"
-    return Caller(kind="user", user_id=uid, email=f"{uid}@example.com", mode="test")
-
-
-@dataclass
-class Mesh:
-    payments: Service
-    wallet_url: str
-    mongo_url: str
-
-    def wallet(self, caller: Caller) -> httpx.Client:
-        return httpx.Client(base_url=self.wallet_url, auth=AsGateway(caller), timeout=60)
-
-    def funded_wallet(self, caller: Caller, amount: int, currency: str = "INR") -> str:
-        with self.wallet(caller) as client:
-            opened = client.post("/api/v1/wallets", json={"currency": currency})
-            assert opened.status_code in (200, 201), opened.text
-            wallet_id = str(opened.json()["id"])
-            if amount:
-                topup = client.post(
-                    "/api/v1/topups",
-                    json={"walletId": wallet_id, "amount": amount, "source": {"type": "bank"}},
-                    headers={"Idempotency-Key": secrets.token_hex(8)},
-                )
-                assert topup.status_code == 201, topup.text
-        return wallet_id
-
-    def balance(self, caller: Caller, wallet_id: str) -> dict[str, int]:
-        with self.wallet(caller) as client:
-            body = client.get(f"/api/v1/wallets/{wallet_id}").json()
-        return {key: int(body[key]) for key in ("available", "held")}
-
-    def merchant_balance(self, currency: str = "INR") -> int:
-        """What the merchant's wallet holds (0 before its first wallet payment opens it)."""
-        with self.wallet(secret_key(self.payments.merchant_id)) as client:
-            wallets = client.get("/api/v1/wallets").json()["data"]
-        return sum(int(w["available"]) for w in wallets if w["currency"] == currency)
-
-    def confirm(self, payer: Caller, payment: dict[str, Any], wallet_id: str) -> httpx.Response:
-        """The customer, logged in, pays on the checkout that the payment's link opened."""
-        return (
-            self.payments.api()
-            .opening(payment, payer)
-            .post(
-                f"/api/v1/checkout/payments/{payment['id']}/confirm",
-                {"method": "wallet", "walletId": wallet_id},
-            )
-        )
-
-    def invariants(self) -> dict[str, Any]:
-        with self.wallet(PAYMENTS) as client:
-            response = client.get("/internal/v1/ledger/invariants")
-        assert response.status_code == 200, response.text
-        return dict(response.json())
-
-
-@pytest.fixture
-def mesh(serve: Callable[..., Any], profile: Profile) -> Iterator[Mesh]:
-    with serve(create_wallet_app, WalletSettings, sweep_after_seconds=3600.0) as wallet_url:
-        with running(profile, services={"wallet": wallet_url}) as payments:
-            mesh = Mesh(payments, wallet_url, profile.mongo_url)
-            yield mesh
-            report = mesh.invariants()
-            assert report["problems"] == [], report
-            assert report["ok"] is True and report["total"] == 0, report
 
 
 def test_customer_pays_from_their_wallet_into_the_merchants(mesh: Mesh) -> None:
@@ -342,7 +267,7 @@ async def _claimed_and_held(
         amount=stored.amount,
         currency=stored.currency,
         mode="test",
-        user_id=str(payer.user_id),
+        owner_id=str(payer.user_id),
         reference=payment_id,
     )
     assert hold["status"] == "held"

@@ -1,0 +1,1 @@
+"""Disputes of succeeded payments, opened and decided by the sandbox card network."""
