@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from pymongo import AsyncMongoClient
@@ -27,6 +27,8 @@ from tests.receivers import Receiver
 # The attempt errors after which a receiver may have the message although the sender did not
 # see it accepted: the sender died (interrupted), or gave up waiting (a slow receiver).
 UNSEEN_ANSWERS = {"interrupted", "timeout"}
+# The e2e stack's attempt timeout, with a margin for a loaded machine.
+_LONGEST_ATTEMPT = timedelta(seconds=5)
 # The topics whose events reach webhook endpoints; the payments service writes them.
 WEBHOOK_TOPICS = ("payment.", "refund.")
 
@@ -42,6 +44,9 @@ class World:
     receiver: Receiver
     funded: dict[str, int]  # wallet id -> what was topped up into it before the load
     replays: list[tuple[datetime, datetime]] = field(default_factory=list)
+    # When the receiver went down: a request it had read but not answered by then got its
+    # connection closed, so the attempt failed with a connection error although it arrived.
+    outages: list[datetime] = field(default_factory=list)
 
 
 class Databases:
@@ -216,6 +221,20 @@ async def deliveries(dbs: Databases, world: World) -> list[str]:
             {"messageId": 1},
         )
     }
+    for outage in world.outages:
+        # Attempts in flight when the receiver went down (an attempt waits at most 3 s).
+        started = {"$gte": outage - _LONGEST_ATTEMPT, "$lte": outage + _LONGEST_ATTEMPT}
+        cut_off |= {
+            doc["messageId"]
+            async for doc in hooks["attempts"].find(
+                {
+                    "messageId": {"$in": list(twice)},
+                    "error.code": "connection_error",
+                    "startedAt": started,
+                },
+                {"messageId": 1},
+            )
+        }
     for message_id, message in twice.items():
         if message_id not in cut_off and not _replayed(world, message["eventAt"]):
             problems.append(

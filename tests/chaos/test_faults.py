@@ -110,6 +110,7 @@ def receiver_down_slow_back(
     endpoint back on and replays from when it failed."""
     receiver = switched.receiver
     went_down = datetime.now(UTC)
+    world.outages.append(went_down)
     switched.down()
     time.sleep(DOWN_SECONDS)  # the outage itself
     # The e2e stack gives up on an attempt after 3 s.
