@@ -45,6 +45,8 @@ const SubscriptionDetails = page(
   "SubscriptionPage",
 );
 const Plans = page(() => import("./subscriptions/PlansPage"), "PlansPage");
+const Disputes = page(() => import("./disputes/DisputesPage"), "DisputesPage");
+const DisputeDetails = page(() => import("./disputes/DisputePage"), "DisputePage");
 const Checkout = page(() => import("./checkout/CheckoutPage"), "CheckoutPage");
 const PayLink = page(() => import("./checkout/PayLinkPage"), "PayLinkPage");
 const NotFound = page(() => import("./layout/NotFoundPage"), "NotFoundPage");
@@ -106,6 +108,8 @@ export function AppRoutes() {
           <Route path="/transactions" element={s(<Transactions />)} />
           <Route path="/analytics" element={s(<Analytics />)} />
           <Route path="/payments/:id" element={s(<PaymentDetails />)} />
+          <Route path="/disputes" element={s(<Disputes />)} />
+          <Route path="/disputes/:id" element={s(<DisputeDetails />)} />
           <Route path="/payment-links" element={s(<PaymentLinks />)} />
           <Route path="/payment-links/new" element={s(<CreatePaymentLink />)} />
           <Route path="/payment-links/:id" element={s(<PaymentLinkDetails />)} />

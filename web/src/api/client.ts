@@ -13,6 +13,12 @@ import type {
   CheckoutLink,
   CheckoutLinkPayment,
   CheckoutPayment,
+  Dispute,
+  DisputeEvidenceUpdate,
+  DisputeFile,
+  DisputeFileUpload,
+  DisputeSimulate,
+  DisputeStatus,
   Endpoint,
   EndpointCreated,
   Verification,
@@ -382,6 +388,28 @@ export const subscriptions = {
   /** Test mode: runs the renewals and retries due up to `frozenTime` on the subscription's clock. */
   advanceClock: (id: string, frozenTime: string) =>
     post<Subscription>(`/subscriptions/${enc(id)}/test-clock/advance`, { frozenTime }),
+};
+
+// Disputes. An upload, a submission and a simulated dispute take the caller's key, so that a
+// retry of the same attempt reuses it; saving evidence replaces fields, so it may simply repeat.
+
+export const disputes = {
+  list: (status: DisputeStatus[], page: number, limit = 50) =>
+    get<Page<Dispute>>("/disputes", { query: { status, page, limit } }),
+  get: (id: string) => get<Dispute>(`/disputes/${enc(id)}`),
+  saveEvidence: (id: string, evidence: DisputeEvidenceUpdate) =>
+    post<Dispute>(`/disputes/${enc(id)}/evidence`, evidence),
+  uploadFile: (id: string, body: DisputeFileUpload, idempotencyKey: string) =>
+    post<DisputeFile>(`/disputes/${enc(id)}/files`, body, { idempotencyKey }),
+  /** The file's bytes, to save: the API needs auth headers, so a plain link cannot fetch it. */
+  downloadFile: (id: string, fileId: string) =>
+    get<Response>(`/disputes/${enc(id)}/files/${enc(fileId)}`, { raw: true }),
+  /** Final: the evidence goes to review and can no longer change. */
+  submit: (id: string, idempotencyKey: string) =>
+    post<Dispute>(`/disputes/${enc(id)}/submit`, undefined, { idempotencyKey }),
+  /** Test mode only. */
+  simulate: (paymentId: string, body: DisputeSimulate, idempotencyKey: string) =>
+    post<Dispute>(`/payments/${enc(paymentId)}/disputes`, body, { idempotencyKey }),
 };
 
 export const analytics = {

@@ -33,6 +33,9 @@ export const qk = {
   subscription: (scope: Scope, id: string) => ["subscriptions", id, ...s(scope)] as const,
   subscriptionInvoices: (scope: Scope, id: string, page: number) =>
     ["subscriptions", id, ...s(scope), "invoices", page] as const,
+  disputes: (scope: Scope, status: string, page: number) =>
+    ["disputes", "list", ...s(scope), status, page] as const,
+  dispute: (scope: Scope, id: string) => ["disputes", id, ...s(scope)] as const,
   overview: (scope: Scope, tz: string) => ["overview", ...s(scope), tz] as const,
   // Under "overview" so a payment's live event refreshes it too.
   merchantAnalytics: (scope: Scope, query: AnalyticsQuery) =>

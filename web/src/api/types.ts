@@ -682,3 +682,82 @@ export interface Invoice {
   lines: { description: string; amount: number }[];
   createdAt: string;
 }
+
+// Disputes: a customer's bank contests a payment; the merchant answers with evidence by `dueBy`.
+
+export type DisputeStatus = "needs_response" | "under_review" | "won" | "lost";
+
+export type DisputeReason =
+  | "fraudulent"
+  | "product_not_received"
+  | "product_unacceptable"
+  | "duplicate"
+  | "subscription_canceled"
+  | "unrecognized"
+  | "general";
+
+/** Where the disputed amount and the fee stand in the merchant's balance. */
+export type DisputeFunds = "awaiting_funds" | "withheld" | "charged_back" | "reinstated";
+
+export interface DisputeEvidence {
+  customerName: string | null;
+  customerEmail: string | null;
+  productDescription: string | null;
+  /** The calendar day the service was provided or the goods delivered, "YYYY-MM-DD". */
+  serviceDate: string | null;
+  shippingTrackingNumber: string | null;
+  refundPolicy: string | null;
+  uncategorizedText: string | null;
+}
+
+/** A partial update: the fields sent are replaced, null clears one. */
+export type DisputeEvidenceUpdate = Partial<DisputeEvidence>;
+
+export type DisputeFilePurpose =
+  "receipt" | "customer_communication" | "shipping_documentation" | "refund_policy" | "other";
+
+export type DisputeFileContentType = "application/pdf" | "image/png" | "image/jpeg";
+
+export interface DisputeFileUpload {
+  purpose: DisputeFilePurpose;
+  filename: string;
+  contentType: DisputeFileContentType;
+  contentBase64: string;
+}
+
+export interface DisputeFile {
+  id: string;
+  purpose: string;
+  filename: string;
+  contentType: string;
+  /** Bytes. */
+  size: number;
+  createdAt: string;
+}
+
+export interface Dispute {
+  id: string;
+  paymentId: string;
+  mode: Mode;
+  /** Minor units of `currency`, like the fee. */
+  amount: number;
+  fee: number;
+  currency: string;
+  reason: DisputeReason;
+  status: DisputeStatus;
+  funds: DisputeFunds;
+  dueBy: string;
+  evidence: DisputeEvidence;
+  files: DisputeFile[];
+  submittedAt: string | null;
+  reviewEndsAt: string | null;
+  closedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Test mode: opens a dispute on a payment; without an amount, the whole payment is disputed. */
+export interface DisputeSimulate {
+  reason: DisputeReason;
+  amount?: number;
+}

@@ -18,6 +18,11 @@ const NAV = [
   { to: "/transactions", label: "Transactions", icon: "M3 5h14M3 10h14M3 15h9" },
   { to: "/analytics", label: "Analytics", icon: "M3 17h14M5 14V9M9 14V4M13 14v-3M17 14V7" },
   {
+    to: "/disputes",
+    label: "Disputes",
+    icon: "M10 2.5l6.5 2.5v4.5c0 4-2.8 6.7-6.5 8-3.7-1.3-6.5-4-6.5-8V5zM10 6.5v4.5M10 13.5v.5",
+  },
+  {
     to: "/payment-links",
     label: "Payment links",
     icon: "M8.5 11.5a3 3 0 0 0 4.2 0l2.8-2.8a3 3 0 0 0-4.2-4.2l-1 1M11.5 8.5a3 3 0 0 0-4.2 0l-2.8 2.8a3 3 0 0 0 4.2 4.2l1-1",

@@ -10,6 +10,7 @@ export const GO_TO: Record<string, { path: string; label: string }> = {
   o: { path: "/", label: "Overview" },
   t: { path: "/transactions", label: "Transactions" },
   a: { path: "/analytics", label: "Analytics" },
+  d: { path: "/disputes", label: "Disputes" },
   p: { path: "/payment-links", label: "Payment links" },
   u: { path: "/subscriptions", label: "Subscriptions" },
   w: { path: "/webhooks", label: "Webhooks" },

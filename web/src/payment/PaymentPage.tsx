@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { QRCodeSVG } from "qrcode.react";
-import { Link, useParams } from "react-router";
+import { Link, useNavigate, useParams } from "react-router";
 import { ApiError, errorMessage, payments } from "../api/client";
 import { qk } from "../api/keys";
 import type { Payment } from "../api/types";
@@ -19,6 +19,8 @@ import { StatusBadge } from "../ui/StatusBadge";
 import { useToast } from "../ui/toast";
 import { DetailsCard, type DetailRow } from "../ui/DetailsCard";
 import { useWorkspace } from "../workspace/hooks";
+import { disputePath } from "../disputes/labels";
+import { disputable, SimulateDisputeDialog } from "../disputes/SimulateDisputeDialog";
 import { brandName, methodLabel } from "./labels";
 import { PaymentWebhooksCard } from "./PaymentWebhooksCard";
 import { refundable, RefundDialog } from "./RefundDialog";
@@ -152,6 +154,8 @@ export function PaymentPage() {
   const poll = usePollWhenOffline(5000);
   const [refundOpen, setRefundOpen] = useState(false);
   const [cancelOpen, setCancelOpen] = useState(false);
+  const [simulateOpen, setSimulateOpen] = useState(false);
+  const navigate = useNavigate();
   const query = useQuery({
     queryKey: qk.payment(scope, id),
     queryFn: () => payments.get(id),
@@ -192,6 +196,7 @@ export function PaymentPage() {
 
   const left = refundable(payment);
   const cancelable = payment.status === "created" || payment.status === "processing";
+  const simulable = scope.mode === "test" && disputable(payment) > 0;
   const refresh = () => {
     void client.invalidateQueries({ queryKey: ["payment", id] });
     void client.invalidateQueries({ queryKey: ["payments"] });
@@ -222,6 +227,15 @@ export function PaymentPage() {
           {cancelable && (
             <button type="button" className="btn btn-danger" onClick={() => setCancelOpen(true)}>
               Cancel payment
+            </button>
+          )}
+          {simulable && (
+            <button
+              type="button"
+              className="btn btn-secondary"
+              onClick={() => setSimulateOpen(true)}
+            >
+              Simulate a dispute
             </button>
           )}
         </div>
@@ -261,6 +275,18 @@ export function PaymentPage() {
           refresh();
         }}
       />
+      {simulateOpen && (
+        <SimulateDisputeDialog
+          payment={payment}
+          onClose={() => setSimulateOpen(false)}
+          onOpened={(dispute) => {
+            toast.success("Dispute opened");
+            refresh();
+            void client.invalidateQueries({ queryKey: ["disputes"] });
+            navigate(disputePath(dispute.id));
+          }}
+        />
+      )}
       <Modal open={cancelOpen} title="Cancel this payment?" onClose={() => setCancelOpen(false)}>
         <p>The customer will no longer be able to pay it. This cannot be undone.</p>
         <ConfirmActions
