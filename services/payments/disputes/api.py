@@ -102,10 +102,10 @@ async def list_disputes(
     scope: Reader,
     disputes: Disputes,
     paging: PagingDep,
-    status: Annotated[DisputeStatus | None, Query()] = None,
+    status: Annotated[list[DisputeStatus], Query()] = [],  # noqa: B006
 ) -> Page[Dispute]:
-    """The merchant's disputes in the caller's mode, newest first; those that need a response
-    (`status=needs_response`) soonest due first."""
+    """The merchant's disputes in the caller's mode (in any of the `status` given), newest
+    first; those that need a response (`status=needs_response` alone) soonest due first."""
     found, total = await disputes.page(scope, status, paging)
     files = await disputes.files(found)
     return Page[Dispute].of([_view(d, files[d.id]) for d in found], paging, total)

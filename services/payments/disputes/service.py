@@ -15,7 +15,7 @@ from __future__ import annotations
 import base64
 import binascii
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from services.payments.disputes.schemas import DisputeOpen, Evidence, FileUpload
@@ -170,10 +170,10 @@ class DisputeService:
         return dispute
 
     async def page(
-        self, scope: Scope, status: str | None, paging: Paging
+        self, scope: Scope, statuses: Sequence[str], paging: Paging
     ) -> tuple[list[DisputeRecord], int]:
         return await self._store.page(
-            scope.merchant_id, scope.mode, status, skip=paging.skip, limit=paging.limit
+            scope.merchant_id, scope.mode, statuses, skip=paging.skip, limit=paging.limit
         )
 
     async def files(self, disputes: list[DisputeRecord]) -> dict[str, list[Document]]:

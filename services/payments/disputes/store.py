@@ -207,16 +207,16 @@ class DisputeStore:
         return None if doc is None else self._record(doc)
 
     async def page(
-        self, merchant_id: str, mode: str, status: str | None, *, skip: int, limit: int
+        self, merchant_id: str, mode: str, statuses: Sequence[str], *, skip: int, limit: int
     ) -> tuple[list[DisputeRecord], int]:
-        """The merchant's disputes: those awaiting a response soonest due first, any other
-        list newest first."""
+        """The merchant's disputes in `statuses` (any, if none): those awaiting a response
+        soonest due first, any other list newest first."""
         query: Document = {"merchantId": merchant_id, "mode": mode}
         sort = [("createdAt", DESCENDING), ("_id", DESCENDING)]
-        if status is not None:
-            query["status"] = status
-            if status == "needs_response":
-                sort = [("dueBy", ASCENDING), ("_id", ASCENDING)]
+        if statuses:
+            query["status"] = {"$in": list(statuses)}
+        if list(statuses) == ["needs_response"]:
+            sort = [("dueBy", ASCENDING), ("_id", ASCENDING)]
         found, total = await page_of(self._disputes, query, sort, skip=skip, limit=limit)
         return [self._record(doc) for doc in found], total
 
