@@ -45,6 +45,7 @@ from services.payments.service import PaymentService
 from services.payments.settings import PaymentsSettings
 from services.payments.wallet_client import WalletClient
 from shared.clock import now_ms
+from shared.errors import ExpeError
 from shared.events.outbox import Outbox
 from shared.ids import new_id
 from shared.money import from_major
@@ -293,7 +294,7 @@ class DisputeService:
         """`settle_funds`, leaving what the wallet cannot do now to the reviewer."""
         try:
             return await self.settle_funds(dispute)
-        except Exception as error:  # the wallet away; the reviewer settles it later
+        except ExpeError as error:  # the wallet away; the reviewer settles it later
             logger.warning(
                 "dispute funds deferred", extra={"dispute": dispute.id, "error": repr(error)}
             )
